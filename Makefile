@@ -1,0 +1,152 @@
+# das — time-series-backed container autoscaler.
+#
+#   make                  build bin/ds, bin/das, bin/dasctl
+#   make SANITIZER=address,undefined
+#   make check            install deps, build with sanitizers, unit + integration tests
+#   make demo             install deps, start the local stack, show a service scaling
+#   make bench            benchmarks side by side with peers, prints ratios
+#   make deps             apt-get what the build and the tests need (idempotent)
+#   make install / uninstall   honour PREFIX and DESTDIR
+#   V=1 shows the commands; WERROR= turns -Werror off.
+
+VERSION	 = 0.1.0
+CC	?= cc
+PREFIX	?= /usr/local
+DESTDIR	?=
+SYSCONFDIR ?= /etc/das
+WERROR	?= -Werror
+SANITIZER ?=
+
+PKGS	 = libcurl libpq jansson libevent
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent)
+
+WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wno-unused-parameter
+CFLAGS	?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DDAS_VERSION='"$(VERSION)"' -Ilib -Icollector -Iscaler $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(WERROR) $(CFLAGS) -MMD -MP
+LDLIBS	+= $(PKG_LIBS) -lz -lm
+
+ifneq ($(SANITIZER),)
+ALL_CFLAGS += -fsanitize=$(SANITIZER) -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS	+= -fsanitize=$(SANITIZER)
+BUILD	 = build/san
+else
+BUILD	 = build/plain
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC	 = $(wildcard lib/*.c)
+COL_SRC	 = $(filter-out collector/main.c,$(wildcard collector/*.c))
+SCA_SRC	 = $(filter-out scaler/das_main.c scaler/dasctl_main.c,$(wildcard scaler/*.c))
+UNIT_SRC = $(wildcard tests/unit/*.c)
+
+obj	 = $(patsubst %.c,$(BUILD)/%.o,$(1))
+LIB_OBJ	 = $(call obj,$(LIB_SRC))
+COL_OBJ	 = $(call obj,$(COL_SRC))
+SCA_OBJ	 = $(call obj,$(SCA_SRC))
+UNIT_OBJ = $(call obj,$(UNIT_SRC))
+
+PROGS	 = bin/ds bin/das bin/dasctl
+
+all: $(PROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+bin/ds: $(call obj,collector/main.c) $(COL_OBJ) $(LIB_OBJ)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/das: $(call obj,scaler/das_main.c) $(SCA_OBJ) $(LIB_OBJ)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/dasctl: $(call obj,scaler/dasctl_main.c) $(SCA_OBJ) $(LIB_OBJ)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/unit-tests: $(UNIT_OBJ) $(COL_OBJ) $(SCA_OBJ) $(LIB_OBJ)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+
+# Unit tests need Criterion's headers; everything else builds without it.
+$(BUILD)/tests/unit/%.o: CPPFLAGS += -DTEST_DATA='"$(CURDIR)/tests/data"'
+
+unit: bin/unit-tests
+	bin/unit-tests --jobs 2
+
+deps:
+	@sh tests/deps.sh
+
+SAN	 = address,undefined
+
+check: deps
+	$(MAKE) SANITIZER=$(SAN) all bin/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 bin/unit-tests --jobs 2
+	$(MAKE) fuzz-smoke
+	tests/stack.sh up
+	tests/integration/run.sh
+
+demo: deps all
+	tests/demo.sh
+
+bench: deps all
+	tests/bench/run.sh
+
+# libFuzzer targets for the parsers and the line-protocol writer (clang only).
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(patsubst tests/fuzz/%.c,bin/%,$(FUZZ_SRC))
+FUZZ_LIB = $(filter-out lib/http.c lib/influx.c lib/docker.c lib/pgc.c,$(LIB_SRC))
+
+bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(COL_SRC) $(SCA_SRC)
+	@mkdir -p bin
+	$(Q)clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -o $@ $^ $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+
+# A short run of every fuzz target, part of `make check`.
+fuzz-smoke: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	    echo "  FUZZ    $$f (20000 runs)"; \
+	    $$f -runs=20000 -seed=1 >/dev/null 2>$(BUILD)/$${f#bin/}.log || \
+	    { tail -40 $(BUILD)/$${f#bin/}.log; exit 1; }; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR) \
+	    $(DESTDIR)$(PREFIX)/share/das/schema $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 schema/*.sql $(DESTDIR)$(PREFIX)/share/das/schema/
+	for f in etc/*.conf; do \
+	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f#etc/} ] || \
+	    install -m 0640 $$f $(DESTDIR)$(SYSCONFDIR)/; done
+	for f in contrib/systemd/*.service; do [ -e "$$f" ] || continue; \
+	    sed 's|@PREFIX@|$(PREFIX)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$f \
+	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/$${f##*/}; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,ds das dasctl)
+	rm -rf $(DESTDIR)$(PREFIX)/share/das
+	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/system/ds.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/das.service
+
+clean:
+	rm -rf build bin
+
+.PHONY: all unit deps check demo bench fuzz fuzz-smoke install uninstall clean
+
+-include $(shell find build -name '*.d' 2>/dev/null)

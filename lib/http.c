@@ -1,0 +1,198 @@
+/* http: libcurl wrapper with timeouts, keep-alive, gzip bodies, unix sockets. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+#include <zlib.h>
+
+#include "http.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct http {
+	CURL	*curl;
+	char	*unix_socket;
+	long	 connect_ms;
+	long	 total_ms;
+};
+
+static void
+http_global_init(void)
+{
+	static int	done;
+
+	if (!done) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		done = 1;
+	}
+}
+
+struct http *
+http_new(const char *unix_socket, long connect_ms, long total_ms)
+{
+	struct http	*h;
+
+	http_global_init();
+	h = xcalloc(1, sizeof *h);
+	h->curl = curl_easy_init();
+	if (h->curl == NULL)
+		fatalx("curl_easy_init failed");
+	h->unix_socket = unix_socket != NULL ? xstrdup(unix_socket) : NULL;
+	http_set_timeouts(h, connect_ms, total_ms);
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h->unix_socket);
+	free(h);
+}
+
+void
+http_set_timeouts(struct http *h, long connect_ms, long total_ms)
+{
+	h->connect_ms = connect_ms > 0 ? connect_ms : 2000;
+	h->total_ms = total_ms > 0 ? total_ms : 10000;
+}
+
+void
+http_resp_init(struct http_resp *r)
+{
+	r->status = 0;
+	buf_init(&r->body);
+	r->error[0] = '\0';
+}
+
+void
+http_resp_free(struct http_resp *r)
+{
+	buf_free(&r->body);
+}
+
+static size_t
+http_write_cb(char *p, size_t size, size_t n, void *arg)
+{
+	buf_add(arg, p, size * n);
+	return size * n;
+}
+
+/* gzip src into dst; returns false when zlib refuses (never expected). */
+static bool
+http_gzip(struct buf *dst, const void *src, size_t len)
+{
+	z_stream	zs;
+	int		rc;
+
+	memset(&zs, 0, sizeof zs);
+	if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return false;
+	buf_reserve(dst, deflateBound(&zs, len) + 32);
+	zs.next_in = (Bytef *)(uintptr_t)src;
+	zs.avail_in = len;
+	zs.next_out = (Bytef *)dst->data;
+	zs.avail_out = dst->cap - 1;
+	rc = deflate(&zs, Z_FINISH);
+	dst->len = zs.total_out;
+	deflateEnd(&zs);
+	return rc == Z_STREAM_END;
+}
+
+/* Set the options of one request on the reused handle. */
+static struct curl_slist *
+http_setup(struct http *h, const struct http_req *req, struct http_resp *resp,
+    struct buf *zbody)
+{
+	CURL			*c = h->curl;
+	struct curl_slist	*hdr = NULL;
+	const void		*body = req->body;
+	size_t			 len = req->body_len;
+	char			 line[256];
+
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, req->url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->total_ms);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp->body);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, resp->error);
+	/* Never follow a proxy from the environment to loopback servers. */
+	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+	if (h->unix_socket != NULL)
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+	if (req->user != NULL && *req->user != '\0') {
+		curl_easy_setopt(c, CURLOPT_USERNAME, req->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD,
+		    req->password != NULL ? req->password : "");
+	}
+	if (req->content_type != NULL) {
+		snprintf(line, sizeof line, "Content-Type: %s",
+		    req->content_type);
+		hdr = curl_slist_append(hdr, line);
+	}
+	if (req->gzip && body != NULL && http_gzip(zbody, body, len)) {
+		hdr = curl_slist_append(hdr, "Content-Encoding: gzip");
+		body = zbody->data;
+		len = zbody->len;
+	}
+	hdr = curl_slist_append(hdr, "Expect:");
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)len);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	return hdr;
+}
+
+int
+http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
+{
+	struct curl_slist	*hdr;
+	struct buf		 zbody;
+	CURLcode		 rc;
+
+	buf_init(&zbody);
+	buf_reset(&resp->body);
+	resp->status = 0;
+	resp->error[0] = '\0';
+	hdr = http_setup(h, req, resp, &zbody);
+	rc = curl_easy_perform(h->curl);
+	curl_slist_free_all(hdr);
+	buf_free(&zbody);
+	if (rc != CURLE_OK) {
+		if (resp->error[0] == '\0')
+			snprintf(resp->error, sizeof resp->error, "%s",
+			    curl_easy_strerror(rc));
+		return -EIO;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	return 0;
+}
+
+void
+http_urlencode(struct buf *b, const char *s)
+{
+	static const char	hex[] = "0123456789ABCDEF";
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL) {
+			buf_addc(b, (char)*p);
+		} else {
+			buf_addc(b, '%');
+			buf_addc(b, hex[*p >> 4]);
+			buf_addc(b, hex[*p & 15]);
+		}
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * http: a small libcurl wrapper for InfluxDB (TCP) and the Docker Engine
+ * (unix socket). One struct http holds one curl easy handle so connections
+ * are kept alive between requests.
+ *
+ * Every request has a connect and a total timeout (STYLE rule 9).
+ */
+#ifndef DAS_HTTP_H
+#define DAS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct http;
+
+struct http_req {
+	const char	*method;	/* "GET", "POST", ... */
+	const char	*url;
+	const char	*content_type;	/* NULL: none */
+	const void	*body;		/* NULL: no body */
+	size_t		 body_len;
+	bool		 gzip;		/* compress the body, Content-Encoding: gzip */
+	const char	*user;		/* basic auth, NULL: none */
+	const char	*password;
+};
+
+struct http_resp {
+	long		 status;	/* 0 when no HTTP answer came */
+	struct buf	 body;
+	char		 error[256];	/* transport error, "" when status != 0 */
+};
+
+/* unix_socket may be NULL (TCP). Strings are copied. Caller frees. */
+struct http	*http_new(const char *unix_socket, long connect_ms, long total_ms);
+void		 http_free(struct http *);
+void		 http_set_timeouts(struct http *, long connect_ms, long total_ms);
+
+void		 http_resp_init(struct http_resp *);
+void		 http_resp_free(struct http_resp *);
+
+/*
+ * Perform req; resp must be initialised and is reset first. Returns 0 when
+ * an HTTP answer (any status) arrived, -EIO with resp->error filled when the
+ * transport failed (refused, timed out, ...).
+ */
+int	http_do(struct http *, const struct http_req *, struct http_resp *)
+	    __attribute__((warn_unused_result));
+
+/* URL-encode s into b (RFC 3986 unreserved characters pass through). */
+void	http_urlencode(struct buf *b, const char *s);
+
+#endif

@@ -1,0 +1,141 @@
+/* lp: InfluxDB 1.x line-protocol writer with per-element escaping. */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "lp.h"
+
+/*
+ * Append s, putting a backslash before every character in specials and
+ * turning CR/LF into spaces (escaped too when space is special). A trailing
+ * backslash is doubled so it cannot escape the separator that follows.
+ */
+static void
+lp_escape(struct buf *b, const char *s, const char *specials)
+{
+	const char	*p;
+	char		 c;
+
+	for (p = s; *p != '\0'; p++) {
+		c = *p;
+		if (c == '\n' || c == '\r')
+			c = ' ';
+		if (strchr(specials, c) != NULL)
+			buf_addc(b, '\\');
+		buf_addc(b, c);
+	}
+	if (p != s && p[-1] == '\\' && strchr(specials, '\\') == NULL)
+		buf_addc(b, '\\');
+}
+
+void
+lp_escape_measurement(struct buf *b, const char *s)
+{
+	lp_escape(b, s, ", ");
+}
+
+void
+lp_escape_key(struct buf *b, const char *s)
+{
+	lp_escape(b, s, ",= ");
+}
+
+void
+lp_escape_string(struct buf *b, const char *s)
+{
+	lp_escape(b, s, "\"\\");
+}
+
+void
+lp_begin(struct lp_point *pt, struct buf *out, const char *measurement)
+{
+	pt->out = out;
+	pt->start = out->len;
+	pt->nfields = 0;
+	pt->valid = *measurement != '\0';
+	lp_escape_measurement(out, measurement);
+}
+
+void
+lp_tag(struct lp_point *pt, const char *key, const char *value)
+{
+	if (value == NULL || *value == '\0' || *key == '\0')
+		return;
+	buf_addc(pt->out, ',');
+	lp_escape_key(pt->out, key);
+	buf_addc(pt->out, '=');
+	lp_escape_key(pt->out, value);
+}
+
+static void
+lp_field_key(struct lp_point *pt, const char *key)
+{
+	buf_addc(pt->out, pt->nfields == 0 ? ' ' : ',');
+	lp_escape_key(pt->out, key);
+	buf_addc(pt->out, '=');
+	pt->nfields++;
+}
+
+void
+lp_field_float(struct lp_point *pt, const char *key, double v)
+{
+	/* InfluxDB has no NaN or infinity: such a field is left out. */
+	if (!isfinite(v) || *key == '\0')
+		return;
+	lp_field_key(pt, key);
+	buf_printf(pt->out, "%.17g", v);
+}
+
+void
+lp_field_int(struct lp_point *pt, const char *key, int64_t v)
+{
+	if (*key == '\0')
+		return;
+	lp_field_key(pt, key);
+	buf_printf(pt->out, "%" PRId64 "i", v);
+}
+
+void
+lp_field_str(struct lp_point *pt, const char *key, const char *v)
+{
+	if (*key == '\0' || v == NULL)
+		return;
+	lp_field_key(pt, key);
+	buf_addc(pt->out, '"');
+	lp_escape_string(pt->out, v);
+	buf_addc(pt->out, '"');
+}
+
+void
+lp_field_bool(struct lp_point *pt, const char *key, bool v)
+{
+	if (*key == '\0')
+		return;
+	lp_field_key(pt, key);
+	buf_adds(pt->out, v ? "true" : "false");
+}
+
+bool
+lp_end(struct lp_point *pt, int64_t ts)
+{
+	if (pt->nfields == 0 || !pt->valid) {
+		buf_truncate(pt->out, pt->start);
+		return false;
+	}
+	if (ts != 0)
+		buf_printf(pt->out, " %" PRId64, ts);
+	buf_addc(pt->out, '\n');
+	return true;
+}
+
+size_t
+lp_count_lines(const char *s, size_t len)
+{
+	size_t	n = 0, i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			n++;
+	}
+	return n;
+}

@@ -1,5 +1,4 @@
 /* xmalloc: allocation wrappers that die on out-of-memory. */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -45,7 +44,7 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		fatalx("xreallocarray: %zu * %zu overflows", nmemb, size);
-	p = realloc(ptr, nmemb * size ? nmemb * size : 1);
+	p = realloc(ptr, nmemb * size != 0 ? nmemb * size : 1);
 	if (p == NULL)
 		fatal("xreallocarray: allocating %zu * %zu bytes", nmemb, size);
 	return p;

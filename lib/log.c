@@ -41,7 +41,7 @@ log_enabled(int level)
  * zero, its strerror. Newlines inside the message are replaced so a hostile
  * name can never forge a log line.
  */
-static void
+static void __attribute__((format(printf, 3, 0)))
 log_vwrite(const char *tag, int errnum, const char *fmt, va_list ap)
 {
 	char		 msg[4096], stamp[32];

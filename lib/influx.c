@@ -1,0 +1,281 @@
+/* influx: InfluxDB 1.x /write and /query over libcurl. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "influx.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct influx {
+	struct http	*http;
+	char		*url;
+	char		*database;
+	char		*user;
+	char		*password;
+	char		*precision;
+	bool		 gzip;
+	bool		 create_db;
+};
+
+static char *
+influx_dup(const char *s)
+{
+	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
+}
+
+struct influx *
+influx_new(const struct influx_cfg *cfg)
+{
+	struct influx	*ix;
+	size_t		 n;
+
+	ix = xcalloc(1, sizeof *ix);
+	ix->http = http_new(NULL, cfg->connect_ms, cfg->timeout_ms);
+	ix->url = xstrdup(cfg->url);
+	n = strlen(ix->url);
+	while (n > 0 && ix->url[n - 1] == '/')
+		ix->url[--n] = '\0';
+	ix->database = xstrdup(cfg->database);
+	ix->user = influx_dup(cfg->user);
+	ix->password = influx_dup(cfg->password);
+	ix->precision = xstrdup(cfg->precision != NULL ? cfg->precision : "s");
+	ix->gzip = cfg->gzip;
+	ix->create_db = cfg->create_db;
+	return ix;
+}
+
+void
+influx_free(struct influx *ix)
+{
+	if (ix == NULL)
+		return;
+	http_free(ix->http);
+	free(ix->url);
+	free(ix->database);
+	free(ix->user);
+	free(ix->password);
+	free(ix->precision);
+	free(ix);
+}
+
+const char *
+influx_url(const struct influx *ix)
+{
+	return ix->url;
+}
+
+const char *
+influx_database(const struct influx *ix)
+{
+	return ix->database;
+}
+
+/* InfluxDB's {"error":"..."} text from a body, or the body itself, cut short. */
+static void
+influx_body_error(const struct buf *body, char *out, size_t outlen)
+{
+	json_t		*j;
+	json_error_t	 je;
+	const char	*s;
+
+	j = json_loadb(body->data != NULL ? body->data : "", body->len, 0, &je);
+	s = j != NULL ? json_string_value(json_object_get(j, "error")) : NULL;
+	snprintf(out, outlen, "%.300s", s != NULL ? s : buf_str(body));
+	json_decref(j);
+}
+
+static enum influx_result
+influx_post_write(struct influx *ix, const char *lines, size_t len,
+    struct http_resp *resp, char *err, size_t errlen)
+{
+	struct http_req	 req;
+	struct buf	 url;
+	char		 detail[320];
+	int		 rc;
+
+	buf_init(&url);
+	buf_printf(&url, "%s/write?db=", ix->url);
+	http_urlencode(&url, ix->database);
+	buf_printf(&url, "&precision=%s", ix->precision);
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = buf_str(&url);
+	req.content_type = "text/plain; charset=utf-8";
+	req.body = lines;
+	req.body_len = len;
+	req.gzip = ix->gzip;
+	req.user = ix->user;
+	req.password = ix->password;
+	rc = http_do(ix->http, &req, resp);
+	buf_free(&url);
+	if (rc != 0) {
+		snprintf(err, errlen, "InfluxDB write to %s: %s", ix->url,
+		    resp->error);
+		return INFLUX_RETRY;
+	}
+	if (resp->status >= 200 && resp->status < 300)
+		return INFLUX_OK;
+	influx_body_error(&resp->body, detail, sizeof detail);
+	snprintf(err, errlen, "InfluxDB write to %s: HTTP %ld: %s", ix->url,
+	    resp->status, detail);
+	return resp->status >= 500 ? INFLUX_RETRY : INFLUX_REJECTED;
+}
+
+enum influx_result
+influx_write(struct influx *ix, const char *lines, size_t len, char *err,
+    size_t errlen)
+{
+	struct http_resp	resp;
+	enum influx_result	r;
+	char			cerr[256];
+
+	http_resp_init(&resp);
+	r = influx_post_write(ix, lines, len, &resp, err, errlen);
+	if (r == INFLUX_REJECTED && resp.status == 404 && ix->create_db &&
+	    strstr(buf_str(&resp.body), "database not found") != NULL) {
+		if (influx_create_database(ix, cerr, sizeof cerr) != 0) {
+			snprintf(err, errlen, "%s", cerr);
+			r = INFLUX_RETRY;
+		} else {
+			log_info("created InfluxDB database \"%s\" at %s",
+			    ix->database, ix->url);
+			r = influx_post_write(ix, lines, len, &resp, err,
+			    errlen);
+		}
+	}
+	http_resp_free(&resp);
+	return r;
+}
+
+/* POST /query with q (form-encoded) and an optional db. */
+static int
+influx_post_query(struct influx *ix, const char *q, bool with_db,
+    struct http_resp *resp, char *err, size_t errlen)
+{
+	struct http_req	 req;
+	struct buf	 url, body;
+	int		 rc;
+
+	buf_init(&url);
+	buf_init(&body);
+	buf_printf(&url, "%s/query?epoch=ns", ix->url);
+	if (with_db) {
+		buf_adds(&url, "&db=");
+		http_urlencode(&url, ix->database);
+	}
+	buf_adds(&body, "q=");
+	http_urlencode(&body, q);
+	memset(&req, 0, sizeof req);
+	req.method = "POST";
+	req.url = buf_str(&url);
+	req.content_type = "application/x-www-form-urlencoded";
+	req.body = body.data;
+	req.body_len = body.len;
+	req.user = ix->user;
+	req.password = ix->password;
+	rc = http_do(ix->http, &req, resp);
+	buf_free(&url);
+	buf_free(&body);
+	if (rc != 0) {
+		snprintf(err, errlen, "InfluxDB query at %s: %s", ix->url,
+		    resp->error);
+		return -EIO;
+	}
+	if (resp->status < 200 || resp->status >= 300) {
+		char	detail[320];
+
+		influx_body_error(&resp->body, detail, sizeof detail);
+		snprintf(err, errlen, "InfluxDB query at %s: HTTP %ld: %s",
+		    ix->url, resp->status, detail);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+influx_query(struct influx *ix, const char *q, json_t **out, char *err,
+    size_t errlen)
+{
+	struct http_resp	 resp;
+	json_error_t		 je;
+	int			 rc;
+
+	*out = NULL;
+	http_resp_init(&resp);
+	rc = influx_post_query(ix, q, true, &resp, err, errlen);
+	if (rc == 0) {
+		*out = json_loadb(buf_str(&resp.body), resp.body.len, 0, &je);
+		if (*out == NULL || !json_is_object(*out)) {
+			snprintf(err, errlen, "InfluxDB query at %s: answer "
+			    "is not JSON: %s", ix->url, je.text);
+			json_decref(*out);
+			*out = NULL;
+			rc = -EBADMSG;
+		}
+	}
+	http_resp_free(&resp);
+	return rc;
+}
+
+int
+influx_create_database(struct influx *ix, char *err, size_t errlen)
+{
+	struct http_resp	 resp;
+	struct buf		 q;
+	const char		*p;
+	int			 rc;
+
+	buf_init(&q);
+	buf_adds(&q, "CREATE DATABASE \"");
+	for (p = ix->database; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(&q, '\\');
+		buf_addc(&q, *p == '\n' ? ' ' : *p);
+	}
+	buf_addc(&q, '"');
+	http_resp_init(&resp);
+	rc = influx_post_query(ix, buf_str(&q), false, &resp, err, errlen);
+	http_resp_free(&resp);
+	buf_free(&q);
+	return rc;
+}
+
+bool
+influx_ping(struct influx *ix)
+{
+	struct http_req		 req;
+	struct http_resp	 resp;
+	char			*url;
+	bool			 ok;
+
+	memset(&req, 0, sizeof req);
+	url = xasprintf("%s/ping", ix->url);
+	req.method = "GET";
+	req.url = url;
+	http_resp_init(&resp);
+	ok = http_do(ix->http, &req, &resp) == 0 && resp.status == 204;
+	http_resp_free(&resp);
+	free(url);
+	return ok;
+}
+
+const char *
+influx_statement_error(const json_t *j)
+{
+	const json_t	*res, *e;
+	size_t		 i;
+
+	e = json_object_get(j, "error");
+	if (json_is_string(e))
+		return json_string_value(e);
+	res = json_object_get(j, "results");
+	for (i = 0; i < json_array_size(res); i++) {
+		e = json_object_get(json_array_get(res, i), "error");
+		if (json_is_string(e))
+			return json_string_value(e);
+	}
+	return NULL;
+}

@@ -1,0 +1,71 @@
+/*
+ * influx: InfluxDB 1.x HTTP client — batched /write and /query.
+ *
+ * Write outcomes are classified so callers can keep or drop a batch the
+ * way DESIGN.md requires: retry on 5xx and transport errors, never re-send
+ * after a 4xx (the points are bad), create the database on "not found".
+ */
+#ifndef DAS_INFLUX_H
+#define DAS_INFLUX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+
+struct influx_cfg {
+	const char	*url;		/* http://127.0.0.1:8086 */
+	const char	*database;
+	const char	*user;		/* NULL or "": no auth */
+	const char	*password;
+	const char	*precision;	/* "s", "ms", "u", "ns" */
+	bool		 gzip;
+	bool		 create_db;	/* CREATE DATABASE when it is missing */
+	long		 connect_ms;
+	long		 timeout_ms;
+};
+
+enum influx_result {
+	INFLUX_OK = 0,		/* any 2xx */
+	INFLUX_RETRY,		/* transport error or 5xx: keep and retry */
+	INFLUX_REJECTED,	/* 4xx: the batch is bad; never re-send */
+};
+
+struct influx;
+
+/* Strings in cfg are copied. Caller frees with influx_free. */
+struct influx	*influx_new(const struct influx_cfg *);
+void		 influx_free(struct influx *);
+/* Borrowed until influx_free. */
+const char	*influx_url(const struct influx *);
+const char	*influx_database(const struct influx *);
+
+/*
+ * POST lines to /write. On anything but INFLUX_OK, err holds one sentence
+ * with the status and InfluxDB's own error text. A 404 "database not found"
+ * is answered by creating the database (when configured) and trying once more.
+ */
+enum influx_result influx_write(struct influx *, const char *lines, size_t len,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Run q (one or more ';'-separated statements) with epoch=ns. On success
+ * *out is the decoded JSON body (caller decrefs); each statement's own
+ * "error" is the caller's to read. Returns 0, -EIO (transport or non-2xx)
+ * or -EBADMSG (body is not JSON), with err filled.
+ */
+int	influx_query(struct influx *, const char *q, json_t **out, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+/* CREATE DATABASE "<name>" (idempotent on the server). 0 or -EIO. */
+int	influx_create_database(struct influx *, char *err, size_t errlen);
+
+/* True when GET /ping answers 204. */
+bool	influx_ping(struct influx *);
+
+/* The first statement error in a /query answer, or NULL. Borrowed from j. */
+const char *influx_statement_error(const json_t *j);
+
+#endif

@@ -53,7 +53,8 @@ COL_OBJ	 = $(call obj,$(COL_SRC))
 SCA_OBJ	 = $(call obj,$(SCA_SRC))
 UNIT_OBJ = $(call obj,$(UNIT_SRC))
 
-PROGS	 = bin/ds bin/das bin/dasctl
+PROGS	 = bin/ds $(if $(wildcard scaler/das_main.c),bin/das) \
+	   $(if $(wildcard scaler/dasctl_main.c),bin/dasctl)
 
 all: $(PROGS)
 

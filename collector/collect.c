@@ -1,0 +1,337 @@
+/* collect: the ds cycle over the tracked containers. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "collect.h"
+#include "discover.h"
+#include "docker.h"
+#include "log.h"
+#include "lp.h"
+#include "metrics.h"
+#include "procfs.h"
+#include "statsapi.h"
+#include "xmalloc.h"
+
+struct ctr {
+	char			 id[65];
+	char			 short_id[13];
+	char			*service_id;
+	char			*service_name;
+	const char		*backend;	/* "docker" or "runc" */
+	pid_t			 pid;
+	struct cg		*cg;		/* NULL: stats API fallback */
+	struct procfs_net	*net;
+	struct cg_sample	 prev;
+	uint64_t		 prev_sys;
+	bool			 have_prev;
+};
+
+struct collector {
+	char			*node;
+	char			*measurement;
+	char			*proc_root;
+	char			*sys_root;
+	struct docker		*docker;
+	struct procfs_sys	*sys;
+	uint64_t		 mem_total;
+	unsigned		 online_cpus;
+	struct ctr		**ctrs;		/* sorted by id */
+	size_t			 nctrs;
+	struct collect_stats	 last;
+};
+
+struct collector *
+collector_new(const struct collect_cfg *cfg, struct docker *docker)
+{
+	struct collector	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->node = xstrdup(cfg->node);
+	c->measurement = xstrdup(cfg->measurement);
+	c->proc_root = xstrdup(cfg->proc_root);
+	c->sys_root = xstrdup(cfg->sys_root != NULL ? cfg->sys_root : "");
+	c->docker = docker;
+	c->sys = procfs_sys_open(c->proc_root);
+	if (c->sys == NULL)
+		log_warn("%s/stat: cannot open; cpu_ratio will be missing",
+		    c->proc_root);
+	if (procfs_mem_total(c->proc_root, &c->mem_total) != 0)
+		c->mem_total = 0;
+	c->online_cpus = procfs_online_cpus();
+	return c;
+}
+
+static void
+ctr_free(struct ctr *e)
+{
+	if (e == NULL)
+		return;
+	cg_free(e->cg);
+	procfs_net_free(e->net);
+	free(e->service_id);
+	free(e->service_name);
+	free(e);
+}
+
+void
+collector_free(struct collector *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nctrs; i++)
+		ctr_free(c->ctrs[i]);
+	free(c->ctrs);
+	procfs_sys_free(c->sys);
+	free(c->node);
+	free(c->measurement);
+	free(c->proc_root);
+	free(c->sys_root);
+	free(c);
+}
+
+static int
+ctr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct ctr *const *)a)->id,
+	    (*(struct ctr *const *)b)->id);
+}
+
+static int
+ctr_key_cmp(const void *key, const void *b)
+{
+	return strcmp(key, (*(struct ctr *const *)b)->id);
+}
+
+/*
+ * Make the entry of a container seen for the first time: its pid, its
+ * cgroup and net files. A container whose cgroup cannot be read is still
+ * tracked, through the stats API. Returns NULL when it is already gone.
+ */
+static struct ctr *
+ctr_new(struct collector *c, const struct discover_item *it)
+{
+	struct ctr	*e;
+	char		 err[512];
+
+	e = xcalloc(1, sizeof *e);
+	memcpy(e->id, it->id, sizeof e->id);
+	memcpy(e->short_id, it->id, 12);
+	e->service_id = it->service_id ? xstrdup(it->service_id) : NULL;
+	e->service_name = it->service_name ? xstrdup(it->service_name) : NULL;
+	e->backend = "docker";
+	if (discover_pid(c->docker, it->id, &e->pid, err, sizeof err) != 0) {
+		log_debug("container %s: %s; skipping it this cycle",
+		    e->short_id, err);
+		ctr_free(e);
+		return NULL;
+	}
+	e->cg = cg_open(c->proc_root, c->sys_root, e->pid, err, sizeof err);
+	if (e->cg == NULL) {
+		log_warnx("container %s (%s): cgroup files unreadable: %s; "
+		    "reading it through the Engine stats API instead (slow)",
+		    e->short_id, it->name, err);
+	}
+	e->net = procfs_net_open(c->proc_root, e->pid);
+	log_debug("container %s (%s): tracking, pid %d", e->short_id,
+	    it->name, (int)e->pid);
+	return e;
+}
+
+/*
+ * Bring the entries in line with the listed containers: keep those still
+ * running, make entries for new ones, release the rest.
+ */
+static void
+collector_sync(struct collector *c, const struct discover_list *list)
+{
+	struct ctr	**next, **found;
+	size_t		  i, n = 0;
+
+	next = xcalloc(list->n + 1, sizeof *next);
+	c->last.added = c->last.removed = 0;
+	for (i = 0; i < list->n; i++) {
+		found = c->nctrs == 0 ? NULL : bsearch(list->items[i].id,
+		    c->ctrs, c->nctrs, sizeof *c->ctrs, ctr_key_cmp);
+		if (found != NULL && *found != NULL) {
+			next[n++] = *found;
+			*found = NULL;
+		} else if (found == NULL &&
+		    (next[n] = ctr_new(c, &list->items[i])) != NULL) {
+			n++;
+			c->last.added++;
+		}
+	}
+	for (i = 0; i < c->nctrs; i++) {
+		if (c->ctrs[i] != NULL) {
+			log_debug("container %s: gone; released",
+			    c->ctrs[i]->short_id);
+			ctr_free(c->ctrs[i]);
+			c->last.removed++;
+		}
+	}
+	free(c->ctrs);
+	qsort(next, n, sizeof *next, ctr_cmp);
+	c->ctrs = next;
+	c->nctrs = n;
+}
+
+/* Read one container through the stats API (fallback). 0 or -errno. */
+static int
+ctr_read_api(struct collector *c, struct ctr *e, struct cg_sample *s,
+    uint64_t *sys, unsigned *ncpu, uint64_t *rx, uint64_t *tx)
+{
+	struct statsapi_sample	sa;
+	char			err[512];
+	int			rc;
+
+	rc = statsapi_read(c->docker, e->id, &sa, err, sizeof err);
+	if (rc != 0) {
+		log_warnx("container %s: %s; no point this cycle", e->short_id,
+		    err);
+		return rc;
+	}
+	*s = sa.cg;
+	*sys = sa.sys_ns;
+	*ncpu = sa.online_cpus;
+	*rx = sa.net_rx;
+	*tx = sa.net_tx;
+	c->last.api_fallback++;
+	return 0;
+}
+
+/* Read one container from its files. 0 or -errno (gone). */
+static int
+ctr_read_files(struct collector *c, struct ctr *e, struct cg_sample *s,
+    uint64_t sys_now, uint64_t *sys, unsigned *ncpu, uint64_t *rx,
+    uint64_t *tx)
+{
+	int	rc;
+
+	rc = cg_read(e->cg, s);
+	if (rc != 0)
+		return rc;
+	*sys = sys_now;
+	*ncpu = s->ncpu_percpu != 0 ? s->ncpu_percpu : c->online_cpus;
+	*rx = *tx = 0;
+	if (e->net != NULL && procfs_net_read(e->net, rx, tx) != 0)
+		*rx = *tx = 0;
+	return 0;
+}
+
+static void
+ctr_point(struct collector *c, struct ctr *e, const struct metrics *m,
+    int64_t ts, struct buf *out)
+{
+	struct lp_point	pt;
+
+	lp_begin(&pt, out, c->measurement);
+	lp_tag(&pt, "backend", e->backend);
+	lp_tag(&pt, "container", e->short_id);
+	lp_tag(&pt, "node", c->node);
+	lp_tag(&pt, "service", e->service_id);
+	lp_tag(&pt, "service_name", e->service_name);
+	if (m->cpu_valid)
+		lp_field_float(&pt, "cpu_ratio", m->cpu_ratio);
+	lp_field_int(&pt, "mem_usage", (int64_t)m->mem_usage);
+	lp_field_int(&pt, "mem_limit", (int64_t)m->mem_limit);
+	lp_field_float(&pt, "mem_ratio", m->mem_ratio);
+	lp_field_int(&pt, "net_read", (int64_t)m->net_read);
+	lp_field_int(&pt, "net_write", (int64_t)m->net_write);
+	lp_field_int(&pt, "blk_read", (int64_t)m->blk_read);
+	lp_field_int(&pt, "blk_write", (int64_t)m->blk_write);
+	if (!lp_end(&pt, ts))
+		log_warnx("container %s: point had no field; skipped",
+		    e->short_id);
+}
+
+/* Sample one container and append its point. false when it is gone. */
+static bool
+ctr_sample(struct collector *c, struct ctr *e, uint64_t sys_now, int64_t ts,
+    struct buf *out)
+{
+	struct cg_sample	s;
+	struct metrics		m;
+	uint64_t		sys, rx, tx;
+	unsigned		ncpu;
+	int			rc;
+
+	if (e->cg != NULL)
+		rc = ctr_read_files(c, e, &s, sys_now, &sys, &ncpu, &rx, &tx);
+	else
+		rc = ctr_read_api(c, e, &s, &sys, &ncpu, &rx, &tx);
+	if (rc != 0) {
+		log_debug("container %s: read failed (%s); it exited",
+		    e->short_id, strerror(-rc));
+		return false;
+	}
+	metrics_compute(e->have_prev ? &e->prev : NULL, &s, e->prev_sys, sys,
+	    ncpu, c->mem_total, rx, tx, &m);
+	e->prev = s;
+	e->prev_sys = sys;
+	e->have_prev = true;
+	ctr_point(c, e, &m, ts, out);
+	return true;
+}
+
+static int64_t
+collector_ts(int64_t now_ns, const char *precision)
+{
+	if (strcmp(precision, "ns") == 0)
+		return now_ns;
+	if (strcmp(precision, "u") == 0)
+		return now_ns / 1000;
+	if (strcmp(precision, "ms") == 0)
+		return now_ns / 1000000;
+	return now_ns / 1000000000;
+}
+
+int
+collector_cycle(struct collector *c, int64_t now_ns, const char *precision,
+    struct buf *out)
+{
+	struct discover_list	list;
+	uint64_t		sys_now = 0;
+	char			err[512];
+	size_t			i;
+	int			rc;
+
+	rc = discover_docker(c->docker, &list, err, sizeof err);
+	if (rc != 0) {
+		log_warnx("%s; keeping %zu known containers, trying again "
+		    "next cycle", err, c->nctrs);
+		return rc;
+	}
+	collector_sync(c, &list);
+	discover_list_free(&list);
+	if (c->sys == NULL || procfs_sys_read(c->sys, &sys_now) != 0)
+		sys_now = 0;
+	c->last.points = c->last.api_fallback = 0;
+	for (i = 0; i < c->nctrs; i++) {
+		if (ctr_sample(c, c->ctrs[i], sys_now,
+		    collector_ts(now_ns, precision), out))
+			c->last.points++;
+	}
+	return (int)c->last.points;
+}
+
+void
+collector_stats(const struct collector *c, struct collect_stats *st)
+{
+	size_t	i;
+
+	*st = c->last;
+	st->containers = c->nctrs;
+	st->open_fds = 0;
+	for (i = 0; i < c->nctrs; i++) {
+		if (c->ctrs[i]->cg != NULL)
+			st->open_fds += (size_t)cg_nfds(c->ctrs[i]->cg);
+		if (c->ctrs[i]->net != NULL)
+			st->open_fds++;
+	}
+}

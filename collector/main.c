@@ -1,0 +1,548 @@
+/*
+ * ds — the das collector.
+ *
+ * Every interval: list this node's containers through the Engine API, read
+ * their cgroup and /proc files, compute docker-stats figures and write one
+ * point per container to InfluxDB through a bounded, retrying queue.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "buf.h"
+#include "cfg.h"
+#include "collect.h"
+#include "docker.h"
+#include "influx.h"
+#include "log.h"
+#include "wq.h"
+#include "xmalloc.h"
+
+#define DS_DEFAULT_CONFIG	"/etc/das/ds.conf"
+
+struct ds_settings {
+	char		*influx_url;
+	char		*database;
+	char		*user;
+	char		*password;
+	char		*precision;
+	bool		 gzip;
+	bool		 create_database;
+	char		*measurement;
+	double		 interval;
+	char		*docker_socket;
+	char		*node;
+	char		*proc_root;
+	char		*runc_root;
+	long long	 buffer_points;
+	long long	 buffer_bytes;
+	long long	 batch_bytes;
+	double		 retry_min;
+	double		 retry_max;
+	double		 timeout;
+	bool		 verbose;
+};
+
+#define S(m)	offsetof(struct ds_settings, m)
+static const struct cfg_param ds_params[] = {
+	{ "influx_url", CFG_STRING, S(influx_url), "http://127.0.0.1:8086",
+	    0, 0, "InfluxDB base URL" },
+	{ "database", CFG_STRING, S(database), "docker", 0, 0,
+	    "InfluxDB database" },
+	{ "user", CFG_STRING, S(user), "", 0, 0, "InfluxDB user (optional)" },
+	{ "password", CFG_STRING, S(password), "", 0, 0,
+	    "InfluxDB password (optional)" },
+	{ "precision", CFG_STRING, S(precision), "ms", 0, 0,
+	    "timestamp precision: s, ms, u or ns" },
+	{ "gzip", CFG_BOOL, S(gzip), "false", 0, 0, "gzip write bodies" },
+	{ "create_database", CFG_BOOL, S(create_database), "true", 0, 0,
+	    "CREATE DATABASE when InfluxDB says it is missing" },
+	{ "measurement", CFG_STRING, S(measurement), "docker", 0, 0,
+	    "measurement name" },
+	{ "interval", CFG_DOUBLE, S(interval), "10", 0.1, 86400,
+	    "seconds between samples" },
+	{ "docker_socket", CFG_STRING, S(docker_socket),
+	    "/var/run/docker.sock", 0, 0, "Docker Engine API socket" },
+	{ "node", CFG_STRING, S(node), "", 0, 0,
+	    "node tag (default: the host name)" },
+	{ "proc_root", CFG_STRING, S(proc_root), "/proc", 0, 0,
+	    "where procfs is mounted (a host /proc inside a container)" },
+	{ "runc_root", CFG_STRING, S(runc_root), "/run/runc", 0, 0,
+	    "runc state directory (\"\" to ignore runc containers)" },
+	{ "buffer_points", CFG_INT, S(buffer_points), "100000", 1, 1e9,
+	    "most points held while InfluxDB is unreachable" },
+	{ "buffer_bytes", CFG_INT, S(buffer_bytes), "33554432", 1024, 1e12,
+	    "most bytes held while InfluxDB is unreachable" },
+	{ "batch_bytes", CFG_INT, S(batch_bytes), "1048576", 1024, 1e9,
+	    "largest single write request" },
+	{ "retry_min", CFG_DOUBLE, S(retry_min), "1", 0.01, 3600,
+	    "first retry delay in seconds (doubles each failure)" },
+	{ "retry_max", CFG_DOUBLE, S(retry_max), "30", 0.01, 3600,
+	    "longest retry delay in seconds" },
+	{ "timeout", CFG_DOUBLE, S(timeout), "5", 0.1, 600,
+	    "total timeout of one HTTP request, seconds" },
+	{ "verbose", CFG_BOOL, S(verbose), "false", 0, 0, "debug logging" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL }
+};
+#undef S
+
+struct ds {
+	struct ds_settings	 set;
+	char			*config_path;	/* NULL: defaults only */
+	char			**overrides;	/* "key=value" from the CLI */
+	size_t			 noverrides;
+	struct event_base	*base;
+	struct event		*tick_ev;
+	struct event		*retry_ev;
+	struct event		*sig_hup, *sig_term, *sig_int;
+	struct docker		*docker;
+	struct influx		*influx;
+	struct wq		*wq;
+	struct collector	*col;
+	struct buf		 lines;
+	int			 stopping;
+};
+
+static int64_t
+ds_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t
+ds_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Build settings: defaults, then the file (when one is named or the
+ * default exists), then the command line. 0 or -errno with err filled;
+ * on error set is left empty.
+ */
+static int
+ds_settings_load(struct ds *ds, struct ds_settings *set, char *err,
+    size_t errlen)
+{
+	char	*eq, key[128];
+	size_t	 i;
+	int	 rc = 0;
+
+	cfg_defaults(ds_params, set);
+	if (ds->config_path != NULL)
+		rc = cfg_load(ds_params, set, ds->config_path, err, errlen);
+	for (i = 0; rc == 0 && i < ds->noverrides; i++) {
+		eq = strchr(ds->overrides[i], '=');
+		snprintf(key, sizeof key, "%.*s",
+		    (int)(eq - ds->overrides[i]), ds->overrides[i]);
+		rc = cfg_set(ds_params, set, key, eq + 1, err, errlen);
+	}
+	if (rc == 0 && strcmp(set->precision, "s") != 0 &&
+	    strcmp(set->precision, "ms") != 0 &&
+	    strcmp(set->precision, "u") != 0 &&
+	    strcmp(set->precision, "ns") != 0) {
+		snprintf(err, errlen, "precision: \"%s\" is not s, ms, u or "
+		    "ns", set->precision);
+		rc = -EINVAL;
+	}
+	if (rc == 0 && *set->node == '\0') {
+		char	host[HOST_NAME_MAX + 1];
+
+		if (gethostname(host, sizeof host) != 0)
+			snprintf(host, sizeof host, "unknown");
+		host[sizeof host - 1] = '\0';
+		free(set->node);
+		set->node = xstrdup(host);
+	}
+	if (rc != 0)
+		cfg_free(ds_params, set);
+	return rc;
+}
+
+/* (Re)make the clients from the settings; the queue keeps its points. */
+static void
+ds_apply(struct ds *ds)
+{
+	struct influx_cfg	ic;
+	struct wq_cfg		wc;
+	struct collect_cfg	cc;
+	long			tmo = (long)(ds->set.timeout * 1000);
+
+	log_set_level(ds->set.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	memset(&ic, 0, sizeof ic);
+	ic.url = ds->set.influx_url;
+	ic.database = ds->set.database;
+	ic.user = ds->set.user;
+	ic.password = ds->set.password;
+	ic.precision = ds->set.precision;
+	ic.gzip = ds->set.gzip;
+	ic.create_db = ds->set.create_database;
+	ic.connect_ms = tmo < 2000 ? tmo : 2000;
+	ic.timeout_ms = tmo;
+	influx_free(ds->influx);
+	ds->influx = influx_new(&ic);
+	wc.max_points = (size_t)ds->set.buffer_points;
+	wc.max_bytes = (size_t)ds->set.buffer_bytes;
+	wc.batch_bytes = (size_t)ds->set.batch_bytes;
+	wc.backoff_min_ms = (long)(ds->set.retry_min * 1000);
+	wc.backoff_max_ms = (long)(ds->set.retry_max * 1000);
+	if (ds->wq == NULL)
+		ds->wq = wq_new(&wc);
+	else
+		wq_set_cfg(ds->wq, &wc);
+	collector_free(ds->col);
+	docker_free(ds->docker);
+	ds->docker = docker_new(ds->set.docker_socket, ic.connect_ms, tmo);
+	cc.node = ds->set.node;
+	cc.measurement = ds->set.measurement;
+	cc.proc_root = ds->set.proc_root;
+	cc.sys_root = "";
+	cc.runc_root = ds->set.runc_root;
+	ds->col = collector_new(&cc, ds->docker);
+}
+
+static void	ds_tick_cb(evutil_socket_t, short, void *);
+
+static void
+ds_schedule_retry(struct ds *ds)
+{
+	struct timeval	tv;
+	long		ms;
+
+	ms = wq_retry_in(ds->wq, ds_mono_ms());
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(ds->retry_ev, &tv);
+}
+
+static int
+ds_flush(struct ds *ds, int force)
+{
+	int	rc;
+
+	rc = wq_flush(ds->wq, ds->influx, ds_mono_ms(), force);
+	if (rc == -EAGAIN)
+		ds_schedule_retry(ds);
+	return rc;
+}
+
+/* One collection: sample every container, queue the points, send. */
+static int
+ds_collect(struct ds *ds, bool push)
+{
+	struct collect_stats	st;
+	int			n;
+
+	buf_reset(&ds->lines);
+	n = collector_cycle(ds->col, ds_now_ns(), ds->set.precision,
+	    &ds->lines);
+	if (n > 0 && push)
+		wq_push(ds->wq, ds->lines.data, ds->lines.len);
+	collector_stats(ds->col, &st);
+	log_debug("cycle: %zu containers (+%zu -%zu), %d points, %zu fds",
+	    st.containers, st.added, st.removed, n, st.open_fds);
+	return n;
+}
+
+static void
+ds_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ds	*ds = arg;
+
+	(void)ds_collect(ds, true);
+	(void)ds_flush(ds, 0);
+}
+
+static void
+ds_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)ds_flush(arg, 0);
+}
+
+static void
+ds_start_timer(struct ds *ds)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)ds->set.interval;
+	tv.tv_usec = (suseconds_t)((ds->set.interval - (double)tv.tv_sec) *
+	    1e6);
+	event_free(ds->tick_ev);
+	ds->tick_ev = event_new(ds->base, -1, EV_PERSIST, ds_tick_cb, ds);
+	evtimer_add(ds->tick_ev, &tv);
+}
+
+/* SIGHUP: read the config again; a bad one is reported and the old kept. */
+static void
+ds_reload(struct ds *ds)
+{
+	struct ds_settings	next;
+	char			err[512];
+
+	if (ds_settings_load(ds, &next, err, sizeof err) != 0) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		return;
+	}
+	cfg_free(ds_params, &ds->set);
+	ds->set = next;
+	ds_apply(ds);
+	ds_start_timer(ds);
+	log_info("reload: configuration %s applied; interval %.3g s, "
+	    "InfluxDB %s database %s", ds->config_path ? ds->config_path :
+	    "(defaults)", ds->set.interval, ds->set.influx_url,
+	    ds->set.database);
+}
+
+static void
+ds_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct ds	*ds = arg;
+	struct wq_stats	 st;
+
+	if (sig == SIGHUP) {
+		ds_reload(ds);
+		return;
+	}
+	if (ds->stopping++ > 0) {
+		log_info("second signal: exiting now");
+		exit(1);
+	}
+	/* The flush is the loop's work, not the handler's: libevent calls us
+	 * from the loop, so a blocking final write is fine here. */
+	(void)ds_flush(ds, 1);
+	wq_stats(ds->wq, &st);
+	log_info("signal %d: flushed; %zu points could not be delivered",
+	    (int)sig, st.held_points);
+	event_base_loopbreak(ds->base);
+}
+
+/* --once: two reads an interval apart, a flush, exit status from it. */
+static int
+ds_once(struct ds *ds)
+{
+	struct timespec	ts;
+	struct wq_stats	st;
+	int		rc;
+
+	/* The first read only primes the CPU counters. */
+	if (ds_collect(ds, false) < 0)
+		return 1;
+	ts.tv_sec = (time_t)ds->set.interval;
+	ts.tv_nsec = (long)((ds->set.interval - (double)ts.tv_sec) * 1e9);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	if (ds_collect(ds, true) < 0)
+		return 1;
+	rc = wq_flush(ds->wq, ds->influx, ds_mono_ms(), 1);
+	wq_stats(ds->wq, &st);
+	log_info("once: %llu points written, %zu not delivered, %llu refused",
+	    (unsigned long long)st.sent_points, st.held_points,
+	    (unsigned long long)st.rejected_points);
+	return rc == 0 ? 0 : 1;
+}
+
+static void
+ds_usage(FILE *f)
+{
+	const struct cfg_param	*p;
+
+	fprintf(f,
+"usage: ds [-c FILE] [--influx URL] [--database NAME] [--interval SECONDS]\n"
+"          [--once] [--docker-socket PATH] [-o KEY=VALUE] [-v]\n"
+"\n"
+"Collects per-container CPU, memory, network and block I/O figures from\n"
+"cgroup and /proc files and writes them to InfluxDB (measurement \"docker\").\n"
+"\n"
+"  -c, --config FILE       settings file (default %s when it exists)\n"
+"      --influx URL        InfluxDB base URL (influx_url)\n"
+"      --database NAME     InfluxDB database (database)\n"
+"      --interval SECONDS  seconds between samples (interval)\n"
+"      --once              one sample (two reads an interval apart), flush,\n"
+"                          exit non-zero when the points were not delivered\n"
+"      --docker-socket P   Docker Engine API socket (docker_socket)\n"
+"  -o  KEY=VALUE           any setting below; the command line wins\n"
+"  -v, --verbose           debug logging\n"
+"      --help, --version\n"
+"\nSettings (file keys):\n", DS_DEFAULT_CONFIG);
+	for (p = ds_params; p->name != NULL; p++)
+		fprintf(f, "  %-16s %s (default \"%s\")\n", p->name, p->help,
+		    p->def);
+}
+
+static void
+ds_add_override(struct ds *ds, const char *key, const char *value)
+{
+	ds->overrides = xreallocarray(ds->overrides, ds->noverrides + 1,
+	    sizeof *ds->overrides);
+	ds->overrides[ds->noverrides++] = value == NULL ? xstrdup(key) :
+	    xasprintf("%s=%s", key, value);
+}
+
+/* Parse argv; returns -1 to run, or an exit status. */
+static int
+ds_args(struct ds *ds, int argc, char **argv, bool *once)
+{
+	enum { O_INFLUX = 256, O_DB, O_INTERVAL, O_ONCE, O_SOCK, O_HELP,
+	    O_VERSION };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "influx", required_argument, NULL, O_INFLUX },
+		{ "database", required_argument, NULL, O_DB },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "once", no_argument, NULL, O_ONCE },
+		{ "docker-socket", required_argument, NULL, O_SOCK },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	while ((c = getopt_long(argc, argv, "c:o:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			free(ds->config_path);
+			ds->config_path = xstrdup(optarg);
+			break;
+		case 'o':
+			if (strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "ds: -o wants KEY=VALUE, got "
+				    "\"%s\"\n", optarg);
+				return 2;
+			}
+			ds_add_override(ds, optarg, NULL);
+			break;
+		case O_INFLUX:
+			ds_add_override(ds, "influx_url", optarg);
+			break;
+		case O_DB:
+			ds_add_override(ds, "database", optarg);
+			break;
+		case O_INTERVAL:
+			ds_add_override(ds, "interval", optarg);
+			break;
+		case O_SOCK:
+			ds_add_override(ds, "docker_socket", optarg);
+			break;
+		case O_ONCE:
+			*once = true;
+			break;
+		case 'v':
+			ds_add_override(ds, "verbose", "true");
+			break;
+		case 'h':
+		case O_HELP:
+			ds_usage(stdout);
+			return 0;
+		case O_VERSION:
+			printf("ds %s\n", DAS_VERSION);
+			return 0;
+		default:
+			ds_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ds: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return 2;
+	}
+	if (ds->config_path == NULL && access(DS_DEFAULT_CONFIG, R_OK) == 0)
+		ds->config_path = xstrdup(DS_DEFAULT_CONFIG);
+	return -1;
+}
+
+static void
+ds_events(struct ds *ds)
+{
+	ds->base = event_base_new();
+	if (ds->base == NULL)
+		fatalx("event_base_new failed");
+	ds->retry_ev = evtimer_new(ds->base, ds_retry_cb, ds);
+	ds->sig_hup = evsignal_new(ds->base, SIGHUP, ds_signal_cb, ds);
+	ds->sig_term = evsignal_new(ds->base, SIGTERM, ds_signal_cb, ds);
+	ds->sig_int = evsignal_new(ds->base, SIGINT, ds_signal_cb, ds);
+	evsignal_add(ds->sig_hup, NULL);
+	evsignal_add(ds->sig_term, NULL);
+	evsignal_add(ds->sig_int, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+ds_cleanup(struct ds *ds)
+{
+	size_t	i;
+
+	event_free(ds->tick_ev);
+	event_free(ds->retry_ev);
+	event_free(ds->sig_hup);
+	event_free(ds->sig_term);
+	event_free(ds->sig_int);
+	if (ds->base != NULL)
+		event_base_free(ds->base);
+	collector_free(ds->col);
+	docker_free(ds->docker);
+	influx_free(ds->influx);
+	wq_free(ds->wq);
+	buf_free(&ds->lines);
+	cfg_free(ds_params, &ds->set);
+	for (i = 0; i < ds->noverrides; i++)
+		free(ds->overrides[i]);
+	free(ds->overrides);
+	free(ds->config_path);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ds	ds;
+	char		err[512];
+	bool		once = false;
+	int		rc;
+
+	memset(&ds, 0, sizeof ds);
+	buf_init(&ds.lines);
+	log_init("ds", LOG_LEVEL_INFO);
+	rc = ds_args(&ds, argc, argv, &once);
+	if (rc >= 0)
+		goto done;
+	if (ds_settings_load(&ds, &ds.set, err, sizeof err) != 0) {
+		log_error("%s; not starting", err);
+		rc = 2;
+		goto done;
+	}
+	ds_apply(&ds);
+	log_info("ds %s: node %s, every %.3g s, InfluxDB %s database %s, "
+	    "Docker %s", DAS_VERSION, ds.set.node, ds.set.interval,
+	    ds.set.influx_url, ds.set.database, ds.set.docker_socket);
+	if (once) {
+		rc = ds_once(&ds);
+		goto done;
+	}
+	ds_events(&ds);
+	ds_start_timer(&ds);
+	ds_tick_cb(-1, 0, &ds);
+	event_base_dispatch(ds.base);
+	rc = 0;
+done:
+	ds_cleanup(&ds);
+	return rc;
+}

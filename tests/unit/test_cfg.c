@@ -1,0 +1,124 @@
+/* Unit tests for cfg: table-driven settings, files and overrides. */
+#include <criterion/criterion.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cfg.h"
+
+struct t_settings {
+	char		*url;
+	long long	 n;
+	double		 interval;
+	bool		 flag;
+};
+
+static const struct cfg_param t_params[] = {
+	{ "url", CFG_STRING, offsetof(struct t_settings, url), "http://x",
+	    0, 0, "" },
+	{ "n", CFG_INT, offsetof(struct t_settings, n), "5", 1, 100, "" },
+	{ "interval", CFG_DOUBLE, offsetof(struct t_settings, interval), "10",
+	    0.1, 3600, "" },
+	{ "flag", CFG_BOOL, offsetof(struct t_settings, flag), "false", 0, 0,
+	    "" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+static char *
+t_file(const char *text)
+{
+	char	*path = strdup("/tmp/das-cfg-XXXXXX");
+	int	 fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+Test(cfg, defaults)
+{
+	struct t_settings	s;
+
+	cfg_defaults(t_params, &s);
+	cr_assert_str_eq(s.url, "http://x");
+	cr_assert_eq(s.n, 5);
+	cr_assert_float_eq(s.interval, 10.0, 1e-9);
+	cr_assert_not(s.flag);
+	cfg_free(t_params, &s);
+}
+
+Test(cfg, file_and_override)
+{
+	struct t_settings	 s;
+	char			 err[256];
+	char			*path;
+
+	path = t_file("# comment\n\nurl = \"http://influx:8086\"\n"
+	    "  n=7\n; other comment\nflag = yes\ninterval = 2.5\n");
+	cfg_defaults(t_params, &s);
+	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), 0, "%s",
+	    err);
+	cr_assert_str_eq(s.url, "http://influx:8086");
+	cr_assert_eq(s.n, 7);
+	cr_assert(s.flag);
+	cr_assert_float_eq(s.interval, 2.5, 1e-9);
+	cr_assert_eq(cfg_set(t_params, &s, "n", "9", err, sizeof err), 0);
+	cr_assert_eq(s.n, 9);
+	cfg_free(t_params, &s);
+	unlink(path);
+	free(path);
+}
+
+Test(cfg, errors_name_file_line_and_key)
+{
+	struct t_settings	 s;
+	char			 err[256];
+	char			*path;
+
+	cfg_defaults(t_params, &s);
+	path = t_file("url = a\nn = 500\n");
+	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -EINVAL);
+	cr_assert(strstr(err, ":2: n: \"500\" is not a number from 1 to 100")
+	    != NULL, "%s", err);
+	unlink(path);
+	free(path);
+	path = t_file("bogus = 1\n");
+	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -ENOENT);
+	cr_assert(strstr(err, "unknown setting \"bogus\"") != NULL, "%s", err);
+	unlink(path);
+	free(path);
+	path = t_file("just words\n");
+	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -EINVAL);
+	unlink(path);
+	free(path);
+	cr_assert_eq(cfg_load(t_params, &s, "/nonexistent/x.conf", err,
+	    sizeof err), -ENOENT);
+	cr_assert_eq(cfg_set(t_params, &s, "flag", "maybe", err, sizeof err),
+	    -EINVAL);
+	cr_assert_eq(cfg_set(t_params, &s, "n", "7x", err, sizeof err),
+	    -EINVAL);
+	cr_assert_eq(cfg_set(t_params, &s, "interval", "nan", err, sizeof err),
+	    -EINVAL);
+	cfg_free(t_params, &s);
+}
+
+Test(cfg, strict_parsers)
+{
+	long long	ll;
+	double		d;
+	bool		b;
+
+	cr_assert_eq(cfg_parse_ll("-12", &ll), 0);
+	cr_assert_eq(ll, -12);
+	cr_assert_neq(cfg_parse_ll("", &ll), 0);
+	cr_assert_neq(cfg_parse_ll(" 1", &ll), 0);
+	cr_assert_neq(cfg_parse_ll("99999999999999999999", &ll), 0);
+	cr_assert_eq(cfg_parse_double("0.5", &d), 0);
+	cr_assert_neq(cfg_parse_double("inf", &d), 0);
+	cr_assert_eq(cfg_parse_bool("ON", &b), 0);
+	cr_assert(b);
+	cr_assert_eq(cfg_parse_bool("f", &b), 0);
+	cr_assert_not(b);
+}

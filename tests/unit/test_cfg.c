@@ -1,5 +1,6 @@
 /* Unit tests for cfg: table-driven settings, files and overrides. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* Unit tests for ds's parsing of Engine API answers (recorded files). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <jansson.h>
 
 #include "discover.h"

@@ -1,0 +1,236 @@
+/* pgc: libpq wrapper with lazy reconnect, parameters and copied results. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "log.h"
+#include "pgc.h"
+#include "xmalloc.h"
+
+struct pgc {
+	char	*conninfo;
+	PGconn	*conn;
+	bool	 crate;
+	char	 sqlstate[6];
+};
+
+struct pgc *
+pgc_new(const char *conninfo)
+{
+	struct pgc	*pg;
+
+	pg = xcalloc(1, sizeof *pg);
+	pg->conninfo = xstrdup(conninfo);
+	return pg;
+}
+
+void
+pgc_free(struct pgc *pg)
+{
+	if (pg == NULL)
+		return;
+	pgc_disconnect(pg);
+	free(pg->conninfo);
+	free(pg);
+}
+
+void
+pgc_disconnect(struct pgc *pg)
+{
+	if (pg->conn != NULL)
+		PQfinish(pg->conn);
+	pg->conn = NULL;
+}
+
+bool
+pgc_connected(const struct pgc *pg)
+{
+	return pg->conn != NULL && PQstatus(pg->conn) == CONNECTION_OK;
+}
+
+bool
+pgc_is_crate(const struct pgc *pg)
+{
+	return pg->crate;
+}
+
+/* One line of libpq's message, without its trailing newline. */
+static void
+pgc_errmsg(const char *what, const char *msg, char *err, size_t errlen)
+{
+	size_t	n;
+
+	snprintf(err, errlen, "%s: %s", what, msg != NULL ? msg : "?");
+	n = strlen(err);
+	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = '\0';
+}
+
+int
+pgc_connect(struct pgc *pg, char *err, size_t errlen)
+{
+	/*
+	 * Keepalives: a leader whose host died must lose its session (and so
+	 * its advisory lock) within a minute: 10 s idle + 5 × 5 s probes.
+	 */
+	static const char *const keys[] = { "dbname", "connect_timeout",
+	    "keepalives", "keepalives_idle", "keepalives_interval",
+	    "keepalives_count", "application_name", NULL };
+	const char	*vals[8];
+	const char	*crate;
+
+	if (pgc_connected(pg))
+		return 0;
+	pgc_disconnect(pg);
+	vals[0] = pg->conninfo;
+	vals[1] = "5";
+	vals[2] = "1";
+	vals[3] = "10";
+	vals[4] = "5";
+	vals[5] = "5";
+	vals[6] = "das";
+	vals[7] = NULL;
+	/* expand_dbname=1: the first value is a full conninfo string, and
+	 * whatever it sets wins over the defaults after it. */
+	pg->conn = PQconnectdbParams(keys, vals, 1);
+	if (pg->conn == NULL || PQstatus(pg->conn) != CONNECTION_OK) {
+		pgc_errmsg("PostgreSQL connect", pg->conn ?
+		    PQerrorMessage(pg->conn) : "out of memory", err, errlen);
+		pgc_disconnect(pg);
+		return -EIO;
+	}
+	crate = PQparameterStatus(pg->conn, "crate_version");
+	pg->crate = crate != NULL;
+	return 0;
+}
+
+/* Copy a PGresult into rows; the PGresult stays with the caller. */
+static struct pgc_rows *
+pgc_copy(PGresult *res)
+{
+	struct pgc_rows	*rows;
+	size_t		 r, c;
+
+	rows = xcalloc(1, sizeof *rows);
+	rows->nrows = (size_t)PQntuples(res);
+	rows->ncols = (size_t)PQnfields(res);
+	rows->cols = xcalloc(rows->ncols + 1, sizeof *rows->cols);
+	rows->cells = xcalloc(rows->nrows * rows->ncols + 1,
+	    sizeof *rows->cells);
+	for (c = 0; c < rows->ncols; c++)
+		rows->cols[c] = xstrdup(PQfname(res, (int)c));
+	for (r = 0; r < rows->nrows; r++) {
+		for (c = 0; c < rows->ncols; c++) {
+			if (!PQgetisnull(res, (int)r, (int)c))
+				rows->cells[r * rows->ncols + c] = xstrdup(
+				    PQgetvalue(res, (int)r, (int)c));
+		}
+	}
+	rows->affected = (size_t)strtoul(PQcmdTuples(res), NULL, 10);
+	return rows;
+}
+
+int
+pgc_exec(struct pgc *pg, const char *sql, int nparams,
+    const char *const *params, struct pgc_rows **out, char *err,
+    size_t errlen)
+{
+	PGresult	*res;
+	const char	*state;
+	int		 rc = 0;
+
+	if (out != NULL)
+		*out = NULL;
+	pg->sqlstate[0] = '\0';
+	if ((rc = pgc_connect(pg, err, errlen)) != 0)
+		return rc;
+	res = PQexecParams(pg->conn, sql, nparams, NULL, params, NULL, NULL,
+	    0);
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+		if (out != NULL)
+			*out = pgc_copy(res);
+		break;
+	default:
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		snprintf(pg->sqlstate, sizeof pg->sqlstate, "%s",
+		    state != NULL ? state : "");
+		pgc_errmsg("PostgreSQL", PQerrorMessage(pg->conn), err,
+		    errlen);
+		rc = PQstatus(pg->conn) == CONNECTION_OK ? -EINVAL : -EIO;
+		if (rc == -EIO)
+			pgc_disconnect(pg);
+		break;
+	}
+	PQclear(res);
+	return rc;
+}
+
+const char *
+pgc_sqlstate(const struct pgc *pg)
+{
+	return pg->sqlstate;
+}
+
+void
+pgc_rows_free(struct pgc_rows *rows)
+{
+	size_t	i;
+
+	if (rows == NULL)
+		return;
+	for (i = 0; i < rows->ncols; i++)
+		free(rows->cols[i]);
+	for (i = 0; i < rows->nrows * rows->ncols; i++)
+		free(rows->cells[i]);
+	free(rows->cols);
+	free(rows->cells);
+	free(rows);
+}
+
+int
+pgc_rows_col(const struct pgc_rows *rows, const char *name)
+{
+	size_t	c;
+
+	for (c = 0; c < rows->ncols; c++) {
+		if (strcmp(rows->cols[c], name) == 0)
+			return (int)c;
+	}
+	return -1;
+}
+
+const char *
+pgc_rows_get(const struct pgc_rows *rows, size_t r, int c)
+{
+	if (c < 0 || (size_t)c >= rows->ncols || r >= rows->nrows)
+		return NULL;
+	return rows->cells[r * rows->ncols + (size_t)c];
+}
+
+int
+pgc_try_lock(struct pgc *pg, long long key, bool *held, char *err,
+    size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*params[1];
+	char		 k[32];
+	int		 rc;
+
+	*held = false;
+	snprintf(k, sizeof k, "%lld", key);
+	params[0] = k;
+	rc = pgc_exec(pg, "SELECT pg_try_advisory_lock($1::bigint)", 1,
+	    params, &rows, err, errlen);
+	if (rc == 0) {
+		const char *v = pgc_rows_get(rows, 0, 0);
+
+		*held = v != NULL && strcmp(v, "t") == 0;
+	}
+	pgc_rows_free(rows);
+	return rc;
+}

@@ -1,0 +1,49 @@
+-- das schema for PostgreSQL. das runs the same statements at start
+-- (CREATE ... IF NOT EXISTS), so applying this file by hand is optional.
+-- CrateDB-compatible style: explicit columns, no SERIAL, no triggers.
+
+-- The policy table: the seed README's ten columns, then optional columns
+-- whose defaults keep the seed's meaning. A table made from the seed alone
+-- (ten columns) works too: das reads missing columns as their defaults.
+CREATE TABLE IF NOT EXISTS das (
+	seq		int PRIMARY KEY,
+	min_no		int,
+	max_no		int,
+	cur_no		int,
+	cond_item	text,
+	out_cond	text,
+	in_cond		text,
+	out_duration	text,
+	in_duration	text,
+	service_id	text,
+	step_out	int DEFAULT 1,
+	step_in		int DEFAULT 1,
+	cooldown_out	text,			-- NULL: the out window
+	cooldown_in	text,			-- NULL: the in window
+	enabled		boolean DEFAULT true,
+	dry_run		boolean DEFAULT false,
+	backend		text DEFAULT 'swarm',	-- swarm | runc | exec
+	aggregate	text DEFAULT 'mean',	-- mean | min | max | median | pNN
+	mode		text DEFAULT 'threshold', -- threshold | capacity
+	capacity	double precision,	-- capacity mode: units per replica
+	min_available	double precision,	-- capacity mode: units kept free
+	sustained	boolean DEFAULT false,	-- every sample past the threshold
+	target		text			-- runc bundle path / exec command
+);
+
+-- The decision journal: one row per action and per change of hold reason.
+CREATE TABLE IF NOT EXISTS das_event (
+	id		text PRIMARY KEY,	-- made by das: node-pid-time-counter
+	ts		timestamptz NOT NULL,
+	seq		int,
+	service		text,
+	action		text NOT NULL,	-- scale_out scale_in bounds hold invalid error manual ...
+	before_no	int,
+	after_no	int,
+	value		double precision,
+	threshold	double precision,
+	reason		text,
+	detail		text,
+	node		text
+);
+CREATE INDEX IF NOT EXISTS das_event_seq_ts ON das_event (seq, ts);

@@ -1,0 +1,235 @@
+/* store: policy table and journal over pgc (parameters only). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pgc.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static const char *const store_pg_schema[] = {
+	"CREATE TABLE IF NOT EXISTS das (seq int PRIMARY KEY, min_no int, "
+	"max_no int, cur_no int, cond_item text, out_cond text, in_cond text, "
+	"out_duration text, in_duration text, service_id text, "
+	"step_out int DEFAULT 1, step_in int DEFAULT 1, cooldown_out text, "
+	"cooldown_in text, enabled boolean DEFAULT true, "
+	"dry_run boolean DEFAULT false, backend text DEFAULT 'swarm', "
+	"aggregate text DEFAULT 'mean', mode text DEFAULT 'threshold', "
+	"capacity double precision, min_available double precision, "
+	"sustained boolean DEFAULT false, target text)",
+	"CREATE TABLE IF NOT EXISTS das_event (id text PRIMARY KEY, "
+	"ts timestamptz NOT NULL, seq int, service text, action text NOT NULL, "
+	"before_no int, after_no int, value double precision, "
+	"threshold double precision, reason text, detail text, node text)",
+	"CREATE INDEX IF NOT EXISTS das_event_seq_ts ON das_event (seq, ts)",
+	NULL
+};
+
+static const char *const store_crate_schema[] = {
+	"CREATE TABLE IF NOT EXISTS das (seq int PRIMARY KEY, min_no int, "
+	"max_no int, cur_no int, cond_item STRING, out_cond STRING, "
+	"in_cond STRING, out_duration STRING, in_duration STRING, "
+	"service_id STRING, step_out int DEFAULT 1, step_in int DEFAULT 1, "
+	"cooldown_out STRING, cooldown_in STRING, enabled boolean DEFAULT true,"
+	" dry_run boolean DEFAULT false, backend STRING DEFAULT 'swarm', "
+	"aggregate STRING DEFAULT 'mean', mode STRING DEFAULT 'threshold', "
+	"capacity double precision, min_available double precision, "
+	"sustained boolean DEFAULT false, target STRING)",
+	"CREATE TABLE IF NOT EXISTS das_event (id STRING PRIMARY KEY, "
+	"ts TIMESTAMP WITH TIME ZONE, seq int, service STRING, action STRING, "
+	"before_no int, after_no int, value double precision, "
+	"threshold double precision, reason STRING, detail STRING, "
+	"node STRING)",
+	NULL
+};
+
+int
+store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
+{
+	const char *const	*sql;
+	int			 rc;
+
+	if ((rc = pgc_connect(pg, err, errlen)) != 0)
+		return rc;
+	sql = pgc_is_crate(pg) ? store_crate_schema : store_pg_schema;
+	for (; *sql != NULL; sql++) {
+		if ((rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Point each policy_row member at its column's cell (NULL when absent). */
+static void
+store_map_row(const struct pgc_rows *rows, size_t r, struct policy_row *pr)
+{
+#define COL(name) pr->name = pgc_rows_get(rows, r, pgc_rows_col(rows, #name))
+	COL(seq); COL(min_no); COL(max_no); COL(cur_no); COL(cond_item);
+	COL(out_cond); COL(in_cond); COL(out_duration); COL(in_duration);
+	COL(service_id); COL(step_out); COL(step_in); COL(cooldown_out);
+	COL(cooldown_in); COL(enabled); COL(dry_run); COL(backend);
+	COL(aggregate); COL(mode); COL(capacity); COL(min_available);
+	COL(sustained); COL(target);
+#undef COL
+}
+
+int
+store_load(struct pgc *pg, struct store_policies *sp, char *err,
+    size_t errlen)
+{
+	size_t	r;
+	int	rc;
+
+	memset(sp, 0, sizeof *sp);
+	rc = pgc_exec(pg, "SELECT * FROM das ORDER BY seq", 0, NULL,
+	    &sp->rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	sp->n = sp->rows->nrows;
+	sp->row = xcalloc(sp->n + 1, sizeof *sp->row);
+	for (r = 0; r < sp->n; r++)
+		store_map_row(sp->rows, r, &sp->row[r]);
+	return 0;
+}
+
+void
+store_policies_free(struct store_policies *sp)
+{
+	pgc_rows_free(sp->rows);
+	free(sp->row);
+	memset(sp, 0, sizeof *sp);
+}
+
+int
+store_set_cur_no(struct pgc *pg, int64_t seq, int n, char *err,
+    size_t errlen)
+{
+	char		 a[32], b[32];
+	const char	*params[2] = { a, b };
+
+	snprintf(a, sizeof a, "%d", n);
+	snprintf(b, sizeof b, "%lld", (long long)seq);
+	return pgc_exec(pg, "UPDATE das SET cur_no = $1::int WHERE seq = "
+	    "$2::int", 2, params, NULL, err, errlen);
+}
+
+int
+store_set_enabled(struct pgc *pg, int64_t seq, bool enabled, char *err,
+    size_t errlen)
+{
+	char		 b[32];
+	const char	*params[2] = { enabled ? "true" : "false", b };
+	int		 rc;
+
+	snprintf(b, sizeof b, "%lld", (long long)seq);
+	rc = pgc_exec(pg, "UPDATE das SET enabled = $1::boolean WHERE seq = "
+	    "$2::int", 2, params, NULL, err, errlen);
+	/* 42703 undefined_column: a seed-only table; add the column once. */
+	if (rc == -EINVAL && strcmp(pgc_sqlstate(pg), "42703") == 0) {
+		rc = pgc_exec(pg, pgc_is_crate(pg) ?
+		    "ALTER TABLE das ADD COLUMN enabled boolean" :
+		    "ALTER TABLE das ADD COLUMN IF NOT EXISTS enabled boolean "
+		    "DEFAULT true", 0, NULL, NULL, err, errlen);
+		if (rc == 0)
+			rc = pgc_exec(pg, "UPDATE das SET enabled = "
+			    "$1::boolean WHERE seq = $2::int", 2, params, NULL,
+			    err, errlen);
+	}
+	return rc;
+}
+
+static const char *
+store_num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		return NULL;
+	snprintf(buf, len, "%.17g", v);
+	return buf;
+}
+
+static const char *
+store_int(char *buf, size_t len, long long v)
+{
+	if (v < 0)
+		return NULL;
+	snprintf(buf, len, "%lld", v);
+	return buf;
+}
+
+int
+journal_write(struct pgc *pg, const char *node,
+    const struct journal_event *ev, char *err, size_t errlen)
+{
+	static unsigned long	 counter;
+	char			 id[160], ts[48], seq[32], bf[32], af[32];
+	char			 val[48], thr[48];
+	const char		*params[12];
+
+	snprintf(id, sizeof id, "%.64s-%ld-%lld-%lu", node, (long)getpid(),
+	    (long long)ev->ts_ns, ++counter);
+	snprintf(ts, sizeof ts, "%.6f", ev->ts_ns / 1e9);
+	params[0] = id;
+	params[1] = ts;
+	params[2] = store_int(seq, sizeof seq, ev->seq);
+	params[3] = ev->service;
+	params[4] = ev->action;
+	params[5] = store_int(bf, sizeof bf, ev->before);
+	params[6] = store_int(af, sizeof af, ev->after);
+	params[7] = store_num(val, sizeof val, ev->value);
+	params[8] = store_num(thr, sizeof thr, ev->threshold);
+	params[9] = ev->reason;
+	params[10] = ev->detail;
+	params[11] = node;
+	return pgc_exec(pg, pgc_is_crate(pg) ?
+	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
+	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
+	    "($2::double precision * 1000)::bigint, $3::int, $4, $5, $6::int, "
+	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
+	    "$12)" :
+	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
+	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
+	    "to_timestamp($2::double precision), $3::int, $4, $5, $6::int, "
+	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
+	    "$12)", 12, params, NULL, err, errlen);
+}
+
+int
+journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*a;
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	/* DISTINCT ON is PostgreSQL's; CrateDB takes the max(ts) join. */
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT e.seq, e.ts AS ms, e.after_no FROM das_event e, "
+	    "(SELECT seq, max(ts) AS ts FROM das_event WHERE action IN "
+	    "('scale_out','scale_in','bounds','manual','replace') GROUP BY seq)"
+	    " m WHERE e.seq = m.seq AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, (extract(epoch FROM ts) * 1000)"
+	    "::bigint AS ms, after_no FROM das_event WHERE action IN "
+	    "('scale_out','scale_in','bounds','manual','replace') "
+	    "ORDER BY seq, ts DESC", 0, NULL, &rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		if (pgc_rows_get(rows, r, 0) == NULL)
+			continue;
+		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		(*out)[*n].ts_ns = strtoll(pgc_rows_get(rows, r, 1) ?
+		    pgc_rows_get(rows, r, 1) : "0", NULL, 10) * 1000000;
+		a = pgc_rows_get(rows, r, 2);
+		(*out)[*n].after = a != NULL ? atoi(a) : -1;
+		(*n)++;
+	}
+	pgc_rows_free(rows);
+	return 0;
+}

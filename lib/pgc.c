@@ -14,6 +14,7 @@ struct pgc {
 	char	*conninfo;
 	PGconn	*conn;
 	bool	 crate;
+	unsigned long	 generation;
 	char	 sqlstate[6];
 };
 
@@ -49,6 +50,12 @@ bool
 pgc_connected(const struct pgc *pg)
 {
 	return pg->conn != NULL && PQstatus(pg->conn) == CONNECTION_OK;
+}
+
+unsigned long
+pgc_generation(const struct pgc *pg)
+{
+	return pg->generation;
 }
 
 bool
@@ -102,6 +109,7 @@ pgc_connect(struct pgc *pg, char *err, size_t errlen)
 		pgc_disconnect(pg);
 		return -EIO;
 	}
+	pg->generation++;
 	crate = PQparameterStatus(pg->conn, "crate_version");
 	pg->crate = crate != NULL;
 	return 0;

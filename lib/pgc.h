@@ -34,6 +34,9 @@ int	pgc_connect(struct pgc *, char *err, size_t errlen)
 bool	pgc_connected(const struct pgc *);
 /* Drop the connection (and any session state such as advisory locks). */
 void	pgc_disconnect(struct pgc *);
+/* Counts successful connects: a session-level lock taken under an older
+ * generation is gone. */
+unsigned long pgc_generation(const struct pgc *);
 /* True when the server is CrateDB (no advisory locks, no ON CONFLICT...). */
 bool	pgc_is_crate(const struct pgc *);
 

@@ -24,6 +24,7 @@
 #include "docker.h"
 #include "influx.h"
 #include "log.h"
+#include "opts.h"
 #include "wq.h"
 #include "xmalloc.h"
 
@@ -97,9 +98,7 @@ static const struct cfg_param ds_params[] = {
 
 struct ds {
 	struct ds_settings	 set;
-	char			*config_path;	/* NULL: defaults only */
-	char			**overrides;	/* "key=value" from the CLI */
-	size_t			 noverrides;
+	struct opts		 opts;
 	struct event_base	*base;
 	struct event		*tick_ev;
 	struct event		*retry_ev;
@@ -139,39 +138,28 @@ static int
 ds_settings_load(struct ds *ds, struct ds_settings *set, char *err,
     size_t errlen)
 {
-	char	*eq, key[128];
-	size_t	 i;
-	int	 rc = 0;
+	char	host[HOST_NAME_MAX + 1];
+	int	rc;
 
-	cfg_defaults(ds_params, set);
-	if (ds->config_path != NULL)
-		rc = cfg_load(ds_params, set, ds->config_path, err, errlen);
-	for (i = 0; rc == 0 && i < ds->noverrides; i++) {
-		eq = strchr(ds->overrides[i], '=');
-		snprintf(key, sizeof key, "%.*s",
-		    (int)(eq - ds->overrides[i]), ds->overrides[i]);
-		rc = cfg_set(ds_params, set, key, eq + 1, err, errlen);
-	}
-	if (rc == 0 && strcmp(set->precision, "s") != 0 &&
+	if ((rc = opts_load(&ds->opts, ds_params, set, err, errlen)) != 0)
+		return rc;
+	if (strcmp(set->precision, "s") != 0 &&
 	    strcmp(set->precision, "ms") != 0 &&
 	    strcmp(set->precision, "u") != 0 &&
 	    strcmp(set->precision, "ns") != 0) {
 		snprintf(err, errlen, "precision: \"%s\" is not s, ms, u or "
 		    "ns", set->precision);
-		rc = -EINVAL;
+		cfg_free(ds_params, set);
+		return -EINVAL;
 	}
-	if (rc == 0 && *set->node == '\0') {
-		char	host[HOST_NAME_MAX + 1];
-
+	if (*set->node == '\0') {
 		if (gethostname(host, sizeof host) != 0)
 			snprintf(host, sizeof host, "unknown");
 		host[sizeof host - 1] = '\0';
 		free(set->node);
 		set->node = xstrdup(host);
 	}
-	if (rc != 0)
-		cfg_free(ds_params, set);
-	return rc;
+	return 0;
 }
 
 /* (Re)make the clients from the settings; the queue keeps its points. */
@@ -306,7 +294,7 @@ ds_reload(struct ds *ds)
 	ds_apply(ds);
 	ds_start_timer(ds);
 	log_info("reload: configuration %s applied; interval %.3g s, "
-	    "InfluxDB %s database %s", ds->config_path ? ds->config_path :
+	    "InfluxDB %s database %s", ds->opts.config_path ? ds->opts.config_path :
 	    "(defaults)", ds->set.interval, ds->set.influx_url,
 	    ds->set.database);
 }
@@ -362,8 +350,6 @@ ds_once(struct ds *ds)
 static void
 ds_usage(FILE *f)
 {
-	const struct cfg_param	*p;
-
 	fprintf(f,
 "usage: ds [-c FILE] [--influx URL] [--database NAME] [--interval SECONDS]\n"
 "          [--once] [--docker-socket PATH] [-o KEY=VALUE] [-v]\n"
@@ -382,18 +368,7 @@ ds_usage(FILE *f)
 "  -v, --verbose           debug logging\n"
 "      --help, --version\n"
 "\nSettings (file keys):\n", DS_DEFAULT_CONFIG);
-	for (p = ds_params; p->name != NULL; p++)
-		fprintf(f, "  %-16s %s (default \"%s\")\n", p->name, p->help,
-		    p->def);
-}
-
-static void
-ds_add_override(struct ds *ds, const char *key, const char *value)
-{
-	ds->overrides = xreallocarray(ds->overrides, ds->noverrides + 1,
-	    sizeof *ds->overrides);
-	ds->overrides[ds->noverrides++] = value == NULL ? xstrdup(key) :
-	    xasprintf("%s=%s", key, value);
+	opts_print_table(ds_params, f);
 }
 
 /* Parse argv; returns -1 to run, or an exit status. */
@@ -419,8 +394,7 @@ ds_args(struct ds *ds, int argc, char **argv, bool *once)
 	while ((c = getopt_long(argc, argv, "c:o:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			free(ds->config_path);
-			ds->config_path = xstrdup(optarg);
+			opts_set_config(&ds->opts, optarg);
 			break;
 		case 'o':
 			if (strchr(optarg, '=') == NULL) {
@@ -428,25 +402,25 @@ ds_args(struct ds *ds, int argc, char **argv, bool *once)
 				    "\"%s\"\n", optarg);
 				return 2;
 			}
-			ds_add_override(ds, optarg, NULL);
+			opts_add(&ds->opts, optarg, NULL);
 			break;
 		case O_INFLUX:
-			ds_add_override(ds, "influx_url", optarg);
+			opts_add(&ds->opts, "influx_url", optarg);
 			break;
 		case O_DB:
-			ds_add_override(ds, "database", optarg);
+			opts_add(&ds->opts, "database", optarg);
 			break;
 		case O_INTERVAL:
-			ds_add_override(ds, "interval", optarg);
+			opts_add(&ds->opts, "interval", optarg);
 			break;
 		case O_SOCK:
-			ds_add_override(ds, "docker_socket", optarg);
+			opts_add(&ds->opts, "docker_socket", optarg);
 			break;
 		case O_ONCE:
 			*once = true;
 			break;
 		case 'v':
-			ds_add_override(ds, "verbose", "true");
+			opts_add(&ds->opts, "verbose", "true");
 			break;
 		case 'h':
 		case O_HELP:
@@ -465,8 +439,7 @@ ds_args(struct ds *ds, int argc, char **argv, bool *once)
 		    argv[optind]);
 		return 2;
 	}
-	if (ds->config_path == NULL && access(DS_DEFAULT_CONFIG, R_OK) == 0)
-		ds->config_path = xstrdup(DS_DEFAULT_CONFIG);
+	opts_default_config(&ds->opts, DS_DEFAULT_CONFIG);
 	return -1;
 }
 
@@ -489,8 +462,6 @@ ds_events(struct ds *ds)
 static void
 ds_cleanup(struct ds *ds)
 {
-	size_t	i;
-
 	event_free(ds->tick_ev);
 	event_free(ds->retry_ev);
 	event_free(ds->sig_hup);
@@ -504,10 +475,7 @@ ds_cleanup(struct ds *ds)
 	wq_free(ds->wq);
 	buf_free(&ds->lines);
 	cfg_free(ds_params, &ds->set);
-	for (i = 0; i < ds->noverrides; i++)
-		free(ds->overrides[i]);
-	free(ds->overrides);
-	free(ds->config_path);
+	opts_free(&ds->opts);
 }
 
 int

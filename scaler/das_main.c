@@ -1,0 +1,322 @@
+/*
+ * das — the scaler.
+ *
+ * Every interval: read the policy table, ask InfluxDB for each service's
+ * aggregate over its windows, decide, change replica counts, journal.
+ * Two instances may run: the one holding the PostgreSQL advisory lock
+ * acts, the other waits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "cfg.h"
+#include "docker.h"
+#include "engine.h"
+#include "influx.h"
+#include "log.h"
+#include "opts.h"
+#include "pgc.h"
+#include "settings.h"
+#include "store.h"
+#include "xmalloc.h"
+
+struct das {
+	struct das_settings	 set;
+	struct opts		 opts;
+	struct event_base	*base;
+	struct event		*tick_ev;
+	struct event		*sig_hup, *sig_term, *sig_int;
+	struct pgc		*pg;
+	struct influx		*influx;
+	struct docker		*docker;
+	struct engine		*engine;
+	bool			 schema_ok;
+	int			 stopping;
+};
+
+static int64_t
+das_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* (Re)make the clients and the engine from the settings. */
+static void
+das_apply(struct das *das)
+{
+	struct engine_cfg	ec;
+
+	log_set_level(das->set.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	engine_free(das->engine);
+	pgc_free(das->pg);
+	influx_free(das->influx);
+	docker_free(das->docker);
+	das->pg = pgc_new(das->set.pg);
+	das->influx = settings_influx(&das->set);
+	das->docker = settings_docker(&das->set);
+	settings_engine_cfg(&das->set, &ec);
+	ec.act = true;
+	das->engine = engine_new(&ec, das->pg, das->influx, das->docker);
+	das->schema_ok = false;
+}
+
+/* One tick; returns 0 when the policy table was read. */
+static int
+das_tick(struct das *das)
+{
+	const struct engine_report	*rep;
+	char				 err[512];
+	int				 rc;
+
+	if (!das->schema_ok) {
+		if (store_ensure_schema(das->pg, err, sizeof err) != 0) {
+			log_warnx("%s; trying again next tick", err);
+			return -EIO;
+		}
+		das->schema_ok = true;
+	}
+	rc = engine_tick(das->engine, das_now_ns(), &rep);
+	log_debug("tick: %zu policies (%zu valid), %zu actions, %zu InfluxDB "
+	    "requests, %zu journal rows%s", rep->policies, rep->valid,
+	    rep->actions, rep->influx_requests, rep->journal_rows,
+	    rep->leader ? "" : ", standby");
+	return rc;
+}
+
+static void
+das_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)das_tick(arg);
+}
+
+static void
+das_start_timer(struct das *das)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)das->set.interval;
+	tv.tv_usec = (suseconds_t)((das->set.interval - (double)tv.tv_sec) *
+	    1e6);
+	event_free(das->tick_ev);
+	das->tick_ev = event_new(das->base, -1, EV_PERSIST, das_tick_cb, das);
+	evtimer_add(das->tick_ev, &tv);
+}
+
+static void
+das_reload(struct das *das)
+{
+	struct das_settings	next;
+	char			err[512];
+
+	if (settings_load(&das->opts, &next, err, sizeof err) != 0) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		return;
+	}
+	settings_free(&das->set);
+	das->set = next;
+	das_apply(das);
+	das_start_timer(das);
+	log_info("reload: configuration applied; every %.3g s", das->set.interval);
+}
+
+/*
+ * Signals arrive through libevent, so a tick in progress always finishes
+ * before this runs: SIGTERM therefore "finishes the tick and exits".
+ */
+static void
+das_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct das	*das = arg;
+
+	if (sig == SIGHUP) {
+		das_reload(das);
+		return;
+	}
+	if (das->stopping++ > 0)
+		exit(1);
+	log_info("signal %d: exiting after the current tick", (int)sig);
+	event_base_loopbreak(das->base);
+}
+
+static void
+das_usage(FILE *f)
+{
+	fprintf(f,
+"usage: das [-c FILE] [--pg CONNINFO] [--influx URL] [--database NAME]\n"
+"           [--interval SECONDS] [--once] [--dry-run] [-o KEY=VALUE] [-v]\n"
+"\n"
+"Scales Docker Swarm services (and runc clusters) by the policies in the\n"
+"SQL table \"das\", from the metrics ds writes to InfluxDB.\n"
+"\n"
+"  -c, --config FILE     settings file (default %s when it exists)\n"
+"      --pg CONNINFO     PostgreSQL/CrateDB connection (pg)\n"
+"      --influx URL      InfluxDB base URL (influx_url)\n"
+"      --database NAME   InfluxDB database (database)\n"
+"      --interval SECS   seconds between ticks (interval)\n"
+"      --once            run one tick and exit\n"
+"      --dry-run         decide and journal, never change a replica count\n"
+"  -o  KEY=VALUE         any setting below; the command line wins\n"
+"  -v, --verbose         debug logging\n"
+"      --help, --version\n"
+"\nSettings (file keys):\n", SETTINGS_DEFAULT_CONFIG);
+	opts_print_table(settings_params, f);
+}
+
+static int
+das_args(struct das *das, int argc, char **argv, bool *once)
+{
+	enum { O_PG = 256, O_INFLUX, O_DB, O_INTERVAL, O_ONCE, O_DRY, O_HELP,
+	    O_VERSION };
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pg", required_argument, NULL, O_PG },
+		{ "influx", required_argument, NULL, O_INFLUX },
+		{ "database", required_argument, NULL, O_DB },
+		{ "interval", required_argument, NULL, O_INTERVAL },
+		{ "once", no_argument, NULL, O_ONCE },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, O_HELP },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	c;
+
+	while ((c = getopt_long(argc, argv, "c:o:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts_set_config(&das->opts, optarg);
+			break;
+		case 'o':
+			if (strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "das: -o wants KEY=VALUE, got "
+				    "\"%s\"\n", optarg);
+				return 2;
+			}
+			opts_add(&das->opts, optarg, NULL);
+			break;
+		case O_PG:
+			opts_add(&das->opts, "pg", optarg);
+			break;
+		case O_INFLUX:
+			opts_add(&das->opts, "influx_url", optarg);
+			break;
+		case O_DB:
+			opts_add(&das->opts, "database", optarg);
+			break;
+		case O_INTERVAL:
+			opts_add(&das->opts, "interval", optarg);
+			break;
+		case O_ONCE:
+			*once = true;
+			break;
+		case O_DRY:
+			opts_add(&das->opts, "dry_run", "true");
+			break;
+		case 'v':
+			opts_add(&das->opts, "verbose", "true");
+			break;
+		case 'h':
+		case O_HELP:
+			das_usage(stdout);
+			return 0;
+		case O_VERSION:
+			printf("das %s\n", DAS_VERSION);
+			return 0;
+		default:
+			das_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "das: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		return 2;
+	}
+	opts_default_config(&das->opts, SETTINGS_DEFAULT_CONFIG);
+	return -1;
+}
+
+static void
+das_events(struct das *das)
+{
+	das->base = event_base_new();
+	if (das->base == NULL)
+		fatalx("event_base_new failed");
+	das->sig_hup = evsignal_new(das->base, SIGHUP, das_signal_cb, das);
+	das->sig_term = evsignal_new(das->base, SIGTERM, das_signal_cb, das);
+	das->sig_int = evsignal_new(das->base, SIGINT, das_signal_cb, das);
+	evsignal_add(das->sig_hup, NULL);
+	evsignal_add(das->sig_term, NULL);
+	evsignal_add(das->sig_int, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+das_cleanup(struct das *das)
+{
+	event_free(das->tick_ev);
+	event_free(das->sig_hup);
+	event_free(das->sig_term);
+	event_free(das->sig_int);
+	if (das->base != NULL)
+		event_base_free(das->base);
+	engine_free(das->engine);
+	pgc_free(das->pg);
+	influx_free(das->influx);
+	docker_free(das->docker);
+	settings_free(&das->set);
+	opts_free(&das->opts);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct das	das;
+	char		err[512];
+	bool		once = false;
+	int		rc;
+
+	memset(&das, 0, sizeof das);
+	opts_init(&das.opts);
+	log_init("das", LOG_LEVEL_INFO);
+	rc = das_args(&das, argc, argv, &once);
+	if (rc >= 0)
+		goto done;
+	if (settings_load(&das.opts, &das.set, err, sizeof err) != 0) {
+		log_error("%s; not starting", err);
+		rc = 2;
+		goto done;
+	}
+	das_apply(&das);
+	log_info("das %s: every %.3g s, InfluxDB %s database %s, Docker %s%s",
+	    DAS_VERSION, das.set.interval, das.set.influx_url,
+	    das.set.database, das.set.docker_socket,
+	    das.set.dry_run ? ", dry run" : "");
+	if (once) {
+		rc = das_tick(&das) == 0 ? 0 : 1;
+		goto done;
+	}
+	das_events(&das);
+	das_start_timer(&das);
+	das_tick(&das);
+	event_base_dispatch(das.base);
+	rc = 0;
+done:
+	das_cleanup(&das);
+	return rc;
+}

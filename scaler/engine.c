@@ -1,0 +1,240 @@
+/* engine: the das tick. See engine.h for the shape of a tick. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "decide.h"
+#include "docker.h"
+#include "engine.h"
+#include "engine_int.h"
+#include "influx.h"
+#include "iql.h"
+#include "log.h"
+#include "pgc.h"
+#include "policy.h"
+#include "store.h"
+#include "swarm.h"
+#include "xmalloc.h"
+
+struct engine *
+engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
+    struct docker *d)
+{
+	struct engine	*e;
+	struct wq_cfg	 wc = { 100000, 16 << 20, 1 << 20, 1000, 30000 };
+
+	e = xcalloc(1, sizeof *e);
+	e->cfg = *cfg;
+	e->cfg.node = xstrdup(cfg->node);
+	e->cfg.measurement = xstrdup(cfg->measurement);
+	e->cfg.event_measurement = xstrdup(cfg->event_measurement);
+	e->cfg.runc_root = xstrdup(cfg->runc_root ? cfg->runc_root : "");
+	e->pg = pg;
+	e->influx = ix;
+	e->docker = d;
+	e->events = wq_new(&wc);
+	buf_init(&e->lines);
+	return e;
+}
+
+void
+engine_set_clients(struct engine *e, struct influx *ix, struct docker *d)
+{
+	e->influx = ix;
+	e->docker = d;
+}
+
+static void
+engine_clear_tick(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nwork; i++)
+		policy_clear(&e->work[i].pol);
+	free(e->work);
+	e->work = NULL;
+	e->nwork = 0;
+	free(e->report.status);
+	memset(&e->report, 0, sizeof e->report);
+	swarm_list_free(&e->services);
+	iql_plan_free(e->plan);
+	e->plan = NULL;
+	json_decref(e->results);
+	e->results = NULL;
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t	i;
+
+	if (e == NULL)
+		return;
+	engine_clear_tick(e);
+	store_policies_free(&e->pols);
+	for (i = 0; i < e->nstates; i++)
+		free(e->states[i]);
+	free(e->states);
+	wq_free(e->events);
+	buf_free(&e->lines);
+	free((char *)e->cfg.node);
+	free((char *)e->cfg.measurement);
+	free((char *)e->cfg.event_measurement);
+	free((char *)e->cfg.runc_root);
+	free(e);
+}
+
+static int
+pstate_cmp(const void *a, const void *b)
+{
+	int64_t	x = (*(struct pstate *const *)a)->seq;
+	int64_t	y = (*(struct pstate *const *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The state kept across ticks for seq; made on first use. */
+struct pstate *
+engine_state(struct engine *e, int64_t seq)
+{
+	struct pstate	key, *kp = &key, **found, *st;
+
+	key.seq = seq;
+	found = e->nstates == 0 ? NULL : bsearch(&kp, e->states, e->nstates,
+	    sizeof *e->states, pstate_cmp);
+	if (found != NULL)
+		return *found;
+	st = xcalloc(1, sizeof *st);
+	st->seq = seq;
+	st->known = -1;
+	e->states = xreallocarray(e->states, e->nstates + 1,
+	    sizeof *e->states);
+	e->states[e->nstates++] = st;
+	qsort(e->states, e->nstates, sizeof *e->states, pstate_cmp);
+	return st;
+}
+
+/*
+ * Leader election: a session-level advisory lock, taken once and held for
+ * the life of the connection. A new connection (after a drop) means the
+ * lock is gone and must be sought again. On becoming leader, the last
+ * changes are read back from the journal: another instance may have acted.
+ */
+static bool
+engine_lead(struct engine *e)
+{
+	char	err[512];
+	bool	held;
+
+	if (e->cfg.single || !e->cfg.act)
+		return true;
+	if (pgc_connected(e->pg) && pgc_is_crate(e->pg)) {
+		if (!e->crate_warned)
+			log_warnx("CrateDB has no advisory locks: running as "
+			    "the single das instance; do not start another");
+		e->crate_warned = true;
+		return true;
+	}
+	if (e->leader && e->lock_gen == pgc_generation(e->pg) &&
+	    pgc_connected(e->pg))
+		return true;
+	if (e->leader)
+		log_warnx("PostgreSQL session lost: leadership lost; seeking "
+		    "it again");
+	e->leader = false;
+	if (pgc_try_lock(e->pg, e->cfg.lock_key, &held, err, sizeof err)
+	    != 0) {
+		log_warnx("%s; not acting this tick", err);
+		return false;
+	}
+	if (!held) {
+		if (!e->standby_said)
+			log_info("standby: another das holds the leader lock "
+			    "(advisory lock %lld); checking every tick",
+			    e->cfg.lock_key);
+		e->standby_said = true;
+		return false;
+	}
+	e->leader = true;
+	e->standby_said = false;
+	e->lock_gen = pgc_generation(e->pg);
+	log_info("leader: took advisory lock %lld", e->cfg.lock_key);
+	engine_restore(e);
+	return true;
+}
+
+/* Read back the last change of every policy (survives a restart). */
+void
+engine_restore(struct engine *e)
+{
+	struct journal_last	*last = NULL;
+	struct pstate		*st;
+	char			 err[512];
+	size_t			 i, n = 0;
+
+	if (journal_last_changes(e->pg, &last, &n, err, sizeof err) != 0) {
+		log_warnx("%s; last changes unknown, treating every policy "
+		    "as just changed", err);
+		e->restore_failed = true;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		st = engine_state(e, last[i].seq);
+		if (last[i].ts_ns > st->last_change_ns)
+			st->last_change_ns = last[i].ts_ns;
+		st->known = last[i].after;
+	}
+	e->restore_failed = false;
+	free(last);
+	log_info("restored the last change of %zu policies from the journal",
+	    n);
+}
+
+/*
+ * Read the policy table. On failure keep the last good rows: a database
+ * that is down must not make das forget its policies.
+ */
+static int
+engine_load(struct engine *e)
+{
+	struct store_policies	fresh;
+	char			err[512];
+
+	if (store_load(e->pg, &fresh, err, sizeof err) != 0) {
+		if (e->pols.rows == NULL) {
+			log_warnx("%s; no policy set yet, trying again next "
+			    "tick", err);
+			return -EIO;
+		}
+		log_warnx("%s; keeping the last good set of %zu policies",
+		    err, e->pols.n);
+		return 0;
+	}
+	store_policies_free(&e->pols);
+	e->pols = fresh;
+	return 0;
+}
+
+int
+engine_tick(struct engine *e, int64_t now_ns,
+    const struct engine_report **out)
+{
+	int	rc;
+
+	engine_clear_tick(e);
+	*out = &e->report;
+	e->now_ns = now_ns;
+	if ((rc = engine_load(e)) != 0)
+		return rc;
+	e->report.leader = engine_lead(e);
+	e->report.policies = e->pols.n;
+	engine_parse(e);
+	engine_observe(e);
+	engine_query(e);
+	engine_decide_all(e);
+	engine_flush_events(e);
+	return 0;
+}

@@ -1,0 +1,90 @@
+/*
+ * engine: one das tick — policies in, decisions, actions, journal out.
+ *
+ * A tick reads the policy table (one SELECT), lists the Swarm services
+ * (one GET), asks InfluxDB for every window of every policy (one request),
+ * decides each policy with the pure decide(), acts through the policy's
+ * backend, and records what it did in the journal (SQL) and in InfluxDB
+ * (measurement das_event, for Grafana annotations).
+ *
+ * dasctl uses the same tick with act = false to explain the current state
+ * without changing or journaling anything.
+ */
+#ifndef DAS_ENGINE_H
+#define DAS_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct pgc;
+struct influx;
+struct docker;
+struct wq;
+
+struct engine_cfg {
+	const char	*node;		/* journal's node column */
+	const char	*measurement;	/* ds's measurement, "docker" */
+	const char	*event_measurement; /* "das_event" */
+	int64_t		 sample_interval_ns; /* ds interval (coverage rule) */
+	bool		 dry_run;	/* decide and journal, never act */
+	bool		 act;		/* false: evaluate only (dasctl) */
+	bool		 single;	/* skip leader election */
+	long long	 lock_key;	/* advisory lock key */
+	const char	*runc_root;	/* runc state directory */
+};
+
+/* What one policy looks like after a tick: for logs, dasctl and tests. */
+struct engine_status {
+	int64_t		 seq;
+	char		 service[136];	/* as written in the row */
+	char		 service_id[80]; /* resolved (Swarm) */
+	char		 backend[8];
+	int		 min_no, max_no;
+	int		 replicas;	/* -1 unknown */
+	double		 value;		/* NAN: no data */
+	double		 out_threshold, in_threshold;
+	char		 out_cond[40], in_cond[40];
+	char		 state[24];	/* ok, cooling_down, no_data, paused, invalid, dry_run, error */
+	char		 action[24];	/* decide's action */
+	char		 reason[40];
+	int		 after;
+	char		 detail[320];	/* error text or explanation */
+	int64_t		 last_change_ns;
+	int64_t		 out_window_ns, in_window_ns;
+	int64_t		 cooldown_out_ns, cooldown_in_ns;
+	int		 step_out, step_in;
+	uint64_t	 out_count, in_count;
+	double		 in_value;
+};
+
+struct engine_report {
+	bool		 leader;	/* this instance acted (or could have) */
+	size_t		 policies;	/* rows read */
+	size_t		 valid;
+	size_t		 actions;	/* replica changes made */
+	size_t		 influx_requests;
+	size_t		 journal_rows;
+	struct engine_status *status;	/* one per row, owned by the engine */
+	size_t		 nstatus;
+};
+
+struct engine;
+
+/* Clients are borrowed for the engine's life; cfg strings are copied. */
+struct engine	*engine_new(const struct engine_cfg *, struct pgc *,
+		    struct influx *, struct docker *);
+void		 engine_free(struct engine *);
+void		 engine_set_clients(struct engine *, struct influx *,
+		    struct docker *);
+
+/*
+ * Run one tick at now_ns (read once by the caller). The report (and its
+ * status array) stays valid until the next tick or engine_free. Returns 0,
+ * or -errno when the policy table could not be read and no earlier good
+ * set exists.
+ */
+int		 engine_tick(struct engine *, int64_t now_ns,
+		    const struct engine_report **);
+
+#endif

@@ -1,0 +1,230 @@
+/* engine_act: act through a backend, journal in SQL and InfluxDB. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "influx.h"
+#include "log.h"
+#include "lp.h"
+#include "pgc.h"
+#include "xmalloc.h"
+
+/* A point in measurement das_event, for Grafana annotations. */
+static void
+engine_event_point(struct engine *e, const struct work *w,
+    const struct journal_event *ev)
+{
+	struct lp_point	pt;
+	char		seq[32];
+
+	snprintf(seq, sizeof seq, "%lld", (long long)ev->seq);
+	lp_begin(&pt, &e->lines, e->cfg.event_measurement);
+	lp_tag(&pt, "action", ev->action);
+	lp_tag(&pt, "node", e->cfg.node);
+	lp_tag(&pt, "seq", seq);
+	lp_tag(&pt, "service", ev->service);
+	lp_tag(&pt, "service_id", w->svc_id);
+	if (ev->before >= 0)
+		lp_field_int(&pt, "before", ev->before);
+	if (ev->after >= 0)
+		lp_field_int(&pt, "after", ev->after);
+	lp_field_float(&pt, "value", ev->value);
+	lp_field_float(&pt, "threshold", ev->threshold);
+	lp_field_str(&pt, "reason", ev->reason ? ev->reason : "");
+	lp_field_str(&pt, "text", ev->detail ? ev->detail : ev->action);
+	(void)lp_end(&pt, ev->ts_ns);
+}
+
+/*
+ * Record one decision: a row in das_event (SQL), a point in InfluxDB and
+ * a log line. A journal that cannot be written is logged, not fatal.
+ */
+void
+engine_journal(struct engine *e, struct work *w, const char *action,
+    int before, int after, double value, double threshold,
+    const char *reason, const char *detail)
+{
+	struct journal_event	ev;
+	char			err[512];
+
+	memset(&ev, 0, sizeof ev);
+	ev.ts_ns = e->now_ns;
+	ev.seq = w->st->seq;
+	ev.service = w->row->service_id ? w->row->service_id : "";
+	ev.action = action;
+	ev.before = before;
+	ev.after = after;
+	ev.value = value;
+	ev.threshold = threshold;
+	ev.reason = reason;
+	ev.detail = detail;
+	if (journal_write(e->pg, e->cfg.node, &ev, err, sizeof err) != 0)
+		log_warnx("journal: %s; the %s of seq %lld is only in the log"
+		    " and InfluxDB", err, action, (long long)ev.seq);
+	else
+		e->report.journal_rows++;
+	engine_event_point(e, w, &ev);
+	log_info("seq %lld service %s: %s %d -> %d (value %.4g, threshold "
+	    "%.4g): %s%s%s", (long long)ev.seq, ev.service, action, before,
+	    after, value, threshold, reason, detail ? "; " : "",
+	    detail ? detail : "");
+}
+
+void
+engine_flush_events(struct engine *e)
+{
+	if (e->lines.len > 0) {
+		wq_push(e->events, e->lines.data, e->lines.len);
+		buf_reset(&e->lines);
+	}
+	if (e->influx != NULL)
+		(void)wq_flush(e->events, e->influx, e->now_ns / 1000000, 0);
+}
+
+/* Journal a hold/error/paused row only when its key changed. */
+static bool
+engine_once(struct work *w, const char *key)
+{
+	if (strcmp(w->st->last_key, key) == 0)
+		return false;
+	snprintf(w->st->last_key, sizeof w->st->last_key, "%s", key);
+	return true;
+}
+
+void
+engine_error(struct engine *e, struct work *w, const char *err)
+{
+	char	key[96];
+
+	snprintf(w->status->state, sizeof w->status->state, "error");
+	snprintf(w->status->detail, sizeof w->status->detail, "%s", err);
+	snprintf(key, sizeof key, "error:%.80s", err);
+	if (e->cfg.act && e->report.leader && engine_once(w, key))
+		engine_journal(e, w, "error", w->replicas, w->replicas, NAN,
+		    NAN, "error", err);
+}
+
+int
+engine_backend_observe(struct engine *e, struct work *w)
+{
+	/* runc and exec backends come with their own modules. */
+	snprintf(w->observe_err, sizeof w->observe_err, "backend %s is not "
+	    "available in this build", policy_backend_name(w->pol.backend));
+	return -ENOTSUP;
+}
+
+int
+engine_backend_scale(struct engine *e, struct work *w, int to, char *err,
+    size_t errlen)
+{
+	int	before;
+
+	switch (w->pol.backend) {
+	case POLICY_BACKEND_SWARM:
+		return swarm_scale(e->docker, w->svc_id, to, &before, err,
+		    errlen);
+	default:
+		snprintf(err, errlen, "backend %s is not available in this "
+		    "build", policy_backend_name(w->pol.backend));
+		return -ENOTSUP;
+	}
+}
+
+static const char *
+engine_state_name(const struct decide_out *out)
+{
+	if (out->action == DECIDE_PAUSED)
+		return "paused";
+	if (out->action != DECIDE_HOLD)
+		return out->dry_run && out->action != DECIDE_STEADY ?
+		    "dry_run" : "ok";
+	if (strcmp(out->reason, "no_data") == 0)
+		return "no_data";
+	if (strcmp(out->reason, "cooldown") == 0 ||
+	    strcmp(out->reason, "window_after_change") == 0)
+		return "cooling_down";
+	return "ok";
+}
+
+/* Change the replica count and record it; errors are journaled once. */
+static void
+engine_act(struct engine *e, struct work *w, const struct decide_out *out)
+{
+	const char	*action = decide_action_name(out->action);
+	char		 err[512];
+
+	if (engine_backend_scale(e, w, out->after, err, sizeof err) != 0) {
+		log_warnx("seq %lld service %s: %s %d -> %d failed: %s; "
+		    "trying again next tick", (long long)w->st->seq,
+		    w->pol.service, action, out->before, out->after, err);
+		engine_error(e, w, err);
+		return;
+	}
+	e->report.actions++;
+	w->st->last_change_ns = e->now_ns;
+	w->st->known = out->after;
+	w->st->last_key[0] = '\0';
+	w->replicas = out->after;
+	w->status->replicas = out->after;
+	w->status->last_change_ns = e->now_ns;
+	engine_journal(e, w, action, out->before, out->after, out->value,
+	    out->threshold, out->reason, NULL);
+}
+
+/* Keep cur_no equal to the replica count das observed or set. */
+static void
+engine_cur_no(struct engine *e, struct work *w)
+{
+	char	err[512];
+
+	if (w->replicas < 0 || w->pol.cur_no == w->replicas)
+		return;
+	if (store_set_cur_no(e->pg, w->st->seq, w->replicas, err,
+	    sizeof err) != 0)
+		log_warnx("seq %lld: writing cur_no %d: %s; trying again "
+		    "next tick", (long long)w->st->seq, w->replicas, err);
+}
+
+void
+engine_apply(struct engine *e, struct work *w, const struct decide_out *out,
+    const char *stmt_err)
+{
+	bool	change = out->action == DECIDE_SCALE_OUT ||
+	    out->action == DECIDE_SCALE_IN || out->action == DECIDE_BOUNDS;
+	bool	dry = out->dry_run || e->cfg.dry_run;
+	char	key[96], detail[400];
+
+	snprintf(w->status->state, sizeof w->status->state, "%s",
+	    dry && change ? "dry_run" : engine_state_name(out));
+	if (stmt_err != NULL && out->action == DECIDE_HOLD)
+		snprintf(w->status->detail, sizeof w->status->detail,
+		    "metrics unavailable: %s", stmt_err);
+	if (!e->cfg.act || !e->report.leader)
+		return;
+	if (change && !dry) {
+		engine_act(e, w, out);
+	} else if (change) {
+		snprintf(key, sizeof key, "dry_run:%s:%d",
+		    decide_action_name(out->action), out->after);
+		snprintf(detail, sizeof detail, "dry run: would %s",
+		    decide_action_name(out->action));
+		if (engine_once(w, key))
+			engine_journal(e, w, "dry_run", out->before,
+			    out->after, out->value, out->threshold,
+			    out->reason, detail);
+	} else if (out->action == DECIDE_STEADY) {
+		w->st->last_key[0] = '\0';
+	} else {
+		snprintf(key, sizeof key, "%s:%s",
+		    decide_action_name(out->action), out->reason);
+		if (engine_once(w, key))
+			engine_journal(e, w, out->action == DECIDE_PAUSED ?
+			    "paused" : "hold", out->before, out->after,
+			    out->value, out->threshold, out->reason,
+			    stmt_err != NULL ? w->status->detail : NULL);
+	}
+	engine_cur_no(e, w);
+}

@@ -1,0 +1,298 @@
+/* engine_eval: parse the rows, observe replicas, query InfluxDB, decide. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "influx.h"
+#include "log.h"
+#include "xmalloc.h"
+
+static void
+engine_status_init(struct work *w)
+{
+	struct engine_status	*s = w->status;
+	const struct policy_row	*r = w->row;
+
+	s->seq = w->st != NULL ? w->st->seq : -1;
+	snprintf(s->service, sizeof s->service, "%s",
+	    r->service_id ? r->service_id : "");
+	snprintf(s->out_cond, sizeof s->out_cond, "%s",
+	    r->out_cond ? r->out_cond : "");
+	snprintf(s->in_cond, sizeof s->in_cond, "%s",
+	    r->in_cond ? r->in_cond : "");
+	s->replicas = -1;
+	s->after = -1;
+	s->value = s->in_value = NAN;
+	s->out_threshold = s->in_threshold = NAN;
+}
+
+static void
+engine_status_policy(struct work *w)
+{
+	struct engine_status	*s = w->status;
+	const struct policy	*p = &w->pol;
+
+	snprintf(s->backend, sizeof s->backend, "%s",
+	    policy_backend_name(p->backend));
+	s->min_no = p->min_no;
+	s->max_no = p->max_no;
+	s->out_threshold = p->out.set ? p->out.value : NAN;
+	s->in_threshold = p->in.set ? p->in.value : NAN;
+	s->out_window_ns = p->out_window_ns;
+	s->in_window_ns = p->in_window_ns;
+	s->cooldown_out_ns = p->cooldown_out_ns;
+	s->cooldown_in_ns = p->cooldown_in_ns;
+	s->step_out = p->step_out;
+	s->step_in = p->step_in;
+}
+
+/*
+ * Mark w invalid with err: logged and journaled once per change of the
+ * row or of the reason, then skipped until the row changes.
+ */
+static void
+engine_invalid(struct engine *e, struct work *w, const char *err)
+{
+	uint64_t	hash = policy_row_hash(w->row);
+
+	w->valid = false;
+	snprintf(w->err, sizeof w->err, "%s", err);
+	snprintf(w->status->state, sizeof w->status->state, "invalid");
+	snprintf(w->status->detail, sizeof w->status->detail, "%s", err);
+	if (!e->cfg.act || !e->report.leader)
+		return;
+	if (w->st->invalid_hash == hash &&
+	    strcmp(w->st->invalid_err, err) == 0)
+		return;
+	w->st->invalid_hash = hash;
+	snprintf(w->st->invalid_err, sizeof w->st->invalid_err, "%s", err);
+	log_warnx("policy seq %lld (service \"%.128s\"): %s; skipping this "
+	    "row until it changes", (long long)w->st->seq,
+	    w->row->service_id ? w->row->service_id : "", err);
+	engine_journal(e, w, "invalid", -1, -1, NAN, NAN, "invalid", err);
+}
+
+void
+engine_parse(struct engine *e)
+{
+	struct work	*w;
+	long long	 seq;
+	char		*end;
+	size_t		 i;
+
+	e->nwork = e->pols.n;
+	e->work = xcalloc(e->nwork + 1, sizeof *e->work);
+	e->report.status = xcalloc(e->nwork + 1, sizeof *e->report.status);
+	e->report.nstatus = e->nwork;
+	for (i = 0; i < e->nwork; i++) {
+		w = &e->work[i];
+		w->row = &e->pols.row[i];
+		w->status = &e->report.status[i];
+		w->replicas = -1;
+		seq = w->row->seq ? strtoll(w->row->seq, &end, 10) : -1;
+		w->st = engine_state(e, seq);
+		engine_status_init(w);
+		if (policy_parse(w->row, &w->pol, w->err, sizeof w->err) != 0) {
+			engine_invalid(e, w, w->err);
+			continue;
+		}
+		w->valid = true;
+		e->report.valid++;
+		engine_status_policy(w);
+	}
+}
+
+/* Resolve a Swarm policy's service against this tick's service list. */
+static void
+engine_observe_swarm(struct engine *e, struct work *w)
+{
+	const struct swarm_service	*svc;
+	char				 err[320];
+
+	if (!e->services_ok) {
+		snprintf(w->observe_err, sizeof w->observe_err, "%s",
+		    e->services_err);
+		return;
+	}
+	svc = swarm_resolve(&e->services, w->pol.service, err, sizeof err);
+	if (svc == NULL) {
+		engine_invalid(e, w, err);
+		return;
+	}
+	if (svc->global) {
+		snprintf(err, sizeof err, "service %s (%s) runs in global mode;"
+		    " das scales replicated services only", svc->name,
+		    svc->id);
+		engine_invalid(e, w, err);
+		return;
+	}
+	snprintf(w->svc_id, sizeof w->svc_id, "%s", svc->id);
+	snprintf(w->svc_name, sizeof w->svc_name, "%s", svc->name);
+	snprintf(w->status->service_id, sizeof w->status->service_id, "%s",
+	    svc->id);
+	w->replicas = svc->replicas;
+}
+
+void
+engine_observe(struct engine *e)
+{
+	struct work	*w;
+	size_t		 i;
+	bool		 need_swarm = false;
+
+	for (i = 0; i < e->nwork; i++)
+		need_swarm |= e->work[i].valid &&
+		    e->work[i].pol.backend == POLICY_BACKEND_SWARM;
+	if (need_swarm) {
+		e->services_ok = swarm_list(e->docker, &e->services,
+		    e->services_err, sizeof e->services_err) == 0;
+		if (!e->services_ok)
+			log_warnx("%s; no Swarm policy acts this tick",
+			    e->services_err);
+	}
+	for (i = 0; i < e->nwork; i++) {
+		w = &e->work[i];
+		if (!w->valid)
+			continue;
+		if (w->pol.backend == POLICY_BACKEND_SWARM)
+			engine_observe_swarm(e, w);
+		else
+			(void)engine_backend_observe(e, w);
+		w->status->replicas = w->replicas;
+	}
+}
+
+void
+engine_query(struct engine *e)
+{
+	const struct policy	**pols;
+	size_t			  i, n = 0;
+
+	pols = xcalloc(e->nwork + 1, sizeof *pols);
+	for (i = 0; i < e->nwork; i++) {
+		if (e->work[i].valid) {
+			e->work[i].plan_idx = n;
+			pols[n++] = &e->work[i].pol;
+		}
+	}
+	e->plan = iql_plan_build(pols, n, e->cfg.measurement);
+	free(pols);
+	e->query_ok = false;
+	if (iql_plan_nstatements(e->plan) == 0)
+		return;
+	e->report.influx_requests++;
+	if (influx_query(e->influx, iql_plan_query(e->plan), &e->results,
+	    e->query_err, sizeof e->query_err) != 0 ||
+	    iql_plan_fill(e->plan, e->results, e->query_err,
+	    sizeof e->query_err) != 0) {
+		log_warnx("%s; holding every policy that needs metrics this "
+		    "tick", e->query_err);
+		return;
+	}
+	e->query_ok = true;
+}
+
+/*
+ * A replica count that is not the one das last set or saw was changed by
+ * someone else (dasctl scale, docker service scale): it starts the
+ * cooldown and is not undone, except to enforce min/max. A change dasctl
+ * journaled is adopted with its own time; any other is journaled here as
+ * manual.
+ */
+static void
+engine_detect_manual(struct engine *e, struct work *w)
+{
+	struct journal_last	*last = NULL;
+	struct pstate		*st = w->st;
+	char			 err[512], why[160];
+	size_t			 i, n = 0;
+
+	if (st->known < 0 || st->known == w->replicas) {
+		st->known = w->replicas;
+		return;
+	}
+	if (!e->cfg.act || !e->report.leader)
+		return;
+	if (journal_last_changes(e->pg, &last, &n, err, sizeof err) != 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (last[i].seq == st->seq && last[i].after == w->replicas &&
+		    last[i].ts_ns > st->last_change_ns) {
+			st->last_change_ns = last[i].ts_ns;
+			st->known = w->replicas;
+			free(last);
+			return;
+		}
+	}
+	free(last);
+	snprintf(why, sizeof why, "replicas changed outside das from %d to "
+	    "%d; cooldown starts now", st->known, w->replicas);
+	log_info("policy seq %lld (service %s): %s", (long long)st->seq,
+	    w->pol.service, why);
+	engine_journal(e, w, "manual", st->known, w->replicas, NAN, NAN,
+	    "external", why);
+	st->last_change_ns = e->now_ns;
+	st->known = w->replicas;
+}
+
+static void
+engine_obs(struct engine *e, struct work *w, struct decide_in *in,
+    const char **stmt_err)
+{
+	*stmt_err = NULL;
+	memset(&in->out, 0, sizeof in->out);
+	memset(&in->in, 0, sizeof in->in);
+	if (!e->query_ok) {
+		*stmt_err = e->query_err;
+		return;
+	}
+	iql_plan_obs(e->plan, w->plan_idx, w->svc_id, w->pol.service,
+	    &in->out, &in->in, stmt_err);
+}
+
+static void
+engine_decide_one(struct engine *e, struct work *w)
+{
+	struct decide_in	 in;
+	struct decide_out	 out;
+	const char		*stmt_err;
+
+	if (w->replicas < 0) {
+		engine_error(e, w, w->observe_err);
+		return;
+	}
+	engine_detect_manual(e, w);
+	memset(&in, 0, sizeof in);
+	in.policy = &w->pol;
+	in.replicas = w->replicas;
+	in.now_ns = e->now_ns;
+	in.last_change_ns = w->st->last_change_ns;
+	in.sample_interval_ns = e->cfg.sample_interval_ns;
+	engine_obs(e, w, &in, &stmt_err);
+	decide(&in, &out);
+	w->status->value = out.value;
+	w->status->in_value = in.in.present ? in.in.value : NAN;
+	w->status->out_count = in.out.count;
+	w->status->in_count = in.in.count;
+	w->status->last_change_ns = w->st->last_change_ns;
+	snprintf(w->status->action, sizeof w->status->action, "%s",
+	    decide_action_name(out.action));
+	snprintf(w->status->reason, sizeof w->status->reason, "%s",
+	    out.reason);
+	w->status->after = out.after;
+	engine_apply(e, w, &out, stmt_err);
+}
+
+void
+engine_decide_all(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nwork; i++) {
+		if (e->work[i].valid)
+			engine_decide_one(e, &e->work[i]);
+	}
+}

@@ -1,0 +1,95 @@
+/*
+ * engine_int: the engine's private state, shared by engine.c (the tick and
+ * leadership), engine_eval.c (parse, observe, query, decide) and
+ * engine_act.c (backends, journal, events). Not a public API.
+ */
+#ifndef DAS_ENGINE_INT_H
+#define DAS_ENGINE_INT_H
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "decide.h"
+#include "engine.h"
+#include "iql.h"
+#include "policy.h"
+#include "store.h"
+#include "swarm.h"
+#include "wq.h"
+
+/* What das remembers of a policy from one tick to the next. */
+struct pstate {
+	int64_t		 seq;
+	uint64_t	 invalid_hash;	/* row hash last journaled invalid */
+	char		 invalid_err[256];
+	int64_t		 last_change_ns; /* last replica change, 0 never */
+	int		 known;		/* replicas das last set or saw, -1 */
+	char		 last_key[96];	/* last journaled hold/error key */
+};
+
+/* One policy row during a tick. */
+struct work {
+	const struct policy_row	*row;
+	struct policy		 pol;
+	bool			 valid;
+	char			 err[320];
+	struct pstate		*st;
+	char			 svc_id[80];	/* resolved Swarm id */
+	char			 svc_name[136];
+	int			 replicas;	/* observed, -1 unknown */
+	size_t			 plan_idx;	/* index in the iql plan */
+	char			 observe_err[320];
+	struct engine_status	*status;
+};
+
+struct engine {
+	struct engine_cfg	 cfg;
+	struct pgc		*pg;
+	struct influx		*influx;
+	struct docker		*docker;
+	struct wq		*events;	/* das_event points */
+	struct buf		 lines;
+	struct store_policies	 pols;		/* last good SELECT */
+	struct pstate		**states;	/* sorted by seq */
+	size_t			 nstates;
+	bool			 leader;
+	unsigned long		 lock_gen;
+	bool			 standby_said;
+	bool			 crate_warned;
+	bool			 restore_failed;
+	int64_t			 now_ns;
+	/* this tick */
+	struct work		*work;
+	size_t			 nwork;
+	struct swarm_list	 services;
+	bool			 services_ok;
+	char			 services_err[320];
+	struct iql_plan		*plan;
+	json_t			*results;
+	bool			 query_ok;
+	char			 query_err[320];
+	struct engine_report	 report;
+};
+
+struct pstate	*engine_state(struct engine *, int64_t seq);
+void		 engine_restore(struct engine *);
+
+/* engine_eval.c */
+void	engine_parse(struct engine *);
+void	engine_observe(struct engine *);
+void	engine_query(struct engine *);
+void	engine_decide_all(struct engine *);
+
+/* engine_act.c */
+int	engine_backend_scale(struct engine *, struct work *, int to,
+	    char *err, size_t errlen);
+int	engine_backend_observe(struct engine *, struct work *);
+void	engine_journal(struct engine *, struct work *, const char *action,
+	    int before, int after, double value, double threshold,
+	    const char *reason, const char *detail);
+void	engine_flush_events(struct engine *);
+void	engine_error(struct engine *, struct work *, const char *err);
+void	engine_apply(struct engine *, struct work *,
+	    const struct decide_out *, const char *stmt_err);
+
+#endif

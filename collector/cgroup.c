@@ -1,0 +1,980 @@
+/*
+ * cgroup: resolve a container's cgroup once, then pread its counter files.
+ *
+ * What Docker reads, so that our figures are the ones `docker stats` shows
+ * (containerd/cgroups v1 and v2 managers, moby daemon/stats):
+ *   v1  cpuacct.usage; memory.usage_in_bytes, memory.limit_in_bytes,
+ *       total_inactive_file of memory.stat; blkio.io_service_bytes_recursive
+ *       (CFQ) when it has entries, else the throttle policy's counters.
+ *   v2  usage_usec of cpu.stat; memory.current, memory.max, inactive_file
+ *       of memory.stat; rbytes/wbytes of io.stat.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cgroup.h"
+#include "xmalloc.h"
+
+enum cg_file {
+	CG_CPU,		/* cpuacct.usage | cpu.stat */
+	CG_MEM_USAGE,	/* memory.usage_in_bytes | memory.current */
+	CG_MEM_LIMIT,	/* memory.limit_in_bytes | memory.max */
+	CG_MEM_STAT,	/* memory.stat */
+	CG_BLK,		/* blkio.throttle.io_service_bytes_recursive | io.stat */
+	CG_BLK_CFQ,	/* blkio.io_service_bytes_recursive (v1, CFQ only) */
+	CG_NFILES
+};
+
+/* Which controller's directory a file lives in (v1). */
+enum cg_ctl {
+	CTL_CPUACCT,
+	CTL_MEMORY,
+	CTL_BLKIO,
+	CTL_N
+};
+
+struct cg_filespec {
+	enum cg_file	 file;
+	enum cg_ctl	 ctl;
+	const char	*name;
+	bool		 required;
+};
+
+static const char *const cg_ctl_names[CTL_N] = { "cpuacct", "memory", "blkio" };
+
+static const struct cg_filespec cg_v1_files[] = {
+	{ CG_CPU, CTL_CPUACCT, "cpuacct.usage", true },
+	{ CG_MEM_USAGE, CTL_MEMORY, "memory.usage_in_bytes", true },
+	{ CG_MEM_LIMIT, CTL_MEMORY, "memory.limit_in_bytes", true },
+	{ CG_MEM_STAT, CTL_MEMORY, "memory.stat", true },
+	{ CG_BLK, CTL_BLKIO, "blkio.throttle.io_service_bytes_recursive", false },
+	{ CG_BLK_CFQ, CTL_BLKIO, "blkio.io_service_bytes_recursive", false },
+};
+
+static const struct cg_filespec cg_v2_files[] = {
+	{ CG_CPU, CTL_CPUACCT, "cpu.stat", true },
+	{ CG_MEM_USAGE, CTL_CPUACCT, "memory.current", true },
+	{ CG_MEM_LIMIT, CTL_CPUACCT, "memory.max", true },
+	{ CG_MEM_STAT, CTL_CPUACCT, "memory.stat", true },
+	{ CG_BLK, CTL_CPUACCT, "io.stat", false },
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define CG_BUF_MIN	4096
+#define CG_BUF_MAX	(1024 * 1024)
+
+struct cg {
+	int		 version;
+	int		 fd[CG_NFILES];
+	unsigned	 ncpu_percpu;
+	char		*dir[CTL_N];	/* v2: all three are the same path */
+	char		*buf;		/* scratch for pread */
+	size_t		 bufsz;
+};
+
+struct cg_mounts {
+	struct buf	 lines;		/* cgroup/cgroup2 lines of mountinfo */
+	char		*prefix;	/* sys_root */
+};
+
+/* ---- scanning helpers (bounds-checked, no NUL needed) ---- */
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *
+skip_blank(const char *p, const char *end)
+{
+	while (p < end && is_blank(*p))
+		p++;
+	return p;
+}
+
+/* True when only blanks and newlines are left. */
+static bool
+only_space(const char *p, const char *end)
+{
+	while (p < end && (is_blank(*p) || *p == '\n'))
+		p++;
+	return p == end;
+}
+
+static const char *
+line_end(const char *p, const char *end)
+{
+	const char	*nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl != NULL ? nl : end;
+}
+
+/* Next blank-separated token of [*pp, end): its start and length. */
+static size_t
+next_tok(const char **pp, const char *end, const char **tok)
+{
+	const char	*p = skip_blank(*pp, end), *s = p;
+
+	while (p < end && !is_blank(*p))
+		p++;
+	*tok = s;
+	*pp = p;
+	return (size_t)(p - s);
+}
+
+static bool
+tok_eq(const char *tok, size_t n, const char *s)
+{
+	return strlen(s) == n && memcmp(tok, s, n) == 0;
+}
+
+/* Does the comma-separated list [p, p+n) hold name? */
+static bool
+list_has(const char *p, size_t n, const char *name)
+{
+	const char	*end = p + n, *comma;
+
+	while (p < end) {
+		comma = memchr(p, ',', (size_t)(end - p));
+		if (comma == NULL)
+			comma = end;
+		if (tok_eq(p, (size_t)(comma - p), name))
+			return true;
+		p = comma + 1;
+	}
+	return false;
+}
+
+/*
+ * Decimal digits at *pp into *v, advancing *pp past them. 0, -EINVAL when
+ * there is no digit, -ERANGE on overflow.
+ */
+static int
+scan_u64(const char **pp, const char *end, uint64_t *v)
+{
+	const char	*p = *pp;
+	uint64_t	 x = 0, d;
+
+	if (p == end || !is_digit(*p))
+		return -EINVAL;
+	for (; p < end && is_digit(*p); p++) {
+		d = (uint64_t)(*p - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		x = x * 10 + d;
+	}
+	*pp = p;
+	*v = x;
+	return 0;
+}
+
+/* A whole token that must be a number. */
+static int
+tok_u64(const char *tok, size_t n, uint64_t *v)
+{
+	const char	*p = tok;
+	int		 r;
+
+	if ((r = scan_u64(&p, tok + n, v)) != 0)
+		return r;
+	return p == tok + n ? 0 : -EINVAL;
+}
+
+/* "MAJ:MIN" */
+static bool
+tok_is_dev(const char *tok, size_t n)
+{
+	const char	*p = tok, *end = tok + n;
+	uint64_t	 v;
+
+	if (scan_u64(&p, end, &v) != 0 || p == end || *p++ != ':')
+		return false;
+	return scan_u64(&p, end, &v) == 0 && p == end;
+}
+
+/* ---- pure parsers ---- */
+
+int
+cg_parse_u64(const char *buf, size_t len, uint64_t *v)
+{
+	const char	*p = buf, *end = buf + len;
+	uint64_t	 x;
+	int		 r;
+
+	if (only_space(p, end))
+		return -ENODATA;
+	if (end - p >= 3 && memcmp(p, "max", 3) == 0) {
+		x = UINT64_MAX;
+		p += 3;
+	} else if ((r = scan_u64(&p, end, &x)) != 0)
+		return r;
+	if (!only_space(p, end))
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+int
+cg_parse_kv(const char *buf, size_t len, const char *key, uint64_t *v)
+{
+	const char	*p = buf, *end = buf + len, *eol;
+	size_t		 klen = strlen(key);
+	uint64_t	 x;
+
+	if (klen == 0)
+		return -EINVAL;
+	while (p < end) {
+		eol = line_end(p, end);
+		if ((size_t)(eol - p) > klen && memcmp(p, key, klen) == 0 &&
+		    is_blank(p[klen])) {
+			p = skip_blank(p + klen, eol);
+			if (scan_u64(&p, eol, &x) != 0 || !only_space(p, eol))
+				return -EINVAL;
+			*v = x;
+			return 0;
+		}
+		p = eol + (eol < end);
+	}
+	return -ENOENT;
+}
+
+/*
+ * One line of a v1 blkio stat file: "MAJ:MIN Op N", "MAJ:MIN N" or
+ * "Total N". Adds Read and Write to *rd and *wr, counts device lines in *n.
+ */
+static int
+blkio_v1_line(const char *p, const char *eol, uint64_t *rd, uint64_t *wr,
+    unsigned *n)
+{
+	const char	*t1, *t2, *t3, *t4;
+	size_t		 l1, l2, l3, l4;
+	uint64_t	 v;
+
+	l1 = next_tok(&p, eol, &t1);
+	l2 = next_tok(&p, eol, &t2);
+	l3 = next_tok(&p, eol, &t3);
+	l4 = next_tok(&p, eol, &t4);
+	if (l1 == 0)
+		return 0;			/* empty line */
+	if (l4 != 0 || l2 == 0)
+		return -EINVAL;
+	if (l3 == 0 && tok_eq(t1, l1, "Total"))
+		return tok_u64(t2, l2, &v);
+	if (!tok_is_dev(t1, l1))
+		return -EINVAL;
+	(*n)++;
+	if (l3 == 0)				/* "MAJ:MIN N": no op */
+		return tok_u64(t2, l2, &v);
+	if (tok_u64(t3, l3, &v) != 0)
+		return -EINVAL;
+	if (tok_eq(t2, l2, "Read"))
+		*rd += v;
+	else if (tok_eq(t2, l2, "Write"))
+		*wr += v;
+	return 0;
+}
+
+int
+cg_parse_blkio_v1(const char *buf, size_t len, uint64_t *rd, uint64_t *wr)
+{
+	const char	*p = buf, *end = buf + len, *eol;
+	uint64_t	 r = 0, w = 0;
+	unsigned	 n = 0;
+
+	while (p < end) {
+		eol = line_end(p, end);
+		if (blkio_v1_line(p, eol, &r, &w, &n) != 0)
+			return -EINVAL;
+		p = eol + (eol < end);
+	}
+	*rd = r;
+	*wr = w;
+	return n > 0 ? 0 : -ENODATA;
+}
+
+/* One "MAJ:MIN rbytes=N wbytes=N rios=N ..." line of io.stat. */
+static int
+io_stat_line(const char *p, const char *eol, uint64_t *rd, uint64_t *wr)
+{
+	const char	*tok;
+	size_t		 n;
+	uint64_t	 v;
+
+	if ((n = next_tok(&p, eol, &tok)) == 0)
+		return 0;
+	if (!tok_is_dev(tok, n))
+		return -EINVAL;
+	while ((n = next_tok(&p, eol, &tok)) != 0) {
+		if (n > 7 && memcmp(tok, "rbytes=", 7) == 0) {
+			if (tok_u64(tok + 7, n - 7, &v) != 0)
+				return -EINVAL;
+			*rd += v;
+		} else if (n > 7 && memcmp(tok, "wbytes=", 7) == 0) {
+			if (tok_u64(tok + 7, n - 7, &v) != 0)
+				return -EINVAL;
+			*wr += v;
+		}
+	}
+	return 0;
+}
+
+int
+cg_parse_io_stat_v2(const char *buf, size_t len, uint64_t *rd, uint64_t *wr)
+{
+	const char	*p = buf, *end = buf + len, *eol;
+	uint64_t	 r = 0, w = 0;
+
+	while (p < end) {
+		eol = line_end(p, end);
+		if (io_stat_line(p, eol, &r, &w) != 0)
+			return -EINVAL;
+		p = eol + (eol < end);
+	}
+	*rd = r;
+	*wr = w;
+	return 0;
+}
+
+unsigned
+cg_count_percpu(const char *buf, size_t len)
+{
+	const char	*p = buf, *end = buf + len;
+	unsigned	 count = 0;
+	uint64_t	 v;
+
+	for (;;) {
+		while (p < end && (is_blank(*p) || *p == '\n'))
+			p++;
+		if (p == end)
+			return count;
+		if (scan_u64(&p, end, &v) != 0 ||
+		    (p < end && !is_blank(*p) && *p != '\n'))
+			return 0;
+		count++;
+	}
+}
+
+/* Copy [p, p+n) to a NUL-terminated out. */
+static int
+copy_str(const char *p, size_t n, char *out, size_t outlen)
+{
+	if (n >= outlen)
+		return -ENAMETOOLONG;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int
+cg_parse_proc_cgroup(const char *buf, size_t len, const char *controller,
+    char *path, size_t pathlen)
+{
+	const char	*p = buf, *end = buf + len, *eol, *c1, *c2;
+	bool		 v2 = controller[0] == '\0', match;
+
+	while (p < end) {
+		eol = line_end(p, end);
+		if (eol == p) {
+			p = eol + (eol < end);
+			continue;
+		}
+		c1 = memchr(p, ':', (size_t)(eol - p));
+		c2 = c1 != NULL ? memchr(c1 + 1, ':', (size_t)(eol - c1 - 1)) :
+		    NULL;
+		if (c2 == NULL || c2 + 1 == eol || c2[1] != '/')
+			return -EINVAL;
+		if (v2)
+			match = c1 - p == 1 && *p == '0' && c2 == c1 + 1;
+		else
+			match = list_has(c1 + 1, (size_t)(c2 - c1 - 1),
+			    controller);
+		if (match)
+			return copy_str(c2 + 1, (size_t)(eol - c2 - 1), path,
+			    pathlen);
+		p = eol + (eol < end);
+	}
+	return -ENOENT;
+}
+
+/* mountinfo escapes blanks, newline and backslash as \ooo. */
+static int
+unescape(const char *p, size_t n, char *out, size_t outlen)
+{
+	const char	*end = p + n;
+	size_t		 o = 0;
+	char		 c;
+
+	while (p < end) {
+		c = *p++;
+		if (c == '\\' && end - p >= 3 && p[0] >= '0' && p[0] <= '3' &&
+		    p[1] >= '0' && p[1] <= '7' && p[2] >= '0' && p[2] <= '7') {
+			c = (char)((p[0] - '0') << 6 | (p[1] - '0') << 3 |
+			    (p[2] - '0'));
+			p += 3;
+		}
+		if (o + 1 >= outlen)
+			return -ENAMETOOLONG;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Is this cgroup path one the cgroup namespace hides ("/../x")? */
+static bool
+path_escapes(const char *path)
+{
+	const char	*p;
+
+	for (p = path; (p = strstr(p, "/..")) != NULL; p += 3)
+		if (p[3] == '/' || p[3] == '\0')
+			return true;
+	return false;
+}
+
+struct mi_line {
+	const char	*root, *mnt, *fstype, *super;
+	size_t		 rootlen, mntlen, fstypelen, superlen;
+};
+
+/*
+ * Split a mountinfo line: "id parent maj:min root mountpoint opts
+ * [optional...] - fstype source superopts". false when malformed.
+ */
+static bool
+mi_split(const char *p, const char *eol, struct mi_line *m)
+{
+	const char	*tok;
+	size_t		 n;
+	int		 i;
+
+	for (i = 0; i < 6; i++) {
+		if ((n = next_tok(&p, eol, &tok)) == 0)
+			return false;
+		if (i == 3) {
+			m->root = tok;
+			m->rootlen = n;
+		} else if (i == 4) {
+			m->mnt = tok;
+			m->mntlen = n;
+		}
+	}
+	while ((n = next_tok(&p, eol, &tok)) != 0 && !tok_eq(tok, n, "-"))
+		;
+	if (n == 0)
+		return false;
+	m->fstypelen = next_tok(&p, eol, &m->fstype);
+	if (next_tok(&p, eol, &tok) == 0)
+		return false;
+	m->superlen = next_tok(&p, eol, &m->super);
+	return m->fstypelen != 0 && m->superlen != 0;
+}
+
+static bool
+mi_is_hierarchy(const struct mi_line *m, const char *controller)
+{
+	if (controller[0] == '\0')
+		return tok_eq(m->fstype, m->fstypelen, "cgroup2");
+	return tok_eq(m->fstype, m->fstypelen, "cgroup") &&
+	    list_has(m->super, m->superlen, controller);
+}
+
+/*
+ * Map cgpath through one mount of its hierarchy: -EXDEV when the mount's
+ * root does not cover cgpath.
+ */
+static int
+mi_map(const struct mi_line *m, const char *cgpath, const char *prefix,
+    char *dir, size_t dirlen)
+{
+	char		 root[PATH_MAX], mnt[PATH_MAX];
+	const char	*rel;
+	size_t		 rl;
+	int		 n;
+
+	if (unescape(m->root, m->rootlen, root, sizeof root) != 0 ||
+	    unescape(m->mnt, m->mntlen, mnt, sizeof mnt) != 0)
+		return -ENAMETOOLONG;
+	rl = strlen(root);
+	if (strcmp(root, "/") == 0)
+		rel = cgpath;
+	else if (strncmp(cgpath, root, rl) == 0 &&
+	    (cgpath[rl] == '\0' || cgpath[rl] == '/'))
+		rel = cgpath + rl;
+	else
+		return -EXDEV;
+	if (strcmp(rel, "/") == 0)
+		rel = "";
+	n = snprintf(dir, dirlen, "%s%s%s", prefix,
+	    strcmp(mnt, "/") == 0 && rel[0] != '\0' ? "" : mnt, rel);
+	return n < 0 || (size_t)n >= dirlen ? -ENAMETOOLONG : 0;
+}
+
+int
+cg_parse_mountinfo(const char *buf, size_t len, const char *controller,
+    const char *cgpath, const char *prefix, char *dir, size_t dirlen)
+{
+	const char	*p = buf, *end = buf + len, *eol;
+	struct mi_line	 m;
+	int		 r, ret = -ENOENT;
+
+	if (path_escapes(cgpath))
+		return -EXDEV;
+	while (p < end) {
+		eol = line_end(p, end);
+		if (mi_split(p, eol, &m) && mi_is_hierarchy(&m, controller)) {
+			r = mi_map(&m, cgpath, prefix, dir, dirlen);
+			if (r != -EXDEV)
+				return r;
+			ret = -EXDEV;
+		}
+		p = eol + (eol < end);
+	}
+	return ret;
+}
+
+/* ---- I/O ---- */
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Read a whole (small, open-once) file into b. 0 or -errno. */
+static int
+read_path(const char *path, struct buf *b)
+{
+	ssize_t	n;
+	int	fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -errno;
+	for (;;) {
+		buf_reserve(b, 4096);
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n == 0 ? 0 : -errno;
+			break;
+		}
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+	}
+	close(fd);
+	return r;
+}
+
+/* Keep only the lines whose filesystem is cgroup or cgroup2. */
+static void
+keep_cgroup_lines(const struct buf *in, struct buf *out)
+{
+	const char	*p = in->data, *end = in->data + in->len, *eol;
+
+	while (p < end) {
+		eol = line_end(p, end);
+		if (memmem(p, (size_t)(eol - p), " - cgroup ", 10) != NULL ||
+		    memmem(p, (size_t)(eol - p), " - cgroup2 ", 11) != NULL)
+			buf_add(out, p, (size_t)(eol - p) + (eol < end));
+		p = eol + (eol < end);
+	}
+}
+
+struct cg_mounts *
+cg_mounts_load(const char *proc_root, const char *sys_root, char *err,
+    size_t errlen)
+{
+	struct cg_mounts	*cm;
+	struct buf		 all;
+	char			*path;
+	int			 r;
+
+	buf_init(&all);
+	path = xasprintf("%s/self/mountinfo", proc_root);
+	if ((r = read_path(path, &all)) != 0) {
+		set_err(err, errlen, "%s: %s", path, strerror(-r));
+		buf_free(&all);
+		free(path);
+		return NULL;
+	}
+	cm = xcalloc(1, sizeof *cm);
+	buf_init(&cm->lines);
+	keep_cgroup_lines(&all, &cm->lines);
+	cm->prefix = xstrdup(sys_root);
+	buf_free(&all);
+	free(path);
+	return cm;
+}
+
+void
+cg_mounts_free(struct cg_mounts *cm)
+{
+	if (cm == NULL)
+		return;
+	buf_free(&cm->lines);
+	free(cm->prefix);
+	free(cm);
+}
+
+static struct cg *
+cg_alloc(void)
+{
+	struct cg	*cg = xcalloc(1, sizeof *cg);
+	int		 i;
+
+	for (i = 0; i < CG_NFILES; i++)
+		cg->fd[i] = -1;
+	cg->bufsz = CG_BUF_MIN;
+	cg->buf = xmalloc(cg->bufsz);
+	return cg;
+}
+
+void
+cg_free(struct cg *cg)
+{
+	int	i;
+
+	if (cg == NULL)
+		return;
+	for (i = 0; i < CG_NFILES; i++)
+		if (cg->fd[i] != -1)
+			close(cg->fd[i]);
+	for (i = 0; i < CTL_N; i++)
+		free(cg->dir[i]);
+	free(cg->buf);
+	free(cg);
+}
+
+/*
+ * The directory of one hierarchy (controller "" for v2) for the
+ * /proc/<pid>/cgroup text in pc. Caller frees; NULL with *rp set.
+ */
+static char *
+resolve_dir(const struct cg_mounts *cm, const struct buf *pc,
+    const char *controller, int *rp)
+{
+	char	path[PATH_MAX], dir[PATH_MAX];
+
+	*rp = cg_parse_proc_cgroup(pc->data, pc->len, controller, path,
+	    sizeof path);
+	if (*rp == 0)
+		*rp = cg_parse_mountinfo(cm->lines.data, cm->lines.len,
+		    controller, path, cm->prefix, dir, sizeof dir);
+	return *rp == 0 ? xstrdup(dir) : NULL;
+}
+
+/* v1 when cpuacct and memory are both mounted (blkio is optional). */
+static bool
+resolve_v1(struct cg *cg, const struct cg_mounts *cm, const struct buf *pc)
+{
+	int	r, i;
+
+	for (i = 0; i < CTL_N; i++) {
+		cg->dir[i] = resolve_dir(cm, pc, cg_ctl_names[i], &r);
+		if (cg->dir[i] == NULL && i != CTL_BLKIO)
+			return false;
+	}
+	cg->version = 1;
+	return true;
+}
+
+static bool
+resolve_v2(struct cg *cg, const struct cg_mounts *cm, const struct buf *pc,
+    int *rp)
+{
+	int	i;
+
+	for (i = 0; i < CTL_N; i++) {
+		free(cg->dir[i]);
+		cg->dir[i] = NULL;
+	}
+	if ((cg->dir[0] = resolve_dir(cm, pc, "", rp)) == NULL)
+		return false;
+	cg->dir[1] = xstrdup(cg->dir[0]);
+	cg->dir[2] = xstrdup(cg->dir[0]);
+	cg->version = 2;
+	return true;
+}
+
+/* Open the files of a spec table. 0, or -errno with err filled. */
+static int
+open_files(struct cg *cg, const struct cg_filespec *spec, size_t n,
+    pid_t pid, char *err, size_t errlen)
+{
+	char	*path;
+	size_t	 i;
+	int	 fd, r;
+
+	for (i = 0; i < n; i++) {
+		if (cg->dir[spec[i].ctl] == NULL)
+			continue;
+		path = xasprintf("%s/%s", cg->dir[spec[i].ctl], spec[i].name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		r = -errno;
+		if (fd == -1 && spec[i].required) {
+			set_err(err, errlen, "pid %ld: %s: %s", (long)pid, path,
+			    strerror(-r));
+			free(path);
+			return r;
+		}
+		free(path);
+		cg->fd[spec[i].file] = fd;
+	}
+	return 0;
+}
+
+/*
+ * pread a whole counter file into cg->buf, growing it when the file
+ * fills it. A cgroup file is one seq_file record, so one read returns all
+ * of it. *lenp is the length; 0 or -errno (-ENOENT for a removed cgroup).
+ */
+static int
+cg_pread(struct cg *cg, int fd, size_t *lenp)
+{
+	ssize_t	n;
+
+	for (;;) {
+		n = pread(fd, cg->buf, cg->bufsz, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return errno == ENODEV ? -ENOENT : -errno;
+		if ((size_t)n < cg->bufsz)
+			break;
+		if (cg->bufsz >= CG_BUF_MAX)
+			return -EFBIG;
+		cg->bufsz *= 2;
+		cg->buf = xrealloc(cg->buf, cg->bufsz);
+	}
+	*lenp = (size_t)n;
+	return 0;
+}
+
+/* Count usage_percpu once: the possible CPUs do not change. */
+static void
+count_percpu(struct cg *cg)
+{
+	char	*path;
+	size_t	 len;
+	int	 fd;
+
+	path = xasprintf("%s/cpuacct.usage_percpu", cg->dir[CTL_CPUACCT]);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		if (cg_pread(cg, fd, &len) == 0)
+			cg->ncpu_percpu = cg_count_percpu(cg->buf, len);
+		close(fd);
+	}
+	free(path);
+}
+
+struct cg *
+cg_open_mounts(const struct cg_mounts *cm, const char *proc_root, pid_t pid,
+    char *err, size_t errlen)
+{
+	struct cg	*cg = NULL;
+	struct buf	 pc;
+	char		*path;
+	int		 r;
+
+	buf_init(&pc);
+	path = xasprintf("%s/%ld/cgroup", proc_root, (long)pid);
+	if ((r = read_path(path, &pc)) != 0) {
+		set_err(err, errlen, "pid %ld: %s: %s", (long)pid, path,
+		    strerror(-r));
+		goto fail;
+	}
+	cg = cg_alloc();
+	if (resolve_v1(cg, cm, &pc))
+		r = open_files(cg, cg_v1_files, NITEMS(cg_v1_files), pid, err,
+		    errlen);
+	else if (resolve_v2(cg, cm, &pc, &r))
+		r = open_files(cg, cg_v2_files, NITEMS(cg_v2_files), pid, err,
+		    errlen);
+	else {
+		set_err(err, errlen, "pid %ld: %s: no mounted cgroup v1 "
+		    "(cpuacct, memory) or v2 hierarchy shows its cgroup (%s)",
+		    (long)pid, path, strerror(-r));
+		r = r != 0 ? r : -ENOENT;
+	}
+	if (r != 0)
+		goto fail;
+	if (cg->version == 1)
+		count_percpu(cg);
+	buf_free(&pc);
+	free(path);
+	return cg;
+fail:
+	cg_free(cg);
+	buf_free(&pc);
+	free(path);
+	return NULL;
+}
+
+struct cg *
+cg_open(const char *proc_root, const char *sys_root, pid_t pid, char *err,
+    size_t errlen)
+{
+	struct cg_mounts	*cm;
+	struct cg		*cg;
+
+	if ((cm = cg_mounts_load(proc_root, sys_root, err, errlen)) == NULL)
+		return NULL;
+	cg = cg_open_mounts(cm, proc_root, pid, err, errlen);
+	cg_mounts_free(cm);
+	return cg;
+}
+
+/* pread file f and parse it as one number. */
+static int
+read_u64(struct cg *cg, enum cg_file f, uint64_t *v)
+{
+	size_t	len;
+	int	r;
+
+	if ((r = cg_pread(cg, cg->fd[f], &len)) != 0)
+		return r;
+	return cg_parse_u64(cg->buf, len, v) == 0 ? 0 : -EBADMSG;
+}
+
+/* pread file f and take the value of key; absent is *v = 0. */
+static int
+read_kv(struct cg *cg, enum cg_file f, const char *key, uint64_t *v)
+{
+	size_t	len;
+	int	r;
+
+	if ((r = cg_pread(cg, cg->fd[f], &len)) != 0)
+		return r;
+	r = cg_parse_kv(cg->buf, len, key, v);
+	if (r == -ENOENT)
+		*v = 0;
+	return r == 0 || r == -ENOENT ? 0 : -EBADMSG;
+}
+
+/*
+ * v1 block I/O as containerd reads it: the CFQ counters when the device
+ * has them, else the throttle policy's (which see every device).
+ */
+static int
+read_blkio_v1(struct cg *cg, struct cg_sample *s)
+{
+	size_t	len;
+	int	r;
+
+	if (cg->fd[CG_BLK_CFQ] != -1) {
+		if ((r = cg_pread(cg, cg->fd[CG_BLK_CFQ], &len)) != 0)
+			return r;
+		r = cg_parse_blkio_v1(cg->buf, len, &s->blk_read, &s->blk_write);
+		if (r != -ENODATA)
+			return r == 0 ? 0 : -EBADMSG;
+	}
+	if (cg->fd[CG_BLK] == -1)
+		return 0;
+	if ((r = cg_pread(cg, cg->fd[CG_BLK], &len)) != 0)
+		return r;
+	r = cg_parse_blkio_v1(cg->buf, len, &s->blk_read, &s->blk_write);
+	return r == 0 || r == -ENODATA ? 0 : -EBADMSG;
+}
+
+static int
+read_v1(struct cg *cg, struct cg_sample *s)
+{
+	int	r;
+
+	if ((r = read_u64(cg, CG_CPU, &s->cpu_ns)) != 0 ||
+	    (r = read_u64(cg, CG_MEM_USAGE, &s->mem_usage)) != 0 ||
+	    (r = read_u64(cg, CG_MEM_LIMIT, &s->mem_limit)) != 0 ||
+	    (r = read_kv(cg, CG_MEM_STAT, "total_inactive_file",
+	    &s->mem_inactive_file)) != 0)
+		return r;
+	if (s->mem_limit >= CG_V1_UNLIMITED)
+		s->mem_limit = UINT64_MAX;
+	s->ncpu_percpu = cg->ncpu_percpu;
+	return read_blkio_v1(cg, s);
+}
+
+static int
+read_v2(struct cg *cg, struct cg_sample *s)
+{
+	uint64_t	usec;
+	size_t		len;
+	int		r;
+
+	if ((r = cg_pread(cg, cg->fd[CG_CPU], &len)) != 0)
+		return r;
+	if (cg_parse_kv(cg->buf, len, "usage_usec", &usec) != 0)
+		return -EBADMSG;
+	s->cpu_ns = usec * 1000;
+	if ((r = read_u64(cg, CG_MEM_USAGE, &s->mem_usage)) != 0 ||
+	    (r = read_u64(cg, CG_MEM_LIMIT, &s->mem_limit)) != 0 ||
+	    (r = read_kv(cg, CG_MEM_STAT, "inactive_file",
+	    &s->mem_inactive_file)) != 0)
+		return r;
+	if (cg->fd[CG_BLK] == -1)
+		return 0;
+	if ((r = cg_pread(cg, cg->fd[CG_BLK], &len)) != 0)
+		return r;
+	return cg_parse_io_stat_v2(cg->buf, len, &s->blk_read,
+	    &s->blk_write) == 0 ? 0 : -EBADMSG;
+}
+
+int
+cg_read(struct cg *cg, struct cg_sample *out)
+{
+	struct cg_sample	s;
+	int			r;
+
+	memset(&s, 0, sizeof s);
+	r = cg->version == 1 ? read_v1(cg, &s) : read_v2(cg, &s);
+	if (r == 0)
+		*out = s;
+	return r;
+}
+
+int
+cg_version(const struct cg *cg)
+{
+	return cg->version;
+}
+
+int
+cg_nfds(const struct cg *cg)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < CG_NFILES; i++)
+		n += cg->fd[i] != -1;
+	return n;
+}
+
+const char *
+cg_dir(const struct cg *cg)
+{
+	return cg->dir[CTL_MEMORY];
+}

@@ -320,11 +320,11 @@ io_stat_line(const char *p, const char *eol, uint64_t *rd, uint64_t *wr)
 	if (!tok_is_dev(tok, n))
 		return -EINVAL;
 	while ((n = next_tok(&p, eol, &tok)) != 0) {
-		if (n > 7 && memcmp(tok, "rbytes=", 7) == 0) {
+		if (n >= 7 && memcmp(tok, "rbytes=", 7) == 0) {
 			if (tok_u64(tok + 7, n - 7, &v) != 0)
 				return -EINVAL;
 			*rd += v;
-		} else if (n > 7 && memcmp(tok, "wbytes=", 7) == 0) {
+		} else if (n >= 7 && memcmp(tok, "wbytes=", 7) == 0) {
 			if (tok_u64(tok + 7, n - 7, &v) != 0)
 				return -EINVAL;
 			*wr += v;

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,22 +239,6 @@ procfs_user_hz(void)
 /* ---- I/O ---- */
 
 static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
 rbuf_init(struct rbuf *b)
 {
 	b->size = PROCFS_BUF_MIN;
@@ -332,20 +315,28 @@ procfs_mem_total(const char *proc_root, uint64_t *bytes)
 	return r;
 }
 
+/* Open <proc_root>/<rel>; -1 with errno set. */
+static int
+open_rel(const char *proc_root, const char *rel)
+{
+	char	*path = xasprintf("%s/%s", proc_root, rel);
+	int	 fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	saved = errno;
+	free(path);
+	errno = saved;
+	return fd;
+}
+
 struct procfs_sys *
-procfs_sys_open(const char *proc_root, char *err, size_t errlen)
+procfs_sys_open(const char *proc_root)
 {
 	struct procfs_sys	*ps;
-	char			*path;
 	int			 fd;
 
-	path = xasprintf("%s/stat", proc_root);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		set_err(err, errlen, "%s: %s", path, strerror(errno));
-		free(path);
+	if ((fd = open_rel(proc_root, "stat")) == -1)
 		return NULL;
-	}
-	free(path);
 	ps = xcalloc(1, sizeof *ps);
 	ps->fd = fd;
 	ps->hz = procfs_user_hz();
@@ -385,20 +376,15 @@ procfs_sys_free(struct procfs_sys *ps)
 }
 
 struct procfs_net *
-procfs_net_open(const char *proc_root, pid_t pid, char *err, size_t errlen)
+procfs_net_open(const char *proc_root, pid_t pid)
 {
 	struct procfs_net	*pn;
-	char			*path;
+	char			 rel[64];
 	int			 fd;
 
-	path = xasprintf("%s/%ld/net/dev", proc_root, (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		set_err(err, errlen, "pid %ld: %s: %s", (long)pid, path,
-		    strerror(errno));
-		free(path);
+	snprintf(rel, sizeof rel, "%ld/net/dev", (long)pid);
+	if ((fd = open_rel(proc_root, rel)) == -1)
 		return NULL;
-	}
-	free(path);
 	pn = xcalloc(1, sizeof *pn);
 	pn->fd = fd;
 	rbuf_init(&pn->b);

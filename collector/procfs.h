@@ -50,10 +50,9 @@ unsigned procfs_user_hz(void);
 int	procfs_mem_total(const char *proc_root, uint64_t *bytes)
 	    __attribute__((warn_unused_result));
 
-/* <proc_root>/stat kept open. NULL with err filled; caller frees. */
+/* <proc_root>/stat kept open. NULL with errno set; caller frees. */
 struct procfs_sys;
-struct procfs_sys *procfs_sys_open(const char *proc_root, char *err,
-	    size_t errlen);
+struct procfs_sys *procfs_sys_open(const char *proc_root);
 /* System CPU time in ns. 0 or -errno (-EBADMSG when it does not parse). */
 int	procfs_sys_read(struct procfs_sys *, uint64_t *total_ns)
 	    __attribute__((warn_unused_result));
@@ -62,11 +61,10 @@ void	procfs_sys_free(struct procfs_sys *);	/* NULL is a no-op */
 /*
  * <proc_root>/<pid>/net/dev kept open: the fd stays bound to the
  * container's network namespace even if the pid is reused later. NULL with
- * err filled; caller frees.
+ * errno set (ENOENT: no such pid); caller frees.
  */
 struct procfs_net;
-struct procfs_net *procfs_net_open(const char *proc_root, pid_t pid,
-	    char *err, size_t errlen);
+struct procfs_net *procfs_net_open(const char *proc_root, pid_t pid);
 /* 0 or -errno (-EBADMSG when it does not parse). */
 int	procfs_net_read(struct procfs_net *, uint64_t *rx, uint64_t *tx)
 	    __attribute__((warn_unused_result));

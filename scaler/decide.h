@@ -1,0 +1,121 @@
+/*
+ * decide: the scaling decision for one policy, a pure function.
+ *
+ * Given the policy, the replica count the orchestrator reports, the clock,
+ * the time of the last replica change and one observation per window,
+ * decide() says what to do and why. No I/O, no clock reads, no state.
+ *
+ * Order of evaluation (DESIGN.md "Decision semantics"):
+ *   1. disabled policy                      PAUSED  "paused" (no bounds either)
+ *   2. replicas < min_no                    BOUNDS  "below_min", after = min_no
+ *      replicas > max_no                    BOUNDS  "above_max", after = max_no
+ *      (with or without metrics, ignoring windows and cooldowns)
+ *   3. the out direction, then the in direction. A direction "fires" when
+ *      its window is covered (below) and its condition holds:
+ *        threshold mode   out: value (>|>=) out threshold
+ *                         in:  value (<|<=) in threshold
+ *        sustained        out uses the window's min, in its max: every
+ *                         sample must be past the threshold
+ *        capacity mode    see below
+ *      A firing out direction decides, and in is not considered (out wins):
+ *        replicas == max_no                  HOLD "at_max"
+ *        window reaches before last change   HOLD "window_after_change"
+ *        now - last change < cooldown        HOLD "cooldown"
+ *        else SCALE_OUT by step_out, clamped to max_no ("above_out")
+ *      then, the same for in with min_no, step_in, "at_min", "below_in".
+ *   4. nothing fired: HOLD "no_data" when either window was not covered,
+ *      else STEADY "in_band".
+ *
+ * Coverage ("too few samples to cover the window" is no data): a window W
+ * is covered when the observation is present, its value finite, it holds
+ * at least DECIDE_MIN_SAMPLES samples, its oldest sample lies within
+ * DECIDE_COVER_SLACK sample intervals of the window start
+ * (first_ns <= now - W + slack) and its newest within DECIDE_COVER_SLACK
+ * intervals of now (last_ns >= now - slack).
+ *
+ * Anti-flapping: a direction acts only when its whole window is after the
+ * last change (now - W >= last_change_ns), so no pre-change sample is used,
+ * and no sooner than its cooldown (now - last_change_ns >= cooldown).
+ * last_change_ns == 0 means "never changed": neither rule applies.
+ *
+ * Capacity mode (SimpleScaleVM): each replica offers policy->capacity units
+ * of the metric. For a window with per-container aggregate v:
+ *     demand  = v * replicas + min_available
+ *     desired = ceil(demand / capacity)          (unclamped)
+ * The out window grows: it fires when desired > replicas (demand >
+ * capacity * replicas); the in window shrinks: it fires when desired <
+ * replicas (demand <= capacity * (replicas - 1)). A move goes toward
+ * desired clamped to [min_no, max_no], by at most step_out / step_in,
+ * reason "capacity". Sustained mode uses the window's min for growth and
+ * its max for shrinking. With 0 replicas nothing can be measured and
+ * nothing is used: demand = min_available, without coverage for growth.
+ * Output value/threshold: demand and capacity * replicas (grow, steady) or
+ * capacity * (replicas - 1) (shrink).
+ *
+ * Reasons are static strings, stable machine words for the journal:
+ * paused below_min above_max above_out below_in capacity in_band no_data
+ * window_after_change cooldown at_max at_min.
+ */
+#ifndef DAS_DECIDE_H
+#define DAS_DECIDE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+/* A window needs at least this many samples to count as data. */
+#define DECIDE_MIN_SAMPLES	2
+/* Slack, in sample intervals, at the window start and at now (coverage). */
+#define DECIDE_COVER_SLACK	2
+/* Sample interval assumed when the caller passes <= 0. */
+#define DECIDE_DEFAULT_INTERVAL_NS	INT64_C(10000000000)
+
+/* One window's answer from InfluxDB for one service. */
+struct decide_obs {
+	bool		 present;	/* the query returned a row */
+	double		 value;		/* the aggregate (mean, pNN, ...) */
+	double		 min, max;	/* of the samples (sustained mode) */
+	uint64_t	 count;		/* number of samples */
+	int64_t		 first_ns;	/* time of the oldest sample */
+	int64_t		 last_ns;	/* time of the newest sample */
+};
+
+struct decide_in {
+	const struct policy *policy;	/* borrowed */
+	int		 replicas;	/* observed from the orchestrator */
+	int64_t		 now_ns;
+	int64_t		 last_change_ns; /* last replica change; 0 = never */
+	int64_t		 sample_interval_ns; /* ds interval (coverage) */
+	struct decide_obs out, in;	/* out window and in window */
+};
+
+enum decide_action {
+	DECIDE_STEADY,
+	DECIDE_SCALE_OUT,
+	DECIDE_SCALE_IN,
+	DECIDE_BOUNDS,
+	DECIDE_HOLD,
+	DECIDE_PAUSED,
+};
+
+struct decide_out {
+	enum decide_action action;
+	int		 before, after;	/* after == before unless acting */
+	double		 value;		/* held against threshold; NAN: none */
+	double		 threshold;	/* NAN when none */
+	const char	*reason;	/* static, see above */
+	bool		 dry_run;	/* copied from the policy */
+};
+
+/* Decide for one policy. Never fails; *out is always fully set. */
+void	 decide(const struct decide_in *, struct decide_out *);
+
+/* "steady", "scale_out", "scale_in", "bounds", "hold", "paused". */
+const char *decide_action_name(enum decide_action);
+
+/* The coverage rule alone, for dasctl explain and tests. */
+bool	 decide_covered(const struct decide_obs *, int64_t window_ns,
+	    int64_t now_ns, int64_t sample_interval_ns);
+
+#endif

@@ -1,0 +1,785 @@
+/* iql: InfluxQL quoting, the tick's query plan and its answer (pure). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iql.h"
+#include "xmalloc.h"
+
+enum iql_kind {
+	IQL_AGG,	/* aggregate, count, min, max */
+	IQL_FIRST,	/* first(): time of the oldest sample */
+	IQL_LAST,	/* last(): time of the newest sample */
+};
+
+struct iql_stmt {
+	enum iql_kind		 kind;
+	char			*field;
+	enum policy_aggregate	 agg;
+	double			 pct;
+	int64_t			 window_ns;
+	bool			 answered;
+	char			*error;		/* owned; NULL: fine */
+};
+
+/* Per policy: the statements answering its out and in windows. */
+struct iql_pol {
+	bool			 planned;
+	enum policy_backend	 backend;
+	size_t			 out[3];	/* by enum iql_kind */
+	size_t			 in[3];
+};
+
+/* One series of one statement (its first row). */
+struct iql_row {
+	int64_t		 time;
+	double		 value, lo, hi;
+	uint64_t	 n;
+	bool		 ambiguous;	/* another series had the same key */
+};
+
+/*
+ * Open-addressing hash table keyed by (stmt, kind, name): statement
+ * dedup keys at build time, series lookup after fill.
+ */
+struct iql_slot {
+	char		*name;		/* owned; NULL: empty slot */
+	size_t		 stmt;
+	char		 kind;
+	size_t		 val;
+};
+
+struct iql_map {
+	struct iql_slot	*slots;
+	size_t		 cap;		/* 0 or a power of two */
+	size_t		 len;
+};
+
+struct iql_plan {
+	struct buf	 query;
+	struct iql_stmt	*stmts;
+	size_t		 nstmts;
+	struct iql_pol	*pols;
+	size_t		 npols;
+	struct iql_map	 series;	/* (stmt, 's'|'r'|'n', tag) -> row */
+	struct iql_row	*rows;
+	size_t		 nrows, rowcap;
+};
+
+static const char iql_ambiguous[] =
+    "several series carry this service's tag; no data used";
+
+static void perr(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Quote s with q, escaping backslash, q and newline as InfluxQL reads them. */
+static void
+iql_quote(struct buf *b, const char *s, char q)
+{
+	buf_addc(b, q);
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			buf_adds(b, "\\n");
+			continue;
+		}
+		if (*s == '\\' || *s == q)
+			buf_addc(b, '\\');
+		buf_addc(b, *s);
+	}
+	buf_addc(b, q);
+}
+
+void
+iql_quote_ident(struct buf *b, const char *s)
+{
+	iql_quote(b, s, '"');
+}
+
+void
+iql_quote_string(struct buf *b, const char *s)
+{
+	iql_quote(b, s, '\'');
+}
+
+static uint64_t
+key_hash(size_t stmt, char kind, const char *name)
+{
+	uint64_t	h = UINT64_C(0xcbf29ce484222325);
+
+	h = (h ^ (uint64_t)stmt) * UINT64_C(0x100000001b3);
+	h = (h ^ (unsigned char)kind) * UINT64_C(0x100000001b3);
+	for (; *name != '\0'; name++)
+		h = (h ^ (unsigned char)*name) * UINT64_C(0x100000001b3);
+	/* MurmurHash3's finalizer: FNV's low bits alone cluster */
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	return h ^ (h >> 33);
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static struct iql_slot *
+map_slot(const struct iql_map *m, size_t stmt, char kind, const char *name)
+{
+	struct iql_slot	*s;
+	size_t		 i;
+
+	i = (size_t)key_hash(stmt, kind, name) & (m->cap - 1);
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		s = &m->slots[i];
+		if (s->name == NULL || (s->stmt == stmt && s->kind == kind &&
+		    strcmp(s->name, name) == 0))
+			return s;
+	}
+}
+
+static const struct iql_slot *
+map_get(const struct iql_map *m, size_t stmt, char kind, const char *name)
+{
+	const struct iql_slot	*s;
+
+	if (m->cap == 0)
+		return NULL;
+	s = map_slot(m, stmt, kind, name);
+	return s->name != NULL ? s : NULL;
+}
+
+/* Double the table (or create it), rehashing every key. */
+static void
+map_grow(struct iql_map *m)
+{
+	struct iql_slot	*old = m->slots, *s;
+	size_t		 i, oldcap = m->cap;
+
+	m->cap = oldcap == 0 ? 64 : oldcap * 2;
+	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].name == NULL)
+			continue;
+		s = map_slot(m, old[i].stmt, old[i].kind, old[i].name);
+		*s = old[i];
+	}
+	free(old);
+}
+
+/*
+ * Find or add the key. *added says which; a new slot's val is the
+ * caller's to set. The returned slot is valid until the next map_put.
+ */
+static struct iql_slot *
+map_put(struct iql_map *m, size_t stmt, char kind, const char *name,
+    bool *added)
+{
+	struct iql_slot	*s;
+
+	if (2 * (m->len + 1) > m->cap)
+		map_grow(m);
+	s = map_slot(m, stmt, kind, name);
+	*added = s->name == NULL;
+	if (*added) {
+		s->name = xstrdup(name);
+		s->stmt = stmt;
+		s->kind = kind;
+		m->len++;
+	}
+	return s;
+}
+
+static void
+map_free(struct iql_map *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].name);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Index of the statement (kind, field, agg, window), added when new. */
+static size_t
+plan_stmt(struct iql_plan *pl, struct iql_map *keys, enum iql_kind kind,
+    const struct policy *p, int64_t window_ns)
+{
+	struct iql_stmt	*st;
+	struct iql_slot	*slot;
+	char		 key[128];
+	double		 pct = 0;
+	uint64_t	 pbits;
+	bool		 added;
+
+	if (kind == IQL_AGG && p->aggregate == POLICY_AGG_PERCENTILE)
+		pct = p->percentile;
+	memcpy(&pbits, &pct, sizeof(pbits));
+	/* fields are whitelisted names: the key always fits */
+	snprintf(key, sizeof(key), "%s|%llx|%d|%llx", p->field,
+	    (unsigned long long)window_ns,
+	    kind == IQL_AGG ? (int)p->aggregate : -1,
+	    (unsigned long long)pbits);
+	slot = map_put(keys, 0, (char)('a' + kind), key, &added);
+	if (!added)
+		return slot->val;
+	slot->val = pl->nstmts;
+	pl->stmts = xreallocarray(pl->stmts, pl->nstmts + 1, sizeof(*st));
+	st = &pl->stmts[pl->nstmts];
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->field = xstrdup(p->field);
+	st->agg = p->aggregate;
+	st->pct = p->percentile;
+	st->window_ns = window_ns;
+	return pl->nstmts++;
+}
+
+/* The aggregate call for st: mean("f"), percentile("f", 95), ... */
+static void
+render_agg(struct buf *q, const struct iql_stmt *st)
+{
+	static const char *const fn[] = {
+		[POLICY_AGG_MEAN] = "mean", [POLICY_AGG_MIN] = "min",
+		[POLICY_AGG_MAX] = "max", [POLICY_AGG_MEDIAN] = "median",
+		[POLICY_AGG_PERCENTILE] = "percentile",
+	};
+
+	buf_printf(q, "%s(", fn[st->agg]);
+	iql_quote_ident(q, st->field);
+	if (st->agg == POLICY_AGG_PERCENTILE) {
+		buf_adds(q, ", ");
+		policy_format_number(st->pct, q);
+	}
+	buf_addc(q, ')');
+}
+
+/* "<fn>("field") AS "alias"" */
+static void
+render_call(struct buf *q, const char *fn, const char *field,
+    const char *alias)
+{
+	buf_printf(q, "%s(", fn);
+	iql_quote_ident(q, field);
+	buf_printf(q, ") AS \"%s\"", alias);
+}
+
+/* One statement; from is the quoted [rp.]measurement. */
+static void
+render_stmt(struct buf *q, const struct iql_stmt *st, const char *from)
+{
+	buf_adds(q, "SELECT ");
+	if (st->kind == IQL_AGG) {
+		render_agg(q, st);
+		buf_adds(q, " AS \"value\", ");
+		render_call(q, "count", st->field, "n");
+		buf_adds(q, ", ");
+		render_call(q, "min", st->field, "lo");
+		buf_adds(q, ", ");
+		render_call(q, "max", st->field, "hi");
+	} else
+		render_call(q, st->kind == IQL_FIRST ? "first" : "last",
+		    st->field, "value");
+	buf_printf(q, " FROM %s WHERE time > now() - ", from);
+	policy_format_duration(st->window_ns, q);
+	buf_adds(q, " " IQL_GROUP_BY);
+}
+
+/* Plan the three statements of one window into idx. */
+static void
+plan_window(struct iql_plan *pl, struct iql_map *keys,
+    const struct policy *p, int64_t window_ns, size_t idx[3])
+{
+	idx[IQL_AGG] = plan_stmt(pl, keys, IQL_AGG, p, window_ns);
+	idx[IQL_FIRST] = plan_stmt(pl, keys, IQL_FIRST, p, window_ns);
+	idx[IQL_LAST] = plan_stmt(pl, keys, IQL_LAST, p, window_ns);
+}
+
+struct iql_plan *
+iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
+    const char *measurement)
+{
+	struct iql_plan	*pl;
+	struct iql_map	 keys = { NULL, 0, 0 };
+	struct buf	 from;
+	size_t		 i;
+
+	pl = xcalloc(1, sizeof(*pl));
+	buf_init(&pl->query);
+	pl->pols = xcalloc(n == 0 ? 1 : n, sizeof(*pl->pols));
+	pl->npols = n;
+	for (i = 0; i < n; i++) {
+		if (pv[i] == NULL || !policy_field_known(pv[i]->field) ||
+		    pv[i]->out_window_ns <= 0 || pv[i]->in_window_ns <= 0)
+			continue;
+		plan_window(pl, &keys, pv[i], pv[i]->out_window_ns,
+		    pl->pols[i].out);
+		plan_window(pl, &keys, pv[i], pv[i]->in_window_ns,
+		    pl->pols[i].in);
+		pl->pols[i].backend = pv[i]->backend;
+		pl->pols[i].planned = true;
+	}
+	map_free(&keys);
+	buf_init(&from);
+	if (rp != NULL && *rp != '\0') {
+		iql_quote_ident(&from, rp);
+		buf_addc(&from, '.');
+	}
+	iql_quote_ident(&from, measurement != NULL ? measurement : "docker");
+	for (i = 0; i < pl->nstmts; i++) {
+		if (i > 0)
+			buf_addc(&pl->query, ';');
+		render_stmt(&pl->query, &pl->stmts[i], buf_str(&from));
+	}
+	buf_free(&from);
+	return pl;
+}
+
+const char *
+iql_plan_query(const struct iql_plan *pl)
+{
+	return buf_str(&pl->query);
+}
+
+size_t
+iql_plan_nstatements(const struct iql_plan *pl)
+{
+	return pl->nstmts;
+}
+
+/* Forget the answer of an earlier fill. */
+static void
+plan_reset(struct iql_plan *pl)
+{
+	size_t	i;
+
+	for (i = 0; i < pl->nstmts; i++) {
+		free(pl->stmts[i].error);
+		pl->stmts[i].error = NULL;
+		pl->stmts[i].answered = false;
+	}
+	map_free(&pl->series);
+	pl->nrows = 0;
+}
+
+void
+iql_plan_free(struct iql_plan *pl)
+{
+	size_t	i;
+
+	if (pl == NULL)
+		return;
+	plan_reset(pl);
+	for (i = 0; i < pl->nstmts; i++)
+		free(pl->stmts[i].field);
+	free(pl->stmts);
+	free(pl->pols);
+	free(pl->rows);
+	buf_free(&pl->query);
+	free(pl);
+}
+
+/* Control characters in text from InfluxDB become '?' (log safety). */
+static char *
+sanitize(char *s)
+{
+	char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+	return s;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Exactly n digits at s, as a number; false otherwise. */
+static bool
+digits(const char *s, int n, int *v)
+{
+	int	i;
+
+	for (*v = 0, i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/*
+ * An RFC 3339 UTC time as InfluxDB writes it without epoch=
+ * ("2024-05-01T10:00:00.5Z") into ns since the epoch. 0 or -EINVAL.
+ */
+static int
+parse_rfc3339(const char *s, int64_t *ns)
+{
+	const char	*p;
+	int		 y, mo, d, h, mi, sec, i;
+	int64_t		 frac = 0, scale = 1000000000, t;
+
+	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' ||
+	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2, &h) ||
+	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
+	    !digits(s + 17, 2, &sec) || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -EINVAL;
+	p = s + 19;
+	if (*p == '.') {
+		for (p++, i = 0; isdigit((unsigned char)*p); p++, i++) {
+			if (i == 9)
+				return -EINVAL;
+			frac = frac * 10 + (*p - '0');
+			scale /= 10;
+		}
+		if (i == 0)
+			return -EINVAL;
+		frac *= scale;
+	}
+	if ((*p != 'Z' && *p != 'z') || p[1] != '\0')
+		return -EINVAL;
+	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	if (__builtin_mul_overflow(t, 1000000000, &t) ||
+	    __builtin_add_overflow(t, frac, &t))
+		return -EINVAL;
+	*ns = t;
+	return 0;
+}
+
+/* A number cell: JSON number, or null as NAN. 0 or -EPROTO. */
+static int
+cell_number(const json_t *v, double *d)
+{
+	if (json_is_null(v)) {
+		*d = NAN;
+		return 0;
+	}
+	if (!json_is_number(v))
+		return -EPROTO;
+	*d = json_number_value(v);
+	return 0;
+}
+
+/* A time cell: integer ns (epoch=ns) or an RFC 3339 string. */
+static int
+cell_time(const json_t *v, int64_t *ns)
+{
+	if (json_is_integer(v)) {
+		*ns = (int64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && parse_rfc3339(json_string_value(v), ns) == 0)
+		return 0;
+	return -EPROTO;
+}
+
+/* Index of the column called name, or -1. */
+static int
+column_index(const json_t *cols, const char *name)
+{
+	const json_t	*c;
+	size_t		 i;
+
+	json_array_foreach(cols, i, c) {
+		if (json_is_string(c) && strcmp(json_string_value(c), name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The cells of a statement's row we use. 0 or -EPROTO. */
+static int
+read_row(enum iql_kind kind, const json_t *cols, const json_t *row,
+    struct iql_row *r)
+{
+	static const char *const want[] = { "time", "value", "n", "lo", "hi" };
+	int	 ix[5], k;
+	double	 n;
+
+	for (k = 0; k < 5; k++) {
+		ix[k] = column_index(cols, want[k]);
+		if (ix[k] < 0 && (k < 2 || kind == IQL_AGG))
+			return -EPROTO;
+	}
+	if (cell_time(json_array_get(row, (size_t)ix[0]), &r->time) != 0 ||
+	    cell_number(json_array_get(row, (size_t)ix[1]), &r->value) != 0)
+		return -EPROTO;
+	if (kind != IQL_AGG)
+		return 0;
+	if (cell_number(json_array_get(row, (size_t)ix[2]), &n) != 0 ||
+	    cell_number(json_array_get(row, (size_t)ix[3]), &r->lo) != 0 ||
+	    cell_number(json_array_get(row, (size_t)ix[4]), &r->hi) != 0)
+		return -EPROTO;
+	r->n = n >= 1 && n < 1.8e19 ? (uint64_t)n : 0;
+	return 0;
+}
+
+/* service, service_name, backend tags ("" when absent). 0 or -EPROTO. */
+static int
+read_tags(const json_t *series, const char *tag[3])
+{
+	static const char *const names[] = {
+		"service", "service_name", "backend"
+	};
+	const json_t	*tags, *v;
+	int		 i;
+
+	tags = json_object_get(series, "tags");
+	for (i = 0; i < 3; i++)
+		tag[i] = "";
+	if (tags == NULL)
+		return 0;
+	if (!json_is_object(tags))
+		return -EPROTO;
+	for (i = 0; i < 3; i++) {
+		if ((v = json_object_get(tags, names[i])) == NULL)
+			continue;
+		if (!json_is_string(v))
+			return -EPROTO;
+		tag[i] = json_string_value(v);
+	}
+	return 0;
+}
+
+/* Map (statement, kind, name) to row ri; a second series poisons the key. */
+static void
+index_key(struct iql_plan *pl, size_t sid, char kind, const char *name,
+    size_t ri)
+{
+	struct iql_slot	*slot;
+	bool		 added;
+
+	if (*name == '\0')
+		return;
+	slot = map_put(&pl->series, sid, kind, name, &added);
+	slot->val = added ? ri : SIZE_MAX;
+}
+
+/* One series of statement sid: keep its first row, index it by tag. */
+static int
+fill_series(struct iql_plan *pl, size_t sid, const json_t *s)
+{
+	const json_t	*cols, *vals, *row;
+	const char	*tag[3];
+	struct iql_row	 r;
+
+	if (!json_is_object(s))
+		return -EPROTO;
+	cols = json_object_get(s, "columns");
+	vals = json_object_get(s, "values");
+	if (!json_is_array(cols) || !json_is_array(vals) ||
+	    read_tags(s, tag) != 0)
+		return -EPROTO;
+	if (json_array_size(vals) == 0)
+		return 0;
+	row = json_array_get(vals, 0);
+	memset(&r, 0, sizeof(r));
+	if (!json_is_array(row) || json_array_size(row) !=
+	    json_array_size(cols) || read_row(pl->stmts[sid].kind, cols, row,
+	    &r) != 0)
+		return -EPROTO;
+	if (pl->nrows == pl->rowcap) {
+		pl->rowcap = pl->rowcap == 0 ? 64 : pl->rowcap * 2;
+		pl->rows = xreallocarray(pl->rows, pl->rowcap, sizeof(r));
+	}
+	pl->rows[pl->nrows] = r;
+	index_key(pl, sid, 's', tag[0], pl->nrows);
+	if (strcmp(tag[2], "runc") == 0)
+		index_key(pl, sid, 'r', tag[1], pl->nrows);
+	index_key(pl, sid, 'n', tag[1], pl->nrows);
+	pl->nrows++;
+	return 0;
+}
+
+/* The statement number a result answers (statement_id, else position). */
+static int
+result_id(const struct iql_plan *pl, const json_t *res, size_t pos,
+    size_t *sid)
+{
+	const json_t	*id = json_object_get(res, "statement_id");
+
+	*sid = pos;
+	if (id != NULL) {
+		if (!json_is_integer(id) || json_integer_value(id) < 0)
+			return -EPROTO;
+		*sid = (size_t)json_integer_value(id);
+	}
+	if (*sid >= pl->nstmts || pl->stmts[*sid].answered)
+		return -EPROTO;
+	return 0;
+}
+
+/* One element of "results". 0 or -EPROTO with err set. */
+static int
+fill_result(struct iql_plan *pl, size_t pos, const json_t *res, char *err,
+    size_t errlen)
+{
+	const json_t	*e, *series, *s;
+	size_t		 sid, i;
+
+	if (!json_is_object(res) || result_id(pl, res, pos, &sid) != 0) {
+		perr(err, errlen, "InfluxDB answer: result %zu has no valid "
+		    "statement_id (%zu statements asked)", pos, pl->nstmts);
+		return -EPROTO;
+	}
+	pl->stmts[sid].answered = true;
+	if ((e = json_object_get(res, "error")) != NULL) {
+		pl->stmts[sid].error = sanitize(xstrdup(json_is_string(e) ?
+		    json_string_value(e) : "statement failed (no message)"));
+		return 0;
+	}
+	series = json_object_get(res, "series");
+	if (series != NULL && !json_is_array(series))
+		goto bad;
+	json_array_foreach(series, i, s) {
+		if (fill_series(pl, sid, s) != 0)
+			goto bad;
+	}
+	return 0;
+bad:
+	perr(err, errlen, "InfluxDB answer: statement %zu: malformed series",
+	    sid);
+	return -EPROTO;
+}
+
+int
+iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
+    size_t errlen)
+{
+	const json_t	*e, *results, *res;
+	size_t		 i;
+	int		 rc;
+
+	plan_reset(pl);
+	perr(err, errlen, "%s", "");
+	if (!json_is_object(resp) ||
+	    !json_is_array(results = json_object_get(resp, "results"))) {
+		e = json_is_object(resp) ? json_object_get(resp, "error") : NULL;
+		perr(err, errlen, "InfluxDB %s: %s", e != NULL ? "refused the "
+		    "query" : "answer has no \"results\" array",
+		    json_is_string(e) ? json_string_value(e) : "(no message)");
+		if (err != NULL)
+			sanitize(err);
+		return e != NULL ? -EIO : -EPROTO;
+	}
+	json_array_foreach(results, i, res) {
+		if ((rc = fill_result(pl, i, res, err, errlen)) != 0) {
+			plan_reset(pl);
+			return rc;
+		}
+	}
+	for (i = 0; i < pl->nstmts; i++) {
+		if (!pl->stmts[i].answered)
+			pl->stmts[i].error = xstrdup("InfluxDB returned no "
+			    "result for this statement");
+	}
+	return 0;
+}
+
+/* The row of (statement, kind, name); NULL when none or ambiguous. */
+static const struct iql_row *
+find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name,
+    bool *ambiguous)
+{
+	const struct iql_slot	*slot;
+
+	slot = map_get(&pl->series, sid, kind, name);
+	if (slot == NULL)
+		return NULL;
+	if (slot->val == SIZE_MAX) {
+		*ambiguous = true;
+		return NULL;
+	}
+	return &pl->rows[slot->val];
+}
+
+/* One window's observation from its three statements. */
+static void
+window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
+    const char *name, struct decide_obs *o, const char **why)
+{
+	const struct iql_row	*r[3];
+	bool			 ambiguous = false;
+	int			 k;
+
+	for (k = 0; k < 3; k++) {
+		if (pl->stmts[idx[k]].error != NULL) {
+			*why = pl->stmts[idx[k]].error;
+			return;
+		}
+	}
+	for (k = 0; k < 3; k++)
+		r[k] = find_row(pl, idx[k], kind, name, &ambiguous);
+	if (ambiguous) {
+		*why = iql_ambiguous;
+		return;
+	}
+	if (r[IQL_AGG] == NULL || r[IQL_FIRST] == NULL || r[IQL_LAST] == NULL)
+		return;
+	o->present = true;
+	o->value = r[IQL_AGG]->value;
+	o->min = r[IQL_AGG]->lo;
+	o->max = r[IQL_AGG]->hi;
+	o->count = r[IQL_AGG]->n;
+	o->first_ns = r[IQL_FIRST]->time;
+	o->last_ns = r[IQL_LAST]->time;
+}
+
+static void
+obs_absent(struct decide_obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->value = o->min = o->max = NAN;
+}
+
+void
+iql_plan_obs(const struct iql_plan *pl, size_t i, const char *service_id,
+    const char *service_name, struct decide_obs *out_obs,
+    struct decide_obs *in_obs, const char **stmt_error)
+{
+	const struct iql_pol	*pol;
+	const char		*why = NULL, *name;
+	char			 kind;
+
+	obs_absent(out_obs);
+	obs_absent(in_obs);
+	if (i < pl->npols && pl->pols[i].planned) {
+		pol = &pl->pols[i];
+		kind = pol->backend == POLICY_BACKEND_SWARM ? 's' :
+		    pol->backend == POLICY_BACKEND_RUNC ? 'r' : 'n';
+		name = kind == 's' ? service_id : service_name;
+		if (name != NULL && *name != '\0') {
+			window_obs(pl, pol->out, kind, name, out_obs, &why);
+			window_obs(pl, pol->in, kind, name, in_obs, &why);
+		}
+	}
+	if (stmt_error != NULL)
+		*stmt_error = why;
+}

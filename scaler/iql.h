@@ -1,0 +1,89 @@
+/*
+ * iql: InfluxQL for one scaler tick -- quoting, the multi-statement query
+ * and the mapping of its answer back to policies. Pure: no I/O.
+ *
+ * One tick asks InfluxDB one query whatever the number of policies: one
+ * statement per distinct (field, aggregate, window) giving, per service,
+ * the aggregate, the sample count, min and max,
+ *
+ *   SELECT mean("cpu_ratio") AS "value", count("cpu_ratio") AS "n",
+ *     min("cpu_ratio") AS "lo", max("cpu_ratio") AS "hi" FROM "docker"
+ *     WHERE time > now() - 10m GROUP BY "service","service_name","backend"
+ *
+ * and per distinct (field, window) one first() and one last() statement,
+ * whose time column is the oldest / newest sample's own time (what the
+ * coverage rule needs). Ask with epoch=ns; RFC 3339 times are read too.
+ *
+ * Quoting (InfluxQL's scanner, influxql/scanner.go ScanString): inside
+ * quotes a backslash escapes \ " ' and n only, and a raw newline ends the
+ * token in error. So backslash and the quote are backslash-escaped, a
+ * newline becomes \n, and every other byte (tabs, CR, UTF-8) is copied:
+ * the scanner takes it literally, so the name round-trips exactly.
+ */
+#ifndef DAS_IQL_H
+#define DAS_IQL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "decide.h"
+#include "policy.h"
+
+/* Appended to every statement; series are told apart by these tags. */
+#define IQL_GROUP_BY	"GROUP BY \"service\",\"service_name\",\"backend\""
+
+/* Append s as a double-quoted identifier ("my \"db\""). */
+void	 iql_quote_ident(struct buf *, const char *s);
+/* Append s as a single-quoted string literal ('it\'s'). */
+void	 iql_quote_string(struct buf *, const char *s);
+
+struct iql_plan;
+
+/*
+ * Plan the query for policies[0..n). NULL entries and policies whose field
+ * is not in the whitelist get no statement (their observations stay
+ * absent). rp is the retention policy (NULL or "": the default one),
+ * measurement the measurement (NULL: "docker"). The policies are only read
+ * during the call. Caller frees with iql_plan_free. With no policy the
+ * query is "" and the caller should not send it.
+ */
+struct iql_plan *iql_plan_build(const struct policy *const *policies,
+	    size_t n, const char *rp, const char *measurement);
+
+/* The statements joined by ";". Borrowed until iql_plan_free. */
+const char *iql_plan_query(const struct iql_plan *);
+size_t	 iql_plan_nstatements(const struct iql_plan *);
+
+/*
+ * Read InfluxDB's /query answer (the whole JSON document; borrowed, not
+ * kept). Replaces any earlier fill. A statement's own "error" is not a
+ * failure: that statement's policies get absent observations and the
+ * message. A statement with no result counts as errored.
+ * Returns 0; -EIO when InfluxDB answered a top-level "error" (whole query
+ * refused); -EPROTO when the document does not have the documented shape.
+ * On failure err holds one sentence and every observation is absent.
+ */
+int	 iql_plan_fill(struct iql_plan *, const json_t *response, char *err,
+	    size_t errlen);
+
+/*
+ * Observations for policies[i] after iql_plan_fill. The series is found by
+ * backend: swarm by tag service == service_id (the resolved full ID);
+ * runc by service_name == service_name with backend == "runc"; exec by
+ * service_name == service_name, any backend. No series means absent (no
+ * data). When one of the statements behind a window failed, or several
+ * series match a name, the observation is absent and *stmt_error (when
+ * stmt_error is not NULL) points to the message, borrowed until the next
+ * fill or iql_plan_free; else *stmt_error is NULL. Lookups are O(1).
+ */
+void	 iql_plan_obs(const struct iql_plan *, size_t i,
+	    const char *service_id, const char *service_name,
+	    struct decide_obs *out_obs, struct decide_obs *in_obs,
+	    const char **stmt_error);
+
+/* NULL is a no-op. */
+void	 iql_plan_free(struct iql_plan *);
+
+#endif

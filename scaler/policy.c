@@ -1,0 +1,524 @@
+/* policy: turn one policy row into a validated struct policy (pure). */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy.h"
+#include "xmalloc.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static void perr(char *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Format one sentence into err, when the caller gave room for it. */
+static void
+perr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Parse column col (text s) as an int within [lo, INT_MAX] into *out.
+ * Returns 0 or -EINVAL with a sentence in err.
+ */
+static int
+col_int(const char *col, const char *s, int lo, int *out, char *err,
+    size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+	int64_t	n = 0;
+	int	rc;
+
+	rc = policy_parse_int(s, lo, INT_MAX, &n);
+	if (rc == -EINVAL) {
+		perr(err, errlen, "%s \"%s\" is not an integer", col,
+		    policy_show(s, v));
+		return -EINVAL;
+	}
+	if (rc == -ERANGE && n < lo) {
+		perr(err, errlen, "%s %s is %s", col, s,
+		    lo == 0 ? "negative" : "below 1");
+		return -EINVAL;
+	}
+	if (rc == -ERANGE) {
+		perr(err, errlen, "%s %s is too large", col, s);
+		return -EINVAL;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+/* Parse a boolean column (NULL: dflt). 0 or -EINVAL. */
+static int
+col_bool(const char *col, const char *s, bool dflt, bool *out, char *err,
+    size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+
+	*out = dflt;
+	if (s == NULL || policy_parse_bool(s, out) == 0)
+		return 0;
+	perr(err, errlen, "%s \"%s\" is not a boolean (true/false, t/f, "
+	    "yes/no, on/off, 1/0)", col, policy_show(s, v));
+	return -EINVAL;
+}
+
+/* Parse a duration column (NULL: *out = dflt, or an error if required). */
+static int
+col_duration(const char *col, const char *s, int64_t dflt, int64_t *out,
+    char *err, size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+
+	*out = dflt;
+	if (s == NULL && dflt > 0)
+		return 0;
+	if (s == NULL) {
+		perr(err, errlen, "%s is missing", col);
+		return -EINVAL;
+	}
+	if (policy_parse_duration(s, out) != 0) {
+		perr(err, errlen, "%s \"%s\" is not a positive InfluxQL duration "
+		    "(such as 30s, 10m, 1h30m)", col, policy_show(s, v));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* True when s is 1..POLICY_NAME_MAX of [A-Za-z0-9_.-]. */
+static bool
+name_valid(const char *s)
+{
+	size_t	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-");
+
+	return n > 0 && n <= POLICY_NAME_MAX && s[n] == '\0';
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* True when the absolute path s has a ".." component. */
+static bool
+has_dotdot(const char *s)
+{
+	const char	*p;
+
+	for (p = s; (p = strstr(p, "..")) != NULL; p += 2) {
+		if ((p == s || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Match s case-insensitively against names[0..n) (indexed by the enum it
+ * fills); NULL leaves *out alone. Returns 0 or -EINVAL naming the choices.
+ */
+static int
+col_keyword(const char *col, const char *s, const char *const *names,
+    size_t n, int *out, char *err, size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+	size_t	i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	}
+	perr(err, errlen, "%s \"%s\" is not one of %s%s%s%s%s", col,
+	    policy_show(s, v), names[0], n > 2 ? ", " : " or ", names[1],
+	    n > 2 ? " or " : "", n > 2 ? names[2] : "");
+	return -EINVAL;
+}
+
+static const char *const policy_backends[] = { "swarm", "runc", "exec" };
+static const char *const policy_modes[] = { "threshold", "capacity" };
+static const char *const policy_aggs[] = { "mean", "min", "max", "median" };
+static const char *const policy_ops[] = { ">", ">=", "<", "<=" };
+
+/* aggregate column: mean|min|max|median|pNN, 0 < NN <= 100. */
+static int
+col_aggregate(const char *s, struct policy *p, char *err, size_t errlen)
+{
+	char		 v[POLICY_SHOW_SIZE];
+	enum policy_unit u;
+	int		 agg = POLICY_AGG_MEAN;
+	double		 pct;
+
+	p->aggregate = POLICY_AGG_MEAN;
+	if (s == NULL)
+		return 0;
+	if (s[0] == 'p' || s[0] == 'P') {
+		if (isdigit((unsigned char)s[1]) && policy_parse_amount(
+		    "aggregate", s + 1, &pct, &u, NULL, 0) == 0 &&
+		    u == POLICY_UNIT_NONE && pct > 0 && pct <= 100) {
+			p->aggregate = POLICY_AGG_PERCENTILE;
+			p->percentile = pct;
+			return 0;
+		}
+	} else if (col_keyword("aggregate", s, policy_aggs,
+	    NITEMS(policy_aggs), &agg, NULL, 0) == 0) {
+		p->aggregate = (enum policy_aggregate)agg;
+		return 0;
+	}
+	perr(err, errlen, "aggregate \"%s\" is not mean, min, max, median or "
+	    "a percentile p1 .. p100 (such as p95 or p99.9)", policy_show(s, v));
+	return -EINVAL;
+}
+
+/* enabled, dry_run, sustained, backend, aggregate, mode. */
+static int
+parse_options(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	int	backend = POLICY_BACKEND_SWARM, mode = POLICY_MODE_THRESHOLD;
+
+	if (col_bool("enabled", r->enabled, true, &p->enabled, err,
+	    errlen) != 0 ||
+	    col_bool("dry_run", r->dry_run, false, &p->dry_run, err,
+	    errlen) != 0 ||
+	    col_bool("sustained", r->sustained, false, &p->sustained, err,
+	    errlen) != 0 ||
+	    col_keyword("backend", r->backend, policy_backends,
+	    NITEMS(policy_backends), &backend, err, errlen) != 0 ||
+	    col_keyword("mode", r->mode, policy_modes, NITEMS(policy_modes),
+	    &mode, err, errlen) != 0 ||
+	    col_aggregate(r->aggregate, p, err, errlen) != 0)
+		return -EINVAL;
+	p->backend = (enum policy_backend)backend;
+	p->mode = (enum policy_mode)mode;
+	return 0;
+}
+
+/* seq and service_id (the charset keeps it safe in any language). */
+static int
+parse_ids(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+
+	if (r->seq == NULL) {
+		perr(err, errlen, "seq is missing");
+		return -EINVAL;
+	}
+	if (policy_parse_int(r->seq, INT64_MIN, INT64_MAX, &p->seq) != 0) {
+		perr(err, errlen, "seq \"%s\" is not an integer",
+		    policy_show(r->seq, v));
+		return -EINVAL;
+	}
+	if (r->service_id == NULL) {
+		perr(err, errlen, "service_id is missing");
+		return -EINVAL;
+	}
+	if (!name_valid(r->service_id)) {
+		perr(err, errlen, "service_id \"%s\" is not a %s (1 to %d of "
+		    "A-Z a-z 0-9 _ . -)", policy_show(r->service_id, v),
+		    p->backend == POLICY_BACKEND_SWARM ?
+		    "Docker service name or ID" : "cluster name",
+		    POLICY_NAME_MAX);
+		return -EINVAL;
+	}
+	p->service = xstrdup(r->service_id);
+	return 0;
+}
+
+/* min_no, max_no, cur_no, step_out, step_in. */
+static int
+parse_counts(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	if (r->min_no == NULL || r->max_no == NULL) {
+		perr(err, errlen, "%s is missing",
+		    r->min_no == NULL ? "min_no" : "max_no");
+		return -EINVAL;
+	}
+	if (col_int("min_no", r->min_no, 0, &p->min_no, err, errlen) != 0 ||
+	    col_int("max_no", r->max_no, 1, &p->max_no, err, errlen) != 0)
+		return -EINVAL;
+	if (p->min_no > p->max_no) {
+		perr(err, errlen, "min_no %d is greater than max_no %d",
+		    p->min_no, p->max_no);
+		return -EINVAL;
+	}
+	p->cur_no = -1;
+	p->step_out = p->step_in = 1;
+	if ((r->cur_no != NULL &&
+	    col_int("cur_no", r->cur_no, 0, &p->cur_no, err, errlen) != 0) ||
+	    (r->step_out != NULL &&
+	    col_int("step_out", r->step_out, 1, &p->step_out, err, errlen) != 0) ||
+	    (r->step_in != NULL &&
+	    col_int("step_in", r->step_in, 1, &p->step_in, err, errlen) != 0))
+		return -EINVAL;
+	return 0;
+}
+
+/* A unit written in column col must suit the policy's field. */
+static int
+check_unit(const char *col, const char *s, enum policy_unit u,
+    const char *field, char *err, size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE];
+
+	if (u == POLICY_UNIT_NONE || u == policy_field_unit(field))
+		return 0;
+	if (u == POLICY_UNIT_PERCENT)
+		perr(err, errlen, "%s \"%s\": %% applies to cpu_ratio and "
+		    "mem_ratio only, not to %s", col, policy_show(s, v), field);
+	else
+		perr(err, errlen, "%s \"%s\": byte units apply to mem_*, net_* "
+		    "and blk_* fields only, not to %s", col, policy_show(s, v), field);
+	return -EINVAL;
+}
+
+/* One threshold column: required in threshold mode, optional otherwise. */
+static int
+parse_cond(const struct policy *p, const char *s, bool out_side,
+    struct policy_threshold *t, char *err, size_t errlen)
+{
+	const char	*col = out_side ? "out_cond" : "in_cond";
+
+	if (s == NULL && p->mode == POLICY_MODE_THRESHOLD) {
+		perr(err, errlen, "%s is missing", col);
+		return -EINVAL;
+	}
+	if (s == NULL)
+		return 0;
+	if (policy_parse_threshold(s, out_side, t, err, errlen) != 0)
+		return -EINVAL;
+	return check_unit(col, s, t->unit, p->field, err, errlen);
+}
+
+/* capacity or min_available: "number [unit]" for the policy's field. */
+static int
+parse_amount(const struct policy *p, const char *col, const char *s,
+    double *v, char *err, size_t errlen)
+{
+	enum policy_unit	u;
+
+	if (policy_parse_amount(col, s, v, &u, err, errlen) != 0)
+		return -EINVAL;
+	return check_unit(col, s, u, p->field, err, errlen);
+}
+
+/* cond_item, out_cond, in_cond, capacity, min_available. */
+static int
+parse_metric(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	char	v[POLICY_SHOW_SIZE], w[POLICY_SHOW_SIZE];
+
+	if (r->cond_item == NULL || !policy_field_known(r->cond_item)) {
+		perr(err, errlen, "cond_item %s%s%s is not one of cpu_ratio, "
+		    "mem_usage, mem_limit, mem_ratio, net_read, net_write, "
+		    "blk_read, blk_write", r->cond_item ? "\"" : "",
+		    r->cond_item ? policy_show(r->cond_item, v) : "NULL",
+		    r->cond_item ? "\"" : "");
+		return -EINVAL;
+	}
+	p->field = xstrdup(r->cond_item);
+	if (parse_cond(p, r->out_cond, true, &p->out, err, errlen) != 0 ||
+	    parse_cond(p, r->in_cond, false, &p->in, err, errlen) != 0)
+		return -EINVAL;
+	if (p->mode == POLICY_MODE_THRESHOLD && p->in.value >= p->out.value) {
+		perr(err, errlen, "in_cond \"%s\" is not below out_cond \"%s\"",
+		    policy_show(r->in_cond, v), policy_show(r->out_cond, w));
+		return -EINVAL;
+	}
+	if (r->capacity != NULL && parse_amount(p, "capacity", r->capacity,
+	    &p->capacity, err, errlen) != 0)
+		return -EINVAL;
+	if (r->min_available != NULL && parse_amount(p, "min_available",
+	    r->min_available, &p->min_available, err, errlen) != 0)
+		return -EINVAL;
+	if (p->mode == POLICY_MODE_CAPACITY && !(p->capacity > 0)) {
+		if (r->capacity == NULL)
+			perr(err, errlen, "capacity is missing (mode capacity)");
+		else
+			perr(err, errlen, "capacity \"%s\" must be greater "
+			    "than 0", policy_show(r->capacity, v));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* out/in windows and cooldowns; in_duration defaults in capacity mode. */
+static int
+parse_windows(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	int64_t	in_dflt = 0;
+
+	if (col_duration("out_duration", r->out_duration, 0,
+	    &p->out_window_ns, err, errlen) != 0)
+		return -EINVAL;
+	if (p->mode == POLICY_MODE_CAPACITY)
+		in_dflt = p->out_window_ns;
+	if (col_duration("in_duration", r->in_duration, in_dflt,
+	    &p->in_window_ns, err, errlen) != 0 ||
+	    col_duration("cooldown_out", r->cooldown_out, p->out_window_ns,
+	    &p->cooldown_out_ns, err, errlen) != 0 ||
+	    col_duration("cooldown_in", r->cooldown_in, p->in_window_ns,
+	    &p->cooldown_in_ns, err, errlen) != 0)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * target: runc needs an absolute bundle path without "..", exec a command
+ * template; neither may hold control characters (they end up in argv and
+ * in logs). Swarm keeps whatever clean text is there.
+ */
+static int
+parse_target(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	const char	*s = r->target;
+	const char	*why = NULL;
+	char		 v[POLICY_SHOW_SIZE];
+
+	if (s == NULL && p->backend != POLICY_BACKEND_SWARM) {
+		perr(err, errlen, "target is missing (backend %s needs %s)",
+		    policy_backend_name(p->backend),
+		    p->backend == POLICY_BACKEND_RUNC ?
+		    "the bundle path" : "the command");
+		return -EINVAL;
+	}
+	if (s == NULL)
+		return 0;
+	if (strlen(s) > POLICY_TARGET_MAX)
+		why = "is too long";
+	else if (has_control(s))
+		why = "contains control characters";
+	else if (p->backend == POLICY_BACKEND_RUNC && s[0] != '/')
+		why = "is not an absolute path";
+	else if (p->backend == POLICY_BACKEND_RUNC && has_dotdot(s))
+		why = "has a \"..\" component";
+	else if (p->backend == POLICY_BACKEND_EXEC && s[strspn(s, " ")] == 0)
+		why = "is empty";
+	if (why != NULL) {
+		perr(err, errlen, "target \"%s\" %s", policy_show(s, v), why);
+		return -EINVAL;
+	}
+	p->target = xstrdup(s);
+	return 0;
+}
+
+int
+policy_parse(const struct policy_row *r, struct policy *p, char *err,
+    size_t errlen)
+{
+	memset(p, 0, sizeof(*p));
+	perr(err, errlen, "%s", "");
+	if (parse_options(r, p, err, errlen) != 0 ||
+	    parse_ids(r, p, err, errlen) != 0 ||
+	    parse_counts(r, p, err, errlen) != 0 ||
+	    parse_metric(r, p, err, errlen) != 0 ||
+	    parse_windows(r, p, err, errlen) != 0 ||
+	    parse_target(r, p, err, errlen) != 0) {
+		policy_clear(p);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+policy_clear(struct policy *p)
+{
+	if (p == NULL)
+		return;
+	free(p->field);
+	free(p->service);
+	free(p->target);
+	memset(p, 0, sizeof(*p));
+}
+
+static uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char	*c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+uint64_t
+policy_row_hash(const struct policy_row *r)
+{
+	const char *const cols[] = {
+		r->seq, r->min_no, r->max_no, r->cur_no, r->cond_item,
+		r->out_cond, r->in_cond, r->out_duration, r->in_duration,
+		r->service_id, r->step_out, r->step_in, r->cooldown_out,
+		r->cooldown_in, r->enabled, r->dry_run, r->backend,
+		r->aggregate, r->mode, r->capacity, r->min_available,
+		r->sustained, r->target,
+	};
+	uint64_t	h = UINT64_C(0xcbf29ce484222325);
+	size_t		i;
+
+	/* NULL hashes as one 0 byte; text as 1, the bytes, then 0. */
+	for (i = 0; i < NITEMS(cols); i++) {
+		h = fnv1a(h, cols[i] == NULL ? "" : "\1", 1);
+		if (cols[i] != NULL)
+			h = fnv1a(h, cols[i], strlen(cols[i]) + 1);
+	}
+	return h;
+}
+
+const char *
+policy_op_name(enum policy_op op)
+{
+	return (unsigned)op < NITEMS(policy_ops) ? policy_ops[op] : "?";
+}
+
+const char *
+policy_backend_name(enum policy_backend b)
+{
+	return (unsigned)b < NITEMS(policy_backends) ?
+	    policy_backends[b] : "?";
+}
+
+const char *
+policy_mode_name(enum policy_mode m)
+{
+	return (unsigned)m < NITEMS(policy_modes) ? policy_modes[m] : "?";
+}
+
+void
+policy_format_aggregate(const struct policy *p, struct buf *b)
+{
+	if (p->aggregate != POLICY_AGG_PERCENTILE) {
+		buf_adds(b, (unsigned)p->aggregate < NITEMS(policy_aggs) ?
+		    policy_aggs[p->aggregate] : "?");
+		return;
+	}
+	buf_addc(b, 'p');
+	policy_format_number(p->percentile, b);
+}

@@ -1,0 +1,817 @@
+/* Unit tests for policy: row parsing, validation, thresholds, durations. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "policy.h"
+
+#define NS_S	INT64_C(1000000000)
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The seed's INSERT, verbatim. */
+static struct policy_row
+seed_row(void)
+{
+	struct policy_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = "1";
+	r.min_no = "1";
+	r.max_no = "10";
+	r.cur_no = "3";
+	r.cond_item = "cpu_ratio";
+	r.out_cond = "70%";
+	r.in_cond = "10%";
+	r.out_duration = "10m";
+	r.in_duration = "10m";
+	r.service_id = "6dnh8i971l5h";
+	return r;
+}
+
+Test(policy, seed_row_parses_with_defaults)
+{
+	struct policy_row	r = seed_row();
+	struct policy		p;
+	char			err[256];
+
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.seq, 1);
+	cr_expect_eq(p.min_no, 1);
+	cr_expect_eq(p.max_no, 10);
+	cr_expect_eq(p.cur_no, 3);
+	cr_expect_str_eq(p.field, "cpu_ratio");
+	cr_expect(p.out.set && !p.out.has_op);
+	cr_expect_eq(p.out.op, POLICY_OP_GT);
+	cr_expect_eq(p.out.value, 70.0);
+	cr_expect_eq(p.out.unit, POLICY_UNIT_PERCENT);
+	cr_expect(p.in.set && !p.in.has_op);
+	cr_expect_eq(p.in.op, POLICY_OP_LT);
+	cr_expect_eq(p.in.value, 10.0);
+	cr_expect_eq(p.out_window_ns, 600 * NS_S);
+	cr_expect_eq(p.in_window_ns, 600 * NS_S);
+	cr_expect_eq(p.cooldown_out_ns, 600 * NS_S);
+	cr_expect_eq(p.cooldown_in_ns, 600 * NS_S);
+	cr_expect_eq(p.step_out, 1);
+	cr_expect_eq(p.step_in, 1);
+	cr_expect(p.enabled);
+	cr_expect(!p.dry_run);
+	cr_expect(!p.sustained);
+	cr_expect_eq(p.backend, POLICY_BACKEND_SWARM);
+	cr_expect_eq(p.aggregate, POLICY_AGG_MEAN);
+	cr_expect_eq(p.mode, POLICY_MODE_THRESHOLD);
+	cr_expect_str_eq(p.service, "6dnh8i971l5h");
+	cr_expect_null(p.target);
+	cr_expect_str_eq(err, "");
+	policy_clear(&p);
+	cr_expect_null(p.field);
+	policy_clear(&p);
+	policy_clear(NULL);
+}
+
+Test(policy, optional_columns_are_read)
+{
+	struct policy_row	r = seed_row();
+	struct policy		p;
+	char			err[256];
+
+	r.cur_no = NULL;
+	r.step_out = "3";
+	r.step_in = "2";
+	r.cooldown_out = "15m";
+	r.cooldown_in = "1h";
+	r.enabled = "f";
+	r.dry_run = "TRUE";
+	r.sustained = "on";
+	r.backend = "RunC";
+	r.target = "/var/lib/das/bundles/web";
+	r.aggregate = "P99.9";
+	r.in_duration = "5m";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.cur_no, -1);
+	cr_expect_eq(p.step_out, 3);
+	cr_expect_eq(p.step_in, 2);
+	cr_expect_eq(p.cooldown_out_ns, 900 * NS_S);
+	cr_expect_eq(p.cooldown_in_ns, 3600 * NS_S);
+	cr_expect_eq(p.in_window_ns, 300 * NS_S);
+	cr_expect(!p.enabled);
+	cr_expect(p.dry_run);
+	cr_expect(p.sustained);
+	cr_expect_eq(p.backend, POLICY_BACKEND_RUNC);
+	cr_expect_str_eq(p.target, "/var/lib/das/bundles/web");
+	cr_expect_eq(p.aggregate, POLICY_AGG_PERCENTILE);
+	cr_expect_eq(p.percentile, 99.9);
+	policy_clear(&p);
+}
+
+Test(policy, cooldown_in_defaults_to_in_window)
+{
+	struct policy_row	r = seed_row();
+	struct policy		p;
+
+	r.out_duration = "2m";
+	r.in_duration = "1h30m";
+	cr_assert_eq(policy_parse(&r, &p, NULL, 0), 0);
+	cr_expect_eq(p.cooldown_out_ns, 120 * NS_S);
+	cr_expect_eq(p.cooldown_in_ns, 5400 * NS_S);
+	policy_clear(&p);
+}
+
+Test(policy, capacity_mode)
+{
+	struct policy_row	r = seed_row();
+	struct policy		p;
+	char			err[256];
+
+	r.mode = "capacity";
+	r.out_cond = r.in_cond = NULL;
+	r.in_duration = NULL;
+	r.capacity = "80%";
+	r.min_available = "40";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.mode, POLICY_MODE_CAPACITY);
+	cr_expect_eq(p.capacity, 80.0);
+	cr_expect_eq(p.min_available, 40.0);
+	cr_expect(!p.out.set && !p.in.set);
+	cr_expect_eq(p.in_window_ns, p.out_window_ns);
+	policy_clear(&p);
+
+	/* capacity mode does not order thresholds that are given */
+	r = seed_row();
+	r.mode = "capacity";
+	r.capacity = "512MiB";
+	r.cond_item = "mem_usage";
+	r.out_cond = "100MB";
+	r.in_cond = "200MB";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.capacity, 512.0 * 1048576);
+	cr_expect_eq(p.min_available, 0.0);
+	policy_clear(&p);
+}
+
+Test(policy, aggregates)
+{
+	static const struct {
+		const char		*in;
+		enum policy_aggregate	 agg;
+		double			 pct;
+		const char		*name;
+	} ok[] = {
+		{ "mean", POLICY_AGG_MEAN, 0, "mean" },
+		{ "MEAN", POLICY_AGG_MEAN, 0, "mean" },
+		{ "min", POLICY_AGG_MIN, 0, "min" },
+		{ "Max", POLICY_AGG_MAX, 0, "max" },
+		{ "median", POLICY_AGG_MEDIAN, 0, "median" },
+		{ "p95", POLICY_AGG_PERCENTILE, 95, "p95" },
+		{ "p1", POLICY_AGG_PERCENTILE, 1, "p1" },
+		{ "p99.9", POLICY_AGG_PERCENTILE, 99.9, "p99.9" },
+		{ "P50", POLICY_AGG_PERCENTILE, 50, "p50" },
+		{ "p100", POLICY_AGG_PERCENTILE, 100, "p100" },
+		{ "p0.5", POLICY_AGG_PERCENTILE, 0.5, "p0.5" },
+	};
+	static const char *const bad[] = {
+		"", "avg", "p", "p0", "p101", "p-5", "p9x", "p.5", "p95.",
+		"p 95", "mean ", "sum", "percentile",
+	};
+	struct policy_row	r = seed_row();
+	struct policy		p;
+	struct buf		b;
+	char			err[256];
+	size_t			i;
+
+	for (i = 0; i < NITEMS(ok); i++) {
+		r.aggregate = ok[i].in;
+		cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0,
+		    "%s: %s", ok[i].in, err);
+		cr_expect_eq(p.aggregate, ok[i].agg, "%s", ok[i].in);
+		if (ok[i].agg == POLICY_AGG_PERCENTILE)
+			cr_expect_eq(p.percentile, ok[i].pct, "%s", ok[i].in);
+		buf_init(&b);
+		policy_format_aggregate(&p, &b);
+		cr_expect_str_eq(buf_str(&b), ok[i].name);
+		buf_free(&b);
+		policy_clear(&p);
+	}
+	for (i = 0; i < NITEMS(bad); i++) {
+		r.aggregate = bad[i];
+		cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL,
+		    "aggregate \"%s\" accepted", bad[i]);
+		cr_expect(strncmp(err, "aggregate \"", 11) == 0, "%s", err);
+	}
+}
+
+Test(policy, booleans)
+{
+	static const char *const yes[] = {
+		"t", "T", "true", "True", "TRUE", "1", "yes", "YES", "y", "on",
+		"ON",
+	};
+	static const char *const no[] = {
+		"f", "F", "false", "False", "0", "no", "n", "off", "OFF",
+	};
+	static const char *const bad[] = {
+		"", "2", "tru", "ye", "nope", " true", "true ", "-1", "00",
+	};
+	bool	v;
+	size_t	i;
+
+	for (i = 0; i < NITEMS(yes); i++) {
+		v = false;
+		cr_expect_eq(policy_parse_bool(yes[i], &v), 0, "%s", yes[i]);
+		cr_expect(v, "%s", yes[i]);
+	}
+	for (i = 0; i < NITEMS(no); i++) {
+		v = true;
+		cr_expect_eq(policy_parse_bool(no[i], &v), 0, "%s", no[i]);
+		cr_expect(!v, "%s", no[i]);
+	}
+	for (i = 0; i < NITEMS(bad); i++)
+		cr_expect_eq(policy_parse_bool(bad[i], &v), -EINVAL, "%s",
+		    bad[i]);
+}
+
+Test(policy, integers_are_strict)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		int64_t		 v;
+	} cases[] = {
+		{ "0", 0, 0 },
+		{ "42", 0, 42 },
+		{ "-7", 0, -7 },
+		{ "007", 0, 7 },
+		{ "9223372036854775807", 0, INT64_MAX },
+		{ "-9223372036854775808", 0, INT64_MIN },
+		{ "9223372036854775808", -EINVAL, 0 },
+		{ "-9223372036854775809", -EINVAL, 0 },
+		{ "", -EINVAL, 0 },
+		{ "-", -EINVAL, 0 },
+		{ "+1", -EINVAL, 0 },
+		{ " 1", -EINVAL, 0 },
+		{ "1 ", -EINVAL, 0 },
+		{ "1x", -EINVAL, 0 },
+		{ "1.0", -EINVAL, 0 },
+		{ "0x10", -EINVAL, 0 },
+		{ "1e3", -EINVAL, 0 },
+	};
+	int64_t	v;
+	size_t	i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		v = 0;
+		cr_expect_eq(policy_parse_int(cases[i].in, INT64_MIN, INT64_MAX,
+		    &v), cases[i].rc, "%s", cases[i].in);
+		if (cases[i].rc == 0)
+			cr_expect_eq(v, cases[i].v, "%s", cases[i].in);
+	}
+	cr_expect_eq(policy_parse_int("11", 0, 10, &v), -ERANGE);
+	cr_expect_eq(v, 11);
+	cr_expect_eq(policy_parse_int("-1", 0, 10, &v), -ERANGE);
+	cr_expect_eq(policy_parse_int("10", 0, 10, &v), 0);
+}
+
+Test(policy, durations_parse)
+{
+	static const struct {
+		const char	*in;
+		int64_t		 ns;
+	} ok[] = {
+		{ "1ns", 1 },
+		{ "1u", 1000 },
+		{ "1\xc2\xb5", 1000 },
+		{ "5ms", 5000000 },
+		{ "30s", 30 * NS_S },
+		{ "10m", 600 * NS_S },
+		{ "1h", 3600 * NS_S },
+		{ "2d", 2 * 86400 * NS_S },
+		{ "1w", 7 * 86400 * NS_S },
+		{ "1h30m", 5400 * NS_S },
+		{ "1m30s500ms", 90 * NS_S + 500000000 },
+		{ "0s1m", 60 * NS_S },
+		{ "0010s", 10 * NS_S },
+		{ "9223372036854775807ns", INT64_MAX },
+		{ "15250w", INT64_C(15250) * 604800 * NS_S },
+	};
+	static const char *const bad[] = {
+		"", "10", "m", "s10", "1x", "1us", "1M", "1S", "1H", "-1m",
+		"+1m", "1.5m", "0s", "0m0s", " 1m", "1m ", "1 m", "1m-1s",
+		"9223372036854775808ns", "99999999999999999999s", "15251w",
+		"9223372036854775807ns1ns", "1y", "1mo", "\xc2", "1\xb5",
+		"1ms5", "10m;DROP",
+	};
+	int64_t	ns;
+	size_t	i;
+
+	for (i = 0; i < NITEMS(ok); i++) {
+		ns = 0;
+		cr_expect_eq(policy_parse_duration(ok[i].in, &ns), 0, "%s",
+		    ok[i].in);
+		cr_expect_eq(ns, ok[i].ns, "%s: %lld", ok[i].in, (long long)ns);
+	}
+	for (i = 0; i < NITEMS(bad); i++)
+		cr_expect_eq(policy_parse_duration(bad[i], &ns), -EINVAL,
+		    "\"%s\" accepted", bad[i]);
+}
+
+Test(policy, durations_format_canonically)
+{
+	static const struct {
+		int64_t		 ns;
+		const char	*out;
+	} cases[] = {
+		{ 0, "0s" },
+		{ 1, "1ns" },
+		{ 1500, "1500ns" },
+		{ 1000, "1u" },
+		{ 2000000, "2ms" },
+		{ 1500000000, "1500ms" },
+		{ 30 * NS_S, "30s" },
+		{ 600 * NS_S, "10m" },
+		{ 5400 * NS_S, "90m" },
+		{ 3600 * NS_S, "1h" },
+		{ 86400 * NS_S, "1d" },
+		{ 7 * 86400 * NS_S, "1w" },
+		{ 8 * 86400 * NS_S, "8d" },
+		{ -600 * NS_S, "-10m" },
+		{ INT64_MAX, "9223372036854775807ns" },
+		{ INT64_MIN, "-9223372036854775808ns" },
+	};
+	struct buf	b;
+	size_t		i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		buf_init(&b);
+		policy_format_duration(cases[i].ns, &b);
+		cr_expect_str_eq(buf_str(&b), cases[i].out);
+		buf_free(&b);
+	}
+}
+
+Test(policy, durations_round_trip)
+{
+	struct buf	b;
+	int64_t		ns, back;
+	uint64_t	x = 88172645463325252ULL;
+	int		i;
+
+	for (i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* mix of round and ragged values, all > 0 */
+		ns = (int64_t)(x % (UINT64_C(1) << (i % 62 + 1))) + 1;
+		if (i % 3 == 0)
+			ns = (ns % 100000 + 1) * 60 * NS_S;
+		buf_init(&b);
+		policy_format_duration(ns, &b);
+		cr_assert_eq(policy_parse_duration(buf_str(&b), &back), 0,
+		    "%s", buf_str(&b));
+		cr_assert_eq(back, ns, "%s", buf_str(&b));
+		buf_free(&b);
+	}
+}
+
+struct tcase {
+	const char		*in;
+	bool			 out_side;
+	int			 rc;
+	enum policy_op		 op;
+	double			 value;
+	enum policy_unit	 unit;
+	bool			 has_op;
+};
+
+Test(policy, thresholds_parse)
+{
+	static const struct tcase cases[] = {
+		{ "70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 0 },
+		{ "70", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_NONE, 0 },
+		{ "0.5", true, 0, POLICY_OP_GT, 0.5, POLICY_UNIT_NONE, 0 },
+		{ ">70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 1 },
+		{ ">=70%", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT, 1 },
+		{ " >= 70 % ", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT,
+		    1 },
+		{ "10%", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_PERCENT, 0 },
+		{ "<10", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_NONE, 1 },
+		{ "<=10.25%", false, 0, POLICY_OP_LE, 10.25,
+		    POLICY_UNIT_PERCENT, 1 },
+		{ "512MB", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES, 0 },
+		{ "512 mb", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES, 0 },
+		{ "1.5GiB", true, 0, POLICY_OP_GT, 1.5 * 1073741824.0,
+		    POLICY_UNIT_BYTES, 0 },
+		{ "1kib", true, 0, POLICY_OP_GT, 1024, POLICY_UNIT_BYTES, 0 },
+		{ "2KB", true, 0, POLICY_OP_GT, 2000, POLICY_UNIT_BYTES, 0 },
+		{ "3GB", true, 0, POLICY_OP_GT, 3e9, POLICY_UNIT_BYTES, 0 },
+		{ "1TB", true, 0, POLICY_OP_GT, 1e12, POLICY_UNIT_BYTES, 0 },
+		{ "1TiB", true, 0, POLICY_OP_GT, 1099511627776.0,
+		    POLICY_UNIT_BYTES, 0 },
+		{ "4MiB", true, 0, POLICY_OP_GT, 4194304, POLICY_UNIT_BYTES,
+		    0 },
+		{ "100B", true, 0, POLICY_OP_GT, 100, POLICY_UNIT_BYTES, 0 },
+		{ "0", false, 0, POLICY_OP_LT, 0, POLICY_UNIT_NONE, 0 },
+		{ "", true, -EINVAL, 0, 0, 0, 0 },
+		{ "%", true, -EINVAL, 0, 0, 0, 0 },
+		{ ">", true, -EINVAL, 0, 0, 0, 0 },
+		{ "abc", true, -EINVAL, 0, 0, 0, 0 },
+		{ "70 %%%", true, -EINVAL, 0, 0, 0, 0 },
+		{ "70%%", true, -EINVAL, 0, 0, 0, 0 },
+		{ "0x10", true, -EINVAL, 0, 0, 0, 0 },
+		{ "inf", true, -EINVAL, 0, 0, 0, 0 },
+		{ "nan", true, -EINVAL, 0, 0, 0, 0 },
+		{ "1e3", true, -EINVAL, 0, 0, 0, 0 },
+		{ "-5", true, -EINVAL, 0, 0, 0, 0 },
+		{ "+5", true, -EINVAL, 0, 0, 0, 0 },
+		{ ".5", true, -EINVAL, 0, 0, 0, 0 },
+		{ "5.", true, -EINVAL, 0, 0, 0, 0 },
+		{ "1,5", true, -EINVAL, 0, 0, 0, 0 },
+		{ "=70", true, -EINVAL, 0, 0, 0, 0 },
+		{ ">>70", true, -EINVAL, 0, 0, 0, 0 },
+		{ "=>70", true, -EINVAL, 0, 0, 0, 0 },
+		{ "<70%", true, -EINVAL, 0, 0, 0, 0 },
+		{ "<=70%", true, -EINVAL, 0, 0, 0, 0 },
+		{ ">10%", false, -EINVAL, 0, 0, 0, 0 },
+		{ ">=10%", false, -EINVAL, 0, 0, 0, 0 },
+		{ "10 k", true, -EINVAL, 0, 0, 0, 0 },
+		{ "10K", true, -EINVAL, 0, 0, 0, 0 },
+		{ "10 MB extra", true, -EINVAL, 0, 0, 0, 0 },
+		{ "70%'; DROP TABLE das; --", true, -EINVAL, 0, 0, 0, 0 },
+		{ "1111111111111111111111111111111111111111111", true,
+		    -EINVAL, 0, 0, 0, 0 },
+	};
+	struct policy_threshold	t;
+	char			err[256];
+	size_t			i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		int rc = policy_parse_threshold(cases[i].in, cases[i].out_side,
+		    &t, err, sizeof(err));
+
+		cr_expect_eq(rc, cases[i].rc, "\"%s\" (%s): %d %s",
+		    cases[i].in, cases[i].out_side ? "out" : "in", rc, err);
+		if (rc != 0 || cases[i].rc != 0)
+			continue;
+		cr_expect(t.set);
+		cr_expect_eq(t.op, cases[i].op, "%s", cases[i].in);
+		cr_expect_eq(t.value, cases[i].value, "%s: %g", cases[i].in,
+		    t.value);
+		cr_expect_eq(t.unit, cases[i].unit, "%s", cases[i].in);
+		cr_expect_eq(t.has_op, cases[i].has_op, "%s", cases[i].in);
+	}
+}
+
+Test(policy, threshold_messages)
+{
+	struct policy_threshold	t;
+	char			err[256];
+
+	policy_parse_threshold("70 %%%", true, &t, err, sizeof(err));
+	cr_expect(strncmp(err, "out_cond \"70 %%%\": unknown unit \"%%%\"",
+	    36) == 0, "%s", err);
+	policy_parse_threshold("<70%", true, &t, err, sizeof(err));
+	cr_expect_str_eq(err, "out_cond \"<70%\": the scale-out threshold "
+	    "must use > or >=");
+	policy_parse_threshold(">10", false, &t, err, sizeof(err));
+	cr_expect_str_eq(err, "in_cond \">10\": the scale-in threshold must "
+	    "use < or <=");
+	policy_parse_threshold("lots", false, &t, err, sizeof(err));
+	cr_expect(strncmp(err, "in_cond \"lots\": expected a number", 33) == 0,
+	    "%s", err);
+}
+
+/* A column edit and the error it must produce (prefix match). */
+struct ecase {
+	size_t		 off;	/* offsetof the column in struct policy_row */
+	const char	*value;
+	const char	*err;
+};
+
+#define COL(c)	offsetof(struct policy_row, c)
+
+Test(policy, invalid_rows_say_why)
+{
+	static char long_name[POLICY_NAME_MAX + 2];
+	static char long_target[POLICY_TARGET_MAX + 2];
+	static const struct ecase cases[] = {
+		{ COL(seq), NULL, "seq is missing" },
+		{ COL(seq), "one", "seq \"one\" is not an integer" },
+		{ COL(min_no), NULL, "min_no is missing" },
+		{ COL(max_no), NULL, "max_no is missing" },
+		{ COL(min_no), "20", "min_no 20 is greater than max_no 10" },
+		{ COL(min_no), "-1", "min_no -1 is negative" },
+		{ COL(min_no), "1x", "min_no \"1x\" is not an integer" },
+		{ COL(min_no), "2147483648", "min_no 2147483648 is too large" },
+		{ COL(max_no), "0", "max_no 0 is below 1" },
+		{ COL(max_no), "ten", "max_no \"ten\" is not an integer" },
+		{ COL(cur_no), "-3", "cur_no -3 is negative" },
+		{ COL(cur_no), "", "cur_no \"\" is not an integer" },
+		{ COL(step_out), "0", "step_out 0 is below 1" },
+		{ COL(step_in), "-2", "step_in -2 is below 1" },
+		{ COL(cond_item), NULL, "cond_item NULL is not one of" },
+		{ COL(cond_item), "cpu", "cond_item \"cpu\" is not one of" },
+		{ COL(cond_item), "CPU_RATIO", "cond_item \"CPU_RATIO\" is not" },
+		{ COL(cond_item), "cpu_ratio\") FROM x; --",
+		    "cond_item \"cpu_ratio\") FROM x; --\" is not one of" },
+		{ COL(out_cond), NULL, "out_cond is missing" },
+		{ COL(in_cond), NULL, "in_cond is missing" },
+		{ COL(out_cond), "70 %%%", "out_cond \"70 %%%\": unknown unit "
+		    "\"%%%\"" },
+		{ COL(in_cond), "80%", "in_cond \"80%\" is not below out_cond "
+		    "\"70%\"" },
+		{ COL(in_cond), "70", "in_cond \"70\" is not below out_cond" },
+		{ COL(out_cond), "512MB", "out_cond \"512MB\": byte units apply "
+		    "to mem_*, net_* and blk_* fields only, not to cpu_ratio" },
+		{ COL(out_duration), NULL, "out_duration is missing" },
+		{ COL(in_duration), NULL, "in_duration is missing" },
+		{ COL(out_duration), "10", "out_duration \"10\" is not a "
+		    "positive InfluxQL duration" },
+		{ COL(in_duration), "0s", "in_duration \"0s\" is not a positive" },
+		{ COL(in_duration), "10 minutes", "in_duration \"10 minutes\"" },
+		{ COL(cooldown_out), "soon", "cooldown_out \"soon\" is not a" },
+		{ COL(cooldown_in), "-1m", "cooldown_in \"-1m\" is not a" },
+		{ COL(service_id), NULL, "service_id is missing" },
+		{ COL(service_id), "", "service_id \"\" is not a Docker" },
+		{ COL(service_id), "my web", "service_id \"my web\" is not a "
+		    "Docker service name or ID (1 to 128 of A-Z a-z 0-9 _ . -)" },
+		{ COL(service_id), "x';DROP", "service_id \"x';DROP\" is not" },
+		{ COL(service_id), "a\nb", "service_id \"a?b\" is not" },
+		{ COL(service_id), "caf\xc3\xa9", "service_id \"caf\xc3\xa9\"" },
+		{ COL(service_id), long_name, "service_id \"xxxxxxxxxxxxxxxxxx"
+		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" is not" },
+		{ COL(enabled), "maybe", "enabled \"maybe\" is not a boolean" },
+		{ COL(dry_run), "2", "dry_run \"2\" is not a boolean" },
+		{ COL(sustained), "", "sustained \"\" is not a boolean" },
+		{ COL(backend), "k8s", "backend \"k8s\" is not one of swarm, "
+		    "runc or exec" },
+		{ COL(mode), "auto", "mode \"auto\" is not one of threshold or "
+		    "capacity" },
+		{ COL(target), "a\tb", "target \"a?b\" contains control" },
+		{ COL(target), long_target, "target \"/xxxx" },
+	};
+	struct policy_row	r;
+	struct policy		p;
+	char			err[256];
+	size_t			i;
+
+	memset(long_name, 'x', POLICY_NAME_MAX + 1);
+	long_target[0] = '/';
+	memset(long_target + 1, 'x', POLICY_TARGET_MAX);
+	for (i = 0; i < NITEMS(cases); i++) {
+		r = seed_row();
+		*(const char **)((char *)&r + cases[i].off) = cases[i].value;
+		cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL,
+		    "case %zu (%s) accepted", i, cases[i].err);
+		cr_expect(strncmp(err, cases[i].err, strlen(cases[i].err)) ==
+		    0, "case %zu: got \"%s\", want \"%s...\"", i, err,
+		    cases[i].err);
+		cr_expect_null(p.field);
+		cr_expect_null(p.service);
+	}
+}
+
+Test(policy, units_must_suit_the_field)
+{
+	static const struct {
+		const char	*field;
+		const char	*out;
+		const char	*in;
+		bool		 ok;
+	} cases[] = {
+		{ "cpu_ratio", "70%", "10%", true },
+		{ "mem_ratio", "90%", "20", true },
+		{ "cpu_ratio", "1GB", "10", false },
+		{ "mem_usage", "1GiB", "100MB", true },
+		{ "mem_usage", "70%", "10%", false },
+		{ "mem_limit", "2GB", "1GB", true },
+		{ "net_read", "10MB", "1KB", true },
+		{ "net_write", "1000000", "10", true },
+		{ "blk_read", "1TiB", "1MiB", true },
+		{ "blk_write", "50%", "1B", false },
+		{ "mem_ratio", "50%", "1MB", false },
+	};
+	struct policy_row	r;
+	struct policy		p;
+	char			err[256];
+	size_t			i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		r = seed_row();
+		r.cond_item = cases[i].field;
+		r.out_cond = cases[i].out;
+		r.in_cond = cases[i].in;
+		cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)) == 0,
+		    cases[i].ok, "%s %s %s: %s", cases[i].field, cases[i].out,
+		    cases[i].in, err);
+		policy_clear(&p);
+	}
+	r = seed_row();
+	r.cond_item = "mem_usage";
+	r.out_cond = "70%";
+	r.in_cond = "10";
+	policy_parse(&r, &p, err, sizeof(err));
+	cr_expect_str_eq(err, "out_cond \"70%\": % applies to cpu_ratio and "
+	    "mem_ratio only, not to mem_usage");
+	cr_expect(policy_field_known("blk_write"));
+	cr_expect(!policy_field_known("time"));
+	cr_expect(!policy_field_known(NULL));
+	cr_expect_eq(policy_field_unit("mem_limit"), POLICY_UNIT_BYTES);
+	cr_expect_eq(policy_field_unit("cpu_ratio"), POLICY_UNIT_PERCENT);
+}
+
+Test(policy, backends_and_targets)
+{
+	static const struct {
+		const char	*backend;
+		const char	*target;
+		const char	*err;	/* NULL: valid */
+	} cases[] = {
+		{ "swarm", NULL, NULL },
+		{ "swarm", "ignored but clean", NULL },
+		{ "runc", "/srv/bundles/web", NULL },
+		{ "runc", "/srv/..hidden/web..x", NULL },
+		{ "runc", "/", NULL },
+		{ "runc", NULL, "target is missing (backend runc needs the "
+		    "bundle path)" },
+		{ "runc", "srv/web", "target \"srv/web\" is not an absolute" },
+		{ "runc", "/srv/../etc", "target \"/srv/../etc\" has a \"..\"" },
+		{ "runc", "/srv/..", "target \"/srv/..\" has a \"..\"" },
+		{ "runc", "/../x", "target \"/../x\" has a \"..\"" },
+		{ "runc", "/srv/w\neb", "target \"/srv/w?eb\" contains control" },
+		{ "exec", "scale-web {replicas}", NULL },
+		{ "exec", NULL, "target is missing (backend exec needs the "
+		    "command)" },
+		{ "exec", "   ", "target \"   \" is empty" },
+		{ "exec", "", "target \"\" is empty" },
+		{ "exec", "a\x7f", "target \"a?\" contains control" },
+	};
+	struct policy_row	r;
+	struct policy		p;
+	char			err[256];
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		r = seed_row();
+		r.service_id = "web-cluster_1.a";
+		r.backend = cases[i].backend;
+		r.target = cases[i].target;
+		rc = policy_parse(&r, &p, err, sizeof(err));
+		if (cases[i].err == NULL) {
+			cr_expect_eq(rc, 0, "%zu: %s", i, err);
+			if (cases[i].target != NULL)
+				cr_expect_str_eq(p.target, cases[i].target);
+		} else {
+			cr_expect_eq(rc, -EINVAL, "%zu accepted", i);
+			cr_expect(strncmp(err, cases[i].err,
+			    strlen(cases[i].err)) == 0, "%zu: got \"%s\"", i,
+			    err);
+		}
+		policy_clear(&p);
+	}
+	r = seed_row();
+	r.backend = "runc";
+	r.service_id = "bad/name";
+	r.target = "/b";
+	policy_parse(&r, &p, err, sizeof(err));
+	cr_expect(strncmp(err, "service_id \"bad/name\" is not a cluster name",
+	    42) == 0, "%s", err);
+}
+
+Test(policy, capacity_mode_errors)
+{
+	static const struct {
+		const char	*capacity;
+		const char	*min_available;
+		const char	*err;
+	} cases[] = {
+		{ NULL, NULL, "capacity is missing (mode capacity)" },
+		{ "0", NULL, "capacity \"0\" must be greater than 0" },
+		{ "0.0%", NULL, "capacity \"0.0%\" must be greater than 0" },
+		{ "-5", NULL, "capacity \"-5\": expected a number" },
+		{ "lots", NULL, "capacity \"lots\": expected a number" },
+		{ "1GB", NULL, "capacity \"1GB\": byte units apply" },
+		{ "100", "-1", "min_available \"-1\": expected a number" },
+		{ "100", "5 cores", "min_available \"5 cores\": unknown unit" },
+	};
+	struct policy_row	r;
+	struct policy		p;
+	char			err[256];
+	size_t			i;
+
+	for (i = 0; i < NITEMS(cases); i++) {
+		r = seed_row();
+		r.mode = "capacity";
+		r.capacity = cases[i].capacity;
+		r.min_available = cases[i].min_available;
+		cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+		cr_expect(strncmp(err, cases[i].err, strlen(cases[i].err)) ==
+		    0, "%zu: got \"%s\"", i, err);
+	}
+	/* capacity mode still needs an out window */
+	r = seed_row();
+	r.mode = "capacity";
+	r.capacity = "100";
+	r.out_duration = NULL;
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "out_duration is missing");
+	/* a capacity column in threshold mode must still be valid */
+	r = seed_row();
+	r.capacity = "x";
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+}
+
+Test(policy, error_buffer_is_respected)
+{
+	struct policy_row	r = seed_row();
+	struct policy		p;
+	char			err[9];
+
+	r.min_no = "20";
+	memset(err, 'Z', sizeof(err));
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "min_no 2");
+	cr_expect_eq(policy_parse(&r, &p, NULL, 0), -EINVAL);
+	cr_expect_eq(policy_parse(&r, &p, err, 0), -EINVAL);
+}
+
+Test(policy, show_is_safe)
+{
+	char	out[POLICY_SHOW_SIZE];
+	char	in[200];
+
+	cr_expect_str_eq(policy_show("a\r\nb\x1b[31m", out), "a??b?[31m");
+	memset(in, 'y', sizeof(in) - 1);
+	in[sizeof(in) - 1] = '\0';
+	policy_show(in, out);
+	cr_expect_eq(strlen(out), POLICY_SHOW_SIZE - 1);
+	cr_expect_str_eq(out + POLICY_SHOW_SIZE - 4, "...");
+	/* a multi-byte character is never cut in half */
+	memset(in, 'y', 47);
+	memcpy(in + 47, "\xc3\xa9zzzz", 7);
+	policy_show(in, out);
+	cr_expect_str_eq(out + 47, "...");
+}
+
+Test(policy, row_hash_tracks_every_column)
+{
+	struct policy_row	a = seed_row(), b;
+	uint64_t		h = policy_row_hash(&a);
+	const char		**col;
+	size_t			i;
+
+	b = seed_row();
+	cr_expect_eq(policy_row_hash(&b), h);
+	for (i = 0; i < sizeof(b) / sizeof(char *); i++) {
+		b = seed_row();
+		col = (const char **)&b + i;
+		*col = *col == NULL ? "" : NULL;
+		cr_expect_neq(policy_row_hash(&b), h, "column %zu", i);
+		b = seed_row();
+		*col = "changed";
+		cr_expect_neq(policy_row_hash(&b), h, "column %zu", i);
+	}
+	/* NULL differs from "", and text cannot slide between columns */
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.seq = "";
+	cr_expect_neq(policy_row_hash(&a), policy_row_hash(&b));
+	a.seq = "ab";
+	b.seq = "a";
+	b.min_no = "b";
+	cr_expect_neq(policy_row_hash(&a), policy_row_hash(&b));
+	memset(&a, 0, sizeof(a));
+	cr_expect_eq(policy_row_hash(&a), policy_row_hash(&a));
+}
+
+Test(policy, names)
+{
+	cr_expect_str_eq(policy_op_name(POLICY_OP_GE), ">=");
+	cr_expect_str_eq(policy_op_name(POLICY_OP_LT), "<");
+	cr_expect_str_eq(policy_backend_name(POLICY_BACKEND_EXEC), "exec");
+	cr_expect_str_eq(policy_mode_name(POLICY_MODE_CAPACITY), "capacity");
+	cr_expect_str_eq(policy_backend_name((enum policy_backend)9), "?");
+}
+
+Test(policy, amounts_and_numbers)
+{
+	enum policy_unit	u;
+	struct buf		b;
+	double			v;
+
+	cr_expect_eq(policy_parse_amount("capacity", " 2 GiB ", &v, &u, NULL,
+	    0), 0);
+	cr_expect_eq(v, 2.0 * 1073741824);
+	cr_expect_eq(u, POLICY_UNIT_BYTES);
+	buf_init(&b);
+	policy_format_number(99.9, &b);
+	buf_addc(&b, ' ');
+	policy_format_number(70, &b);
+	buf_addc(&b, ' ');
+	policy_format_number(0.1, &b);
+	buf_addc(&b, ' ');
+	policy_format_number(1.0 / 3, &b);
+	cr_expect_str_eq(buf_str(&b), "99.9 70 0.1 0.3333333333333333");
+	buf_free(&b);
+}

@@ -694,6 +694,8 @@ Test(cg_open, unresolvable_and_missing_file)
 	cr_assert_null(cg);
 	cr_assert(strstr(err, "pid 5") != NULL, "%s", err);
 	cr_assert(strstr(err, "no mounted cgroup") != NULL, "%s", err);
+	cr_assert(strstr(err, "outside every cgroup mount") != NULL, "%s",
+	    err);
 
 	t_write(root, "proc/6/cgroup", "0::/docker/ds/c\n");
 	t_write(root, "sys/fs/cgroup/c/cpu.stat", "usage_usec 1\n");

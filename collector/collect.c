@@ -28,6 +28,7 @@ struct ctr {
 	struct cg_sample	 prev;
 	uint64_t		 prev_sys;
 	bool			 have_prev;
+	bool			 seen;		/* listed this cycle */
 };
 
 struct collector {
@@ -114,7 +115,8 @@ ctr_key_cmp(const void *key, const void *b)
  * tracked, through the stats API. Returns NULL when it is already gone.
  */
 static struct ctr *
-ctr_new(struct collector *c, const struct discover_item *it)
+ctr_new(struct collector *c, const struct discover_item *it,
+    struct cg_mounts **mounts)
 {
 	struct ctr	*e;
 	char		 err[512];
@@ -131,7 +133,13 @@ ctr_new(struct collector *c, const struct discover_item *it)
 		ctr_free(e);
 		return NULL;
 	}
-	e->cg = cg_open(c->proc_root, c->sys_root, e->pid, err, sizeof err);
+	/* mountinfo is read once per cycle, and only when a container is new. */
+	if (*mounts == NULL)
+		*mounts = cg_mounts_load(c->proc_root, c->sys_root, err,
+		    sizeof err);
+	if (*mounts != NULL)
+		e->cg = cg_open_mounts(*mounts, c->proc_root, e->pid, err,
+		    sizeof err);
 	if (e->cg == NULL) {
 		log_warnx("container %s (%s): cgroup files unreadable: %s; "
 		    "reading it through the Engine stats API instead (slow)",
@@ -151,30 +159,35 @@ static void
 collector_sync(struct collector *c, const struct discover_list *list)
 {
 	struct ctr	**next, **found;
+	struct cg_mounts *mounts = NULL;
 	size_t		  i, n = 0;
 
 	next = xcalloc(list->n + 1, sizeof *next);
 	c->last.added = c->last.removed = 0;
+	for (i = 0; i < c->nctrs; i++)
+		c->ctrs[i]->seen = false;
 	for (i = 0; i < list->n; i++) {
 		found = c->nctrs == 0 ? NULL : bsearch(list->items[i].id,
 		    c->ctrs, c->nctrs, sizeof *c->ctrs, ctr_key_cmp);
-		if (found != NULL && *found != NULL) {
-			next[n++] = *found;
-			*found = NULL;
-		} else if (found == NULL &&
-		    (next[n] = ctr_new(c, &list->items[i])) != NULL) {
-			n++;
+		if (found != NULL) {
+			if (!(*found)->seen)
+				next[n++] = *found;
+			(*found)->seen = true;
+		} else if ((next[n] = ctr_new(c, &list->items[i], &mounts)) !=
+		    NULL) {
+			next[n++]->seen = true;
 			c->last.added++;
 		}
 	}
 	for (i = 0; i < c->nctrs; i++) {
-		if (c->ctrs[i] != NULL) {
+		if (!c->ctrs[i]->seen) {
 			log_debug("container %s: gone; released",
 			    c->ctrs[i]->short_id);
 			ctr_free(c->ctrs[i]);
 			c->last.removed++;
 		}
 	}
+	cg_mounts_free(mounts);
 	free(c->ctrs);
 	qsort(next, n, sizeof *next, ctr_cmp);
 	c->ctrs = next;

@@ -272,7 +272,8 @@ ds_start_timer(struct ds *ds)
 	tv.tv_sec = (time_t)ds->set.interval;
 	tv.tv_usec = (suseconds_t)((ds->set.interval - (double)tv.tv_sec) *
 	    1e6);
-	event_free(ds->tick_ev);
+	if (ds->tick_ev != NULL)
+		event_free(ds->tick_ev);
 	ds->tick_ev = event_new(ds->base, -1, EV_PERSIST, ds_tick_cb, ds);
 	evtimer_add(ds->tick_ev, &tv);
 }
@@ -462,11 +463,16 @@ ds_events(struct ds *ds)
 static void
 ds_cleanup(struct ds *ds)
 {
-	event_free(ds->tick_ev);
-	event_free(ds->retry_ev);
-	event_free(ds->sig_hup);
-	event_free(ds->sig_term);
-	event_free(ds->sig_int);
+	if (ds->tick_ev != NULL)
+		event_free(ds->tick_ev);
+	if (ds->retry_ev != NULL)
+		event_free(ds->retry_ev);
+	if (ds->sig_hup != NULL)
+		event_free(ds->sig_hup);
+	if (ds->sig_term != NULL)
+		event_free(ds->sig_term);
+	if (ds->sig_int != NULL)
+		event_free(ds->sig_int);
 	if (ds->base != NULL)
 		event_base_free(ds->base);
 	collector_free(ds->col);

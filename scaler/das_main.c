@@ -110,7 +110,8 @@ das_start_timer(struct das *das)
 	tv.tv_sec = (time_t)das->set.interval;
 	tv.tv_usec = (suseconds_t)((das->set.interval - (double)tv.tv_sec) *
 	    1e6);
-	event_free(das->tick_ev);
+	if (das->tick_ev != NULL)
+		event_free(das->tick_ev);
 	das->tick_ev = event_new(das->base, -1, EV_PERSIST, das_tick_cb, das);
 	evtimer_add(das->tick_ev, &tv);
 }
@@ -269,10 +270,14 @@ das_events(struct das *das)
 static void
 das_cleanup(struct das *das)
 {
-	event_free(das->tick_ev);
-	event_free(das->sig_hup);
-	event_free(das->sig_term);
-	event_free(das->sig_int);
+	if (das->tick_ev != NULL)
+		event_free(das->tick_ev);
+	if (das->sig_hup != NULL)
+		event_free(das->sig_hup);
+	if (das->sig_term != NULL)
+		event_free(das->sig_term);
+	if (das->sig_int != NULL)
+		event_free(das->sig_int);
 	if (das->base != NULL)
 		event_base_free(das->base);
 	engine_free(das->engine);

@@ -35,7 +35,9 @@ engine_event_point(struct engine *e, const struct work *w,
 	lp_field_float(&pt, "threshold", ev->threshold);
 	lp_field_str(&pt, "reason", ev->reason ? ev->reason : "");
 	lp_field_str(&pt, "text", ev->detail ? ev->detail : ev->action);
-	(void)lp_end(&pt, ev->ts_ns);
+	if (!lp_end(&pt, ev->ts_ns))
+		log_debug("das_event point for seq %lld had no field",
+		    (long long)ev->seq);
 }
 
 /*

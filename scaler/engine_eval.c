@@ -178,7 +178,7 @@ engine_query(struct engine *e)
 			pols[n++] = &e->work[i].pol;
 		}
 	}
-	e->plan = iql_plan_build(pols, n, e->cfg.measurement);
+	e->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
 	free(pols);
 	e->query_ok = false;
 	if (iql_plan_nstatements(e->plan) == 0)

@@ -166,6 +166,28 @@ engine_lead(struct engine *e)
 	return true;
 }
 
+/* Rows still invalid at the last run are not journaled again unchanged. */
+static void
+engine_restore_invalid(struct engine *e)
+{
+	struct journal_invalid	*inv = NULL;
+	struct pstate		*st;
+	char			 err[512];
+	size_t			 i, n = 0;
+
+	if (journal_last_invalid(e->pg, &inv, &n, err, sizeof err) != 0) {
+		log_warnx("%s; invalid rows will be journaled again", err);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		st = engine_state(e, inv[i].seq);
+		st->invalid_hash = 0;
+		snprintf(st->invalid_err, sizeof st->invalid_err, "%s",
+		    inv[i].detail);
+	}
+	journal_invalid_free(inv, n);
+}
+
 /* Read back the last change of every policy (survives a restart). */
 void
 engine_restore(struct engine *e)
@@ -189,6 +211,7 @@ engine_restore(struct engine *e)
 	}
 	e->restore_failed = false;
 	free(last);
+	engine_restore_invalid(e);
 	log_info("restored the last change of %zu policies from the journal",
 	    n);
 }

@@ -59,14 +59,18 @@ engine_invalid(struct engine *e, struct work *w, const char *err)
 	uint64_t	hash = policy_row_hash(w->row);
 
 	w->valid = false;
-	snprintf(w->err, sizeof w->err, "%s", err);
+	if (err != w->err)
+		snprintf(w->err, sizeof w->err, "%s", err);
 	snprintf(w->status->state, sizeof w->status->state, "invalid");
 	snprintf(w->status->detail, sizeof w->status->detail, "%s", err);
 	if (!e->cfg.act || !e->report.leader)
 		return;
-	if (w->st->invalid_hash == hash &&
-	    strcmp(w->st->invalid_err, err) == 0)
+	/* invalid_hash 0: restored from the journal, where only the text is. */
+	if ((w->st->invalid_hash == hash || w->st->invalid_hash == 0) &&
+	    strcmp(w->st->invalid_err, err) == 0) {
+		w->st->invalid_hash = hash;
 		return;
+	}
 	w->st->invalid_hash = hash;
 	snprintf(w->st->invalid_err, sizeof w->st->invalid_err, "%s", err);
 	log_warnx("policy seq %lld (service \"%.128s\"): %s; skipping this "

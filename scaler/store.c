@@ -233,3 +233,47 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 	pgc_rows_free(rows);
 	return 0;
 }
+
+int
+journal_last_invalid(struct pgc *pg, struct journal_invalid **out,
+    size_t *n, char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*d;
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Only a policy whose newest row is "invalid" is still invalid. */
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT e.seq, e.detail, e.action FROM das_event e, (SELECT seq, "
+	    "max(ts) AS ts FROM das_event GROUP BY seq) m WHERE e.seq = m.seq "
+	    "AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, detail, action FROM das_event "
+	    "ORDER BY seq, ts DESC", 0, NULL, &rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		d = pgc_rows_get(rows, r, 1);
+		if (pgc_rows_get(rows, r, 0) == NULL || d == NULL ||
+		    strcmp(pgc_rows_get(rows, r, 2), "invalid") != 0)
+			continue;
+		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		(*out)[*n].detail = xstrdup(d);
+		(*n)++;
+	}
+	pgc_rows_free(rows);
+	return 0;
+}
+
+void
+journal_invalid_free(struct journal_invalid *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].detail);
+	free(v);
+}

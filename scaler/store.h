@@ -74,4 +74,14 @@ int	journal_last_changes(struct pgc *, struct journal_last **out,
 	    size_t *n, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 
+/* The newest invalid row's detail per seq, newer than any valid action. */
+struct journal_invalid {
+	int64_t	 seq;
+	char	*detail;	/* owned */
+};
+int	journal_last_invalid(struct pgc *, struct journal_invalid **out,
+	    size_t *n, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+void	journal_invalid_free(struct journal_invalid *, size_t);
+
 #endif

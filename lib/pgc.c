@@ -76,6 +76,13 @@ pgc_errmsg(const char *what, const char *msg, char *err, size_t errlen)
 		err[--n] = '\0';
 }
 
+/* Server NOTICEs ("relation already exists, skipping") are debug noise. */
+static void
+pgc_notice(void *arg, const char *msg)
+{
+	log_debug("PostgreSQL notice: %s", msg);
+}
+
 int
 pgc_connect(struct pgc *pg, char *err, size_t errlen)
 {
@@ -109,6 +116,7 @@ pgc_connect(struct pgc *pg, char *err, size_t errlen)
 		pgc_disconnect(pg);
 		return -EIO;
 	}
+	PQsetNoticeProcessor(pg->conn, pgc_notice, NULL);
 	pg->generation++;
 	crate = PQparameterStatus(pg->conn, "crate_version");
 	pg->crate = crate != NULL;

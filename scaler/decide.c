@@ -191,7 +191,8 @@ void
 decide(const struct decide_in *in, struct decide_out *out)
 {
 	const struct policy	*p = in->policy;
-	struct decide_side	 o = { .out_side = true }, i = { .out_side = false };
+	struct decide_side	 o = { .out_side = true };
+	struct decide_side	 i = { .out_side = false };
 
 	out->before = in->replicas;
 	out->value = out->threshold = NAN;

@@ -508,7 +508,8 @@ column_index(const json_t *cols, const char *name)
 	size_t		 i;
 
 	json_array_foreach(cols, i, c) {
-		if (json_is_string(c) && strcmp(json_string_value(c), name) == 0)
+		if (json_is_string(c) &&
+		    strcmp(json_string_value(c), name) == 0)
 			return (int)i;
 	}
 	return -1;
@@ -681,7 +682,8 @@ iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
 	perr(err, errlen, "%s", "");
 	if (!json_is_object(resp) ||
 	    !json_is_array(results = json_object_get(resp, "results"))) {
-		e = json_is_object(resp) ? json_object_get(resp, "error") : NULL;
+		e = json_is_object(resp) ?
+		    json_object_get(resp, "error") : NULL;
 		perr(err, errlen, "InfluxDB %s: %s", e != NULL ? "refused the "
 		    "query" : "answer has no \"results\" array",
 		    json_is_string(e) ? json_string_value(e) : "(no message)");

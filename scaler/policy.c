@@ -91,8 +91,9 @@ col_duration(const char *col, const char *s, int64_t dflt, int64_t *out,
 		return -EINVAL;
 	}
 	if (policy_parse_duration(s, out) != 0) {
-		perr(err, errlen, "%s \"%s\" is not a positive InfluxQL duration "
-		    "(such as 30s, 10m, 1h30m)", col, policy_show(s, v));
+		perr(err, errlen, "%s \"%s\" is not a positive InfluxQL "
+		    "duration (such as 30s, 10m, 1h30m)", col,
+		    policy_show(s, v));
 		return -EINVAL;
 	}
 	return 0;
@@ -187,7 +188,8 @@ col_aggregate(const char *s, struct policy *p, char *err, size_t errlen)
 		return 0;
 	}
 	perr(err, errlen, "aggregate \"%s\" is not mean, min, max, median or "
-	    "a percentile p1 .. p100 (such as p95 or p99.9)", policy_show(s, v));
+	    "a percentile p1 .. p100 (such as p95 or p99.9)",
+	    policy_show(s, v));
 	return -EINVAL;
 }
 
@@ -267,12 +269,14 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
 	}
 	p->cur_no = -1;
 	p->step_out = p->step_in = 1;
-	if ((r->cur_no != NULL &&
-	    col_int("cur_no", r->cur_no, 0, &p->cur_no, err, errlen) != 0) ||
-	    (r->step_out != NULL &&
-	    col_int("step_out", r->step_out, 1, &p->step_out, err, errlen) != 0) ||
-	    (r->step_in != NULL &&
-	    col_int("step_in", r->step_in, 1, &p->step_in, err, errlen) != 0))
+	if (r->cur_no != NULL && col_int("cur_no", r->cur_no, 0, &p->cur_no,
+	    err, errlen) != 0)
+		return -EINVAL;
+	if (r->step_out != NULL && col_int("step_out", r->step_out, 1,
+	    &p->step_out, err, errlen) != 0)
+		return -EINVAL;
+	if (r->step_in != NULL && col_int("step_in", r->step_in, 1,
+	    &p->step_in, err, errlen) != 0)
 		return -EINVAL;
 	return 0;
 }
@@ -291,7 +295,8 @@ check_unit(const char *col, const char *s, enum policy_unit u,
 		    "mem_ratio only, not to %s", col, policy_show(s, v), field);
 	else
 		perr(err, errlen, "%s \"%s\": byte units apply to mem_*, net_* "
-		    "and blk_* fields only, not to %s", col, policy_show(s, v), field);
+		    "and blk_* fields only, not to %s", col, policy_show(s, v),
+		    field);
 	return -EINVAL;
 }
 
@@ -357,7 +362,8 @@ parse_metric(const struct policy_row *r, struct policy *p, char *err,
 		return -EINVAL;
 	if (p->mode == POLICY_MODE_CAPACITY && !(p->capacity > 0)) {
 		if (r->capacity == NULL)
-			perr(err, errlen, "capacity is missing (mode capacity)");
+			perr(err, errlen, "capacity is missing "
+			    "(mode capacity)");
 		else
 			perr(err, errlen, "capacity \"%s\" must be greater "
 			    "than 0", policy_show(r->capacity, v));

@@ -32,7 +32,7 @@
 #include "buf.h"
 
 #define POLICY_NAME_MAX		128	/* service_id length limit */
-#define POLICY_TARGET_MAX	4096	/* target (bundle path, command) limit */
+#define POLICY_TARGET_MAX	4096	/* target (bundle path, command) max */
 
 /* Every column as text; NULL = SQL NULL or absent column. All borrowed. */
 struct policy_row {
@@ -80,14 +80,14 @@ struct policy_threshold {
 	bool		 set;	/* false: the column was NULL (capacity mode) */
 	bool		 has_op; /* the operator was written, not defaulted */
 	enum policy_op	 op;
-	double		 value;	/* unit applied: 1.5GiB -> 1610612736, 70% -> 70 */
+	double		 value;	/* 1.5GiB -> 1610612736, 70% -> 70 */
 	enum policy_unit unit;
 };
 
 enum policy_backend {
 	POLICY_BACKEND_SWARM,	/* service = Swarm service name, ID or prefix */
-	POLICY_BACKEND_RUNC,	/* service = runc cluster name, target = bundle */
-	POLICY_BACKEND_EXEC,	/* service = service_name tag, target = command */
+	POLICY_BACKEND_RUNC,	/* service = runc cluster, target = bundle */
+	POLICY_BACKEND_EXEC,	/* service = service_name, target = command */
 };
 
 enum policy_aggregate {
@@ -108,7 +108,7 @@ struct policy {
 	int		 min_no;
 	int		 max_no;
 	int		 cur_no;	/* -1 when NULL */
-	char		*field;		/* owned; one of the contract's fields */
+	char		*field;		/* owned; a field of the contract */
 	struct policy_threshold out;	/* op GT or GE */
 	struct policy_threshold in;	/* op LT or LE */
 	int64_t		 out_window_ns;
@@ -122,7 +122,7 @@ struct policy {
 	bool		 sustained;
 	enum policy_backend backend;
 	enum policy_aggregate aggregate;
-	double		 percentile;	/* (0, 100], for POLICY_AGG_PERCENTILE */
+	double		 percentile;	/* (0, 100], POLICY_AGG_PERCENTILE */
 	enum policy_mode mode;
 	double		 capacity;	/* capacity mode: units per replica */
 	double		 min_available;	/* capacity mode: spare units wanted */

@@ -127,12 +127,14 @@ run_cases(const struct policy *p, const struct dcase *cases, size_t n)
 Test(decide, threshold_mode_table)
 {
 	static const struct dcase cases[] = {
-		{ "in band", 3, 0, 50, 50, DECIDE_STEADY, 3, "in_band", 50, 70 },
+		{ "in band", 3, 0, 50, 50, DECIDE_STEADY, 3, "in_band", 50,
+		    70 },
 		{ "above out", 3, 0, 80, 80, DECIDE_SCALE_OUT, 4, "above_out",
 		    80, 70 },
 		{ "equal to out is not above", 3, 0, 70, 70, DECIDE_STEADY, 3,
 		    "in_band", 70, 70 },
-		{ "below in", 3, 0, 5, 5, DECIDE_SCALE_IN, 2, "below_in", 5, 10 },
+		{ "below in", 3, 0, 5, 5, DECIDE_SCALE_IN, 2, "below_in", 5,
+		    10 },
 		{ "equal to in is not below", 3, 0, 10, 10, DECIDE_STEADY, 3,
 		    "in_band", 10, 70 },
 		{ "no data at all", 3, 0, NAN, NAN, DECIDE_HOLD, 3, "no_data",
@@ -180,7 +182,8 @@ Test(decide, steps_clamp_to_bounds)
 		    80, 70 },
 		{ "out clamped", 9, 0, 80, 80, DECIDE_SCALE_OUT, 10,
 		    "above_out", 80, 70 },
-		{ "in by 2", 6, 0, 5, 5, DECIDE_SCALE_IN, 4, "below_in", 5, 10 },
+		{ "in by 2", 6, 0, 5, 5, DECIDE_SCALE_IN, 4, "below_in", 5,
+		    10 },
 		{ "in clamped", 2, 0, 5, 5, DECIDE_SCALE_IN, 1, "below_in", 5,
 		    10 },
 	};
@@ -612,7 +615,8 @@ Test(decide, random_invariants)
 		case DECIDE_BOUNDS:
 			cr_assert(in.replicas < p.min_no ||
 			    in.replicas > p.max_no);
-			cr_assert(out.after == p.min_no || out.after == p.max_no);
+			cr_assert(out.after == p.min_no ||
+			    out.after == p.max_no);
 			break;
 		case DECIDE_STEADY:
 			/* capacity mode measures nothing at 0 replicas */

@@ -416,9 +416,10 @@ Test(iql, answer_maps_to_policies)
 Test(iql, statement_errors_make_data_absent)
 {
 	static const char answer[] =
-	    "{\"results\":[{\"statement_id\":0,\"series\":[{\"name\":\"docker\","
-	    "\"tags\":{\"service\":\"svc1\",\"service_name\":\"web\","
-	    "\"backend\":\"docker\"},\"columns\":[\"time\",\"value\",\"n\","
+	    "{\"results\":[{\"statement_id\":0,\"series\":["
+	    "{\"name\":\"docker\",\"tags\":{\"service\":\"svc1\","
+	    "\"service_name\":\"web\",\"backend\":\"docker\"},"
+	    "\"columns\":[\"time\",\"value\",\"n\","
 	    "\"lo\",\"hi\"],\"values\":[[0,50,30,1,99]]}]},"
 	    "{\"statement_id\":1,\"error\":\"shard 7 is\\nbroken\"},"
 	    "{\"statement_id\":2,\"series\":[{\"tags\":{\"service\":\"svc1\"},"
@@ -615,7 +616,8 @@ Test(iql, garbage_is_an_error_not_a_crash)
 		    "[\"time\",\"value\",\"n\",\"lo\",\"hi\"],\"values\":"
 		    "[[0,1,2,3]]}]}]}",
 		"{\"results\":[{\"statement_id\":0,\"series\":[{\"columns\":"
-		    "[\"time\",\"value\",\"n\",\"lo\",\"hi\"],\"values\":[7]}]}]}",
+		    "[\"time\",\"value\",\"n\",\"lo\",\"hi\"],"
+		    "\"values\":[7]}]}]}",
 		"{\"results\":[{\"statement_id\":0,\"series\":[{\"columns\":"
 		    "[\"time\",\"value\",\"n\",\"lo\",\"hi\"],\"values\":"
 		    "[[0,1,2,3,4]],\"tags\":[]}]}]}",
@@ -718,7 +720,8 @@ Test(iql, ten_thousand_policies_are_fast, .timeout = 30)
 		    s ? "," : "", s);
 		for (k = 0; k < N; k++)
 			buf_printf(&b, "%s{\"name\":\"docker\",\"tags\":"
-			    "{\"service\":\"id%zu\",\"service_name\":\"svc%zu\","
+			    "{\"service\":\"id%zu\","
+			    "\"service_name\":\"svc%zu\","
 			    "\"backend\":\"docker\"},\"columns\":[\"time\",%s],"
 			    "\"values\":[[%zu,%s]]}", k ? "," : "", k, k,
 			    cols[s], 1000 + s, s == 0 ? "50,60,1,99" : "50");

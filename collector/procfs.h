@@ -60,8 +60,10 @@ void	procfs_sys_free(struct procfs_sys *);	/* NULL is a no-op */
 
 /*
  * <proc_root>/<pid>/net/dev kept open: the fd stays bound to the
- * container's network namespace even if the pid is reused later. NULL with
- * errno set (ENOENT: no such pid); caller frees.
+ * container's network namespace even if the pid is reused later, and holds
+ * that namespace, so reads go on succeeding after the container exits;
+ * cg_read's -ENOENT is what tells the container is gone. NULL with errno
+ * set (ENOENT: no such pid); caller frees.
  */
 struct procfs_net;
 struct procfs_net *procfs_net_open(const char *proc_root, pid_t pid);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -444,6 +445,22 @@ ds_args(struct ds *ds, int argc, char **argv, bool *once)
 	return -1;
 }
 
+/*
+ * Each container holds about seven fds (cgroup files, net/dev): raise the
+ * soft limit to the hard one so a node with a thousand containers works.
+ */
+static void
+ds_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("raising the open files limit");
+	}
+}
+
 static void
 ds_events(struct ds *ds)
 {
@@ -503,6 +520,7 @@ main(int argc, char **argv)
 		rc = 2;
 		goto done;
 	}
+	ds_raise_nofile();
 	ds_apply(&ds);
 	log_info("ds %s: node %s, every %.3g s, InfluxDB %s database %s, "
 	    "Docker %s", DAS_VERSION, ds.set.node, ds.set.interval,

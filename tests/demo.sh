@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# tests/demo.sh — `make demo`: the whole loop on a real local stack.
+#
+# A Swarm service whose busybox replicas burn CPU while a bind-mounted flag
+# file exists is registered with one SQL INSERT; ds and das run as daemons;
+# the flag is created (load on) until das has scaled the service out to
+# max_no, then removed (load off) until das has scaled it back in to
+# min_no. A timeline is printed as it happens and the journal at the end.
+# It ends by itself (a few minutes) and exits non-zero if the service did
+# not scale both ways in time.
+source "$(dirname "$0")/integration/lib.sh"
+
+DB=$(unique_name demo | tr '-' '_')
+SVC=$(unique_name demo-web)
+FLAGDIR=$(mktemp -d /tmp/das-demo.XXXXXX)
+SEQ=$((RANDOM + 1000))
+LOGDIR=$FLAGDIR/log
+mkdir -p "$LOGDIR"
+MIN=1 MAX=3
+TIMEOUT=${DAS_DEMO_TIMEOUT:-300}
+
+on_exit "rm -rf '$FLAGDIR'"
+on_exit "psql_das \"DELETE FROM das WHERE seq = $SEQ\" >/dev/null 2>&1 || true"
+
+say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+say "stack: InfluxDB $DAS_INFLUX_URL, PostgreSQL ($DAS_PG), Docker swarm"
+# Each replica loops on `:` (one busy core) while /flag/busy exists.
+service_create "$SVC" --replicas "$MIN" \
+	--mount "type=bind,source=$FLAGDIR,target=/flag" \
+	"$DAS_IMAGE" sh -c 'while :; do while [ -e /flag/busy ]; do :; done; sleep 1; done'
+say "service $SVC ($SERVICE_ID) created with $MIN replica"
+
+"$DAS_ROOT/bin/ds" --influx "$DAS_INFLUX_URL" --database "$DB" --interval 2 \
+	>"$LOGDIR/ds.log" 2>&1 &
+DS_PID=$!
+on_exit "kill $DS_PID 2>/dev/null || true"
+"$DAS_ROOT/bin/das" --pg "$DAS_PG" --influx "$DAS_INFLUX_URL" --database "$DB" \
+	--interval 2 -o ds_interval=2 -o lock_key=$SEQ >"$LOGDIR/das.log" 2>&1 &
+DAS_PID=$!
+on_exit "kill $DAS_PID 2>/dev/null || true"
+say "ds (every 2 s) and das (every 2 s) running; logs in $LOGDIR"
+
+# The seed's INSERT, with short windows so the demo takes minutes.
+psql_das "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id)
+  values($SEQ, $MIN, $MAX, $MIN, 'cpu_ratio', '50%', '10%', '20s', '20s', '$SVC')" >/dev/null
+say "policy: keep $SVC between $MIN and $MAX; out while mean cpu_ratio over 20s > 50%, in while < 10%"
+
+replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
+mean_cpu() {
+	iq -d "$DB" "SELECT mean(cpu_ratio) FROM docker WHERE service_name = '$SVC' AND time > now() - 20s" |
+		jq -r '.results[0].series[0].values[0][1] // "-" | if type == "number" then (. * 10 | round / 10) else . end'
+}
+last_event() {
+	psql_das "SELECT action || ' ' || coalesce(before_no::text, '') || '->' || coalesce(after_no::text, '') || ' (' || coalesce(reason, '') || ')'
+		FROM das_event WHERE seq = $SEQ ORDER BY ts DESC LIMIT 1" 2>/dev/null || true
+}
+
+# Print a timeline line every 4 s until replicas reach WANT.
+follow() {
+	local want=$1 phase=$2 t0=$SECONDS r
+	while :; do
+		r=$(replicas)
+		say "$(printf '%-9s replicas %s  mean cpu_ratio(20s) %6s%%  last: %s' \
+			"$phase" "$r" "$(mean_cpu)" "$(last_event)")"
+		[[ $r == "$want" ]] && return 0
+		((SECONDS - t0 < TIMEOUT)) || return 1
+		sleep 4
+	done
+}
+
+touch "$FLAGDIR/busy"
+say "LOAD ON: replicas burn CPU"
+T_ON=$SECONDS
+follow "$MAX" "load" || fail "did not scale out to $MAX within ${TIMEOUT}s (see $LOGDIR)"
+say "scaled out to $MAX in $((SECONDS - T_ON)) s"
+
+rm -f "$FLAGDIR/busy"
+say "LOAD OFF: replicas idle"
+T_OFF=$SECONDS
+follow "$MIN" "idle" || fail "did not scale back in to $MIN within ${TIMEOUT}s (see $LOGDIR)"
+say "scaled back in to $MIN in $((SECONDS - T_OFF)) s"
+
+echo
+echo "The journal (SELECT ... FROM das_event WHERE seq = $SEQ ORDER BY ts):"
+psql "$DAS_PG" -X -P pager=off -c "SELECT to_char(ts, 'HH24:MI:SS') AS time, action, before_no AS before,
+	after_no AS after, round(value::numeric, 1) AS value, threshold, reason
+	FROM das_event WHERE seq = $SEQ ORDER BY ts"
+echo "cur_no in the policy row: $(psql_das "SELECT cur_no FROM das WHERE seq = $SEQ")"
+say "demo done"

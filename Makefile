@@ -55,6 +55,15 @@ COL_OBJ	 = $(call obj,$(COL_SRC))
 SCA_OBJ	 = $(call obj,$(SCA_SRC))
 UNIT_OBJ = $(call obj,$(UNIT_SRC))
 
+# bin/ holds one flavour at a time (plain or sanitized): switching flavours
+# relinks, so `make bench` never measures an ASan build left by `make check`.
+FLAVOR	 = bin/.flavor-$(if $(SANITIZER),san,plain)
+
+$(FLAVOR):
+	@mkdir -p bin
+	@rm -f bin/.flavor-*
+	@touch $@
+
 PROGS	 = bin/ds $(if $(wildcard scaler/das_main.c),bin/das) \
 	   $(if $(wildcard scaler/dasctl_main.c),bin/dasctl)
 
@@ -65,25 +74,25 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-bin/ds: $(call obj,collector/main.c) $(COL_OBJ) $(LIB_OBJ)
+bin/ds: $(call obj,collector/main.c) $(COL_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-bin/das: $(call obj,scaler/das_main.c) $(SCA_OBJ) $(LIB_OBJ)
+bin/das: $(call obj,scaler/das_main.c) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-bin/dasctl: $(call obj,scaler/dasctl_main.c) $(SCA_OBJ) $(LIB_OBJ)
+bin/dasctl: $(call obj,scaler/dasctl_main.c) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
 
-bin/unit-tests: $(UNIT_OBJ) $(COL_OBJ) $(SCA_OBJ) $(LIB_OBJ)
+bin/unit-tests: $(UNIT_OBJ) $(COL_OBJ) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) -lcriterion
 
 # Unit tests need Criterion's headers; everything else builds without it.
 $(BUILD)/tests/unit/%.o: CPPFLAGS += -DTEST_DATA='"$(CURDIR)/tests/data"'

@@ -16,6 +16,7 @@ DESTDIR	?=
 SYSCONFDIR ?= /etc/das
 WERROR	?= -Werror
 SANITIZER ?=
+.DEFAULT_GOAL := all
 
 .SECONDEXPANSION:
 

@@ -32,6 +32,7 @@ struct engine_cfg {
 	bool		 single;	/* skip leader election */
 	long long	 lock_key;	/* advisory lock key */
 	const char	*runc_root;	/* runc state directory */
+	long		 exec_timeout_ms; /* exec backend command limit */
 };
 
 /* What one policy looks like after a tick: for logs, dasctl and tests. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "execb.h"
 #include "influx.h"
 #include "log.h"
 #include "lp.h"
@@ -112,15 +113,60 @@ engine_error(struct engine *e, struct work *w, const char *err)
 int
 engine_backend_observe(struct engine *e, struct work *w)
 {
-	/* runc and exec backends come with their own modules. */
-	snprintf(w->observe_err, sizeof w->observe_err, "backend %s is not "
-	    "available in this build", policy_backend_name(w->pol.backend));
-	return -ENOTSUP;
+	switch (w->pol.backend) {
+	case POLICY_BACKEND_EXEC:
+		/*
+		 * The command has no way to be asked: the count das last set
+		 * (cur_no) is the truth. NULL means nothing was started yet.
+		 */
+		w->replicas = w->pol.cur_no >= 0 ? w->pol.cur_no : 0;
+		return 0;
+	default:
+		snprintf(w->observe_err, sizeof w->observe_err, "backend %s is "
+		    "not available in this build",
+		    policy_backend_name(w->pol.backend));
+		return -ENOTSUP;
+	}
 }
 
+/* Run the exec backend's command for the move from w->replicas to to. */
+static int
+engine_exec_scale(struct engine *e, struct work *w, int to,
+    struct buf *detail, char *err, size_t errlen)
+{
+	struct execb_vars	 v;
+	char			**argv;
+	int			  rc;
+
+	v.service = w->pol.service;
+	v.seq = w->st->seq;
+	v.before = w->replicas;
+	v.replicas = to;
+	argv = execb_expand(w->pol.target, &v, err, errlen);
+	if (argv == NULL)
+		return -EINVAL;
+	rc = execb_run(argv, e->cfg.exec_timeout_ms, detail, err, errlen);
+	execb_argv_free(argv);
+	while (detail->len > 0 && (detail->data[detail->len - 1] == '\n' ||
+	    detail->data[detail->len - 1] == ' '))
+		buf_truncate(detail, detail->len - 1);
+	if (rc != 0 && detail->len > 0) {
+		size_t	n = strlen(err);
+
+		snprintf(err + n, errlen - n, "; output: %.*s",
+		    (int)(detail->len > 200 ? 200 : detail->len),
+		    buf_str(detail));
+	}
+	return rc;
+}
+
+/*
+ * Change the replica count through the policy's backend. detail receives
+ * what the backend said (the exec command's output), for the journal.
+ */
 int
-engine_backend_scale(struct engine *e, struct work *w, int to, char *err,
-    size_t errlen)
+engine_backend_scale(struct engine *e, struct work *w, int to,
+    struct buf *detail, char *err, size_t errlen)
 {
 	int	before;
 
@@ -128,6 +174,8 @@ engine_backend_scale(struct engine *e, struct work *w, int to, char *err,
 	case POLICY_BACKEND_SWARM:
 		return swarm_scale(e->docker, w->svc_id, to, &before, err,
 		    errlen);
+	case POLICY_BACKEND_EXEC:
+		return engine_exec_scale(e, w, to, detail, err, errlen);
 	default:
 		snprintf(err, errlen, "backend %s is not available in this "
 		    "build", policy_backend_name(w->pol.backend));
@@ -156,9 +204,13 @@ static void
 engine_act(struct engine *e, struct work *w, const struct decide_out *out)
 {
 	const char	*action = decide_action_name(out->action);
+	struct buf	 detail;
 	char		 err[512];
 
-	if (engine_backend_scale(e, w, out->after, err, sizeof err) != 0) {
+	buf_init(&detail);
+	if (engine_backend_scale(e, w, out->after, &detail, err,
+	    sizeof err) != 0) {
+		buf_free(&detail);
 		log_warnx("seq %lld service %s: %s %d -> %d failed: %s; "
 		    "trying again next tick", (long long)w->st->seq,
 		    w->pol.service, action, out->before, out->after, err);
@@ -173,7 +225,9 @@ engine_act(struct engine *e, struct work *w, const struct decide_out *out)
 	w->status->replicas = out->after;
 	w->status->last_change_ns = e->now_ns;
 	engine_journal(e, w, action, out->before, out->after, out->value,
-	    out->threshold, out->reason, NULL);
+	    out->threshold, out->reason, detail.len > 0 ? buf_str(&detail) :
+	    NULL);
+	buf_free(&detail);
 }
 
 /* Keep cur_no equal to the replica count das observed or set. */

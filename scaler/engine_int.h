@@ -82,7 +82,7 @@ void	engine_decide_all(struct engine *);
 
 /* engine_act.c */
 int	engine_backend_scale(struct engine *, struct work *, int to,
-	    char *err, size_t errlen);
+	    struct buf *detail, char *err, size_t errlen);
 int	engine_backend_observe(struct engine *, struct work *);
 void	engine_journal(struct engine *, struct work *, const char *action,
 	    int before, int after, double value, double threshold,

@@ -39,6 +39,8 @@ const struct cfg_param settings_params[] = {
 	    "name in the journal (default: the host name)" },
 	{ "runc_root", CFG_STRING, S(runc_root), "/run/runc", 0, 0,
 	    "runc state directory (runc backend)" },
+	{ "exec_timeout", CFG_DOUBLE, S(exec_timeout), "60", 0.1, 3600,
+	    "seconds an exec backend command may run before it is killed" },
 	{ "lock_key", CFG_INT, S(lock_key), "7561647", 0, 0,
 	    "PostgreSQL advisory lock key for leader election" },
 	{ "single", CFG_BOOL, S(single), "false", 0, 0,
@@ -113,4 +115,5 @@ settings_engine_cfg(const struct das_settings *s, struct engine_cfg *ec)
 	ec->single = s->single;
 	ec->lock_key = s->lock_key;
 	ec->runc_root = s->runc_root;
+	ec->exec_timeout_ms = (long)(s->exec_timeout * 1000);
 }

@@ -26,6 +26,7 @@ struct das_settings {
 	char		*docker_socket;
 	char		*node;
 	char		*runc_root;
+	double		 exec_timeout;
 	long long	 lock_key;
 	bool		 single;
 	double		 timeout;

@@ -70,7 +70,14 @@ pgc_errmsg(const char *what, const char *msg, char *err, size_t errlen)
 {
 	size_t	n;
 
+	char	*p;
+
 	snprintf(err, errlen, "%s: %s", what, msg != NULL ? msg : "?");
+	/* libpq's messages span lines; a log line must not. */
+	for (p = err; *p != '\0'; p++) {
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	}
 	n = strlen(err);
 	while (n > 0 && (err[n - 1] == '\n' || err[n - 1] == ' '))
 		err[--n] = '\0';

@@ -40,6 +40,12 @@ struct engine_status {
 	int64_t		 seq;
 	char		 service[136];	/* as written in the row */
 	char		 service_id[80]; /* resolved (Swarm) */
+	char		 service_name[136]; /* resolved name (Swarm) or service */
+	char		 field[16];	/* cond_item */
+	char		 aggregate[16];	/* mean, p95, ... */
+	char		 mode[12];	/* threshold, capacity */
+	bool		 sustained;
+	bool		 dry_run;
 	char		 backend[8];
 	int		 min_no, max_no;
 	int		 replicas;	/* -1 unknown */
@@ -87,5 +93,20 @@ void		 engine_set_clients(struct engine *, struct influx *,
  */
 int		 engine_tick(struct engine *, int64_t now_ns,
 		    const struct engine_report **);
+
+/*
+ * Read back every policy's last change from the journal. das does it on
+ * becoming leader; dasctl before an evaluate-only tick.
+ */
+void		 engine_restore(struct engine *);
+
+/*
+ * dasctl scale: after a tick, set the replica count of policy seq to `to`
+ * through its backend, journal it as `manual` (reason "dasctl") and write
+ * cur_no. das sees the journal row and keeps the change (cooldown starts),
+ * except to enforce min/max. 0 or -errno with err filled.
+ */
+int		 engine_scale_by_hand(struct engine *, int64_t seq, int to,
+		    char *err, size_t errlen);
 
 #endif

@@ -284,3 +284,39 @@ engine_apply(struct engine *e, struct work *w, const struct decide_out *out,
 	}
 	engine_cur_no(e, w);
 }
+
+int
+engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
+    size_t errlen)
+{
+	struct work	*w = NULL;
+	struct buf	 detail;
+	char		 why[160];
+	size_t		 i;
+	int		 rc, before;
+
+	for (i = 0; i < e->nwork && w == NULL; i++) {
+		if (e->work[i].st->seq == seq)
+			w = &e->work[i];
+	}
+	if (w == NULL || !w->valid || w->replicas < 0) {
+		snprintf(err, errlen, "policy seq %lld is %s", (long long)seq,
+		    w == NULL ? "not in the table" : w->valid ?
+		    w->observe_err : w->err);
+		return -EINVAL;
+	}
+	buf_init(&detail);
+	before = w->replicas;
+	rc = engine_backend_scale(e, w, to, &detail, err, errlen);
+	buf_free(&detail);
+	if (rc != 0)
+		return rc;
+	w->replicas = to;
+	w->st->known = to;
+	snprintf(why, sizeof why, "scaled by hand from %d to %d with dasctl",
+	    before, to);
+	engine_journal(e, w, "manual", before, to, NAN, NAN, "dasctl", why);
+	engine_cur_no(e, w);
+	engine_flush_events(e);
+	return 0;
+}

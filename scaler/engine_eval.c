@@ -30,6 +30,17 @@ engine_status_init(struct work *w)
 }
 
 static void
+engine_status_aggregate(struct engine_status *s, const struct policy *p)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	policy_format_aggregate(p, &b);
+	snprintf(s->aggregate, sizeof s->aggregate, "%s", buf_str(&b));
+	buf_free(&b);
+}
+
+static void
 engine_status_policy(struct work *w)
 {
 	struct engine_status	*s = w->status;
@@ -47,6 +58,12 @@ engine_status_policy(struct work *w)
 	s->cooldown_in_ns = p->cooldown_in_ns;
 	s->step_out = p->step_out;
 	s->step_in = p->step_in;
+	s->sustained = p->sustained;
+	s->dry_run = p->dry_run;
+	snprintf(s->field, sizeof s->field, "%s", p->field);
+	snprintf(s->mode, sizeof s->mode, "%s", policy_mode_name(p->mode));
+	snprintf(s->service_name, sizeof s->service_name, "%s", p->service);
+	engine_status_aggregate(s, p);
 }
 
 /*
@@ -137,6 +154,8 @@ engine_observe_swarm(struct engine *e, struct work *w)
 	snprintf(w->svc_name, sizeof w->svc_name, "%s", svc->name);
 	snprintf(w->status->service_id, sizeof w->status->service_id, "%s",
 	    svc->id);
+	snprintf(w->status->service_name, sizeof w->status->service_name,
+	    "%s", svc->name);
 	w->replicas = svc->replicas;
 }
 

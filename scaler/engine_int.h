@@ -72,7 +72,6 @@ struct engine {
 };
 
 struct pstate	*engine_state(struct engine *, int64_t seq);
-void		 engine_restore(struct engine *);
 
 /* engine_eval.c */
 void	engine_parse(struct engine *);

@@ -1,0 +1,42 @@
+/*
+ * ctl: dasctl's commands. Each returns a CTL_EXIT_* code; output goes to
+ * stdout, errors (one sentence naming the input) to stderr.
+ */
+#ifndef DAS_CTL_H
+#define DAS_CTL_H
+
+#include <stdbool.h>
+
+#include "settings.h"
+
+/* Distinct exit codes, so scripts can tell the failures apart. */
+#define CTL_EXIT_OK		0
+#define CTL_EXIT_FAIL		1	/* a backend or server refused */
+#define CTL_EXIT_USAGE		2	/* bad command line or invalid value */
+#define CTL_EXIT_UNKNOWN	3	/* no policy for that service */
+#define CTL_EXIT_DB		4	/* PostgreSQL unreachable */
+
+struct ctl;
+
+/* Settings are borrowed for the ctl's life. Caller frees. */
+struct ctl	*ctl_new(const struct das_settings *, bool json);
+void		 ctl_free(struct ctl *);
+
+int	ctl_list(struct ctl *);
+int	ctl_explain(struct ctl *, const char *service);
+int	ctl_history(struct ctl *, const char *service, const char *since);
+int	ctl_scale(struct ctl *, const char *service, const char *how);
+int	ctl_pause(struct ctl *, const char *service, bool pause);
+int	ctl_status(struct ctl *, const char *service);
+
+/* dasctl add: the columns of the new row, as text (NULL: not given). */
+struct ctl_add {
+	const char	*seq, *min_no, *max_no, *cond_item, *out_cond, *in_cond;
+	const char	*out_duration, *in_duration, *step_out, *step_in;
+	const char	*cooldown_out, *cooldown_in, *backend, *aggregate;
+	const char	*mode, *capacity, *min_available, *target;
+	bool		 dry_run, sustained, paused;
+};
+int	ctl_add(struct ctl *, const char *service, const struct ctl_add *);
+
+#endif

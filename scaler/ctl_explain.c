@@ -1,0 +1,269 @@
+/* ctl_explain: dasctl explain, history and status. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "ctl_int.h"
+#include "decide.h"
+#include "pgc.h"
+#include "policy.h"
+#include "swarm.h"
+#include "xmalloc.h"
+
+static void
+ctl_time(struct buf *b, int64_t ns)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(ns / 1000000000);
+	char		s[32];
+
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, "%Y-%m-%d %H:%M:%SZ", &tm);
+	buf_adds(b, s);
+}
+
+static void
+ctl_dur(struct buf *b, int64_t ns)
+{
+	policy_format_duration(ns > 0 ? ns : 0, b);
+}
+
+/* The default operator to show before a threshold written without one. */
+static const char *
+ctl_op(const char *cond, const char *def)
+{
+	while (*cond == ' ')
+		cond++;
+	return *cond == '\0' || *cond == '<' || *cond == '>' ? "" : def;
+}
+
+/* The window lines: what each direction compares, with the numbers. */
+static void
+ctl_explain_windows(const struct engine_status *s, struct buf *b)
+{
+	buf_printf(b, "  metric   %s(%s) of the service's containers%s\n",
+	    s->aggregate, s->field, s->sustained ?
+	    " (sustained: every sample must be past the threshold)" : "");
+	buf_adds(b, "  out      over ");
+	ctl_dur(b, s->out_window_ns);
+	if (isnan(s->value))
+		buf_printf(b, ": no usable data (%llu samples)",
+		    (unsigned long long)s->out_count);
+	else
+		buf_printf(b, ": %.4g (%llu samples)", s->value,
+		    (unsigned long long)s->out_count);
+	buf_printf(b, "; scale out by %d when %s%s, cooldown ", s->step_out,
+	    ctl_op(s->out_cond, "> "), *s->out_cond ? s->out_cond :
+	    "demand exceeds capacity");
+	ctl_dur(b, s->cooldown_out_ns);
+	buf_adds(b, "\n  in       over ");
+	ctl_dur(b, s->in_window_ns);
+	if (isnan(s->in_value))
+		buf_printf(b, ": no usable data (%llu samples)",
+		    (unsigned long long)s->in_count);
+	else
+		buf_printf(b, ": %.4g (%llu samples)", s->in_value,
+		    (unsigned long long)s->in_count);
+	buf_printf(b, "; scale in by %d when %s%s, cooldown ", s->step_in,
+	    ctl_op(s->in_cond, "< "), *s->in_cond ? s->in_cond :
+	    "demand fits one replica fewer");
+	ctl_dur(b, s->cooldown_in_ns);
+	buf_addc(b, '\n');
+}
+
+/* One sentence for decide's reason, with the numbers behind it. */
+static void
+ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
+    struct buf *b)
+{
+	const char	*r = s->reason;
+
+	if (strcmp(r, "above_out") == 0 || strcmp(r, "below_in") == 0 ||
+	    strcmp(r, "capacity") == 0)
+		buf_printf(b, "%s %d -> %d: the %s value is past its threshold",
+		    s->action, s->replicas, s->after, strcmp(r, "below_in") ?
+		    "out" : "in");
+	else if (strcmp(r, "below_min") == 0 || strcmp(r, "above_max") == 0)
+		buf_printf(b, "enforce bounds %d -> %d: %d replicas are %s "
+		    "%d..%d, whatever the metrics say", s->replicas, s->after,
+		    s->replicas, strcmp(r, "below_min") ? "above" : "below",
+		    s->min_no, s->max_no);
+	else if (strcmp(r, "in_band") == 0)
+		buf_printf(b, "steady: the value is between the in and out "
+		    "thresholds");
+	else if (strcmp(r, "no_data") == 0)
+		buf_printf(b, "hold: too few samples to cover the window "
+		    "(at least %d, reaching back to the window start and "
+		    "forward to now within %d ds intervals); das never acts "
+		    "on missing data", DECIDE_MIN_SAMPLES, DECIDE_COVER_SLACK);
+	else if (strcmp(r, "window_after_change") == 0)
+		buf_printf(b, "hold: the threshold is crossed, but the last "
+		    "change is inside the window; das acts again once the "
+		    "whole window holds data from after it");
+	else if (strcmp(r, "cooldown") == 0)
+		buf_printf(b, "hold: the threshold is crossed, but the "
+		    "cooldown since the last change has not run out");
+	else if (strcmp(r, "at_max") == 0 || strcmp(r, "at_min") == 0)
+		buf_printf(b, "hold: the threshold is crossed, but the service "
+		    "is already at %s (%d)", strcmp(r, "at_max") ? "min_no" :
+		    "max_no", s->replicas);
+	else if (strcmp(r, "paused") == 0)
+		buf_printf(b, "paused: enabled is false (dasctl resume %s)",
+		    s->service);
+	else
+		buf_printf(b, "%s (%s)", s->action, r);
+	if (s->dry_run && strcmp(s->state, "dry_run") == 0)
+		buf_adds(b, " — dry run: das journals it but does not act");
+}
+
+static void
+ctl_explain_one(struct ctl *c, const struct engine_status *s)
+{
+	struct buf	b;
+
+	buf_init(&b);
+	buf_printf(&b, "seq %lld: service %s", (long long)s->seq, s->service);
+	if (*s->service_id && strcmp(s->service_id, s->service) != 0)
+		buf_printf(&b, " (%s, id %s)", s->service_name, s->service_id);
+	buf_printf(&b, ", backend %s, mode %s\n", s->backend, s->mode);
+	if (strcmp(s->state, "invalid") == 0 || strcmp(s->state, "error") == 0)
+		buf_printf(&b, "  %s: %s\n", s->state, s->detail);
+	else {
+		buf_printf(&b, "  replicas %d (bounds %d..%d)\n", s->replicas,
+		    s->min_no, s->max_no);
+		ctl_explain_windows(s, &b);
+		buf_adds(&b, "  last change ");
+		if (s->last_change_ns > 0)
+			ctl_time(&b, s->last_change_ns);
+		else
+			buf_adds(&b, "none on record");
+		buf_adds(&b, "\n  decision ");
+		ctl_explain_reason(c, s, &b);
+		buf_addc(&b, '\n');
+		if (*s->detail)
+			buf_printf(&b, "  note     %s\n", s->detail);
+	}
+	fputs(buf_str(&b), stdout);
+	buf_free(&b);
+}
+
+int
+ctl_explain(struct ctl *c, const char *service)
+{
+	const struct engine_status	*s;
+	int				 rc;
+
+	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
+		return rc;
+	if ((s = ctl_find(c, service)) == NULL)
+		return CTL_EXIT_UNKNOWN;
+	ctl_explain_one(c, s);
+	return CTL_EXIT_OK;
+}
+
+static void
+ctl_history_print(const struct pgc_rows *rows)
+{
+	size_t	r;
+	int	c;
+
+	printf("%-20s %6s %-20s %-10s %7s %7s %10s %10s  %s\n", "TIME",
+	    "SEQ", "SERVICE", "ACTION", "BEFORE", "AFTER", "VALUE",
+	    "THRESHOLD", "REASON / DETAIL");
+	for (r = 0; r < rows->nrows; r++) {
+		const char *v[10];
+
+		for (c = 0; c < 10; c++) {
+			v[c] = pgc_rows_get(rows, r, c);
+			if (v[c] == NULL)
+				v[c] = "-";
+		}
+		printf("%-20s %6s %-20s %-10s %7s %7s %10s %10s  %s%s%s\n",
+		    v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+		    strcmp(v[9], "-") ? ": " : "", strcmp(v[9], "-") ? v[9] :
+		    "");
+	}
+}
+
+int
+ctl_history(struct ctl *c, const char *service, const char *since)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*params[2];
+	char		 secs[32], err[512];
+	int64_t		 ns;
+	int		 rc;
+
+	if (policy_parse_duration(since, &ns) != 0) {
+		fprintf(stderr, "dasctl: --since \"%s\" is not a duration "
+		    "such as 30m, 1h or 7d\n", since);
+		return CTL_EXIT_USAGE;
+	}
+	if ((rc = ctl_connect(c)) != CTL_EXIT_OK)
+		return rc;
+	snprintf(secs, sizeof secs, "%lld", (long long)(ns / 1000000000));
+	params[0] = secs;
+	params[1] = service;
+	if (pgc_exec(c->pg, "SELECT to_char(ts AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS'), seq, service, action, before_no, "
+	    "after_no, round(value::numeric, 2), threshold, reason, detail "
+	    "FROM das_event WHERE ts > now() - make_interval(secs => $1::int)"
+	    " AND ($2::text IS NULL OR service = $2) ORDER BY ts, id", 2,
+	    params, &rows, err, sizeof err) != 0) {
+		fprintf(stderr, "dasctl: journal: %s\n", err);
+		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
+	}
+	ctl_history_print(rows);
+	pgc_rows_free(rows);
+	return CTL_EXIT_OK;
+}
+
+static int
+ctl_status_swarm(struct ctl *c, const struct engine_status *s)
+{
+	struct swarm_task	*t = NULL;
+	char			 err[512];
+	size_t			 n = 0, i;
+
+	if (swarm_tasks(c->docker, s->service_id, &t, &n, err, sizeof err)
+	    != 0) {
+		fprintf(stderr, "dasctl: %s\n", err);
+		return CTL_EXIT_FAIL;
+	}
+	printf("%zu task(s) of service %s (%s), %d replicas wanted:\n", n,
+	    s->service_name, s->service_id, s->replicas);
+	printf("  %-14s %-6s %-28s %s\n", "CONTAINER", "SLOT", "NODE",
+	    "STATE");
+	for (i = 0; i < n; i++)
+		printf("  %-14s %-6s %-28s %s\n", *t[i].container ?
+		    t[i].container : "-", t[i].slot, t[i].node, t[i].state);
+	swarm_tasks_free(t, n);
+	return CTL_EXIT_OK;
+}
+
+int
+ctl_status(struct ctl *c, const char *service)
+{
+	const struct engine_status	*s;
+	int				 rc;
+
+	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
+		return rc;
+	if ((s = ctl_find(c, service)) == NULL)
+		return CTL_EXIT_UNKNOWN;
+	if (strcmp(s->state, "invalid") == 0) {
+		fprintf(stderr, "dasctl: seq %lld: %s\n", (long long)s->seq,
+		    s->detail);
+		return CTL_EXIT_FAIL;
+	}
+	if (strcmp(s->backend, "swarm") == 0)
+		return ctl_status_swarm(c, s);
+	printf("service %s (backend %s): %d replicas; das last set them "
+	    "through its command, which has no containers to list\n",
+	    s->service, s->backend, s->replicas);
+	return CTL_EXIT_OK;
+}

@@ -166,26 +166,44 @@ engine_lead(struct engine *e)
 	return true;
 }
 
-/* Rows still invalid at the last run are not journaled again unchanged. */
+/*
+ * What das last journaled about each policy, so that a restarted das does
+ * not journal the same invalid row, hold, error or dry run again: the
+ * once-per-change keys are rebuilt as engine_act.c makes them.
+ */
 static void
-engine_restore_invalid(struct engine *e)
+engine_restore_keys(struct engine *e)
 {
-	struct journal_invalid	*inv = NULL;
+	struct journal_newest	*v = NULL;
 	struct pstate		*st;
 	char			 err[512];
+	const char		*would;
 	size_t			 i, n = 0;
 
-	if (journal_last_invalid(e->pg, &inv, &n, err, sizeof err) != 0) {
-		log_warnx("%s; invalid rows will be journaled again", err);
+	if (journal_newest(e->pg, &v, &n, err, sizeof err) != 0) {
+		log_warnx("%s; holds and invalid rows may be journaled again",
+		    err);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		st = engine_state(e, inv[i].seq);
-		st->invalid_hash = 0;
-		snprintf(st->invalid_err, sizeof st->invalid_err, "%s",
-		    inv[i].detail);
+		st = engine_state(e, v[i].seq);
+		if (strcmp(v[i].action, "invalid") == 0) {
+			st->invalid_hash = 0;
+			snprintf(st->invalid_err, sizeof st->invalid_err, "%s",
+			    v[i].detail);
+		} else if (strcmp(v[i].action, "hold") == 0 ||
+		    strcmp(v[i].action, "paused") == 0)
+			snprintf(st->last_key, sizeof st->last_key, "%s:%s",
+			    v[i].action, v[i].reason);
+		else if (strcmp(v[i].action, "error") == 0)
+			snprintf(st->last_key, sizeof st->last_key,
+			    "error:%.80s", v[i].detail);
+		else if (strcmp(v[i].action, "dry_run") == 0 &&
+		    (would = strstr(v[i].detail, "would ")) != NULL)
+			snprintf(st->last_key, sizeof st->last_key,
+			    "dry_run:%s:%d", would + 6, v[i].after);
 	}
-	journal_invalid_free(inv, n);
+	journal_newest_free(v, n);
 }
 
 /* Read back the last change of every policy (survives a restart). */
@@ -211,7 +229,7 @@ engine_restore(struct engine *e)
 	}
 	e->restore_failed = false;
 	free(last);
-	engine_restore_invalid(e);
+	engine_restore_keys(e);
 	log_info("restored the last change of %zu policies from the journal",
 	    n);
 }

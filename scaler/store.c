@@ -234,34 +234,43 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 	return 0;
 }
 
+static char *
+store_dup(const char *s)
+{
+	return xstrdup(s != NULL ? s : "");
+}
+
 int
-journal_last_invalid(struct pgc *pg, struct journal_invalid **out,
-    size_t *n, char *err, size_t errlen)
+journal_newest(struct pgc *pg, struct journal_newest **out, size_t *n,
+    char *err, size_t errlen)
 {
 	struct pgc_rows	*rows = NULL;
-	const char	*d;
+	const char	*a;
 	size_t		 r;
 	int		 rc;
 
 	*out = NULL;
 	*n = 0;
-	/* Only a policy whose newest row is "invalid" is still invalid. */
 	rc = pgc_exec(pg, pgc_is_crate(pg) ?
-	    "SELECT e.seq, e.detail, e.action FROM das_event e, (SELECT seq, "
-	    "max(ts) AS ts FROM das_event GROUP BY seq) m WHERE e.seq = m.seq "
-	    "AND e.ts = m.ts" :
-	    "SELECT DISTINCT ON (seq) seq, detail, action FROM das_event "
-	    "ORDER BY seq, ts DESC", 0, NULL, &rows, err, errlen);
+	    "SELECT e.seq, e.action, e.reason, e.detail, e.after_no FROM "
+	    "das_event e, (SELECT seq, max(ts) AS ts FROM das_event GROUP BY "
+	    "seq) m WHERE e.seq = m.seq AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, action, reason, detail, after_no "
+	    "FROM das_event ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows,
+	    err, errlen);
 	if (rc != 0)
 		return rc;
 	*out = xcalloc(rows->nrows + 1, sizeof **out);
 	for (r = 0; r < rows->nrows; r++) {
-		d = pgc_rows_get(rows, r, 1);
-		if (pgc_rows_get(rows, r, 0) == NULL || d == NULL ||
-		    strcmp(pgc_rows_get(rows, r, 2), "invalid") != 0)
+		if (pgc_rows_get(rows, r, 0) == NULL ||
+		    pgc_rows_get(rows, r, 1) == NULL)
 			continue;
 		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
-		(*out)[*n].detail = xstrdup(d);
+		(*out)[*n].action = store_dup(pgc_rows_get(rows, r, 1));
+		(*out)[*n].reason = store_dup(pgc_rows_get(rows, r, 2));
+		(*out)[*n].detail = store_dup(pgc_rows_get(rows, r, 3));
+		a = pgc_rows_get(rows, r, 4);
+		(*out)[*n].after = a != NULL ? atoi(a) : -1;
 		(*n)++;
 	}
 	pgc_rows_free(rows);
@@ -269,11 +278,14 @@ journal_last_invalid(struct pgc *pg, struct journal_invalid **out,
 }
 
 void
-journal_invalid_free(struct journal_invalid *v, size_t n)
+journal_newest_free(struct journal_newest *v, size_t n)
 {
 	size_t	i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		free(v[i].action);
+		free(v[i].reason);
 		free(v[i].detail);
+	}
 	free(v);
 }

@@ -74,14 +74,16 @@ int	journal_last_changes(struct pgc *, struct journal_last **out,
 	    size_t *n, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 
-/* The newest invalid row's detail per seq, newer than any valid action. */
-struct journal_invalid {
+/* The newest journal row of each policy: what das last said about it. */
+struct journal_newest {
 	int64_t	 seq;
-	char	*detail;	/* owned */
+	char	*action;	/* owned */
+	char	*reason;	/* owned, "" when NULL */
+	char	*detail;	/* owned, "" when NULL */
+	int	 after;		/* -1 when NULL */
 };
-int	journal_last_invalid(struct pgc *, struct journal_invalid **out,
-	    size_t *n, char *err, size_t errlen)
-	    __attribute__((warn_unused_result));
-void	journal_invalid_free(struct journal_invalid *, size_t);
+int	journal_newest(struct pgc *, struct journal_newest **out, size_t *n,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+void	journal_newest_free(struct journal_newest *, size_t);
 
 #endif

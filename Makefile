@@ -145,23 +145,33 @@ fuzz-smoke: $(FUZZ_BIN)
 	    { tail -40 $(BUILD)/$${f#bin/}.log; exit 1; }; \
 	done
 
+# install copies what was built ($(PROGS): dasctl only once it exists), the
+# SQL schema, the sample configurations (never over an existing one) and the
+# systemd units with @PREFIX@ and @SYSCONFDIR@ filled in. uninstall leaves
+# the configurations.
+UNITS	 = $(wildcard contrib/systemd/*.service)
+UNITDIR	 = $(PREFIX)/lib/systemd/system
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR) \
-	    $(DESTDIR)$(PREFIX)/share/das/schema $(DESTDIR)$(PREFIX)/lib/systemd/system
+	    $(DESTDIR)$(PREFIX)/share/das/schema $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 schema/*.sql $(DESTDIR)$(PREFIX)/share/das/schema/
-	for f in etc/*.conf; do \
-	    [ -e $(DESTDIR)$(SYSCONFDIR)/$${f#etc/} ] || \
-	    install -m 0640 $$f $(DESTDIR)$(SYSCONFDIR)/; done
-	for f in contrib/systemd/*.service; do [ -e "$$f" ] || continue; \
-	    sed 's|@PREFIX@|$(PREFIX)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' $$f \
-	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/$${f##*/}; done
+	@for f in etc/*.conf; do \
+	    t="$(DESTDIR)$(SYSCONFDIR)/$${f#etc/}"; \
+	    if [ -e "$$t" ]; then echo "  KEEP    $$t (exists)"; \
+	    else install -m 0640 "$$f" "$$t" || exit 1; fi; done
+	@for f in $(UNITS); do \
+	    t="$(DESTDIR)$(UNITDIR)/$${f##*/}"; \
+	    sed 's|@PREFIX@|$(PREFIX)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	        "$$f" >"$$t.tmp" && chmod 0644 "$$t.tmp" && \
+	        mv -f "$$t.tmp" "$$t" || { rm -f "$$t.tmp"; exit 1; }; done
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,ds das dasctl)
 	rm -rf $(DESTDIR)$(PREFIX)/share/das
-	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/system/ds.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/das.service
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(sort $(notdir $(UNITS)) \
+	    ds.service das.service)
 
 clean:
 	rm -rf build bin

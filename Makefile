@@ -170,8 +170,8 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,ds das dasctl)
 	rm -rf $(DESTDIR)$(PREFIX)/share/das
-	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(sort $(notdir $(UNITS)) \
-	    ds.service das.service)
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/, \
+	    $(sort $(notdir $(UNITS)) ds.service das.service))
 
 clean:
 	rm -rf build bin

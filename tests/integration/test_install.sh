@@ -16,7 +16,7 @@ VERSION=$(sed -n 's/^VERSION[[:space:]]*=[[:space:]]*//p' Makefile)
 # Install the flavour bin/ already holds, so that `make install` (which
 # depends on `all`) does not relink bin/ under the other tests' feet.
 FLAVOR=()
-[[ -e bin/.flavor-san ]] && FLAVOR=(SANITIZER=address,undefined)
+[[ -e bin/.flavor-san ]] && FLAVOR=("SANITIZER=address,undefined")
 
 # The programs `make all` builds: ds always, das and dasctl once their
 # sources exist (the same rule as the Makefile's PROGS).
@@ -57,6 +57,7 @@ check_installed() {
 		assert_eq "$p/bin/$bin -c $etc/$cfg" "$exec" "$u ExecStart"
 		[[ -x $d$p/bin/$bin ]] || fail "$u starts $p/bin/$bin, which was not installed"
 		[[ -f $d$etc/$cfg ]] || fail "$u reads $etc/$cfg, which was not installed"
+		# shellcheck disable=SC2016  # a literal $MAINPID
 		assert_match '^ExecReload=/bin/kill -HUP \$MAINPID$' "$(grep '^ExecReload=' "$f")" "$u ExecReload"
 	done
 }

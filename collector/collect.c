@@ -45,34 +45,13 @@ struct collector {
 	struct collect_stats	 last;
 };
 
-/*
- * A copy of a tag value without its trailing backslashes (NULL stays
- * NULL). InfluxDB 1.x takes a backslash before a separator for an escape
- * whatever precedes it, so no escaping lets a tag value end in one: the
- * doubled form is refused (HTTP 400, "invalid tag format") and the line
- * lost. Docker labels are anyone's to set, so one hostile label would
- * cost its container its points and fail the whole write.
- */
-static char *
-tag_dup(const char *s)
-{
-	size_t	n;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	while (n > 0 && s[n - 1] == '\\')
-		n--;
-	return xstrndup(s, n);
-}
-
 struct collector *
 collector_new(const struct collect_cfg *cfg, struct docker *docker)
 {
 	struct collector	*c;
 
 	c = xcalloc(1, sizeof *c);
-	c->node = tag_dup(cfg->node);
+	c->node = xstrdup(cfg->node);
 	c->measurement = xstrdup(cfg->measurement);
 	c->proc_root = xstrdup(cfg->proc_root);
 	c->sys_root = xstrdup(cfg->sys_root != NULL ? cfg->sys_root : "");
@@ -145,8 +124,8 @@ ctr_new(struct collector *c, const struct discover_item *it,
 	e = xcalloc(1, sizeof *e);
 	memcpy(e->id, it->id, sizeof e->id);
 	memcpy(e->short_id, it->id, 12);
-	e->service_id = tag_dup(it->service_id);
-	e->service_name = tag_dup(it->service_name);
+	e->service_id = it->service_id ? xstrdup(it->service_id) : NULL;
+	e->service_name = it->service_name ? xstrdup(it->service_name) : NULL;
 	e->backend = "docker";
 	if (discover_pid(c->docker, it->id, &e->pid, err, sizeof err) != 0) {
 		log_debug("container %s: %s; skipping it this cycle",

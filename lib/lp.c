@@ -7,16 +7,23 @@
 
 /*
  * Append s, putting a backslash before every character in specials and
- * turning CR/LF into spaces (escaped too when space is special). A trailing
- * backslash is doubled so it cannot escape the separator that follows.
+ * turning CR/LF into spaces (escaped too when space is special). Where a
+ * backslash is not itself escapable (every element but string values),
+ * InfluxDB 1.x reads a backslash before the separator as an escape, so no
+ * spelling lets such an element end in one (the line is refused, HTTP
+ * 400): trailing backslashes are dropped.
  */
 static void
 lp_escape(struct buf *b, const char *s, const char *specials)
 {
-	const char	*p;
+	const char	*p, *end = s + strlen(s);
 	char		 c;
 
-	for (p = s; *p != '\0'; p++) {
+	if (strchr(specials, '\\') == NULL) {
+		while (end > s && end[-1] == '\\')
+			end--;
+	}
+	for (p = s; p < end; p++) {
 		c = *p;
 		if (c == '\n' || c == '\r')
 			c = ' ';
@@ -24,8 +31,15 @@ lp_escape(struct buf *b, const char *s, const char *specials)
 			buf_addc(b, '\\');
 		buf_addc(b, c);
 	}
-	if (p != s && p[-1] == '\\' && strchr(specials, '\\') == NULL)
-		buf_addc(b, '\\');
+}
+
+/* True when s escapes to nothing: empty, or only backslashes. */
+static bool
+lp_blank(const char *s)
+{
+	while (*s == '\\')
+		s++;
+	return *s == '\0';
 }
 
 void
@@ -52,14 +66,14 @@ lp_begin(struct lp_point *pt, struct buf *out, const char *measurement)
 	pt->out = out;
 	pt->start = out->len;
 	pt->nfields = 0;
-	pt->valid = *measurement != '\0';
+	pt->valid = !lp_blank(measurement);
 	lp_escape_measurement(out, measurement);
 }
 
 void
 lp_tag(struct lp_point *pt, const char *key, const char *value)
 {
-	if (value == NULL || *value == '\0' || *key == '\0')
+	if (value == NULL || lp_blank(value) || lp_blank(key))
 		return;
 	buf_addc(pt->out, ',');
 	lp_escape_key(pt->out, key);
@@ -80,7 +94,7 @@ void
 lp_field_float(struct lp_point *pt, const char *key, double v)
 {
 	/* InfluxDB has no NaN or infinity: such a field is left out. */
-	if (!isfinite(v) || *key == '\0')
+	if (!isfinite(v) || lp_blank(key))
 		return;
 	lp_field_key(pt, key);
 	buf_printf(pt->out, "%.17g", v);
@@ -89,7 +103,7 @@ lp_field_float(struct lp_point *pt, const char *key, double v)
 void
 lp_field_int(struct lp_point *pt, const char *key, int64_t v)
 {
-	if (*key == '\0')
+	if (lp_blank(key))
 		return;
 	lp_field_key(pt, key);
 	buf_printf(pt->out, "%" PRId64 "i", v);
@@ -98,7 +112,7 @@ lp_field_int(struct lp_point *pt, const char *key, int64_t v)
 void
 lp_field_str(struct lp_point *pt, const char *key, const char *v)
 {
-	if (*key == '\0' || v == NULL)
+	if (lp_blank(key) || v == NULL)
 		return;
 	lp_field_key(pt, key);
 	buf_addc(pt->out, '"');
@@ -109,7 +123,7 @@ lp_field_str(struct lp_point *pt, const char *key, const char *v)
 void
 lp_field_bool(struct lp_point *pt, const char *key, bool v)
 {
-	if (*key == '\0')
+	if (lp_blank(key))
 		return;
 	lp_field_key(pt, key);
 	buf_adds(pt->out, v ? "true" : "false");

@@ -8,8 +8,9 @@
  *   field key            comma, equals sign, space
  *   string field value   double quote, backslash (inside double quotes)
  * Line protocol cannot carry a newline in any element, escaped or not, so
- * CR and LF become a space. An element that would end in a lone backslash
- * (which would escape the separator after it) has that backslash doubled.
+ * CR and LF become a space. No element but a string value can end in a
+ * backslash (InfluxDB reads it as escaping the separator after it and
+ * refuses the line), so trailing backslashes are dropped there.
  * A tag whose value is empty is left out, as InfluxDB refuses empty tags.
  *
  * Usage: lp_begin, any lp_tag, at least one lp_field_*, lp_end. The point is

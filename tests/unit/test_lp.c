@@ -46,10 +46,13 @@ Test(lp, newlines_never_survive)
 	ESC_EQ(lp_escape_string, "l1\nl2", "l1 l2");
 }
 
-Test(lp, trailing_backslash_is_doubled)
+Test(lp, trailing_backslashes_are_dropped)
 {
-	ESC_EQ(lp_escape_key, "ends\\", "ends\\\\");
-	ESC_EQ(lp_escape_measurement, "m\\", "m\\\\");
+	ESC_EQ(lp_escape_key, "ends\\", "ends");
+	ESC_EQ(lp_escape_key, "ends\\\\", "ends");
+	ESC_EQ(lp_escape_key, "\\", "");
+	ESC_EQ(lp_escape_measurement, "m\\", "m");
+	ESC_EQ(lp_escape_string, "s\\", "s\\\\");
 }
 
 Test(lp, string_field_escapes_quote_and_backslash)
@@ -117,4 +120,20 @@ Test(lp, count_lines)
 {
 	cr_assert_eq(lp_count_lines("a\nb\nc\n", 6), 3);
 	cr_assert_eq(lp_count_lines("", 0), 0);
+}
+
+Test(lp, elements_of_backslashes_only_count_as_empty)
+{
+	struct lp_point	pt;
+	struct buf	b;
+
+	buf_init(&b);
+	lp_begin(&pt, &b, "m");
+	lp_tag(&pt, "t", "\\\\");
+	lp_tag(&pt, "\\", "v");
+	lp_field_int(&pt, "\\", 1);
+	lp_field_int(&pt, "f", 2);
+	cr_assert(lp_end(&pt, 0));
+	cr_assert_str_eq(buf_str(&b), "m f=2i\n");
+	buf_free(&b);
 }

@@ -73,11 +73,11 @@ echo "== ds and das running (every ${DS_INT}s / ${DAS_INT}s)"
 "$DAS_ROOT/bin/ds" --influx "$DAS_INFLUX_URL" --database "$IDB" --interval $DS_INT \
 	>"$DIR/ds.log" 2>&1 &
 DS_PID=$!
-on_exit "kill $DS_PID"
+on_exit "kill $DS_PID 2>/dev/null || true"
 "$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
 	--interval $DAS_INT -o ds_interval=$DS_INT -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
 DAS_PID=$!
-on_exit "kill $DAS_PID"
+on_exit "kill $DAS_PID 2>/dev/null || true"
 wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 	fail "das never created its tables: $(cat "$DIR/das.log")"
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id)

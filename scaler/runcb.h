@@ -1,0 +1,107 @@
+/*
+ * runcb: the runc backend — a cluster of runc containers from one bundle,
+ * what runc-scale promised ("runc scale up --target=/home/redis").
+ *
+ * A cluster is the containers named <cluster>_<n> (n = 1, 2, ..., no
+ * leading zero) under a runc root (`runc --root`, das setting runc_root).
+ * Their state is read from <root>/<id>/state.json (see runcstate.h), not
+ * by running `runc list`; changes run runc itself, never a shell:
+ *
+ *   scale out   runc run -d --bundle B <cluster>_<n>, the lowest free n
+ *   scale in    runc kill <id> KILL; runc delete --force <id>, the newest
+ *               running container first (latest created, then highest n)
+ *   replace     a stopped container (its init died): runc delete --force,
+ *               then run again with the same id (microscaler's health
+ *               manager)
+ *
+ * runc runs with stdin, stdout and stderr on /dev/null (a detached
+ * container inherits them; it must hold neither das's descriptors nor a
+ * pipe das waits on) and no other descriptor but its log: runc's error
+ * messages come back through `--log` into a memory file. Each run is
+ * killed after timeout_ms.
+ *
+ * The replica count of a cluster is its number of running containers.
+ */
+#ifndef DAS_RUNCB_H
+#define DAS_RUNCB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "runcstate.h"
+
+/* Room for "_<n>" after the cluster name in a runc id. */
+#define RUNCB_CLUSTER_MAX	(RUNCSTATE_ID_MAX - 11)
+
+struct runcb_ctr {
+	char			 id[RUNCSTATE_ID_MAX + 1];
+	int			 index;		/* n of <cluster>_<n> */
+	pid_t			 pid;		/* init process; 0 if stopped */
+	enum runcstate_status	 status;
+	int64_t			 created_ns;	/* 0 when unknown */
+	char			*bundle;	/* owned; NULL when unknown */
+};
+
+/* 1 to RUNCB_CLUSTER_MAX of A-Z a-z 0-9 _ . - (not "." or ".."). */
+bool	runcb_valid_cluster(const char *);
+
+/*
+ * The n of an id <cluster>_<n> (n >= 1, decimal without a leading zero,
+ * at most 1000000), or -1 when id is not a member of cluster.
+ */
+int	runcb_index(const char *id, const char *cluster);
+
+/*
+ * The containers of cluster under root, sorted by index (caller frees
+ * with runcb_list_free). A root that does not exist holds none. Entries
+ * whose state.json cannot be read are left out, as `runc list` does.
+ * 0 or -errno with err filled.
+ */
+int	runcb_list(const char *root, const char *cluster,
+	    struct runcb_ctr **out, size_t *n, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+void	runcb_list_free(struct runcb_ctr *, size_t);
+
+/* The number of running containers of cluster. 0 or -errno. */
+int	runcb_observe(const char *root, const char *cluster, int *running,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Start or remove containers until `to` run (see above). detail receives
+ * what was done ("started web_2, web_3"). 0, or -errno with err saying
+ * which runc call failed and what it said; what was done before the
+ * failure stays done and is in detail.
+ */
+int	runcb_scale(const char *root, const char *cluster, const char *bundle,
+	    int to, long timeout_ms, struct buf *detail, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+/* Told about each stopped container replace_dead tried: rc 0 or -errno. */
+struct runcb_replace_cb {
+	void	(*fn)(void *arg, const struct runcb_ctr *dead, int rc,
+		    const char *err);
+	void	*arg;
+};
+
+/*
+ * Replace every stopped container of cluster by a new one with the same
+ * id from bundle; *replaced counts the successes. cb (may be NULL) hears
+ * of each attempt. 0, or the first failure's -errno with err filled.
+ */
+int	runcb_replace_dead(const char *root, const char *cluster,
+	    const char *bundle, long timeout_ms,
+	    const struct runcb_replace_cb *cb, int *replaced, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Run `runc --root root ARGS...` (args NULL-terminated) as described
+ * above. 0, -ECHILD (runc failed: err has its message), -ETIMEDOUT or
+ * -errno (could not start runc).
+ */
+int	runcb_runc(const char *root, const char *const *args, long timeout_ms,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,224 @@
+/*
+ * Unit tests for runcb: cluster membership, listing recorded state
+ * directories, and how runc is run (argv, descriptors, its log message,
+ * the time limit) with a stand-in `runc` script first in PATH. The real
+ * runc is exercised by tests/integration/test_runc.sh.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runcb.h"
+
+#define ROOT	TEST_DATA "/runc/root"
+
+Test(runcb, index)
+{
+	cr_assert_eq(runcb_index("web_1", "web"), 1);
+	cr_assert_eq(runcb_index("web_42", "web"), 42);
+	cr_assert_eq(runcb_index("web_1000000", "web"), 1000000);
+	cr_assert_eq(runcb_index("web_1_2", "web_1"), 2);
+	cr_assert_eq(runcb_index("web_1_2", "web"), -1);
+	cr_assert_eq(runcb_index("web_1000001", "web"), -1);
+	cr_assert_eq(runcb_index("web_99999999999999999999", "web"), -1);
+	cr_assert_eq(runcb_index("web_0", "web"), -1);
+	cr_assert_eq(runcb_index("web_01", "web"), -1);
+	cr_assert_eq(runcb_index("web_", "web"), -1);
+	cr_assert_eq(runcb_index("web_x", "web"), -1);
+	cr_assert_eq(runcb_index("web_1x", "web"), -1);
+	cr_assert_eq(runcb_index("web1", "web"), -1);
+	cr_assert_eq(runcb_index("webs_1", "web"), -1);
+	cr_assert_eq(runcb_index("we_1", "web"), -1);
+	cr_assert_eq(runcb_index("web_-1", "web"), -1);
+	cr_assert_eq(runcb_index("web_+1", "web"), -1);
+}
+
+Test(runcb, valid_cluster)
+{
+	char	name[RUNCB_CLUSTER_MAX + 2];
+
+	cr_assert(runcb_valid_cluster("my_redis_cluster"));
+	cr_assert(runcb_valid_cluster("a.b-c"));
+	cr_assert_not(runcb_valid_cluster(NULL));
+	cr_assert_not(runcb_valid_cluster(""));
+	cr_assert_not(runcb_valid_cluster(".."));
+	cr_assert_not(runcb_valid_cluster("a+b"));
+	cr_assert_not(runcb_valid_cluster("a/b"));
+	cr_assert_not(runcb_valid_cluster("a b"));
+	cr_assert_not(runcb_valid_cluster("$(id)"));
+	memset(name, 'a', sizeof name);
+	name[RUNCB_CLUSTER_MAX] = '\0';
+	cr_assert(runcb_valid_cluster(name));
+	name[RUNCB_CLUSTER_MAX] = 'a';
+	name[RUNCB_CLUSTER_MAX + 1] = '\0';
+	cr_assert_not(runcb_valid_cluster(name));
+}
+
+/*
+ * The recorded containers are long gone here, so all are stopped; the
+ * broken (web_7) and half-made (web_8) ones are left out, as are web_01,
+ * web_x and other_1, which are not members.
+ */
+Test(runcb, list_recorded_root)
+{
+	struct runcb_ctr	*c = NULL;
+	char			 err[256];
+	size_t			 n, i;
+	int			 running;
+
+	cr_assert_eq(runcb_list(ROOT, "web", &c, &n, err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_eq(n, 6);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(c[i].index, (int)i + 1);
+		cr_assert_eq(c[i].status, RUNCSTATE_STOPPED, "%s", c[i].id);
+		cr_assert_eq(c[i].pid, 0);
+		cr_assert_str_eq(c[i].bundle, "/srv/bundles/web");
+	}
+	cr_assert_str_eq(c[5].id, "web_6");
+	cr_assert_eq(c[5].created_ns, 1795316460000000000LL);
+	runcb_list_free(c, n);
+	cr_assert_eq(runcb_observe(ROOT, "web", &running, err, sizeof err), 0);
+	cr_assert_eq(running, 0);
+	cr_assert_eq(runcb_list(ROOT, "other", &c, &n, err, sizeof err), 0);
+	cr_assert_eq(n, 1);
+	runcb_list_free(c, n);
+}
+
+Test(runcb, list_edge_cases)
+{
+	struct runcb_ctr	*c = NULL;
+	char			 err[256];
+	size_t			 n;
+
+	cr_assert_eq(runcb_list("/nonexistent/das-runc", "web", &c, &n, err,
+	    sizeof err), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(runcb_list("", "web", &c, &n, err, sizeof err), -EINVAL);
+	cr_assert_eq(runcb_list(ROOT, "a/b", &c, &n, err, sizeof err),
+	    -EINVAL);
+	cr_assert_eq(runcb_list(ROOT "/README", "web", &c, &n, err,
+	    sizeof err), -ENOTDIR);
+	cr_assert(strstr(err, "README") != NULL, "%s", err);
+}
+
+/* A directory with a stand-in runc first in PATH; returns its path. */
+static char *
+fake_runc(const char *body)
+{
+	static char	 dir[64];
+	char		 path[128], *oldpath, *newpath;
+	FILE		*f;
+
+	snprintf(dir, sizeof dir, "/tmp/das-fake-runc.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/runc", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(path, 0755);
+	oldpath = getenv("PATH");
+	cr_assert_gt(asprintf(&newpath, "%s:%s", dir, oldpath ? oldpath :
+	    "/bin:/usr/bin"), 0);
+	setenv("PATH", newpath, 1);
+	free(newpath);
+	return dir;
+}
+
+static void
+rm_fake(const char *dir)
+{
+	char	cmd[256];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
+}
+
+/*
+ * The stand-in records its argv, its open descriptors and where stdio
+ * points; runc's log path is its 4th argument.
+ */
+Test(runcb, runs_runc_detached_with_its_log)
+{
+	const char	*args[] = { "run", "-d", "--bundle", "/b", "web_1", NULL };
+	char		*dir, out[512], err[256], line[256];
+	FILE		*f;
+	int		 n;
+
+	dir = fake_runc("d=$(dirname \"$0\")\n"
+	    "echo \"$*\" > \"$d/argv\"\n"
+	    "ls /proc/self/fd | sort -n | tr '\\n' ' ' > \"$d/fds\"\n"
+	    "s=$(readlink /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2)\n"
+	    "echo \"$s\" > \"$d/stdio\"\n"
+	    "exit 0");
+	cr_assert_eq(runcb_runc("/run/r", args, 5000, err, sizeof err), 0,
+	    "%s", err);
+	snprintf(out, sizeof out, "%s/argv", dir);
+	f = fopen(out, "r");
+	cr_assert_not_null(fgets(line, sizeof line, f));
+	fclose(f);
+	cr_assert_str_eq(line, "--root /run/r --log /proc/self/fd/3 "
+	    "--log-format json run -d --bundle /b web_1\n");
+	snprintf(out, sizeof out, "%s/fds", dir);
+	f = fopen(out, "r");
+	cr_assert_not_null(fgets(line, sizeof line, f));
+	fclose(f);
+	/* stdio, the log, and the directory ls itself opened */
+	cr_assert_str_eq(line, "0 1 2 3 4 ", "descriptors leaked: %s", line);
+	snprintf(out, sizeof out, "%s/stdio", dir);
+	f = fopen(out, "r");
+	for (n = 0; fgets(line, sizeof line, f) != NULL; n++)
+		cr_assert_str_eq(line, "/dev/null\n");
+	fclose(f);
+	cr_assert_eq(n, 3);
+	rm_fake(dir);
+}
+
+Test(runcb, reports_runc_error_message)
+{
+	const char	*args[] = { "run", "-d", "--bundle", "/b", "web_1", NULL };
+	char		*dir, err[256];
+
+	dir = fake_runc("echo '{\"level\":\"warning\",\"msg\":\"meh\"}' >> \"$4\"\n"
+	    "echo '{\"level\":\"error\",\"msg\":\"runc run failed: container "
+	    "with given ID already exists\",\"time\":\"x\"}' >> \"$4\"\n"
+	    "echo '{\"level\":\"info\",\"msg\":\"bye\"}' >> \"$4\"\n"
+	    "exit 1");
+	cr_assert_eq(runcb_runc("/run/r", args, 5000, err, sizeof err),
+	    -ECHILD);
+	cr_assert_str_eq(err, "runc run web_1: exit status 1: runc run failed: "
+	    "container with given ID already exists");
+	rm_fake(dir);
+}
+
+Test(runcb, kills_a_hung_runc)
+{
+	const char	*args[] = { "delete", "--force", "web_1", NULL };
+	char		*dir, err[256];
+
+	dir = fake_runc("exec sleep 30");
+	cr_assert_eq(runcb_runc("/run/r", args, 200, err, sizeof err),
+	    -ETIMEDOUT);
+	cr_assert_str_eq(err, "runc delete web_1: killed after 200 ms");
+	rm_fake(dir);
+}
+
+Test(runcb, scale_refuses_bad_input)
+{
+	struct buf	detail;
+	char		err[256];
+
+	buf_init(&detail);
+	cr_assert_eq(runcb_scale(ROOT, "web", "relative", 2, 1000, &detail,
+	    err, sizeof err), -EINVAL);
+	cr_assert_eq(runcb_scale(ROOT, "web", "/b", -1, 1000, &detail, err,
+	    sizeof err), -EINVAL);
+	cr_assert_eq(runcb_scale(ROOT, "we b", "/b", 1, 1000, &detail, err,
+	    sizeof err), -EINVAL);
+	buf_free(&detail);
+}

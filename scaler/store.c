@@ -46,6 +46,23 @@ static const char *const store_crate_schema[] = {
 	NULL
 };
 
+/*
+ * Two das started together on an empty database race on CREATE ... IF NOT
+ * EXISTS: PostgreSQL looks for the name before it inserts it into its
+ * catalog, so the loser fails with unique_violation (23505),
+ * duplicate_table (42P07) or duplicate_object (42710, the table's row
+ * type) once the winner commits. Run again, the statement finds the table
+ * and does nothing.
+ */
+static bool
+store_lost_create_race(struct pgc *pg)
+{
+	const char	*state = pgc_sqlstate(pg);
+
+	return strcmp(state, "23505") == 0 || strcmp(state, "42P07") == 0 ||
+	    strcmp(state, "42710") == 0;
+}
+
 int
 store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 {
@@ -56,7 +73,10 @@ store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 		return rc;
 	sql = pgc_is_crate(pg) ? store_crate_schema : store_pg_schema;
 	for (; *sql != NULL; sql++) {
-		if ((rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen)) != 0)
+		rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen);
+		if (rc == -EINVAL && store_lost_create_race(pg))
+			rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen);
+		if (rc != 0)
 			return rc;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "lp.h"
 #include "pgc.h"
+#include "runcb.h"
 #include "xmalloc.h"
 
 /* A point in measurement das_event, for Grafana annotations. */
@@ -110,10 +111,66 @@ engine_error(struct engine *e, struct work *w, const char *err)
 		    NAN, "error", err);
 }
 
+struct engine_runc_ctx {
+	struct engine	*e;
+	struct work	*w;
+};
+
+/* Journal one replacement of a dead runc container, or log its failure. */
+static void
+engine_runc_replaced(void *arg, const struct runcb_ctr *dead, int rc,
+    const char *err)
+{
+	struct engine_runc_ctx	*c = arg;
+	char			 why[640];
+
+	if (rc != 0) {
+		log_warnx("seq %lld runc cluster %s: replacing stopped "
+		    "container %s failed: %s; trying again next tick",
+		    (long long)c->w->st->seq, c->w->pol.service, dead->id, err);
+		return;
+	}
+	snprintf(why, sizeof why, "container %s had stopped; started again "
+	    "from %.300s", dead->id, c->w->pol.target);
+	engine_journal(c->e, c->w, "replace", -1, -1, NAN, NAN, "dead", why);
+}
+
+/*
+ * A runc cluster: first replace its stopped containers (microscaler's
+ * health manager) when this das acts on the policy, then count the
+ * running ones. A replacement restores the count das wanted: it is
+ * journaled (action replace) but is no replica change.
+ */
+static int
+engine_runc_observe(struct engine *e, struct work *w)
+{
+	struct runcb_replace_cb	 cb;
+	struct engine_runc_ctx	 ctx = { e, w };
+	char			 err[320];
+	int			 replaced, rc;
+
+	if (e->cfg.act && e->report.leader && !e->cfg.dry_run &&
+	    !w->pol.dry_run && w->pol.enabled) {
+		cb.fn = engine_runc_replaced;
+		cb.arg = &ctx;
+		if (runcb_replace_dead(e->cfg.runc_root, w->pol.service,
+		    w->pol.target, e->cfg.exec_timeout_ms, &cb, &replaced, err,
+		    sizeof err) != 0)
+			engine_error(e, w, err);
+	}
+	rc = runcb_observe(e->cfg.runc_root, w->pol.service, &w->replicas,
+	    w->observe_err, sizeof w->observe_err);
+	if (rc != 0)
+		w->replicas = -1;
+	return rc;
+}
+
 int
 engine_backend_observe(struct engine *e, struct work *w)
 {
 	switch (w->pol.backend) {
+	case POLICY_BACKEND_RUNC:
+		return engine_runc_observe(e, w);
 	case POLICY_BACKEND_EXEC:
 		/*
 		 * The command has no way to be asked: the count das last set
@@ -176,6 +233,10 @@ engine_backend_scale(struct engine *e, struct work *w, int to,
 		    errlen);
 	case POLICY_BACKEND_EXEC:
 		return engine_exec_scale(e, w, to, detail, err, errlen);
+	case POLICY_BACKEND_RUNC:
+		return runcb_scale(e->cfg.runc_root, w->pol.service,
+		    w->pol.target, to, e->cfg.exec_timeout_ms, detail, err,
+		    errlen);
 	default:
 		snprintf(err, errlen, "backend %s is not available in this "
 		    "build", policy_backend_name(w->pol.backend));

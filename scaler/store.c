@@ -231,11 +231,11 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 	rc = pgc_exec(pg, pgc_is_crate(pg) ?
 	    "SELECT e.seq, e.ts AS ms, e.after_no FROM das_event e, "
 	    "(SELECT seq, max(ts) AS ts FROM das_event WHERE action IN "
-	    "('scale_out','scale_in','bounds','manual','replace') GROUP BY seq)"
+	    "('scale_out','scale_in','bounds','manual') GROUP BY seq)"
 	    " m WHERE e.seq = m.seq AND e.ts = m.ts" :
 	    "SELECT DISTINCT ON (seq) seq, (extract(epoch FROM ts) * 1000)"
 	    "::bigint AS ms, after_no FROM das_event WHERE action IN "
-	    "('scale_out','scale_in','bounds','manual','replace') "
+	    "('scale_out','scale_in','bounds','manual') "
 	    "ORDER BY seq, ts DESC", 0, NULL, &rows, err, errlen);
 	if (rc != 0)
 		return rc;

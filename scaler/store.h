@@ -68,7 +68,9 @@ struct journal_last {
 
 /*
  * For every seq, the newest row whose action changed the replica count
- * (scale_out, scale_in, bounds, manual, replace). Caller frees *out.
+ * (scale_out, scale_in, bounds, manual). A runc replace is not one: it
+ * restores the count das wanted, so it starts no cooldown. Caller frees
+ * *out.
  */
 int	journal_last_changes(struct pgc *, struct journal_last **out,
 	    size_t *n, char *err, size_t errlen)

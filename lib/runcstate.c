@@ -26,6 +26,26 @@ runcstate_valid_id(const char *id)
 	return n > 0 && n <= RUNCSTATE_ID_MAX && id[n] == '\0';
 }
 
+int
+runcstate_split_id(const char *id, size_t *cluster_len)
+{
+	const char	*us = strrchr(id, '_'), *p;
+	long		 n = 0;
+
+	*cluster_len = strlen(id);
+	if (us == NULL || us == id || us[1] < '1' || us[1] > '9')
+		return -1;
+	for (p = us + 1; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > RUNCSTATE_INDEX_MAX)
+			return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	*cluster_len = (size_t)(us - id);
+	return (int)n;
+}
+
 void
 runcstate_clear(struct runcstate *st)
 {

@@ -33,6 +33,8 @@
 #define RUNCSTATE_ID_MAX	255
 /* Larger state.json files are refused (seccomp profiles make ~50 KiB). */
 #define RUNCSTATE_FILE_MAX	(1024 * 1024)
+/* Highest n of a <cluster>_<n> id. */
+#define RUNCSTATE_INDEX_MAX	1000000
 
 enum runcstate_status {
 	RUNCSTATE_STOPPED,
@@ -56,6 +58,14 @@ struct runcstate {
  * RUNCSTATE_ID_MAX bytes: safe as a file name, an argv word and a tag.
  */
 bool	runcstate_valid_id(const char *);
+
+/*
+ * Split an id <cluster>_<n> (n from 1 to RUNCSTATE_INDEX_MAX, decimal
+ * without a leading zero): returns n and sets *cluster_len, or -1 (and
+ * *cluster_len = strlen(id)) when id has no such form. The das runc
+ * backend names its containers so; ds tags them with the cluster name.
+ */
+int	runcstate_split_id(const char *id, size_t *cluster_len);
 
 /*
  * Parse a state.json text (borrowed) into st (release with

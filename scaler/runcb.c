@@ -9,7 +9,6 @@
 #include "runcb.h"
 #include "xmalloc.h"
 
-#define RUNCB_INDEX_MAX		1000000
 #define RUNCB_PROC		"/proc"
 
 /* What one pass over the root found for a cluster. */
@@ -30,21 +29,12 @@ runcb_valid_cluster(const char *c)
 int
 runcb_index(const char *id, const char *cluster)
 {
-	size_t		 len = strlen(cluster);
-	const char	*p;
-	long		 n = 0;
+	size_t	len;
+	int	n;
 
-	if (strncmp(id, cluster, len) != 0 || id[len] != '_')
-		return -1;
-	p = id + len + 1;
-	if (*p < '1' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		n = n * 10 + (*p - '0');
-		if (n > RUNCB_INDEX_MAX)
-			return -1;
-	}
-	return *p == '\0' ? (int)n : -1;
+	n = runcstate_split_id(id, &len);
+	return n > 0 && len == strlen(cluster) &&
+	    strncmp(id, cluster, len) == 0 ? n : -1;
 }
 
 void

@@ -50,7 +50,7 @@ bool	runcb_valid_cluster(const char *);
 
 /*
  * The n of an id <cluster>_<n> (n >= 1, decimal without a leading zero,
- * at most 1000000), or -1 when id is not a member of cluster.
+ * at most RUNCSTATE_INDEX_MAX), or -1 when id is not a member of cluster.
  */
 int	runcb_index(const char *id, const char *cluster);
 

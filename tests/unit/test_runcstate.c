@@ -245,3 +245,32 @@ Test(runcstate, paused_v1_and_v2)
 	unlink(path);
 	rmdir(dir);
 }
+
+Test(runcstate, split_id)
+{
+	static const struct {
+		const char	*id;
+		int		 n;
+		size_t		 len;
+	} cases[] = {
+		{ "web_1", 1, 3 },
+		{ "my_redis_cluster_12", 12, 16 },
+		{ "a_b_1000000", 1000000, 3 },
+		{ "web_1000001", -1, 11 },
+		{ "web_0", -1, 5 },
+		{ "web_01", -1, 6 },
+		{ "web_", -1, 4 },
+		{ "web_1x", -1, 6 },
+		{ "_1", -1, 2 },
+		{ "web", -1, 3 },
+		{ "web-1", -1, 5 },
+		{ "web_1_", -1, 6 },
+	};
+	size_t	i, len;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cr_assert_eq(runcstate_split_id(cases[i].id, &len), cases[i].n,
+		    "%s", cases[i].id);
+		cr_assert_eq(len, cases[i].len, "%s: %zu", cases[i].id, len);
+	}
+}

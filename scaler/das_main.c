@@ -41,6 +41,7 @@ struct das {
 	struct docker		*docker;
 	struct engine		*engine;
 	bool			 schema_ok;
+	bool			 once;		/* --once: no next tick */
 	int			 stopping;
 };
 
@@ -83,7 +84,9 @@ das_tick(struct das *das)
 
 	if (!das->schema_ok) {
 		if (store_ensure_schema(das->pg, err, sizeof err) != 0) {
-			log_warnx("%s; trying again next tick", err);
+			/* What happens next differs: say which. */
+			log_warnx("%s; %s", err, das->once ? "nothing done, "
+			    "exiting (--once)" : "trying again next tick");
 			return -EIO;
 		}
 		das->schema_ok = true;
@@ -313,6 +316,7 @@ main(int argc, char **argv)
 	    das.set.database, das.set.docker_socket,
 	    das.set.dry_run ? ", dry run" : "");
 	if (once) {
+		das.once = true;
 		rc = das_tick(&das) == 0 ? 0 : 1;
 		goto done;
 	}

@@ -12,6 +12,7 @@ source "$(dirname "$0")/lib.sh"
 DB=$(unique_name ds_points | tr - _)
 SVC=$(unique_name ds-points)
 LOG=$(mktemp /tmp/ds-points.XXXXXX)
+BUSY_MIN=25	# percent of a core; idle must be below 5
 on_exit "rm -f '$LOG'"
 on_exit "iq -d '$DB' 'DROP DATABASE \"$DB\"'"
 
@@ -58,12 +59,16 @@ on_exit "docker rm -f $IDLE_FULL"
 IDLE=${IDLE_FULL:0:12}
 echo "   busy: ${BUSY[*]} (service $SERVICE_ID), idle: $IDLE"
 
-echo "== ds --once --interval 2"
+echo "== ds --once --interval 2, docker stats during its interval"
 "$DAS_ROOT/bin/ds" --once --interval 2 --influx "$DAS_INFLUX_URL" --database "$DB" \
-	-o docker_socket="$DAS_DOCKER_SOCK" >"$LOG" 2>&1 || { cat "$LOG"; fail "ds --once exited non-zero"; }
-cat "$LOG"
-# Right after, while the replicas are as busy as they were.
+	-o docker_socket="$DAS_DOCKER_SOCK" >"$LOG" 2>&1 &
+ds_pid=$!
+# docker stats samples about a second: inside ds's two-second window, so
+# both see the same share of the CPUs even when other tests load the host.
+sleep 0.5
 STATS=$(docker stats --no-stream --format '{{.ID}} {{.CPUPerc}} {{.MemUsage}}' "${BUSY[@]}" "$IDLE")
+wait "$ds_pid" || { cat "$LOG"; fail "ds --once exited non-zero"; }
+cat "$LOG"
 echo "$STATS" | sed 's/^/   docker stats: /'
 
 echo "== the data contract: field types and tag keys"
@@ -91,7 +96,9 @@ check_point() {
 	assert_ge "$(jq -r .mem_usage <<<"$p")" 1 "$id: mem_usage"
 	assert_ge "$(jq -r .mem_limit <<<"$p")" 1 "$id: mem_limit"
 	if [[ $kind == busy ]]; then
-		assert_ge "$(jq -r .cpu_ratio <<<"$p")" 50 "busy $id: cpu_ratio"
+		# Alone, each replica has a core (~100).  The bound is low on
+		# purpose: other tests' busy services may share the 2 CPUs.
+		assert_ge "$(jq -r .cpu_ratio <<<"$p")" "$BUSY_MIN" "busy $id: cpu_ratio"
 		assert_eq "$SERVICE_ID" "$(jq -r .service <<<"$p")" "service tag of $id"
 		assert_eq "$SVC" "$(jq -r .service_name <<<"$p")" "service_name tag of $id"
 	else

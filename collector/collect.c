@@ -13,12 +13,13 @@
 #include "lp.h"
 #include "metrics.h"
 #include "procfs.h"
+#include "runcdisc.h"
 #include "statsapi.h"
 #include "xmalloc.h"
 
 struct ctr {
-	char			 id[65];
-	char			 short_id[13];
+	char			 id[65];	/* Docker's full id; runc: "" */
+	char			*name;		/* container tag: short id, runc id */
 	char			*service_id;
 	char			*service_name;
 	const char		*backend;	/* "docker" or "runc" */
@@ -40,8 +41,11 @@ struct collector {
 	struct procfs_sys	*sys;
 	uint64_t		 mem_total;
 	unsigned		 online_cpus;
-	struct ctr		**ctrs;		/* sorted by id */
+	struct ctr		**ctrs;		/* Docker's, sorted by id */
 	size_t			 nctrs;
+	struct runcdisc		*runc;		/* NULL: runc_root "" */
+	struct ctr		**rctrs;	/* runc's, sorted by name */
+	size_t			 nrctrs;
 	struct collect_stats	 last;
 };
 
@@ -63,6 +67,8 @@ collector_new(const struct collect_cfg *cfg, struct docker *docker)
 	if (procfs_mem_total(c->proc_root, &c->mem_total) != 0)
 		c->mem_total = 0;
 	c->online_cpus = procfs_online_cpus();
+	if (cfg->runc_root != NULL && *cfg->runc_root != '\0')
+		c->runc = runcdisc_new(cfg->runc_root, c->proc_root);
 	return c;
 }
 
@@ -73,6 +79,7 @@ ctr_free(struct ctr *e)
 		return;
 	cg_free(e->cg);
 	procfs_net_free(e->net);
+	free(e->name);
 	free(e->service_id);
 	free(e->service_name);
 	free(e);
@@ -88,6 +95,10 @@ collector_free(struct collector *c)
 	for (i = 0; i < c->nctrs; i++)
 		ctr_free(c->ctrs[i]);
 	free(c->ctrs);
+	for (i = 0; i < c->nrctrs; i++)
+		ctr_free(c->rctrs[i]);
+	free(c->rctrs);
+	runcdisc_free(c->runc);
 	procfs_sys_free(c->sys);
 	free(c->node);
 	free(c->measurement);
@@ -109,6 +120,31 @@ ctr_key_cmp(const void *key, const void *b)
 	return strcmp(key, (*(struct ctr *const *)b)->id);
 }
 
+static int
+ctr_name_key_cmp(const void *key, const void *b)
+{
+	return strcmp(key, (*(struct ctr *const *)b)->name);
+}
+
+/*
+ * Open a new entry's cgroup and net files from its pid. mountinfo is
+ * read once per cycle, and only when a container is new. false with err
+ * filled when the cgroup is unreadable.
+ */
+static bool
+ctr_open(struct collector *c, struct ctr *e, struct cg_mounts **mounts,
+    char *err, size_t errlen)
+{
+	if (*mounts == NULL)
+		*mounts = cg_mounts_load(c->proc_root, c->sys_root, err,
+		    errlen);
+	if (*mounts != NULL)
+		e->cg = cg_open_mounts(*mounts, c->proc_root, e->pid, err,
+		    errlen);
+	e->net = procfs_net_open(c->proc_root, e->pid);
+	return e->cg != NULL;
+}
+
 /*
  * Make the entry of a container seen for the first time: its pid, its
  * cgroup and net files. A container whose cgroup cannot be read is still
@@ -123,30 +159,22 @@ ctr_new(struct collector *c, const struct discover_item *it,
 
 	e = xcalloc(1, sizeof *e);
 	memcpy(e->id, it->id, sizeof e->id);
-	memcpy(e->short_id, it->id, 12);
+	e->name = xstrndup(it->id, 12);
 	e->service_id = it->service_id ? xstrdup(it->service_id) : NULL;
 	e->service_name = it->service_name ? xstrdup(it->service_name) : NULL;
 	e->backend = "docker";
 	if (discover_pid(c->docker, it->id, &e->pid, err, sizeof err) != 0) {
 		log_debug("container %s: %s; skipping it this cycle",
-		    e->short_id, err);
+		    e->name, err);
 		ctr_free(e);
 		return NULL;
 	}
-	/* mountinfo is read once per cycle, and only when a container is new. */
-	if (*mounts == NULL)
-		*mounts = cg_mounts_load(c->proc_root, c->sys_root, err,
-		    sizeof err);
-	if (*mounts != NULL)
-		e->cg = cg_open_mounts(*mounts, c->proc_root, e->pid, err,
-		    sizeof err);
-	if (e->cg == NULL) {
+	if (!ctr_open(c, e, mounts, err, sizeof err)) {
 		log_warnx("container %s (%s): cgroup files unreadable: %s; "
 		    "reading it through the Engine stats API instead (slow)",
-		    e->short_id, it->name, err);
+		    e->name, it->name, err);
 	}
-	e->net = procfs_net_open(c->proc_root, e->pid);
-	log_debug("container %s (%s): tracking, pid %d", e->short_id,
+	log_debug("container %s (%s): tracking, pid %d", e->name,
 	    it->name, (int)e->pid);
 	return e;
 }
@@ -156,14 +184,13 @@ ctr_new(struct collector *c, const struct discover_item *it,
  * running, make entries for new ones, release the rest.
  */
 static void
-collector_sync(struct collector *c, const struct discover_list *list)
+collector_sync(struct collector *c, const struct discover_list *list,
+    struct cg_mounts **mounts)
 {
 	struct ctr	**next, **found;
-	struct cg_mounts *mounts = NULL;
 	size_t		  i, n = 0;
 
 	next = xcalloc(list->n + 1, sizeof *next);
-	c->last.added = c->last.removed = 0;
 	for (i = 0; i < c->nctrs; i++)
 		c->ctrs[i]->seen = false;
 	for (i = 0; i < list->n; i++) {
@@ -173,7 +200,7 @@ collector_sync(struct collector *c, const struct discover_list *list)
 			if (!(*found)->seen)
 				next[n++] = *found;
 			(*found)->seen = true;
-		} else if ((next[n] = ctr_new(c, &list->items[i], &mounts)) !=
+		} else if ((next[n] = ctr_new(c, &list->items[i], mounts)) !=
 		    NULL) {
 			next[n++]->seen = true;
 			c->last.added++;
@@ -182,16 +209,84 @@ collector_sync(struct collector *c, const struct discover_list *list)
 	for (i = 0; i < c->nctrs; i++) {
 		if (!c->ctrs[i]->seen) {
 			log_debug("container %s: gone; released",
-			    c->ctrs[i]->short_id);
+			    c->ctrs[i]->name);
 			ctr_free(c->ctrs[i]);
 			c->last.removed++;
 		}
 	}
-	cg_mounts_free(mounts);
 	free(c->ctrs);
 	qsort(next, n, sizeof *next, ctr_cmp);
 	c->ctrs = next;
 	c->nctrs = n;
+}
+
+/*
+ * The entry of a runc container seen for the first time (or again with
+ * another init process: replaced under the same id). There is no Engine
+ * to fall back on: a container whose cgroup is unreadable is tracked
+ * without points, said once.
+ */
+static struct ctr *
+ctr_new_runc(struct collector *c, const struct runcdisc_item *it,
+    struct cg_mounts **mounts)
+{
+	struct ctr	*e;
+	char		 err[512];
+
+	e = xcalloc(1, sizeof *e);
+	e->name = xstrdup(it->id);
+	e->service_name = xstrdup(it->cluster);
+	e->backend = "runc";
+	e->pid = it->pid;
+	if (!ctr_open(c, e, mounts, err, sizeof err))
+		log_warnx("runc container %s: cgroup files unreadable: %s; "
+		    "no points for it", e->name, err);
+	log_debug("runc container %s (cluster %s): tracking, pid %d",
+	    e->name, e->service_name, (int)e->pid);
+	return e;
+}
+
+/*
+ * The runc entries after a scan (items sorted by id). A runc id the
+ * Engine lists is Docker's own container (runc_root pointed at Docker's
+ * runc root): it is collected once, as Docker's.
+ */
+static void
+collector_sync_runc(struct collector *c, const struct runcdisc_item *items,
+    size_t nitems, struct cg_mounts **mounts)
+{
+	struct ctr	**next, **found;
+	size_t		  i, n = 0;
+
+	next = xcalloc(nitems + 1, sizeof *next);
+	for (i = 0; i < c->nrctrs; i++)
+		c->rctrs[i]->seen = false;
+	for (i = 0; i < nitems; i++) {
+		if (c->nctrs > 0 && bsearch(items[i].id, c->ctrs, c->nctrs,
+		    sizeof *c->ctrs, ctr_key_cmp) != NULL)
+			continue;
+		found = c->nrctrs == 0 ? NULL : bsearch(items[i].id, c->rctrs,
+		    c->nrctrs, sizeof *c->rctrs, ctr_name_key_cmp);
+		if (found != NULL && (*found)->pid == items[i].pid) {
+			next[n++] = *found;
+			(*found)->seen = true;
+		} else {
+			next[n] = ctr_new_runc(c, &items[i], mounts);
+			next[n++]->seen = true;
+			c->last.added++;
+		}
+	}
+	for (i = 0; i < c->nrctrs; i++) {
+		if (!c->rctrs[i]->seen) {
+			log_debug("runc container %s: gone; released",
+			    c->rctrs[i]->name);
+			ctr_free(c->rctrs[i]);
+			c->last.removed++;
+		}
+	}
+	free(c->rctrs);
+	c->rctrs = next;
+	c->nrctrs = n;
 }
 
 /* Read one container through the stats API (fallback). 0 or -errno. */
@@ -205,7 +300,7 @@ ctr_read_api(struct collector *c, struct ctr *e, struct cg_sample *s,
 
 	rc = statsapi_read(c->docker, e->id, &sa, err, sizeof err);
 	if (rc != 0) {
-		log_warnx("container %s: %s; no point this cycle", e->short_id,
+		log_warnx("container %s: %s; no point this cycle", e->name,
 		    err);
 		return rc;
 	}
@@ -245,7 +340,7 @@ ctr_point(struct collector *c, struct ctr *e, const struct metrics *m,
 
 	lp_begin(&pt, out, c->measurement);
 	lp_tag(&pt, "backend", e->backend);
-	lp_tag(&pt, "container", e->short_id);
+	lp_tag(&pt, "container", e->name);
 	lp_tag(&pt, "node", c->node);
 	lp_tag(&pt, "service", e->service_id);
 	lp_tag(&pt, "service_name", e->service_name);
@@ -260,7 +355,7 @@ ctr_point(struct collector *c, struct ctr *e, const struct metrics *m,
 	lp_field_int(&pt, "blk_write", (int64_t)m->blk_write);
 	if (!lp_end(&pt, ts))
 		log_warnx("container %s: point had no field; skipped",
-		    e->short_id);
+		    e->name);
 }
 
 /* Sample one container and append its point. false when it is gone. */
@@ -276,11 +371,13 @@ ctr_sample(struct collector *c, struct ctr *e, uint64_t sys_now, int64_t ts,
 
 	if (e->cg != NULL)
 		rc = ctr_read_files(c, e, &s, sys_now, &sys, &ncpu, &rx, &tx);
-	else
+	else if (e->id[0] != '\0')
 		rc = ctr_read_api(c, e, &s, &sys, &ncpu, &rx, &tx);
+	else
+		return false;	/* runc, cgroup unreadable: said once */
 	if (rc != 0) {
 		log_debug("container %s: read failed (%s); it exited",
-		    e->short_id, strerror(-rc));
+		    e->name, strerror(-rc));
 		return false;
 	}
 	metrics_compute(e->have_prev ? &e->prev : NULL, &s, e->prev_sys, sys,
@@ -304,47 +401,98 @@ collector_ts(int64_t now_ns, const char *precision)
 	return now_ns / 1000000000;
 }
 
+/* Docker's containers into the entries; false when the Engine failed. */
+static bool
+collector_docker(struct collector *c, struct cg_mounts **mounts, int *rc)
+{
+	struct discover_list	list;
+	char			err[512];
+
+	if (c->docker == NULL)
+		return true;	/* docker_socket "": a runc-only node */
+	if ((*rc = discover_docker(c->docker, &list, err, sizeof err)) != 0) {
+		log_warnx("%s; keeping %zu known containers, trying again "
+		    "next cycle", err, c->nctrs);
+		return false;
+	}
+	collector_sync(c, &list, mounts);
+	discover_list_free(&list);
+	return true;
+}
+
+/* runc's containers into the entries; false when off or failed. */
+static bool
+collector_runc(struct collector *c, struct cg_mounts **mounts, int *rc)
+{
+	const struct runcdisc_item	*items;
+	char				 err[512];
+	size_t				 n;
+
+	if (c->runc == NULL)
+		return false;
+	if ((*rc = runcdisc_scan(c->runc, &items, &n, err, sizeof err)) != 0) {
+		log_warnx("%s; keeping %zu known runc containers, trying "
+		    "again next cycle", err, c->nrctrs);
+		return false;
+	}
+	collector_sync_runc(c, items, n, mounts);
+	return true;
+}
+
+static void
+collector_sample(struct collector *c, struct ctr **v, size_t n,
+    uint64_t sys_now, int64_t ts, struct buf *out)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (ctr_sample(c, v[i], sys_now, ts, out))
+			c->last.points++;
+	}
+}
+
 int
 collector_cycle(struct collector *c, int64_t now_ns, const char *precision,
     struct buf *out)
 {
-	struct discover_list	list;
-	uint64_t		sys_now = 0;
-	char			err[512];
-	size_t			i;
-	int			rc;
+	struct cg_mounts	*mounts = NULL;
+	uint64_t		 sys_now = 0;
+	int64_t			 ts = collector_ts(now_ns, precision);
+	int			 rc_docker = 0, rc_runc = 0;
+	bool			 docker_ok, runc_ok;
 
-	rc = discover_docker(c->docker, &list, err, sizeof err);
-	if (rc != 0) {
-		log_warnx("%s; keeping %zu known containers, trying again "
-		    "next cycle", err, c->nctrs);
-		return rc;
-	}
-	collector_sync(c, &list);
-	discover_list_free(&list);
+	c->last.added = c->last.removed = 0;
+	docker_ok = collector_docker(c, &mounts, &rc_docker);
+	runc_ok = collector_runc(c, &mounts, &rc_runc);
+	cg_mounts_free(mounts);
+	if (!docker_ok && !runc_ok)
+		return rc_docker != 0 ? rc_docker : rc_runc;
 	if (c->sys == NULL || procfs_sys_read(c->sys, &sys_now) != 0)
 		sys_now = 0;
 	c->last.points = c->last.api_fallback = 0;
-	for (i = 0; i < c->nctrs; i++) {
-		if (ctr_sample(c, c->ctrs[i], sys_now,
-		    collector_ts(now_ns, precision), out))
-			c->last.points++;
-	}
+	if (docker_ok)
+		collector_sample(c, c->ctrs, c->nctrs, sys_now, ts, out);
+	if (runc_ok)
+		collector_sample(c, c->rctrs, c->nrctrs, sys_now, ts, out);
 	return (int)c->last.points;
 }
 
 void
 collector_stats(const struct collector *c, struct collect_stats *st)
 {
-	size_t	i;
+	const struct ctr	*e;
+	size_t			 i;
 
 	*st = c->last;
-	st->containers = c->nctrs;
+	st->containers = c->nctrs + c->nrctrs;
 	st->open_fds = 0;
-	for (i = 0; i < c->nctrs; i++) {
-		if (c->ctrs[i]->cg != NULL)
-			st->open_fds += (size_t)cg_nfds(c->ctrs[i]->cg);
-		if (c->ctrs[i]->net != NULL)
+	for (i = 0; i < c->nctrs + c->nrctrs; i++) {
+		e = i < c->nctrs ? c->ctrs[i] : c->rctrs[i - c->nctrs];
+		if (e->cg != NULL)
+			st->open_fds += (size_t)cg_nfds(e->cg);
+		if (e->net != NULL)
 			st->open_fds++;
 	}
+	if (c->runc != NULL)
+		st->open_fds += runcdisc_nfds(c->runc);
 }

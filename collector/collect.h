@@ -35,16 +35,22 @@ struct collect_stats {
 
 struct collector;
 
-/* cfg strings are copied; docker is borrowed for the collector's life. */
+/*
+ * cfg strings are copied; docker is borrowed for the collector's life
+ * (NULL: no Docker on this node, runc containers only).
+ */
 struct collector *collector_new(const struct collect_cfg *, struct docker *);
 void		  collector_free(struct collector *);
 
 /*
  * Run one cycle at now_ns (the one clock read of the tick): append a point
  * per container to out, in line protocol with ns precision timestamps
- * converted to `precision` ("s", "ms", "u", "ns"). Returns the number of
- * points, or -errno when discovery failed (nothing appended; the entries
- * are kept for the next cycle).
+ * converted to `precision` ("s", "ms", "u", "ns"). Docker's containers
+ * come from the Engine, runc's from cfg->runc_root (see runcdisc.h).
+ * Returns the number of points, or -errno when no discovery worked
+ * (nothing appended; the entries are kept for the next cycle). When only
+ * one fails, the other's containers are sampled and the failed one's
+ * entries kept.
  */
 int	collector_cycle(struct collector *, int64_t now_ns,
 	    const char *precision, struct buf *out)

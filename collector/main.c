@@ -73,7 +73,8 @@ static const struct cfg_param ds_params[] = {
 	{ "interval", CFG_DOUBLE, S(interval), "10", 0.1, 86400,
 	    "seconds between samples" },
 	{ "docker_socket", CFG_STRING, S(docker_socket),
-	    "/var/run/docker.sock", 0, 0, "Docker Engine API socket" },
+	    "/var/run/docker.sock", 0, 0,
+	    "Docker Engine API socket (\"\" on a node without Docker)" },
 	{ "node", CFG_STRING, S(node), "", 0, 0,
 	    "node tag (default: the host name)" },
 	{ "proc_root", CFG_STRING, S(proc_root), "/proc", 0, 0,
@@ -196,7 +197,9 @@ ds_apply(struct ds *ds)
 		wq_set_cfg(ds->wq, &wc);
 	collector_free(ds->col);
 	docker_free(ds->docker);
-	ds->docker = docker_new(ds->set.docker_socket, ic.connect_ms, tmo);
+	/* "": a node without Docker (runc containers only) */
+	ds->docker = *ds->set.docker_socket == '\0' ? NULL :
+	    docker_new(ds->set.docker_socket, ic.connect_ms, tmo);
 	cc.node = ds->set.node;
 	cc.measurement = ds->set.measurement;
 	cc.proc_root = ds->set.proc_root;

@@ -376,77 +376,20 @@ ds_usage(FILE *f)
 	opts_print_table(ds_params, f);
 }
 
-/* Parse argv; returns -1 to run, or an exit status. */
-static int
-ds_args(struct ds *ds, int argc, char **argv, bool *once)
-{
-	enum { O_INFLUX = 256, O_DB, O_INTERVAL, O_ONCE, O_SOCK, O_HELP,
-	    O_VERSION };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "influx", required_argument, NULL, O_INFLUX },
-		{ "database", required_argument, NULL, O_DB },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "once", no_argument, NULL, O_ONCE },
-		{ "docker-socket", required_argument, NULL, O_SOCK },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	int	c;
+#define DS_ONCE	0x1
 
-	while ((c = getopt_long(argc, argv, "c:o:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opts_set_config(&ds->opts, optarg);
-			break;
-		case 'o':
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "ds: -o wants KEY=VALUE, got "
-				    "\"%s\"\n", optarg);
-				return 2;
-			}
-			opts_add(&ds->opts, optarg, NULL);
-			break;
-		case O_INFLUX:
-			opts_add(&ds->opts, "influx_url", optarg);
-			break;
-		case O_DB:
-			opts_add(&ds->opts, "database", optarg);
-			break;
-		case O_INTERVAL:
-			opts_add(&ds->opts, "interval", optarg);
-			break;
-		case O_SOCK:
-			opts_add(&ds->opts, "docker_socket", optarg);
-			break;
-		case O_ONCE:
-			*once = true;
-			break;
-		case 'v':
-			opts_add(&ds->opts, "verbose", "true");
-			break;
-		case 'h':
-		case O_HELP:
-			ds_usage(stdout);
-			return 0;
-		case O_VERSION:
-			printf("ds %s\n", DAS_VERSION);
-			return 0;
-		default:
-			ds_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "ds: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		return 2;
-	}
-	opts_default_config(&ds->opts, DS_DEFAULT_CONFIG);
-	return -1;
-}
+static const struct opts_cli ds_cli[] = {
+	{ "influx", true, "influx_url", NULL, 0 },
+	{ "database", true, "database", NULL, 0 },
+	{ "interval", true, "interval", NULL, 0 },
+	{ "docker-socket", true, "docker_socket", NULL, 0 },
+	{ "once", false, NULL, NULL, DS_ONCE },
+	{ NULL, false, NULL, NULL, 0 }
+};
+
+static const struct opts_prog ds_prog = {
+	"ds", DAS_VERSION, DS_DEFAULT_CONFIG, ds_cli, ds_usage, false
+};
 
 /*
  * Each container holds about seven fds (cgroup files, net/dev): raise the
@@ -509,15 +452,17 @@ main(int argc, char **argv)
 {
 	struct ds	ds;
 	char		err[512];
-	bool		once = false;
+	bool		once;
+	unsigned	flags = 0;
 	int		rc;
 
 	memset(&ds, 0, sizeof ds);
 	buf_init(&ds.lines);
 	log_init("ds", LOG_LEVEL_INFO);
-	rc = ds_args(&ds, argc, argv, &once);
+	rc = opts_parse(&ds.opts, &ds_prog, argc, argv, &flags);
 	if (rc >= 0)
 		goto done;
+	once = (flags & DS_ONCE) != 0;
 	if (ds_settings_load(&ds, &ds.set, err, sizeof err) != 0) {
 		log_error("%s; not starting", err);
 		rc = 2;

@@ -1,4 +1,5 @@
 /* opts: defaults, config file and command-line overrides, in that order. */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +80,97 @@ opts_print_table(const struct cfg_param *t, void *file)
 	for (; t->name != NULL; t++)
 		fprintf(file, "  %-18s %s (default \"%s\")\n", t->name,
 		    t->help, t->def != NULL ? t->def : "");
+}
+
+/* getopt_long's table: the program's options after the common ones. */
+static struct option *
+opts_table(const struct opts_cli *cli, size_t *n)
+{
+	static const struct option common[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+	};
+	struct option	*t;
+	size_t		 i, nc = sizeof common / sizeof common[0];
+
+	for (*n = 0; cli[*n].name != NULL; (*n)++)
+		;
+	t = xcalloc(nc + *n + 1, sizeof *t);
+	memcpy(t, common, sizeof common);
+	for (i = 0; i < *n; i++) {
+		t[nc + i].name = cli[i].name;
+		t[nc + i].has_arg = cli[i].has_arg ? required_argument :
+		    no_argument;
+		t[nc + i].val = 256 + (int)i;
+	}
+	return t;
+}
+
+/* One option: 0 done, else an exit status. */
+static int
+opts_one(struct opts *o, const struct opts_prog *p, int c, unsigned *flags)
+{
+	const struct opts_cli	*x;
+
+	switch (c) {
+	case 'c':
+		opts_set_config(o, optarg);
+		return 0;
+	case 'o':
+		if (strchr(optarg, '=') == NULL) {
+			fprintf(stderr, "%s: -o wants KEY=VALUE, got \"%s\"\n",
+			    p->name, optarg);
+			return 2;
+		}
+		opts_add(o, optarg, NULL);
+		return 0;
+	case 'v':
+		opts_add(o, "verbose", "true");
+		return 0;
+	case 'h':
+		p->usage(stdout);
+		return -2;
+	case 'V':
+		printf("%s %s\n", p->name, p->version);
+		return -2;
+	}
+	if (c < 256) {
+		p->usage(stderr);
+		return 2;
+	}
+	x = &p->cli[c - 256];
+	if (x->key == NULL)
+		*flags |= x->flag;
+	else
+		opts_add(o, x->key, x->has_arg ? optarg : x->value);
+	return 0;
+}
+
+int
+opts_parse(struct opts *o, const struct opts_prog *p, int argc, char **argv,
+    unsigned *flags)
+{
+	struct option	*t;
+	size_t		 n;
+	int		 c, rc = 0;
+
+	t = opts_table(p->cli, &n);
+	optind = 0;	/* glibc: 0 starts a fresh scan */
+	while (rc == 0 && (c = getopt_long(argc, argv, p->command ?
+	    "+c:o:vh" : "c:o:vh", t, NULL)) != -1)
+		rc = opts_one(o, p, c, flags);
+	free(t);
+	if (rc == -2)
+		return 0;
+	if (rc != 0)
+		return rc;
+	if (!p->command && optind != argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", p->name,
+		    argv[optind]);
+		return 2;
+	}
+	opts_default_config(o, p->default_config);
+	return -1;
 }

@@ -6,7 +6,9 @@
 #ifndef DAS_OPTS_H
 #define DAS_OPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cfg.h"
 
@@ -30,6 +32,37 @@ void	opts_add(struct opts *, const char *key, const char *value);
  */
 int	opts_load(const struct opts *, const struct cfg_param *, void *obj,
 	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * A program's own long options: each either sets a setting (key, with
+ * the option's argument, or with value when the option takes none) or,
+ * when key is NULL, sets flag in the caller's flags.
+ */
+struct opts_cli {
+	const char	*name;
+	bool		 has_arg;
+	const char	*key;
+	const char	*value;
+	unsigned	 flag;
+};
+
+struct opts_prog {
+	const char		*name;		/* "ds", for messages */
+	const char		*version;
+	const char		*default_config;
+	const struct opts_cli	*cli;		/* NULL-name terminated */
+	void			(*usage)(FILE *);
+	bool			 command;	/* stop at the first non-option */
+};
+
+/*
+ * Parse argv: the program's options plus the common ones (-c/--config
+ * FILE, -o KEY=VALUE, -v/--verbose, -h/--help, --version). Returns -1 to
+ * go on (optind at the first operand; with command false, operands are an
+ * error), or the exit status for help, version and usage errors.
+ */
+int	opts_parse(struct opts *, const struct opts_prog *, int argc,
+	    char **argv, unsigned *flags);
 
 /* Print the table as "  key  help (default "x")" lines. */
 void	opts_print_table(const struct cfg_param *, void *file);

@@ -7,7 +7,6 @@
  * acts, the other waits.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
@@ -185,80 +184,21 @@ das_usage(FILE *f)
 	opts_print_table(settings_params, f);
 }
 
-static int
-das_args(struct das *das, int argc, char **argv, bool *once)
-{
-	enum { O_PG = 256, O_INFLUX, O_DB, O_INTERVAL, O_ONCE, O_DRY, O_HELP,
-	    O_VERSION };
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "pg", required_argument, NULL, O_PG },
-		{ "influx", required_argument, NULL, O_INFLUX },
-		{ "database", required_argument, NULL, O_DB },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "once", no_argument, NULL, O_ONCE },
-		{ "dry-run", no_argument, NULL, O_DRY },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	int	c;
+#define DAS_ONCE	0x1
 
-	while ((c = getopt_long(argc, argv, "c:o:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opts_set_config(&das->opts, optarg);
-			break;
-		case 'o':
-			if (strchr(optarg, '=') == NULL) {
-				fprintf(stderr, "das: -o wants KEY=VALUE, got "
-				    "\"%s\"\n", optarg);
-				return 2;
-			}
-			opts_add(&das->opts, optarg, NULL);
-			break;
-		case O_PG:
-			opts_add(&das->opts, "pg", optarg);
-			break;
-		case O_INFLUX:
-			opts_add(&das->opts, "influx_url", optarg);
-			break;
-		case O_DB:
-			opts_add(&das->opts, "database", optarg);
-			break;
-		case O_INTERVAL:
-			opts_add(&das->opts, "interval", optarg);
-			break;
-		case O_ONCE:
-			*once = true;
-			break;
-		case O_DRY:
-			opts_add(&das->opts, "dry_run", "true");
-			break;
-		case 'v':
-			opts_add(&das->opts, "verbose", "true");
-			break;
-		case 'h':
-		case O_HELP:
-			das_usage(stdout);
-			return 0;
-		case O_VERSION:
-			printf("das %s\n", DAS_VERSION);
-			return 0;
-		default:
-			das_usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "das: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		return 2;
-	}
-	opts_default_config(&das->opts, SETTINGS_DEFAULT_CONFIG);
-	return -1;
-}
+static const struct opts_cli das_cli[] = {
+	{ "pg", true, "pg", NULL, 0 },
+	{ "influx", true, "influx_url", NULL, 0 },
+	{ "database", true, "database", NULL, 0 },
+	{ "interval", true, "interval", NULL, 0 },
+	{ "dry-run", false, "dry_run", "true", 0 },
+	{ "once", false, NULL, NULL, DAS_ONCE },
+	{ NULL, false, NULL, NULL, 0 }
+};
+
+static const struct opts_prog das_prog = {
+	"das", DAS_VERSION, SETTINGS_DEFAULT_CONFIG, das_cli, das_usage, false
+};
 
 static void
 das_events(struct das *das)
@@ -301,15 +241,17 @@ main(int argc, char **argv)
 {
 	struct das	das;
 	char		err[512];
-	bool		once = false;
+	bool		once;
+	unsigned	flags = 0;
 	int		rc;
 
 	memset(&das, 0, sizeof das);
 	opts_init(&das.opts);
 	log_init("das", LOG_LEVEL_INFO);
-	rc = das_args(&das, argc, argv, &once);
+	rc = opts_parse(&das.opts, &das_prog, argc, argv, &flags);
 	if (rc >= 0)
 		goto done;
+	once = (flags & DAS_ONCE) != 0;
 	if (settings_load(&das.opts, &das.set, err, sizeof err) != 0) {
 		log_error("%s; not starting", err);
 		rc = 2;

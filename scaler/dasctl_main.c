@@ -39,43 +39,20 @@ dasctl_usage(FILE *f)
 "value, 3 no policy (or no service) by that name, 4 database unreachable\n");
 }
 
-/* Options shared by every command; returns -1 to go on, else exit code. */
-static int
-dasctl_global(int argc, char **argv, struct opts *o, bool *json)
-{
-	enum { O_PG = 256, O_INFLUX, O_DB, O_JSON, O_HELP, O_VERSION };
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "pg", required_argument, NULL, O_PG },
-		{ "influx", required_argument, NULL, O_INFLUX },
-		{ "database", required_argument, NULL, O_DB },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ "version", no_argument, NULL, O_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	int	c;
+#define DASCTL_JSON	0x1
 
-	/* "+": stop at the command, its own options are parsed later. */
-	while ((c = getopt_long(argc, argv, "+c:o:vh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c': opts_set_config(o, optarg); break;
-		case 'o': opts_add(o, optarg, NULL); break;
-		case O_PG: opts_add(o, "pg", optarg); break;
-		case O_INFLUX: opts_add(o, "influx_url", optarg); break;
-		case O_DB: opts_add(o, "database", optarg); break;
-		case O_JSON: *json = true; break;
-		case 'v': opts_add(o, "verbose", "true"); break;
-		case 'h':
-		case O_HELP: dasctl_usage(stdout); return 0;
-		case O_VERSION: printf("dasctl %s\n", DAS_VERSION); return 0;
-		default: dasctl_usage(stderr); return 2;
-		}
-	}
-	opts_default_config(o, SETTINGS_DEFAULT_CONFIG);
-	return -1;
-}
+static const struct opts_cli dasctl_cli[] = {
+	{ "pg", true, "pg", NULL, 0 },
+	{ "influx", true, "influx_url", NULL, 0 },
+	{ "database", true, "database", NULL, 0 },
+	{ "json", false, NULL, NULL, DASCTL_JSON },
+	{ NULL, false, NULL, NULL, 0 }
+};
+
+static const struct opts_prog dasctl_prog = {
+	"dasctl", DAS_VERSION, SETTINGS_DEFAULT_CONFIG, dasctl_cli,
+	dasctl_usage, true
+};
 
 /* dasctl add's options into a; returns -1 to go on, else exit code. */
 static int
@@ -182,13 +159,15 @@ main(int argc, char **argv)
 	struct opts		 o;
 	struct ctl		*c;
 	char			 err[512];
-	bool			 json = false;
+	unsigned		 flags = 0;
+	bool			 json;
 	int			 rc;
 
 	log_init("dasctl", LOG_LEVEL_WARN);
 	opts_init(&o);
-	if ((rc = dasctl_global(argc, argv, &o, &json)) >= 0)
+	if ((rc = opts_parse(&o, &dasctl_prog, argc, argv, &flags)) >= 0)
 		goto out;
+	json = (flags & DASCTL_JSON) != 0;
 	if (optind >= argc) {
 		dasctl_usage(stderr);
 		rc = CTL_EXIT_USAGE;

@@ -51,7 +51,7 @@ struct engine {
 	struct buf		 lines;
 	struct store_policies	 pols;		/* last good SELECT */
 	struct pstate		**states;	/* sorted by seq */
-	size_t			 nstates;
+	size_t			 nstates, capstates;
 	bool			 leader;
 	unsigned long		 lock_gen;
 	bool			 standby_said;

@@ -17,14 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
 #include "buf.h"
 #include "cfg.h"
 #include "collect.h"
 #include "docker.h"
 #include "influx.h"
 #include "log.h"
+#include "loop.h"
 #include "opts.h"
 #include "wq.h"
 #include "xmalloc.h"
@@ -101,10 +100,7 @@ static const struct cfg_param ds_params[] = {
 struct ds {
 	struct ds_settings	 set;
 	struct opts		 opts;
-	struct event_base	*base;
-	struct event		*tick_ev;
-	struct event		*retry_ev;
-	struct event		*sig_hup, *sig_term, *sig_int;
+	struct loop		*loop;
 	struct docker		*docker;
 	struct influx		*influx;
 	struct wq		*wq;
@@ -208,30 +204,20 @@ ds_apply(struct ds *ds)
 	ds->col = collector_new(&cc, ds->docker);
 }
 
-static void	ds_tick_cb(evutil_socket_t, short, void *);
+static void	ds_retry_cb(void *);
 
-static void
-ds_schedule_retry(struct ds *ds)
-{
-	struct timeval	tv;
-	long		ms;
-
-	ms = wq_retry_in(ds->wq, ds_mono_ms());
-	if (ms <= 0)
-		return;
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	evtimer_add(ds->retry_ev, &tv);
-}
-
+/* Send what is held; when InfluxDB failed, come back when the backoff ends
+ * rather than waiting for the next tick. */
 static int
 ds_flush(struct ds *ds, int force)
 {
+	long	ms;
 	int	rc;
 
 	rc = wq_flush(ds->wq, ds->influx, ds_mono_ms(), force);
-	if (rc == -EAGAIN)
-		ds_schedule_retry(ds);
+	if (rc == -EAGAIN && ds->loop != NULL &&
+	    (ms = wq_retry_in(ds->wq, ds_mono_ms())) > 0)
+		loop_once_after(ds->loop, ms, ds_retry_cb);
 	return rc;
 }
 
@@ -254,7 +240,7 @@ ds_collect(struct ds *ds, bool push)
 }
 
 static void
-ds_tick_cb(evutil_socket_t fd, short what, void *arg)
+ds_tick_cb(void *arg)
 {
 	struct ds	*ds = arg;
 
@@ -263,23 +249,9 @@ ds_tick_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-ds_retry_cb(evutil_socket_t fd, short what, void *arg)
+ds_retry_cb(void *arg)
 {
 	(void)ds_flush(arg, 0);
-}
-
-static void
-ds_start_timer(struct ds *ds)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)ds->set.interval;
-	tv.tv_usec = (suseconds_t)((ds->set.interval - (double)tv.tv_sec) *
-	    1e6);
-	if (ds->tick_ev != NULL)
-		event_free(ds->tick_ev);
-	ds->tick_ev = event_new(ds->base, -1, EV_PERSIST, ds_tick_cb, ds);
-	evtimer_add(ds->tick_ev, &tv);
 }
 
 /* SIGHUP: read the config again; a bad one is reported and the old kept. */
@@ -297,7 +269,7 @@ ds_reload(struct ds *ds)
 	cfg_free(ds_params, &ds->set);
 	ds->set = next;
 	ds_apply(ds);
-	ds_start_timer(ds);
+	loop_set_interval(ds->loop, ds->set.interval);
 	log_info("reload: configuration %s applied; interval %.3g s, "
 	    "InfluxDB %s database %s", ds->opts.config_path ? ds->opts.config_path :
 	    "(defaults)", ds->set.interval, ds->set.influx_url,
@@ -305,7 +277,7 @@ ds_reload(struct ds *ds)
 }
 
 static void
-ds_signal_cb(evutil_socket_t sig, short what, void *arg)
+ds_signal_cb(int sig, void *arg)
 {
 	struct ds	*ds = arg;
 	struct wq_stats	 st;
@@ -324,7 +296,7 @@ ds_signal_cb(evutil_socket_t sig, short what, void *arg)
 	wq_stats(ds->wq, &st);
 	log_info("signal %d: flushed; %zu points could not be delivered",
 	    (int)sig, st.held_points);
-	event_base_loopbreak(ds->base);
+	loop_stop(ds->loop);
 }
 
 /* --once: two reads an interval apart, a flush, exit status from it. */
@@ -408,36 +380,9 @@ ds_raise_nofile(void)
 }
 
 static void
-ds_events(struct ds *ds)
-{
-	ds->base = event_base_new();
-	if (ds->base == NULL)
-		fatalx("event_base_new failed");
-	ds->retry_ev = evtimer_new(ds->base, ds_retry_cb, ds);
-	ds->sig_hup = evsignal_new(ds->base, SIGHUP, ds_signal_cb, ds);
-	ds->sig_term = evsignal_new(ds->base, SIGTERM, ds_signal_cb, ds);
-	ds->sig_int = evsignal_new(ds->base, SIGINT, ds_signal_cb, ds);
-	evsignal_add(ds->sig_hup, NULL);
-	evsignal_add(ds->sig_term, NULL);
-	evsignal_add(ds->sig_int, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static void
 ds_cleanup(struct ds *ds)
 {
-	if (ds->tick_ev != NULL)
-		event_free(ds->tick_ev);
-	if (ds->retry_ev != NULL)
-		event_free(ds->retry_ev);
-	if (ds->sig_hup != NULL)
-		event_free(ds->sig_hup);
-	if (ds->sig_term != NULL)
-		event_free(ds->sig_term);
-	if (ds->sig_int != NULL)
-		event_free(ds->sig_int);
-	if (ds->base != NULL)
-		event_base_free(ds->base);
+	loop_free(ds->loop);
 	collector_free(ds->col);
 	docker_free(ds->docker);
 	influx_free(ds->influx);
@@ -477,10 +422,10 @@ main(int argc, char **argv)
 		rc = ds_once(&ds);
 		goto done;
 	}
-	ds_events(&ds);
-	ds_start_timer(&ds);
-	ds_tick_cb(-1, 0, &ds);
-	event_base_dispatch(ds.base);
+	ds.loop = loop_new(ds_tick_cb, ds_signal_cb, &ds);
+	loop_set_interval(ds.loop, ds.set.interval);
+	ds_tick_cb(&ds);
+	loop_run(ds.loop);
 	rc = 0;
 done:
 	ds_cleanup(&ds);

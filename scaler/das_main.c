@@ -16,13 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
 #include "cfg.h"
 #include "docker.h"
 #include "engine.h"
 #include "influx.h"
 #include "log.h"
+#include "loop.h"
 #include "opts.h"
 #include "pgc.h"
 #include "settings.h"
@@ -32,9 +31,7 @@
 struct das {
 	struct das_settings	 set;
 	struct opts		 opts;
-	struct event_base	*base;
-	struct event		*tick_ev;
-	struct event		*sig_hup, *sig_term, *sig_int;
+	struct loop		*loop;
 	struct pgc		*pg;
 	struct influx		*influx;
 	struct docker		*docker;
@@ -104,23 +101,9 @@ das_tick(struct das *das)
 }
 
 static void
-das_tick_cb(evutil_socket_t fd, short what, void *arg)
+das_tick_cb(void *arg)
 {
 	(void)das_tick(arg);
-}
-
-static void
-das_start_timer(struct das *das)
-{
-	struct timeval	tv;
-
-	tv.tv_sec = (time_t)das->set.interval;
-	tv.tv_usec = (suseconds_t)((das->set.interval - (double)tv.tv_sec) *
-	    1e6);
-	if (das->tick_ev != NULL)
-		event_free(das->tick_ev);
-	das->tick_ev = event_new(das->base, -1, EV_PERSIST, das_tick_cb, das);
-	evtimer_add(das->tick_ev, &tv);
 }
 
 static void
@@ -137,7 +120,7 @@ das_reload(struct das *das)
 	settings_free(&das->set);
 	das->set = next;
 	das_apply(das);
-	das_start_timer(das);
+	loop_set_interval(das->loop, das->set.interval);
 	log_info("reload: configuration applied; every %.3g s", das->set.interval);
 }
 
@@ -146,7 +129,7 @@ das_reload(struct das *das)
  * before this runs: SIGTERM therefore "finishes the tick and exits".
  */
 static void
-das_signal_cb(evutil_socket_t sig, short what, void *arg)
+das_signal_cb(int sig, void *arg)
 {
 	struct das	*das = arg;
 
@@ -157,7 +140,7 @@ das_signal_cb(evutil_socket_t sig, short what, void *arg)
 	if (das->stopping++ > 0)
 		exit(1);
 	log_info("signal %d: exiting after the current tick", (int)sig);
-	event_base_loopbreak(das->base);
+	loop_stop(das->loop);
 }
 
 static void
@@ -201,33 +184,9 @@ static const struct opts_prog das_prog = {
 };
 
 static void
-das_events(struct das *das)
-{
-	das->base = event_base_new();
-	if (das->base == NULL)
-		fatalx("event_base_new failed");
-	das->sig_hup = evsignal_new(das->base, SIGHUP, das_signal_cb, das);
-	das->sig_term = evsignal_new(das->base, SIGTERM, das_signal_cb, das);
-	das->sig_int = evsignal_new(das->base, SIGINT, das_signal_cb, das);
-	evsignal_add(das->sig_hup, NULL);
-	evsignal_add(das->sig_term, NULL);
-	evsignal_add(das->sig_int, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static void
 das_cleanup(struct das *das)
 {
-	if (das->tick_ev != NULL)
-		event_free(das->tick_ev);
-	if (das->sig_hup != NULL)
-		event_free(das->sig_hup);
-	if (das->sig_term != NULL)
-		event_free(das->sig_term);
-	if (das->sig_int != NULL)
-		event_free(das->sig_int);
-	if (das->base != NULL)
-		event_base_free(das->base);
+	loop_free(das->loop);
 	engine_free(das->engine);
 	pgc_free(das->pg);
 	influx_free(das->influx);
@@ -267,10 +226,10 @@ main(int argc, char **argv)
 		rc = das_tick(&das) == 0 ? 0 : 1;
 		goto done;
 	}
-	das_events(&das);
-	das_start_timer(&das);
+	das.loop = loop_new(das_tick_cb, das_signal_cb, &das);
+	loop_set_interval(das.loop, das.set.interval);
 	das_tick(&das);
-	event_base_dispatch(das.base);
+	loop_run(das.loop);
 	rc = 0;
 done:
 	das_cleanup(&das);

@@ -16,6 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # In the order they run.  Add a bench here.
 BENCHES=(
 	bench_ds.sh
+	bench_das.sh
 )
 
 if (($# > 0)); then

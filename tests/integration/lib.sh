@@ -100,13 +100,15 @@ wait_for() {
 _das_cleanups=()
 on_exit() { _das_cleanups+=("$1"); }
 
+# The loop counter has a name no cleanup uses: an eval'd `for i in ...`
+# would otherwise move it and skip cleanups.
 _das_run_cleanups() {
-	local rc=$? i
+	local rc=$? _das_ci
 	trap - ERR
 	set +e
-	for ((i = ${#_das_cleanups[@]} - 1; i >= 0; i--)); do
-		eval "${_das_cleanups[i]}" >/dev/null 2>&1 ||
-			printf 'cleanup failed: %s\n' "${_das_cleanups[i]}" >&2
+	for ((_das_ci = ${#_das_cleanups[@]} - 1; _das_ci >= 0; _das_ci--)); do
+		eval "${_das_cleanups[_das_ci]}" >/dev/null 2>&1 ||
+			printf 'cleanup failed: %s\n' "${_das_cleanups[_das_ci]}" >&2
 	done
 	_das_cleanups=()
 	exit "$rc"

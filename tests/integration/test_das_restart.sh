@@ -69,12 +69,15 @@ wait_for 'grep -q "leader: took advisory lock" "$DIR/das2.log"' 60 || { show; fa
 grep -q 'restored the last change of 1 policies' "$DIR/das2.log" || { show; fail "the restarted das did not restore the last change"; }
 
 echo "== for 15 s after the restart (inside the window): no second scale-out"
-end=$(awk -v t="$T_RESTART" 'BEGIN { printf "%d", t + 15 }')
+# Watch until 15 s after the restart, but never past the window after the
+# change (a slow machine may have restarted late): there a second step is
+# right.
+end=$(awk -v t="$T_RESTART" -v c="$T1" -v w="$WINDOW" 'BEGIN { e = t + 15; if (e > c + w - 1) e = c + w - 1; printf "%d", e }')
 while (($(date +%s) < end)); do
 	[[ $(scale_outs) == 1 ]] || { show; fail "a second scale_out inside the window after the restart"; }
 	sleep 0.5
 done
-assert_eq 1 "$(scale_outs)" "scale_out rows 15 s after the restart"
+assert_eq 1 "$(scale_outs)" "scale_out rows 15 s after the restart (or the window's end)"
 assert_eq 2 "$(replicas)" "replicas 15 s after the restart"
 held=$(awk -v a="$(date +%s.%N)" -v b="$T1" 'BEGIN { printf "%.1f", a - b }')
 echo "   ${held}s since the scale-out, one scale_out row"

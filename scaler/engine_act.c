@@ -118,8 +118,8 @@ struct engine_runc_ctx {
 
 /* Journal one replacement of a dead runc container, or log its failure. */
 static void
-engine_runc_replaced(void *arg, const struct runcb_ctr *dead, int rc,
-    const char *err)
+engine_runc_replaced(void *arg, const struct runcb_ctr *dead, int running,
+    int rc, const char *err)
 {
 	struct engine_runc_ctx	*c = arg;
 	char			 why[640];
@@ -132,7 +132,8 @@ engine_runc_replaced(void *arg, const struct runcb_ctr *dead, int rc,
 	}
 	snprintf(why, sizeof why, "container %s had stopped; started again "
 	    "from %.300s", dead->id, c->w->pol.target);
-	engine_journal(c->e, c->w, "replace", -1, -1, NAN, NAN, "dead", why);
+	engine_journal(c->e, c->w, "replace", running, running + 1, NAN, NAN,
+	    "dead", why);
 }
 
 /*

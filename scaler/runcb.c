@@ -333,7 +333,7 @@ runcb_replace_dead(const char *root, const char *cluster, const char *bundle,
 	struct runcb_scan	 s;
 	char			 one[512];
 	size_t			 i;
-	int			 rc, first = 0;
+	int			 rc, first = 0, running;
 
 	*replaced = 0;
 	if (bundle == NULL || bundle[0] != '/') {
@@ -343,19 +343,22 @@ runcb_replace_dead(const char *root, const char *cluster, const char *bundle,
 	}
 	if ((rc = runcb_scan(root, cluster, &s, err, errlen)) != 0)
 		return rc;
+	running = runcb_count_running(&s);
 	for (i = 0; i < s.n; i++) {
 		if (s.ctrs[i].status != RUNCSTATE_STOPPED)
 			continue;
 		rc = runcb_replace(root, bundle, s.ctrs[i].id, timeout_ms, one,
 		    sizeof one);
-		if (rc == 0)
+		if (cb != NULL && cb->fn != NULL)
+			cb->fn(cb->arg, &s.ctrs[i], running, rc,
+			    rc != 0 ? one : NULL);
+		if (rc == 0) {
 			(*replaced)++;
-		else if (first == 0) {
+			running++;
+		} else if (first == 0) {
 			first = rc;
 			snprintf(err, errlen, "%s", one);
 		}
-		if (cb != NULL && cb->fn != NULL)
-			cb->fn(cb->arg, &s.ctrs[i], rc, rc != 0 ? one : NULL);
 	}
 	runcb_scan_free(&s);
 	return first;

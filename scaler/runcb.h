@@ -79,10 +79,13 @@ int	runcb_scale(const char *root, const char *cluster, const char *bundle,
 	    int to, long timeout_ms, struct buf *detail, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
 
-/* Told about each stopped container replace_dead tried: rc 0 or -errno. */
+/*
+ * Told about each stopped container replace_dead tried: how many ran just
+ * before the attempt, and its outcome (rc 0, or -errno with err).
+ */
 struct runcb_replace_cb {
-	void	(*fn)(void *arg, const struct runcb_ctr *dead, int rc,
-		    const char *err);
+	void	(*fn)(void *arg, const struct runcb_ctr *dead, int running,
+		    int rc, const char *err);
 	void	*arg;
 };
 

@@ -40,7 +40,7 @@ const struct cfg_param settings_params[] = {
 	{ "runc_root", CFG_STRING, S(runc_root), "/run/runc", 0, 0,
 	    "runc state directory (runc backend)" },
 	{ "exec_timeout", CFG_DOUBLE, S(exec_timeout), "60", 0.1, 3600,
-	    "seconds an exec backend command may run before it is killed" },
+	    "seconds an exec backend command or a runc call may run" },
 	{ "lock_key", CFG_INT, S(lock_key), "7561647", 0, 0,
 	    "PostgreSQL advisory lock key for leader election" },
 	{ "single", CFG_BOOL, S(single), "false", 0, 0,

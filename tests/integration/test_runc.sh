@@ -143,6 +143,8 @@ T_REPL=$(since "$T_KILL")
 wait_for '[[ $(running) == "$(ids 1)" ]]' 10 || { show; fail "${CL}_1 does not run again"; }
 NEW_PID=$(runc --root "$ROOT" state "${CL}_1" | jq .pid)
 [[ $NEW_PID != "$OLD_PID" ]] || fail "${CL}_1 still has pid $OLD_PID"
+assert_eq "0|1|dead" "$(q "SELECT before_no, after_no, reason FROM das_event WHERE seq = $SEQ AND action = 'replace'")" \
+	"the replace row: running before and after, reason"
 assert_match "^container ${CL}_1 had stopped; started again from $BND\$" \
 	"$(q "SELECT detail FROM das_event WHERE seq = $SEQ AND action = 'replace'")"
 T_REPLACED=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'replace'")

@@ -127,6 +127,7 @@ FUZZ_BASE = lib/xmalloc.c lib/buf.c lib/log.c
 FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
 FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/decide.c
+FUZZ_runc = lib/runcstate.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

@@ -149,7 +149,7 @@ policies() {
 # das_cmd IDB: the das command line, in DAS_CMD.
 das_cmd() {
 	DAS_CMD=("$DAS" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$1" --dry-run -v
-		-o lock_key=$LOCK -o ds_interval=300 -o timeout=120)
+		-o "lock_key=$LOCK" -o ds_interval=300 -o timeout=120)
 }
 tick_field() { # LOG FIELD: per tick line: ms, req, journal, valid
 	case $2 in
@@ -258,7 +258,7 @@ bench_n() {
 	AT[$n,tick]=$D_TICK
 	AT[$n,req]=$(( D_REQ > O_REQ ? D_REQ : O_REQ ))
 	AT[$n,rss]=$(( D_HWM > O_RSS ? D_HWM : O_RSS ))
-	ROWS+=("$n|exec|$D_TICK|$O_WALL|$O_CPU|${AT[$n,req]}|${AT[$n,rss]}|$Q_MS|$seed_ms|$P_MS|$O_VALID valid, $O_JOURNAL journaled on the first tick; answers with a value: seed way $seed_ok/$n, same facts $P_OK/$n; das's answer $((Q_BYTES / 1024)) KB")
+	ROWS+=("$n|exec|$D_TICK|$O_WALL|$O_CPU|${AT[$n,req]}|${AT[$n,rss]}|$Q_MS|$seed_ms|$P_MS|$O_VALID valid, $O_JOURNAL journaled on the first tick, --once tick ${O_TICK} ms; answers with a value: seed way $seed_ok/$n, same facts $P_OK/$n; das's answer $((Q_BYTES / 1024)) KB")
 	curl -s -o /dev/null -XPOST "$DAS_INFLUX_URL/query" --data-urlencode "q=DROP DATABASE \"$idb\""
 }
 
@@ -277,7 +277,7 @@ bench_swarm() {
 	policies "$n" swarm
 	das_once "$idb"
 	das_daemon "$idb"
-	ROWS+=("$n|swarm|$D_TICK|$O_WALL|$O_CPU|$(( D_REQ > O_REQ ? D_REQ : O_REQ ))|$(( D_HWM > O_RSS ? D_HWM : O_RSS ))|-|-|-|$O_VALID valid, $O_JOURNAL journaled on the first tick; $SWARM real services, $SWARM series")
+	ROWS+=("$n|swarm|$D_TICK|$O_WALL|$O_CPU|$(( D_REQ > O_REQ ? D_REQ : O_REQ ))|$(( D_HWM > O_RSS ? D_HWM : O_RSS ))|-|-|-|$O_VALID valid, $O_JOURNAL journaled on the first tick, --once tick ${O_TICK} ms; $SWARM real services, $SWARM series")
 }
 
 # ------------------------------------------------------------ report

@@ -5,10 +5,10 @@
 # once per decision rather than once per tick, and the replica counts do
 # not move.  A dry run is not a change: the same policy run for real acts
 # at once.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_dryrun | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"

@@ -9,10 +9,10 @@
 #                           ticks (not one per tick), no crash;
 #   SQL / InfluxQL injection attempts in the row → `invalid` rows, the
 #                           tables and the InfluxDB database intact.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_faults | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"

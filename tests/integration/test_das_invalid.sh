@@ -4,10 +4,10 @@
 # and across ticks of one daemon), with a detail that names the problem and
 # one log line; the good row keeps being evaluated (cur_no written, hold
 # no_data journaled); das exits 0 throughout.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_invalid | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
@@ -81,6 +81,7 @@ q "UPDATE das SET min_no = 1 WHERE seq = 3"
 wait_for '[[ $(q "SELECT cur_no FROM das WHERE seq = 3") == 1 ]]' 60 || fail "the fixed seq 3 was never evaluated"
 q "UPDATE das SET min_no = 3 WHERE seq = 3"
 wait_for '[[ $(invalid_count 3) == 2 ]]' 60 || fail "seq 3 broken again: $(invalid_count 3) invalid rows, want 2"
+# shellcheck disable=SC2034  # n is read by the wait_for code
 n=$(grep -c "tick: " "$LOG")
 wait_for '[[ $(grep -c "tick: " "$LOG") -ge $((n + 3)) ]]' 60 || fail "the daemon stopped ticking"
 assert_eq 2 "$(invalid_count 3)" "seq 3: once per change, not once per tick"

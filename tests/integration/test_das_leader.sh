@@ -5,10 +5,10 @@
 # kill -9 the leader: its session and advisory lock go with it, the standby
 # takes over within a few ticks and acts on the next violation (a manual
 # `docker service scale` below min_no: a `manual` row, then `bounds`).
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_leader | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"

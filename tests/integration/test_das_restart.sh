@@ -5,10 +5,10 @@
 # every second for the service, written straight to InfluxDB — so the
 # only thing that can hold das back after the restart is that memory.
 # Once the window after the change has passed, the next step happens.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_restart | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"

@@ -8,10 +8,10 @@
 # story, consecutive changes must be a window apart (anti-flapping), and
 # the reaction time (flag touched → first scale_out row) is printed against
 # the README's bound: out window + 2 × (ds interval + das interval).
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_scale | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
@@ -122,7 +122,7 @@ assert_eq 0 "$(q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND action IN 
 echo "== anti-flapping: consecutive changes at least one window (${WINDOW}s) apart"
 gaps=$(q "SELECT round(extract(epoch FROM ts - lag(ts) OVER (ORDER BY ts, id))::numeric, 1)
 	FROM das_event WHERE seq = $SEQ AND action IN ('scale_out', 'scale_in') ORDER BY ts, id" | sed 1d)
-echo "   gaps (s): $(echo $gaps)"
+echo "   gaps (s): $(tr '\n' ' ' <<<"$gaps")"
 for g in $gaps; do assert_ge "$g" "$WINDOW" "gap between consecutive scale rows"; done
 
 echo "== reaction time"

@@ -4,10 +4,10 @@
 # journal), refuse the unknown service once (not once per run), and once
 # service_id names a real service: hold on no data, write cur_no back with
 # the real replica count, and raise a service below min_no without metrics.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 PGDB=$(unique_name das_seed | tr '-' '_')
 createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"

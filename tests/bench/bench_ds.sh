@@ -216,7 +216,7 @@ bench_n() {
 	AT[$n,ds_host]=$ds_host
 	AT[$n,ds_cpu]=$D_CPU_MS
 	AT[$n,ctrs]=$D_CTRS
-	ROWS+=("$n|ds, one cycle (daemon)|-|$ds_host|${AT[$n,ds_us]}|ds CPU $(printf %.2f "$D_CPU_MS") ms/cycle over $D_CYCLES cycles, $D_CTRS containers tracked")
+	ROWS+=("$n|ds, one cycle (daemon)|-|$ds_host|${AT[$n,ds_us]}|ds CPU $(printf %.2f "$D_CPU_MS") ms/cycle over $D_CYCLES cycles, $D_CTRS containers tracked, a cycle every $(awk -v w="$D_WALL" -v n="$D_CYCLES" 'BEGIN { printf "%.0f", w * 1000 / n }') ms")
 
 	wall=$(awk '{ print ($1 - i) * 1000 }' i="$INTERVAL" "$TMP/once" | median)
 	cpu=$(awk '{ print $2 * 1000 }' "$TMP/once" | median)
@@ -308,7 +308,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 
 targets() {
 	local n=$1 r
-	r=$(awk -v a="${AT[$n,stats]}" -v b="${AT[$n,ds_host]}" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')
+	r=$(awk -v a="${AT[$n,stats]}" -v b="${AT[$n,ds_host]}" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
 	echo
 	echo "targets at N=$n:"
 	printf '  %-4s ds CPU per container per cycle < 50 µs: %s µs\n' \

@@ -290,6 +290,7 @@ report() {
 		fi
 	done
 	printf 'RSS floor: a program that only links libcurl and makes a handle: %s KB\n' "$(curl_floor)"
+	# shellcheck disable=SC2086  # NS is a list of numbers
 	set -- $NS
 	if (($# >= 2)); then
 		local a=$1 b=${!#}

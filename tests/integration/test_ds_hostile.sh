@@ -9,6 +9,8 @@
 #     before a separator as an escape whatever precedes it, so no escaping
 #     lets a tag value end in one (the doubled form is refused, HTTP 400);
 #   - a value that is nothing but backslashes is therefore an absent tag.
+# Backslashes in single quotes are the hostile values themselves.
+# shellcheck disable=SC1003
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 

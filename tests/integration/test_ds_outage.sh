@@ -7,10 +7,11 @@
 #
 # The InfluxDB here is our own instance on its own ports and temp dirs
 # (not the stack's), so stopping it disturbs no other test.
+# wait_for takes code to eval later: single quotes are meant.
+# Variables read only inside wait_for's eval'd code look unused.
+# shellcheck disable=SC2016,SC2034
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
-# wait_for takes code to eval later: single quotes are meant.
-# shellcheck disable=SC2016
 
 PORT=${DS_OUTAGE_PORT:-18186}
 RPC_PORT=$((PORT + 2))

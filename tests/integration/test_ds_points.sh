@@ -4,10 +4,10 @@
 # and field of the data contract, plausible values, the Swarm tags right,
 # and the figures close to what `docker stats` shows for the same
 # containers.
-# shellcheck source=tests/integration/lib.sh
-source "$(dirname "$0")/lib.sh"
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 DB=$(unique_name ds_points | tr - _)
 SVC=$(unique_name ds-points)
@@ -69,7 +69,7 @@ sleep 0.5
 STATS=$(docker stats --no-stream --format '{{.ID}} {{.CPUPerc}} {{.MemUsage}}' "${BUSY[@]}" "$IDLE")
 wait "$ds_pid" || { cat "$LOG"; fail "ds --once exited non-zero"; }
 cat "$LOG"
-echo "$STATS" | sed 's/^/   docker stats: /'
+while read -r line; do echo "   docker stats: $line"; done <<<"$STATS"
 
 echo "== the data contract: field types and tag keys"
 ftypes=$(iq -d "$DB" 'SHOW FIELD KEYS FROM docker' |

@@ -3,10 +3,11 @@
 # configuration (and ds), SIGHUP with a good one applies it (points go to
 # the new database); --help lists every key of etc/ds.conf, --version
 # prints the version, a bad option or a bad file at startup is exit 2.
+# wait_for takes code to eval later: single quotes are meant.
+# Variables read only inside wait_for's eval'd code look unused.
+# shellcheck disable=SC2016,SC2034
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
-# wait_for takes code to eval later: single quotes are meant.
-# shellcheck disable=SC2016
 
 DS=$DAS_ROOT/bin/ds
 DIR=$(mktemp -d /tmp/ds-signals.XXXXXX)

@@ -140,6 +140,7 @@ fuzz: $(FUZZ_BIN)
 
 # A short run of every fuzz target, part of `make check`.
 fuzz-smoke: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)
 	@for f in $(FUZZ_BIN); do \
 	    echo "  FUZZ    $$f (20000 runs)"; \
 	    $$f -runs=20000 -seed=1 >/dev/null 2>$(BUILD)/$${f#bin/}.log || \

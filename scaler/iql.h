@@ -4,12 +4,14 @@
  *
  * One tick asks InfluxDB one query whatever the number of policies: one
  * statement per distinct (field, aggregate, window) giving, per service,
- * the aggregate, the sample count, min and max,
+ * the aggregate and the sample count,
  *
- *   SELECT mean("cpu_ratio") AS "value", count("cpu_ratio") AS "n",
- *     min("cpu_ratio") AS "lo", max("cpu_ratio") AS "hi" FROM "docker"
- *     WHERE time > now() - 10m GROUP BY "service","service_name","backend"
+ *   SELECT mean("cpu_ratio") AS "value", count("cpu_ratio") AS "n"
+ *     FROM "docker" WHERE time > now() - 10m
+ *     GROUP BY "service","service_name","backend"
  *
+ * plus min("cpu_ratio") AS "lo", max("cpu_ratio") AS "hi" when a sustained
+ * policy uses the statement (the window's extremes),
  * and per distinct (field, window) one first() and one last() statement,
  * whose time column is the oldest / newest sample's own time (what the
  * coverage rule needs). Ask with epoch=ns; RFC 3339 times are read too.

@@ -200,7 +200,7 @@ das_daemon() {
 }
 
 # The query das sends for these policies (README "Queries"), timed alone.
-DAS_QUERY='SELECT mean("cpu_ratio") AS "value", count("cpu_ratio") AS "n", min("cpu_ratio") AS "lo", max("cpu_ratio") AS "hi" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend";SELECT first("cpu_ratio") AS "value" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend";SELECT last("cpu_ratio") AS "value" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend"'
+DAS_QUERY='SELECT mean("cpu_ratio") AS "value", count("cpu_ratio") AS "n" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend";SELECT first("cpu_ratio") AS "value" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend";SELECT last("cpu_ratio") AS "value" FROM "docker" WHERE time > now() - 10m GROUP BY "service","service_name","backend"'
 das_query() { # IDB; sets Q_MS (median of REPEAT), Q_BYTES
 	local idb=$1 i t0
 	: >"$TMP/q"

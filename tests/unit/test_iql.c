@@ -164,8 +164,7 @@ make_policy(struct policy *p, const char *service, const char *field,
 }
 
 static const char seed_query[] =
-    "SELECT mean(\"cpu_ratio\") AS \"value\", count(\"cpu_ratio\") AS \"n\", "
-    "min(\"cpu_ratio\") AS \"lo\", max(\"cpu_ratio\") AS \"hi\" "
+    "SELECT mean(\"cpu_ratio\") AS \"value\", count(\"cpu_ratio\") AS \"n\" "
     "FROM \"docker\" WHERE time > now() - 10m "
     "GROUP BY \"service\",\"service_name\",\"backend\";"
     "SELECT first(\"cpu_ratio\") AS \"value\" FROM \"docker\" "
@@ -329,6 +328,8 @@ fixture_init(struct fixture *f)
 	make_policy(&f->p[0], "web", "cpu_ratio", NULL, "10m", "10m", NULL);
 	make_policy(&f->p[1], "cl", "cpu_ratio", NULL, "10m", "10m", "runc");
 	make_policy(&f->p[2], "web", "cpu_ratio", NULL, "10m", "10m", "exec");
+	/* one sustained policy: the shared statement asks for lo and hi */
+	f->p[0].sustained = true;
 	for (int i = 0; i < 3; i++)
 		f->pv[i] = &f->p[i];
 	f->pl = iql_plan_build(f->pv, 3, NULL, "docker");
@@ -356,6 +357,53 @@ fill_text(struct fixture *f, const char *text, char *err, size_t errlen)
 	rc = iql_plan_fill(f->pl, doc, err, errlen);
 	json_decref(doc);
 	return rc;
+}
+
+Test(iql, extremes_only_when_a_sustained_policy_needs_them)
+{
+	static const char answer[] =
+	    "{\"results\":["
+	    "{\"statement_id\":0,\"series\":[{\"tags\":{\"service\":"
+	    "\"svc1\"},\"columns\":[\"time\",\"value\",\"n\"],"
+	    "\"values\":[[1,26.5,40]]}]},"
+	    "{\"statement_id\":1,\"series\":[{\"tags\":{\"service\":"
+	    "\"svc1\"},\"columns\":[\"time\",\"value\"],"
+	    "\"values\":[[2,3.5]]}]},"
+	    "{\"statement_id\":2,\"series\":[{\"tags\":{\"service\":"
+	    "\"svc1\"},\"columns\":[\"time\",\"value\"],"
+	    "\"values\":[[3,60.5]]}]}]}";
+	struct policy		 p[2];
+	const struct policy	*pv[2] = { &p[0], &p[1] };
+	struct iql_plan		*pl;
+	struct decide_obs	 o, i;
+	json_t			*doc;
+	char			 err[256];
+
+	make_policy(&p[0], "svc1", "cpu_ratio", NULL, "10m", "10m", NULL);
+	make_policy(&p[1], "svc1", "cpu_ratio", NULL, "10m", "10m", NULL);
+	pl = iql_plan_build(pv, 2, NULL, "docker");
+	cr_expect_null(strstr(iql_plan_query(pl), "min("));
+	cr_expect_null(strstr(iql_plan_query(pl), "max("));
+	doc = json_loads(answer, 0, NULL);
+	cr_assert_not_null(doc);
+	cr_assert_eq(iql_plan_fill(pl, doc, err, sizeof(err)), 0, "%s", err);
+	iql_plan_obs(pl, 0, "svc1", NULL, &o, &i, NULL);
+	cr_expect(o.present && o.value == 26.5 && o.count == 40);
+	cr_expect(isnan(o.min) && isnan(o.max));
+	iql_plan_free(pl);
+	/* the second policy sustained: the same statement, with extremes */
+	p[1].sustained = true;
+	pl = iql_plan_build(pv, 2, NULL, "docker");
+	cr_expect_eq(iql_plan_nstatements(pl), 3);
+	cr_expect_not_null(strstr(iql_plan_query(pl),
+	    "count(\"cpu_ratio\") AS \"n\", min(\"cpu_ratio\") AS \"lo\", "
+	    "max(\"cpu_ratio\") AS \"hi\" FROM"));
+	/* an answer without them is malformed for this plan */
+	cr_expect_eq(iql_plan_fill(pl, doc, err, sizeof(err)), -EPROTO);
+	json_decref(doc);
+	iql_plan_free(pl);
+	policy_clear(&p[0]);
+	policy_clear(&p[1]);
 }
 
 Test(iql, answer_maps_to_policies)

@@ -68,6 +68,8 @@ http_resp_init(struct http_resp *r)
 	r->status = 0;
 	buf_init(&r->body);
 	r->error[0] = '\0';
+	r->sink = NULL;
+	r->sink_arg = NULL;
 }
 
 void
@@ -76,10 +78,32 @@ http_resp_free(struct http_resp *r)
 	buf_free(&r->body);
 }
 
+/* What the write callback needs: the handle (for the status) and resp. */
+struct http_wctx {
+	CURL		*curl;
+	struct http_resp *resp;
+	int		 sink_rc;
+};
+
 static size_t
 http_write_cb(char *p, size_t size, size_t n, void *arg)
 {
-	buf_add(arg, p, size * n);
+	struct http_wctx	*w = arg;
+	struct http_resp	*r = w->resp;
+
+	if (r->sink != NULL) {
+		/* the headers are in by the first body byte */
+		if (r->status == 0)
+			curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE,
+			    &r->status);
+		if (r->status >= 200 && r->status < 300) {
+			if ((w->sink_rc = r->sink(r->sink_arg, p, size * n))
+			    != 0)
+				return 0;	/* curl stops: write error */
+			return size * n;
+		}
+	}
+	buf_add(&r->body, p, size * n);
 	return size * n;
 }
 
@@ -107,7 +131,7 @@ http_gzip(struct buf *dst, const void *src, size_t len)
 
 /* Set the options of one request on the reused handle. */
 static struct curl_slist *
-http_setup(struct http *h, const struct http_req *req, struct http_resp *resp,
+http_setup(struct http *h, const struct http_req *req, struct http_wctx *w,
     struct buf *zbody)
 {
 	CURL			*c = h->curl;
@@ -123,8 +147,8 @@ http_setup(struct http *h, const struct http_req *req, struct http_resp *resp,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_ms);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->total_ms);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp->body);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, resp->error);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, w);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, w->resp->error);
 	/* Never follow a proxy from the environment to loopback servers. */
 	curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
 	if (h->unix_socket != NULL)
@@ -159,16 +183,22 @@ http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
 {
 	struct curl_slist	*hdr;
 	struct buf		 zbody;
+	struct http_wctx	 w = { h->curl, resp, 0 };
 	CURLcode		 rc;
 
 	buf_init(&zbody);
 	buf_reset(&resp->body);
 	resp->status = 0;
 	resp->error[0] = '\0';
-	hdr = http_setup(h, req, resp, &zbody);
+	hdr = http_setup(h, req, &w, &zbody);
 	rc = curl_easy_perform(h->curl);
 	curl_slist_free_all(hdr);
 	buf_free(&zbody);
+	if (w.sink_rc != 0) {
+		snprintf(resp->error, sizeof resp->error, "the reader stopped "
+		    "the transfer");
+		return w.sink_rc;
+	}
 	if (rc != CURLE_OK) {
 		if (resp->error[0] == '\0')
 			snprintf(resp->error, sizeof resp->error, "%s",

@@ -30,6 +30,14 @@ struct http_resp {
 	long		 status;	/* 0 when no HTTP answer came */
 	struct buf	 body;
 	char		 error[256];	/* transport error, "" when status != 0 */
+	/*
+	 * Optional, set after http_resp_init: a 2xx answer's body is handed
+	 * to sink as it arrives instead of being kept in body (any other
+	 * status still fills body, for its error text). A non-zero return
+	 * stops the transfer; http_do then returns it.
+	 */
+	int		(*sink)(void *arg, const char *p, size_t len);
+	void		*sink_arg;
 };
 
 /* unix_socket may be NULL (TCP). Strings are copied. Caller frees. */
@@ -41,9 +49,10 @@ void		 http_resp_init(struct http_resp *);
 void		 http_resp_free(struct http_resp *);
 
 /*
- * Perform req; resp must be initialised and is reset first. Returns 0 when
- * an HTTP answer (any status) arrived, -EIO with resp->error filled when the
- * transport failed (refused, timed out, ...).
+ * Perform req; resp must be initialised and is reset first (but its sink).
+ * Returns 0 when an HTTP answer (any status) arrived, -EIO with resp->error
+ * filled when the transport failed (refused, timed out, ...), or the
+ * sink's non-zero return when it stopped the transfer.
  */
 int	http_do(struct http *, const struct http_req *, struct http_resp *)
 	    __attribute__((warn_unused_result));

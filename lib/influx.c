@@ -179,6 +179,8 @@ influx_post_query(struct influx *ix, const char *q, bool with_db,
 	rc = http_do(ix->http, &req, resp);
 	buf_free(&url);
 	buf_free(&body);
+	if (rc != 0 && rc != -EIO)
+		return rc;	/* the sink stopped it: the sink says why */
 	if (rc != 0) {
 		snprintf(err, errlen, "InfluxDB query at %s: %s", ix->url,
 		    resp->error);
@@ -216,6 +218,22 @@ influx_query(struct influx *ix, const char *q, json_t **out, char *err,
 			rc = -EBADMSG;
 		}
 	}
+	http_resp_free(&resp);
+	return rc;
+}
+
+int
+influx_query_stream(struct influx *ix, const char *q,
+    int (*sink)(void *, const char *, size_t), void *arg, char *err,
+    size_t errlen)
+{
+	struct http_resp	 resp;
+	int			 rc;
+
+	http_resp_init(&resp);
+	resp.sink = sink;
+	resp.sink_arg = arg;
+	rc = influx_post_query(ix, q, true, &resp, err, errlen);
 	http_resp_free(&resp);
 	return rc;
 }

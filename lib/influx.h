@@ -59,6 +59,16 @@ enum influx_result influx_write(struct influx *, const char *lines, size_t len,
 int	influx_query(struct influx *, const char *q, json_t **out, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
 
+/*
+ * influx_query with the answer streamed: each piece of a 2xx body goes to
+ * sink as it arrives, nothing is kept. Returns 0; -EIO (transport or
+ * non-2xx) with err filled; or the sink's non-zero return, which stopped
+ * the transfer, with err left to the caller (the sink knows why).
+ */
+int	influx_query_stream(struct influx *, const char *q,
+	    int (*sink)(void *arg, const char *p, size_t len), void *arg,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
 /* CREATE DATABASE "<name>" (idempotent on the server). 0 or -EIO. */
 int	influx_create_database(struct influx *, char *err, size_t errlen);
 

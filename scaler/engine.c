@@ -62,8 +62,6 @@ engine_clear_tick(struct engine *e)
 	swarm_list_free(&e->services);
 	iql_plan_free(e->plan);
 	e->plan = NULL;
-	json_decref(e->results);
-	e->results = NULL;
 }
 
 void

@@ -188,6 +188,37 @@ engine_observe(struct engine *e)
 	}
 }
 
+static int
+engine_query_sink(void *arg, const char *p, size_t len)
+{
+	return iql_fill_feed(arg, p, len);
+}
+
+/*
+ * Ask InfluxDB and read its answer as it streams in: at 10,000 services
+ * the answer is megabytes of JSON, whose whole parsed tree would be das's
+ * largest allocation by far. 0 or a negative errno with query_err set.
+ */
+static int
+engine_query_stream(struct engine *e)
+{
+	struct iql_fill	*f;
+	char		 why[200];
+	int		 rc;
+
+	f = iql_fill_new(e->plan);
+	rc = influx_query_stream(e->influx, iql_plan_query(e->plan),
+	    engine_query_sink, f, e->query_err, sizeof e->query_err);
+	/* always finish: a cut transfer must leave no half-read answer */
+	if (iql_fill_finish(f, why, sizeof why) != 0 && rc != -EIO) {
+		snprintf(e->query_err, sizeof e->query_err,
+		    "InfluxDB query at %s: %s", influx_url(e->influx), why);
+		rc = rc != 0 ? rc : -EPROTO;
+	}
+	iql_fill_free(f);
+	return rc;
+}
+
 void
 engine_query(struct engine *e)
 {
@@ -207,10 +238,7 @@ engine_query(struct engine *e)
 	if (iql_plan_nstatements(e->plan) == 0)
 		return;
 	e->report.influx_requests++;
-	if (influx_query(e->influx, iql_plan_query(e->plan), &e->results,
-	    e->query_err, sizeof e->query_err) != 0 ||
-	    iql_plan_fill(e->plan, e->results, e->query_err,
-	    sizeof e->query_err) != 0) {
+	if (engine_query_stream(e) != 0) {
 		log_warnx("%s; holding every policy that needs metrics this "
 		    "tick", e->query_err);
 		return;

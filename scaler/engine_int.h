@@ -65,7 +65,6 @@ struct engine {
 	bool			 services_ok;
 	char			 services_err[320];
 	struct iql_plan		*plan;
-	json_t			*results;
 	bool			 query_ok;
 	char			 query_err[320];
 	struct engine_report	 report;

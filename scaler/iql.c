@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "iql.h"
+#include "jsplit.h"
 #include "xmalloc.h"
 
 enum iql_kind {
@@ -654,10 +655,10 @@ result_id(const struct iql_plan *pl, const json_t *res, size_t pos,
 	return 0;
 }
 
-/* One element of "results". 0 or -EPROTO with err set. */
+/* One element of "results" (its statement in *sidp). 0 or -EPROTO. */
 static int
 fill_result(struct iql_plan *pl, size_t pos, const json_t *res, char *err,
-    size_t errlen)
+    size_t errlen, size_t *sidp)
 {
 	const json_t	*e, *series, *s;
 	size_t		 sid, i;
@@ -668,6 +669,7 @@ fill_result(struct iql_plan *pl, size_t pos, const json_t *res, char *err,
 		return -EPROTO;
 	}
 	pl->stmts[sid].answered = true;
+	*sidp = sid;
 	if ((e = json_object_get(res, "error")) != NULL) {
 		pl->stmts[sid].error = sanitize(xstrdup(json_is_string(e) ?
 		    json_string_value(e) : "statement failed (no message)"));
@@ -687,16 +689,19 @@ bad:
 	return -EPROTO;
 }
 
-int
-iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
+/*
+ * The document around the results: a top-level "error" or no "results"
+ * array fails the whole answer; results still in it (not streamed) are
+ * read as from pos; statements left without a result count as errored.
+ */
+static int
+fill_top(struct iql_plan *pl, const json_t *resp, size_t pos, char *err,
     size_t errlen)
 {
 	const json_t	*e, *results, *res;
-	size_t		 i;
+	size_t		 i, sid;
 	int		 rc;
 
-	plan_reset(pl);
-	perr(err, errlen, "%s", "");
 	if (!json_is_object(resp) ||
 	    !json_is_array(results = json_object_get(resp, "results"))) {
 		e = json_is_object(resp) ?
@@ -709,10 +714,8 @@ iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
 		return e != NULL ? -EIO : -EPROTO;
 	}
 	json_array_foreach(results, i, res) {
-		if ((rc = fill_result(pl, i, res, err, errlen)) != 0) {
-			plan_reset(pl);
+		if ((rc = fill_result(pl, pos + i, res, err, errlen, &sid)) != 0)
 			return rc;
-		}
 	}
 	for (i = 0; i < pl->nstmts; i++) {
 		if (!pl->stmts[i].answered)
@@ -720,6 +723,159 @@ iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
 			    "result for this statement");
 	}
 	return 0;
+}
+
+int
+iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
+    size_t errlen)
+{
+	int	rc;
+
+	plan_reset(pl);
+	perr(err, errlen, "%s", "");
+	if ((rc = fill_top(pl, resp, 0, err, errlen)) != 0)
+		plan_reset(pl);
+	return rc;
+}
+
+/*
+ * The streaming reader: jsplit hands over each series, then its result's
+ * skeleton, then the document's; each is parsed alone, so das holds one
+ * series' tree at a time, never the whole answer.
+ */
+struct iql_fill {
+	struct iql_plan	*pl;
+	struct jsplit	*js;
+	size_t		 pos;		/* results read so far */
+	size_t		 sid;		/* statement of the open result */
+	bool		 sid_known;
+	int		 rc;
+	char		 err[320];
+};
+
+static const char *const iql_split_keys[] = { "results", "series" };
+
+/* The statement the open result answers, from its skeleton so far. */
+static int
+stream_sid(struct iql_fill *f)
+{
+	json_t	*res;
+	int	 rc;
+
+	if (f->sid_known)
+		return 0;
+	res = json_loads(jsplit_open_skeleton(f->js, 1), 0, NULL);
+	rc = json_is_object(res) ? result_id(f->pl, res, f->pos, &f->sid) :
+	    -EPROTO;
+	json_decref(res);
+	if (rc != 0) {
+		perr(f->err, sizeof f->err, "InfluxDB answer: result %zu has "
+		    "no valid statement_id (%zu statements asked)", f->pos,
+		    f->pl->nstmts);
+		return rc;
+	}
+	f->sid_known = true;
+	return 0;
+}
+
+/* One text from jsplit, parsed and read at its level. */
+static int
+stream_text(struct iql_fill *f, int level, json_t *doc)
+{
+	size_t	sid;
+	int	rc;
+
+	switch (level) {
+	case 2:
+		if ((rc = stream_sid(f)) != 0)
+			return rc;
+		if (fill_series(f->pl, f->sid, doc) != 0) {
+			perr(f->err, sizeof f->err, "InfluxDB answer: "
+			    "statement %zu: malformed series", f->sid);
+			return -EPROTO;
+		}
+		return 0;
+	case 1:
+		rc = fill_result(f->pl, f->pos, doc, f->err, sizeof f->err,
+		    &sid);
+		if (rc == 0 && f->sid_known && sid != f->sid) {
+			perr(f->err, sizeof f->err, "InfluxDB answer: result "
+			    "%zu: statement_id after its series", f->pos);
+			rc = -EPROTO;
+		}
+		f->pos++;
+		f->sid_known = false;
+		return rc;
+	default:
+		return fill_top(f->pl, doc, f->pos, f->err, sizeof f->err);
+	}
+}
+
+static int
+stream_cb(void *arg, int level, size_t index, const char *text, size_t len)
+{
+	struct iql_fill	*f = arg;
+	json_error_t	 je;
+	json_t		*doc;
+	int		 rc;
+
+	if ((doc = json_loadb(text, len, 0, &je)) == NULL) {
+		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
+		    je.text);
+		return -EBADMSG;
+	}
+	rc = stream_text(f, level, doc);
+	json_decref(doc);
+	return rc;
+}
+
+struct iql_fill *
+iql_fill_new(struct iql_plan *pl)
+{
+	struct iql_fill	*f;
+
+	plan_reset(pl);
+	f = xcalloc(1, sizeof(*f));
+	f->pl = pl;
+	f->js = jsplit_new(iql_split_keys, 2, stream_cb, f);
+	return f;
+}
+
+int
+iql_fill_feed(struct iql_fill *f, const char *p, size_t len)
+{
+	int	rc;
+
+	if (f->rc != 0)
+		return f->rc;
+	if ((rc = jsplit_feed(f->js, p, len)) == -EPROTO && f->err[0] == '\0')
+		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
+		    jsplit_error(f->js));
+	return f->rc = rc;
+}
+
+int
+iql_fill_finish(struct iql_fill *f, char *err, size_t errlen)
+{
+	if (f->rc == 0 && (f->rc = jsplit_finish(f->js)) != 0)
+		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
+		    jsplit_error(f->js));
+	if (f->rc != 0) {
+		perr(err, errlen, "%s", f->err);
+		if (err != NULL)
+			sanitize(err);
+		plan_reset(f->pl);
+	}
+	return f->rc;
+}
+
+void
+iql_fill_free(struct iql_fill *f)
+{
+	if (f == NULL)
+		return;
+	jsplit_free(f->js);
+	free(f);
 }
 
 /* The row of (statement, kind, name); NULL when none or ambiguous. */

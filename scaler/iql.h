@@ -71,6 +71,22 @@ int	 iql_plan_fill(struct iql_plan *, const json_t *response, char *err,
 	    size_t errlen);
 
 /*
+ * The same answer read as it streams in, for a plan already built:
+ * iql_fill_new (replaces any earlier fill), iql_fill_feed with each piece
+ * of the body as it arrives, iql_fill_finish at its end, iql_fill_free.
+ * Only one series of the answer is held parsed at a time. feed returns 0
+ * or a negative errno once the answer cannot be read (the transfer may
+ * stop there); finish returns what iql_plan_fill would (-EBADMSG for text
+ * that is not JSON) with err filled, and on failure every observation is
+ * absent. The plan must outlive the reader.
+ */
+struct iql_fill;
+struct iql_fill	*iql_fill_new(struct iql_plan *);
+int	 iql_fill_feed(struct iql_fill *, const char *p, size_t len);
+int	 iql_fill_finish(struct iql_fill *, char *err, size_t errlen);
+void	 iql_fill_free(struct iql_fill *);
+
+/*
  * Observations for policies[i] after iql_plan_fill. The series is found by
  * backend: swarm by tag service == service_id (the resolved full ID);
  * runc by service_name == service_name with backend == "runc"; exec by

@@ -8,7 +8,8 @@
  *     query planned for it and a decision on it stay sane;
  *   - quoting reads back through InfluxQL's scanner rules byte for byte;
  *   - error messages carry no control characters;
- *   - any JSON document fed to iql_plan_fill is handled.
+ *   - any JSON document fed to iql_plan_fill is handled, and any bytes
+ *     fed to the streaming reader (iql_fill_*).
  */
 #include <math.h>
 #include <stdint.h>
@@ -216,17 +217,28 @@ fuzz_answer(const uint8_t *data, size_t size)
 	const struct policy	*pv[1] = { &p };
 	struct iql_plan		*pl;
 	struct decide_obs	 o, i;
+	struct iql_fill		*fl;
 	const char		*why;
 	json_t			*doc;
 	char			 err[256];
+	size_t			 cut;
 
-	doc = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
-	if (doc == NULL)
-		return;
 	if (policy_parse(&r, &p, NULL, 0) != 0)
 		abort();
 	pl = iql_plan_build(pv, 1, NULL, NULL);
-	if (iql_plan_fill(pl, doc, err, sizeof(err)) != 0)
+	/* the streaming reader takes any bytes, in two pieces */
+	fl = iql_fill_new(pl);
+	cut = size > 0 ? data[0] % size : 0;
+	if (iql_fill_feed(fl, (const char *)data, cut) == 0)
+		(void)iql_fill_feed(fl, (const char *)data + cut, size - cut);
+	if (iql_fill_finish(fl, err, sizeof(err)) != 0)
+		check_message(err);
+	iql_fill_free(fl);
+	iql_plan_obs(pl, 0, "s", "s", &o, &i, &why);
+	if (why != NULL)
+		check_message(why);
+	doc = json_loadb((const char *)data, size, JSON_DECODE_ANY, NULL);
+	if (doc != NULL && iql_plan_fill(pl, doc, err, sizeof(err)) != 0)
 		check_message(err);
 	iql_plan_obs(pl, 0, "s", "s", &o, &i, &why);
 	if (why != NULL)

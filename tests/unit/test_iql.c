@@ -808,3 +808,122 @@ Test(iql, ten_thousand_policies_are_fast, .timeout = 30)
 	for (k = 0; k < N; k++)
 		policy_clear(&p[k]);
 }
+
+/* Fill f's plan by streaming text in pieces of chunk bytes. */
+static int
+stream_text(struct fixture *f, const char *text, size_t chunk, char *err,
+    size_t errlen)
+{
+	struct iql_fill	*fl;
+	size_t		 off, n, len = strlen(text);
+	int		 rc = 0;
+
+	fl = iql_fill_new(f->pl);
+	for (off = 0; off < len && rc == 0; off += n) {
+		n = len - off < chunk ? len - off : chunk;
+		rc = iql_fill_feed(fl, text + off, n);
+	}
+	rc = iql_fill_finish(fl, err, errlen);
+	iql_fill_free(fl);
+	return rc;
+}
+
+/* The observations of the fixture's three policies, as text. */
+static void
+obs_text(struct fixture *f, struct buf *b)
+{
+	static const char *const ids[] = { "svc1", NULL, NULL };
+	static const char *const names[] = { "web", "cl", "web" };
+	struct decide_obs	 o, i;
+	const char		*why;
+	int			 k;
+
+	for (k = 0; k < 3; k++) {
+		iql_plan_obs(f->pl, (size_t)k, ids[k], names[k], &o, &i, &why);
+		buf_printf(b, "%d %g %g %g %llu %lld %lld / %d %g %llu %s\n",
+		    o.present, o.value, o.min, o.max,
+		    (unsigned long long)o.count, (long long)o.first_ns,
+		    (long long)o.last_ns, i.present, i.value,
+		    (unsigned long long)i.count, why ? why : "-");
+	}
+}
+
+Test(iql, streamed_answer_reads_as_the_whole_document)
+{
+	static const char *const docs[] = {
+		seed_answer,
+		/* a statement error and a statement with no series */
+		"{\"results\":[{\"statement_id\":0,\"error\":\"boom\"},"
+		"{\"statement_id\":1},{\"statement_id\":2,\"series\":[]}]}",
+		/* statement_id absent: results by position */
+		"{\"results\":[{\"series\":[{\"tags\":{\"service\":\"svc1\"},"
+		"\"columns\":[\"time\",\"value\",\"n\",\"lo\",\"hi\"],"
+		"\"values\":[[5,1,2,0,3]]}]},{},{}]}",
+	};
+	struct fixture	 f;
+	struct buf	 whole, streamed;
+	char		 err[256];
+	size_t		 d, chunk;
+
+	for (d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		fixture_init(&f);
+		buf_init(&whole);
+		cr_assert_eq(fill_text(&f, docs[d], err, sizeof(err)), 0,
+		    "%s", err);
+		obs_text(&f, &whole);
+		for (chunk = 1; chunk <= strlen(docs[d]); chunk += 7) {
+			buf_init(&streamed);
+			cr_assert_eq(stream_text(&f, docs[d], chunk, err,
+			    sizeof(err)), 0, "doc %zu chunk %zu: %s", d, chunk,
+			    err);
+			obs_text(&f, &streamed);
+			cr_expect_str_eq(buf_str(&streamed), buf_str(&whole),
+			    "doc %zu chunk %zu", d, chunk);
+			buf_free(&streamed);
+		}
+		buf_free(&whole);
+		fixture_fini(&f);
+	}
+}
+
+Test(iql, streamed_answer_failures)
+{
+	static const struct {
+		const char	*doc;
+		int		 rc;
+		const char	*msg;
+	} cases[] = {
+		{ "{\"error\":\"database not found: x\"}", -EIO,
+		    "database not found" },
+		{ "<html>bad gateway</html>", -EPROTO, "not JSON" },
+		{ "{\"results\":[{\"statement_id\":0,\"series\":[{]}]}",
+		    -EPROTO, "not JSON" },
+		{ "{\"results\":[{\"statement_id\":0,\"series\":[{\"tags\":1}]}"
+		    "]}", -EPROTO, "malformed series" },
+		{ "{\"results\":[{\"series\":[{\"tags\":{\"service\":\"svc1\"},"
+		    "\"columns\":[\"time\",\"value\",\"n\",\"lo\",\"hi\"],"
+		    "\"values\":[[5,1,2,0,3]]}],\"statement_id\":2}]}", -EPROTO,
+		    "statement_id after its series" },
+		{ "{\"results\":[{\"statement_id\":7,\"series\":[{}]}]}",
+		    -EPROTO, "no valid statement_id" },
+		{ "{\"results\":[{\"statement_id\":0}", -EPROTO, "ends early" },
+	};
+	struct fixture		 f;
+	struct decide_obs	 o, i;
+	char			 err[256];
+	size_t			 k;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		fixture_init(&f);
+		cr_expect_eq(stream_text(&f, seed_answer, 9, err, sizeof(err)),
+		    0);
+		cr_expect_eq(stream_text(&f, cases[k].doc, 5, err,
+		    sizeof(err)), cases[k].rc, "%s: %s", cases[k].doc, err);
+		cr_expect_not_null(strstr(err, cases[k].msg), "%s: %s",
+		    cases[k].doc, err);
+		/* nothing of the earlier answer is left */
+		iql_plan_obs(f.pl, 0, "svc1", "web", &o, &i, NULL);
+		cr_expect(!o.present && !i.present, "%s", cases[k].doc);
+		fixture_fini(&f);
+	}
+}

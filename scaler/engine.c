@@ -180,6 +180,18 @@ engine_lead(struct engine *e)
 	return true;
 }
 
+uint64_t
+engine_text_hash(const char *s)
+{
+	uint64_t	h = UINT64_C(0xcbf29ce484222325);
+
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+	return h != 0 ? h : 1;
+}
+
 /*
  * What das last journaled about each policy, so that a restarted das does
  * not journal the same invalid row, hold, error or dry run again: the
@@ -190,7 +202,7 @@ engine_restore_keys(struct engine *e)
 {
 	struct journal_newest	*v = NULL;
 	struct pstate		*st;
-	char			 err[512];
+	char			 err[512], key[96];
 	const char		*would;
 	size_t			 i, n = 0;
 
@@ -201,21 +213,23 @@ engine_restore_keys(struct engine *e)
 	}
 	for (i = 0; i < n; i++) {
 		st = engine_state(e, v[i].seq);
+		/* the keys as engine_once and engine_invalid make them */
+		key[0] = '\0';
 		if (strcmp(v[i].action, "invalid") == 0) {
 			st->invalid_hash = 0;
-			snprintf(st->invalid_err, sizeof st->invalid_err, "%s",
-			    v[i].detail);
+			st->invalid_err = engine_text_hash(v[i].detail);
 		} else if (strcmp(v[i].action, "hold") == 0 ||
 		    strcmp(v[i].action, "paused") == 0)
-			snprintf(st->last_key, sizeof st->last_key, "%s:%s",
-			    v[i].action, v[i].reason);
+			snprintf(key, sizeof key, "%s:%s", v[i].action,
+			    v[i].reason);
 		else if (strcmp(v[i].action, "error") == 0)
-			snprintf(st->last_key, sizeof st->last_key,
-			    "error:%.80s", v[i].detail);
+			snprintf(key, sizeof key, "error:%.80s", v[i].detail);
 		else if (strcmp(v[i].action, "dry_run") == 0 &&
 		    (would = strstr(v[i].detail, "would ")) != NULL)
-			snprintf(st->last_key, sizeof st->last_key,
-			    "dry_run:%s:%d", would + 6, v[i].after);
+			snprintf(key, sizeof key, "dry_run:%s:%d", would + 6,
+			    v[i].after);
+		if (key[0] != '\0')
+			st->last_key = engine_text_hash(key);
 	}
 	journal_newest_free(v, n);
 }

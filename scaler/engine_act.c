@@ -28,7 +28,7 @@ engine_event_point(struct engine *e, const struct work *w,
 	lp_tag(&pt, "node", e->cfg.node);
 	lp_tag(&pt, "seq", seq);
 	lp_tag(&pt, "service", ev->service);
-	lp_tag(&pt, "service_id", w->svc_id);
+	lp_tag(&pt, "service_id", w->status->service_id);
 	if (ev->before >= 0)
 		lp_field_int(&pt, "before", ev->before);
 	if (ev->after >= 0)
@@ -92,9 +92,11 @@ engine_flush_events(struct engine *e)
 static bool
 engine_once(struct work *w, const char *key)
 {
-	if (strcmp(w->st->last_key, key) == 0)
+	uint64_t	h = engine_text_hash(key);
+
+	if (w->st->last_key == h)
 		return false;
-	snprintf(w->st->last_key, sizeof w->st->last_key, "%s", key);
+	w->st->last_key = h;
 	return true;
 }
 
@@ -160,7 +162,7 @@ engine_runc_observe(struct engine *e, struct work *w)
 			engine_error(e, w, err);
 	}
 	rc = runcb_observe(e->cfg.runc_root, w->pol.service, &w->replicas,
-	    w->observe_err, sizeof w->observe_err);
+	    w->err, sizeof w->err);
 	if (rc != 0)
 		w->replicas = -1;
 	return rc;
@@ -180,7 +182,7 @@ engine_backend_observe(struct engine *e, struct work *w)
 		w->replicas = w->pol.cur_no >= 0 ? w->pol.cur_no : 0;
 		return 0;
 	default:
-		snprintf(w->observe_err, sizeof w->observe_err, "backend %s is "
+		snprintf(w->err, sizeof w->err, "backend %s is "
 		    "not available in this build",
 		    policy_backend_name(w->pol.backend));
 		return -ENOTSUP;
@@ -230,7 +232,7 @@ engine_backend_scale(struct engine *e, struct work *w, int to,
 
 	switch (w->pol.backend) {
 	case POLICY_BACKEND_SWARM:
-		return swarm_scale(e->docker, w->svc_id, to, &before, err,
+		return swarm_scale(e->docker, w->status->service_id, to, &before, err,
 		    errlen);
 	case POLICY_BACKEND_EXEC:
 		return engine_exec_scale(e, w, to, detail, err, errlen);
@@ -282,7 +284,7 @@ engine_act(struct engine *e, struct work *w, const struct decide_out *out)
 	e->report.actions++;
 	w->st->last_change_ns = e->now_ns;
 	w->st->known = out->after;
-	w->st->last_key[0] = '\0';
+	w->st->last_key = 0;
 	w->replicas = out->after;
 	w->status->replicas = out->after;
 	w->status->last_change_ns = e->now_ns;
@@ -334,7 +336,7 @@ engine_apply(struct engine *e, struct work *w, const struct decide_out *out,
 			    out->after, out->value, out->threshold,
 			    out->reason, detail);
 	} else if (out->action == DECIDE_STEADY) {
-		w->st->last_key[0] = '\0';
+		w->st->last_key = 0;
 	} else {
 		snprintf(key, sizeof key, "%s:%s",
 		    decide_action_name(out->action), out->reason);
@@ -363,8 +365,7 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 	}
 	if (w == NULL || !w->valid || w->replicas < 0) {
 		snprintf(err, errlen, "policy seq %lld is %s", (long long)seq,
-		    w == NULL ? "not in the table" : w->valid ?
-		    w->observe_err : w->err);
+		    w == NULL ? "not in the table" : w->err);
 		return -EINVAL;
 	}
 	buf_init(&detail);

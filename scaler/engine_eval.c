@@ -84,12 +84,12 @@ engine_invalid(struct engine *e, struct work *w, const char *err)
 		return;
 	/* invalid_hash 0: restored from the journal, where only the text is. */
 	if ((w->st->invalid_hash == hash || w->st->invalid_hash == 0) &&
-	    strcmp(w->st->invalid_err, err) == 0) {
+	    w->st->invalid_err == engine_text_hash(err)) {
 		w->st->invalid_hash = hash;
 		return;
 	}
 	w->st->invalid_hash = hash;
-	snprintf(w->st->invalid_err, sizeof w->st->invalid_err, "%s", err);
+	w->st->invalid_err = engine_text_hash(err);
 	log_warnx("policy seq %lld (service \"%.128s\"): %s; skipping this "
 	    "row until it changes", (long long)w->st->seq,
 	    w->row->service_id ? w->row->service_id : "", err);
@@ -134,7 +134,7 @@ engine_observe_swarm(struct engine *e, struct work *w)
 	char				 err[320];
 
 	if (!e->services_ok) {
-		snprintf(w->observe_err, sizeof w->observe_err, "%s",
+		snprintf(w->err, sizeof w->err, "%s",
 		    e->services_err);
 		return;
 	}
@@ -150,8 +150,6 @@ engine_observe_swarm(struct engine *e, struct work *w)
 		engine_invalid(e, w, err);
 		return;
 	}
-	snprintf(w->svc_id, sizeof w->svc_id, "%s", svc->id);
-	snprintf(w->svc_name, sizeof w->svc_name, "%s", svc->name);
 	snprintf(w->status->service_id, sizeof w->status->service_id, "%s",
 	    svc->id);
 	snprintf(w->status->service_name, sizeof w->status->service_name,
@@ -300,7 +298,7 @@ engine_obs(struct engine *e, struct work *w, struct decide_in *in,
 		*stmt_err = e->query_err;
 		return;
 	}
-	iql_plan_obs(e->plan, w->plan_idx, w->svc_id, w->pol.service,
+	iql_plan_obs(e->plan, w->plan_idx, w->status->service_id, w->pol.service,
 	    &in->out, &in->in, stmt_err);
 }
 
@@ -312,7 +310,7 @@ engine_decide_one(struct engine *e, struct work *w)
 	const char		*stmt_err;
 
 	if (w->replicas < 0) {
-		engine_error(e, w, w->observe_err);
+		engine_error(e, w, w->err);
 		return;
 	}
 	engine_detect_manual(e, w);

@@ -21,10 +21,11 @@
 struct pstate {
 	int64_t		 seq;
 	uint64_t	 invalid_hash;	/* row hash last journaled invalid */
-	char		 invalid_err[256];
+	uint64_t	 invalid_err;	/* its reason's engine_text_hash */
 	int64_t		 last_change_ns; /* last replica change, 0 never */
 	int		 known;		/* replicas das last set or saw, -1 */
-	char		 last_key[96];	/* last journaled hold/error key */
+	uint64_t	 last_key;	/* last journaled hold/error key's
+					 * engine_text_hash, 0 none */
 };
 
 /* One policy row during a tick. */
@@ -32,14 +33,12 @@ struct work {
 	const struct policy_row	*row;
 	struct policy		 pol;
 	bool			 valid;
+	/* why the row is invalid, or (valid) why observing it failed */
 	char			 err[320];
 	struct pstate		*st;
-	char			 svc_id[80];	/* resolved Swarm id */
-	char			 svc_name[136];
 	int			 replicas;	/* observed, -1 unknown */
 	size_t			 plan_idx;	/* index in the iql plan */
-	char			 observe_err[320];
-	struct engine_status	*status;
+	struct engine_status	*status;	/* resolved Swarm id there */
 };
 
 struct engine {
@@ -71,6 +70,12 @@ struct engine {
 };
 
 struct pstate	*engine_state(struct engine *, int64_t seq);
+/*
+ * FNV-1a of s: what das remembers of a journaled text (a hold key, an
+ * invalid row's reason) to journal it once per change, in 8 bytes instead
+ * of the text. 0 only for "" (nothing remembered).
+ */
+uint64_t	 engine_text_hash(const char *s);
 
 /* engine_eval.c */
 void	engine_parse(struct engine *);

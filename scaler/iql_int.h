@@ -1,0 +1,89 @@
+/*
+ * iql_int: the query plan's private state, shared by iql.c (quoting and
+ * planning) and iql_answer.c (reading the answer). Not a public API.
+ */
+#ifndef DAS_IQL_INT_H
+#define DAS_IQL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "policy.h"
+
+enum iql_kind {
+	IQL_AGG,	/* aggregate, count, min, max */
+	IQL_FIRST,	/* first(): time of the oldest sample */
+	IQL_LAST,	/* last(): time of the newest sample */
+};
+
+struct iql_stmt {
+	enum iql_kind		 kind;
+	char			*field;
+	enum policy_aggregate	 agg;
+	double			 pct;
+	int64_t			 window_ns;
+	bool			 range;		/* min and max too (sustained) */
+	bool			 answered;
+	char			*error;		/* owned; NULL: fine */
+};
+
+/* Per policy: the statements answering its out and in windows. */
+struct iql_pol {
+	bool			 planned;
+	enum policy_backend	 backend;
+	size_t			 out[3];	/* by enum iql_kind */
+	size_t			 in[3];
+};
+
+/* One series of one statement (its first row). */
+struct iql_row {
+	int64_t		 time;
+	double		 value, lo, hi;
+	uint64_t	 n;
+	bool		 ambiguous;	/* another series had the same key */
+};
+
+/*
+ * Open-addressing hash table keyed by (stmt, kind, name): statement
+ * dedup keys at build time, series lookup after fill.
+ */
+struct iql_slot {
+	char		*name;		/* owned; NULL: empty slot */
+	size_t		 stmt;
+	char		 kind;
+	size_t		 val;
+};
+
+struct iql_map {
+	struct iql_slot	*slots;
+	size_t		 cap;		/* 0 or a power of two */
+	size_t		 len;
+};
+
+struct iql_plan {
+	struct buf	 query;
+	struct iql_stmt	*stmts;
+	size_t		 nstmts;
+	struct iql_pol	*pols;
+	size_t		 npols;
+	struct iql_map	 series;	/* (stmt, 's'|'r'|'n', tag) -> row */
+	struct iql_row	*rows;
+	size_t		 nrows, rowcap;
+};
+
+/* (stmt, kind, name) lookup; NULL when absent. */
+const struct iql_slot *iql_map_get(const struct iql_map *, size_t stmt,
+	    char kind, const char *name);
+/*
+ * Find or add the key. *added says which; a new slot's val is the
+ * caller's to set. The returned slot is valid until the next put.
+ */
+struct iql_slot	*iql_map_put(struct iql_map *, size_t stmt, char kind,
+	    const char *name, bool *added);
+void		 iql_map_free(struct iql_map *);
+/* Forget the answer of an earlier fill. */
+void		 iql_plan_reset(struct iql_plan *);
+
+#endif

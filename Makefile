@@ -128,6 +128,7 @@ FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
 FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/decide.c lib/jsplit.c
 FUZZ_runc = lib/runcstate.c
+FUZZ_discover = collector/discover_parse.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cgroup.h"
 #include "collect.h"
 #include "discover.h"
@@ -38,6 +39,7 @@ struct collector {
 	char			*proc_root;
 	char			*sys_root;
 	struct docker		*docker;
+	struct buf		 listing;	/* scratch: /containers/json */
 	struct procfs_sys	*sys;
 	uint64_t		 mem_total;
 	unsigned		 online_cpus;
@@ -60,6 +62,7 @@ collector_new(const struct collect_cfg *cfg, struct docker *docker)
 	c->proc_root = xstrdup(cfg->proc_root);
 	c->sys_root = xstrdup(cfg->sys_root != NULL ? cfg->sys_root : "");
 	c->docker = docker;
+	buf_init(&c->listing);
 	c->sys = procfs_sys_open(c->proc_root);
 	if (c->sys == NULL)
 		log_warn("%s/stat: cannot open; cpu_ratio will be missing",
@@ -99,6 +102,7 @@ collector_free(struct collector *c)
 		ctr_free(c->rctrs[i]);
 	free(c->rctrs);
 	runcdisc_free(c->runc);
+	buf_free(&c->listing);
 	procfs_sys_free(c->sys);
 	free(c->node);
 	free(c->measurement);
@@ -410,7 +414,8 @@ collector_docker(struct collector *c, struct cg_mounts **mounts, int *rc)
 
 	if (c->docker == NULL)
 		return true;	/* docker_socket "": a runc-only node */
-	if ((*rc = discover_docker(c->docker, &list, err, sizeof err)) != 0) {
+	if ((*rc = discover_docker(c->docker, &c->listing, &list, err,
+	    sizeof err)) != 0) {
 		log_warnx("%s; keeping %zu known containers, trying again "
 		    "next cycle", err, c->nctrs);
 		return false;

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+struct buf;
 struct docker;
 
 #define DISCOVER_LABEL_SERVICE_ID	"com.docker.swarm.service.id"
@@ -31,20 +32,29 @@ struct discover_list {
 };
 
 /*
- * Parse a /containers/json answer (borrowed) into list (caller frees with
- * discover_list_free). Entries without a valid 64-hex Id are skipped and
- * counted in *skipped. Returns 0, or -EBADMSG when j is not an array.
+ * Parse the text of a /containers/json answer (borrowed; len bytes, need
+ * not end in NUL) into list (caller frees with discover_list_free), the
+ * way jansson's json_loadb(text, len, 0) would read it (discover_parse.c).
+ * Entries without a valid 64-hex Id are skipped and counted in *skipped.
+ * Returns 0, or -EBADMSG with err filled when the text is not JSON or not
+ * an array.
  */
-int	discover_parse_list(const json_t *j, struct discover_list *list,
-	    size_t *skipped);
+int	discover_parse_list(const char *text, size_t len,
+	    struct discover_list *list, size_t *skipped, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
 void	discover_list_free(struct discover_list *);
 
 /* The State.Pid of a /containers/{id}/json answer; -1 when absent or 0. */
 pid_t	discover_parse_pid(const json_t *inspect);
 
-/* GET and parse the running containers. 0 or -errno with err filled. */
-int	discover_docker(struct docker *, struct discover_list *, char *err,
-	    size_t errlen) __attribute__((warn_unused_result));
+/*
+ * GET and parse the running containers. text is the caller's scratch for
+ * the answer (reset here; kept between calls so its memory is reused).
+ * 0 or -errno with err filled.
+ */
+int	discover_docker(struct docker *, struct buf *text,
+	    struct discover_list *, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
 
 /* Inspect one container for its init pid. 0 or -errno with err filled. */
 int	discover_pid(struct docker *, const char *id, pid_t *pid, char *err,

@@ -67,9 +67,22 @@ docker_message(const struct buf *body, char *out, size_t len)
 	json_decref(j);
 }
 
+/* http sink: a 2xx answer's bytes straight into the caller's buffer. */
+static int
+docker_text_sink(void *arg, const char *p, size_t len)
+{
+	buf_add(arg, p, len);
+	return 0;
+}
+
+/*
+ * One request. The answer is decoded into *out (when out is not NULL), or
+ * its text appended to raw (when raw is not NULL).
+ */
 static int
 docker_do(struct docker *d, const char *method, const char *path,
-    const json_t *body, json_t **out, char *err, size_t errlen)
+    const json_t *body, json_t **out, struct buf *raw, char *err,
+    size_t errlen)
 {
 	struct http_req		 req;
 	struct http_resp	 resp;
@@ -90,6 +103,11 @@ docker_do(struct docker *d, const char *method, const char *path,
 		req.content_type = "application/json";
 	}
 	http_resp_init(&resp);
+	if (raw != NULL) {
+		buf_reset(raw);
+		resp.sink = docker_text_sink;
+		resp.sink_arg = raw;
+	}
 	if (http_do(d->http, &req, &resp) != 0) {
 		snprintf(err, errlen, "Docker %s %s via %s: %s", method, path,
 		    d->socket, resp.error);
@@ -117,12 +135,19 @@ int
 docker_get(struct docker *d, const char *path, json_t **out, char *err,
     size_t errlen)
 {
-	return docker_do(d, "GET", path, NULL, out, err, errlen);
+	return docker_do(d, "GET", path, NULL, out, NULL, err, errlen);
+}
+
+int
+docker_get_text(struct docker *d, const char *path, struct buf *text,
+    char *err, size_t errlen)
+{
+	return docker_do(d, "GET", path, NULL, NULL, text, err, errlen);
 }
 
 int
 docker_post(struct docker *d, const char *path, const json_t *body,
     json_t **out, char *err, size_t errlen)
 {
-	return docker_do(d, "POST", path, body, out, err, errlen);
+	return docker_do(d, "POST", path, body, out, NULL, err, errlen);
 }

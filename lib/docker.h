@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "buf.h"
+
 #define DOCKER_API_VERSION	"v1.41"
 
 struct docker;
@@ -24,6 +26,14 @@ const char	*docker_socket(const struct docker *);
  * not JSON; err names the path and what went wrong.
  */
 int	docker_get(struct docker *, const char *path, json_t **out,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * GET path with the answer's text appended to text (reset first; the
+ * caller's buffer, so a path read every interval reuses its memory) and
+ * not decoded. Same returns as docker_get but -EBADMSG.
+ */
+int	docker_get_text(struct docker *, const char *path, struct buf *text,
 	    char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /*

@@ -1,6 +1,7 @@
 /* lp: InfluxDB 1.x line-protocol writer with per-element escaping. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lp.h"
@@ -16,7 +17,7 @@
 static void
 lp_escape(struct buf *b, const char *s, const char *specials)
 {
-	const char	*p, *end = s + strlen(s);
+	const char	*p, *end = s + strlen(s), *run;
 	char		 c;
 
 	if (strchr(specials, '\\') == NULL) {
@@ -24,6 +25,13 @@ lp_escape(struct buf *b, const char *s, const char *specials)
 			end--;
 	}
 	for (p = s; p < end; p++) {
+		/* Most elements have nothing to escape: copy runs whole. */
+		for (run = p; p < end && *p != '\n' && *p != '\r' &&
+		    strchr(specials, *p) == NULL; p++)
+			;
+		buf_add(b, run, (size_t)(p - run));
+		if (p == end)
+			break;
 		c = *p;
 		if (c == '\n' || c == '\r')
 			c = ' ';
@@ -90,6 +98,36 @@ lp_field_key(struct lp_point *pt, const char *key)
 	pt->nfields++;
 }
 
+/*
+ * Decimal digits of v, as "%" PRId64 writes them. Every point has seven
+ * integers: printf (which buf_printf calls twice, to size then to write)
+ * was a tenth of ds's cycle.
+ */
+static void
+lp_add_int(struct buf *b, int64_t v)
+{
+	char		 d[24], *p = d + sizeof d;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
+/* "%.17g" of a finite v, formatted once (at most 24 characters). */
+static void
+lp_add_float(struct buf *b, double v)
+{
+	char	d[32];
+	int	n;
+
+	n = snprintf(d, sizeof d, "%.17g", v);
+	buf_add(b, d, (size_t)n);
+}
+
 void
 lp_field_float(struct lp_point *pt, const char *key, double v)
 {
@@ -97,7 +135,7 @@ lp_field_float(struct lp_point *pt, const char *key, double v)
 	if (!isfinite(v) || lp_blank(key))
 		return;
 	lp_field_key(pt, key);
-	buf_printf(pt->out, "%.17g", v);
+	lp_add_float(pt->out, v);
 }
 
 void
@@ -106,7 +144,8 @@ lp_field_int(struct lp_point *pt, const char *key, int64_t v)
 	if (lp_blank(key))
 		return;
 	lp_field_key(pt, key);
-	buf_printf(pt->out, "%" PRId64 "i", v);
+	lp_add_int(pt->out, v);
+	buf_addc(pt->out, 'i');
 }
 
 void
@@ -136,8 +175,10 @@ lp_end(struct lp_point *pt, int64_t ts)
 		buf_truncate(pt->out, pt->start);
 		return false;
 	}
-	if (ts != 0)
-		buf_printf(pt->out, " %" PRId64, ts);
+	if (ts != 0) {
+		buf_addc(pt->out, ' ');
+		lp_add_int(pt->out, ts);
+	}
 	buf_addc(pt->out, '\n');
 	return true;
 }
@@ -145,11 +186,12 @@ lp_end(struct lp_point *pt, int64_t ts)
 size_t
 lp_count_lines(const char *s, size_t len)
 {
-	size_t	n = 0, i;
+	const char	*p = s, *end = s + len;
+	size_t		 n = 0;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\n')
-			n++;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
 	}
 	return n;
 }

@@ -1,5 +1,7 @@
 /* Unit tests for lp: per-element escaping of InfluxDB line protocol. */
 #include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "buf.h"
@@ -136,4 +138,54 @@ Test(lp, elements_of_backslashes_only_count_as_empty)
 	cr_assert(lp_end(&pt, 0));
 	cr_assert_str_eq(buf_str(&b), "m f=2i\n");
 	buf_free(&b);
+}
+
+/* Numbers are formatted without printf but must read as printf wrote them. */
+Test(lp, numbers_as_printf_writes_them)
+{
+	static const int64_t	ints[] = { 0, 1, -1, 9, 10, -10, 1234567890123,
+	    INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	static const double	floats[] = { 0, -0.0, 1, 0.1, -2.5, 1e-300,
+	    1.7976931348623157e308, 100.0 / 3, 5e-324 };
+	struct lp_point		pt;
+	struct buf		b, want;
+	size_t			i;
+
+	buf_init(&b);
+	buf_init(&want);
+	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		lp_begin(&pt, &b, "m");
+		lp_field_int(&pt, "f", ints[i]);
+		cr_assert(lp_end(&pt, ints[i]));
+		buf_printf(&want, "m f=%" PRId64 "i", ints[i]);
+		if (ints[i] != 0)
+			buf_printf(&want, " %" PRId64, ints[i]);
+		buf_addc(&want, '\n');
+		cr_assert_str_eq(buf_str(&b), buf_str(&want));
+	}
+	for (i = 0; i < sizeof floats / sizeof floats[0]; i++) {
+		buf_reset(&b);
+		buf_reset(&want);
+		lp_begin(&pt, &b, "m");
+		lp_field_float(&pt, "f", floats[i]);
+		cr_assert(lp_end(&pt, 0));
+		buf_printf(&want, "m f=%.17g\n", floats[i]);
+		cr_assert_str_eq(buf_str(&b), buf_str(&want));
+	}
+	cr_assert_eq(lp_count_lines("a\n\nb", 4), 2);
+	cr_assert_eq(lp_count_lines("no newline", 10), 0);
+	buf_free(&b);
+	buf_free(&want);
+}
+
+/* Runs between escapes are copied whole; the escapes land where they were. */
+Test(lp, escapes_between_runs)
+{
+	ESC_EQ(lp_escape_key, ",lead", "\\,lead");
+	ESC_EQ(lp_escape_key, "trail ", "trail\\ ");
+	ESC_EQ(lp_escape_key, "a,,b==c  d", "a\\,\\,b\\=\\=c\\ \\ d");
+	ESC_EQ(lp_escape_measurement, "plain", "plain");
+	ESC_EQ(lp_escape_string, "\"\\\"", "\\\"\\\\\\\"");
 }

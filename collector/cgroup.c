@@ -82,9 +82,18 @@ struct cg {
 	int		 fd[CG_NFILES];
 	unsigned	 ncpu_percpu;
 	char		*dir[CTL_N];	/* v2: all three are the same path */
-	char		*buf;		/* scratch for pread */
-	size_t		 bufsz;
 };
+
+/*
+ * One pread scratch for every open cgroup: ds reads one file at a time,
+ * and a buffer per container was 4 KiB of resident memory each. Allocated
+ * with the first struct cg, freed with the last.
+ */
+static struct {
+	char		*buf;
+	size_t		 size;
+	unsigned	 users;
+} cg_scratch;
 
 struct cg_mounts {
 	struct buf	 lines;		/* cgroup/cgroup2 lines of mountinfo */
@@ -193,8 +202,10 @@ cg_alloc(void)
 
 	for (i = 0; i < CG_NFILES; i++)
 		cg->fd[i] = -1;
-	cg->bufsz = CG_BUF_MIN;
-	cg->buf = xmalloc(cg->bufsz);
+	if (cg_scratch.users++ == 0) {
+		cg_scratch.size = CG_BUF_MIN;
+		cg_scratch.buf = xmalloc(cg_scratch.size);
+	}
 	return cg;
 }
 
@@ -210,7 +221,10 @@ cg_free(struct cg *cg)
 			close(cg->fd[i]);
 	for (i = 0; i < CTL_N; i++)
 		free(cg->dir[i]);
-	free(cg->buf);
+	if (--cg_scratch.users == 0) {
+		free(cg_scratch.buf);
+		cg_scratch.buf = NULL;
+	}
 	free(cg);
 }
 
@@ -310,7 +324,7 @@ open_files(struct cg *cg, const struct cg_filespec *spec, size_t n,
 }
 
 /*
- * pread a whole counter file into cg->buf, growing it when the file
+ * pread a whole counter file into cg_scratch.buf, growing it when the file
  * fills it. A cgroup file is one seq_file record, so one read returns all
  * of it. *lenp is the length; 0 or -errno (-ENOENT for a removed cgroup).
  */
@@ -320,17 +334,17 @@ cg_pread(struct cg *cg, int fd, size_t *lenp)
 	ssize_t	n;
 
 	for (;;) {
-		n = pread(fd, cg->buf, cg->bufsz, 0);
+		n = pread(fd, cg_scratch.buf, cg_scratch.size, 0);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
 			return errno == ENODEV ? -ENOENT : -errno;
-		if ((size_t)n < cg->bufsz)
+		if ((size_t)n < cg_scratch.size)
 			break;
-		if (cg->bufsz >= CG_BUF_MAX)
+		if (cg_scratch.size >= CG_BUF_MAX)
 			return -EFBIG;
-		cg->bufsz *= 2;
-		cg->buf = xrealloc(cg->buf, cg->bufsz);
+		cg_scratch.size *= 2;
+		cg_scratch.buf = xrealloc(cg_scratch.buf, cg_scratch.size);
 	}
 	*lenp = (size_t)n;
 	return 0;
@@ -347,7 +361,7 @@ count_percpu(struct cg *cg)
 	path = xasprintf("%s/cpuacct.usage_percpu", cg->dir[CTL_CPUACCT]);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
 		if (cg_pread(cg, fd, &len) == 0)
-			cg->ncpu_percpu = cg_count_percpu(cg->buf, len);
+			cg->ncpu_percpu = cg_count_percpu(cg_scratch.buf, len);
 		close(fd);
 	}
 	free(path);
@@ -419,7 +433,7 @@ read_u64(struct cg *cg, enum cg_file f, uint64_t *v)
 
 	if ((r = cg_pread(cg, cg->fd[f], &len)) != 0)
 		return r;
-	return cg_parse_u64(cg->buf, len, v) == 0 ? 0 : -EBADMSG;
+	return cg_parse_u64(cg_scratch.buf, len, v) == 0 ? 0 : -EBADMSG;
 }
 
 /* pread file f and take the value of key; absent is *v = 0. */
@@ -431,7 +445,7 @@ read_kv(struct cg *cg, enum cg_file f, const char *key, uint64_t *v)
 
 	if ((r = cg_pread(cg, cg->fd[f], &len)) != 0)
 		return r;
-	r = cg_parse_kv(cg->buf, len, key, v);
+	r = cg_parse_kv(cg_scratch.buf, len, key, v);
 	if (r == -ENOENT)
 		*v = 0;
 	return r == 0 || r == -ENOENT ? 0 : -EBADMSG;
@@ -450,7 +464,8 @@ read_blkio_v1(struct cg *cg, struct cg_sample *s)
 	if (cg->fd[CG_BLK_CFQ] != -1) {
 		if ((r = cg_pread(cg, cg->fd[CG_BLK_CFQ], &len)) != 0)
 			return r;
-		r = cg_parse_blkio_v1(cg->buf, len, &s->blk_read, &s->blk_write);
+		r = cg_parse_blkio_v1(cg_scratch.buf, len, &s->blk_read,
+		    &s->blk_write);
 		if (r != -ENODATA)
 			return r == 0 ? 0 : -EBADMSG;
 	}
@@ -458,7 +473,8 @@ read_blkio_v1(struct cg *cg, struct cg_sample *s)
 		return 0;
 	if ((r = cg_pread(cg, cg->fd[CG_BLK], &len)) != 0)
 		return r;
-	r = cg_parse_blkio_v1(cg->buf, len, &s->blk_read, &s->blk_write);
+	r = cg_parse_blkio_v1(cg_scratch.buf, len, &s->blk_read,
+	    &s->blk_write);
 	return r == 0 || r == -ENODATA ? 0 : -EBADMSG;
 }
 
@@ -488,7 +504,7 @@ read_v2(struct cg *cg, struct cg_sample *s)
 
 	if ((r = cg_pread(cg, cg->fd[CG_CPU], &len)) != 0)
 		return r;
-	if (cg_parse_kv(cg->buf, len, "usage_usec", &usec) != 0)
+	if (cg_parse_kv(cg_scratch.buf, len, "usage_usec", &usec) != 0)
 		return -EBADMSG;
 	s->cpu_ns = usec * 1000;
 	if ((r = read_u64(cg, CG_MEM_USAGE, &s->mem_usage)) != 0 ||
@@ -500,7 +516,7 @@ read_v2(struct cg *cg, struct cg_sample *s)
 		return 0;
 	if ((r = cg_pread(cg, cg->fd[CG_BLK], &len)) != 0)
 		return r;
-	return cg_parse_io_stat_v2(cg->buf, len, &s->blk_read,
+	return cg_parse_io_stat_v2(cg_scratch.buf, len, &s->blk_read,
 	    &s->blk_write) == 0 ? 0 : -EBADMSG;
 }
 

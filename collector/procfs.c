@@ -38,8 +38,16 @@ struct procfs_sys {
 
 struct procfs_net {
 	int		fd;
-	struct rbuf	b;
 };
+
+/*
+ * One read buffer for every open net/dev (one per container; read one at
+ * a time): allocated with the first, freed with the last.
+ */
+static struct {
+	struct rbuf	b;
+	unsigned	users;
+} net_scratch;
 
 /* ---- scanning helpers ---- */
 
@@ -387,7 +395,8 @@ procfs_net_open(const char *proc_root, pid_t pid)
 		return NULL;
 	pn = xcalloc(1, sizeof *pn);
 	pn->fd = fd;
-	rbuf_init(&pn->b);
+	if (net_scratch.users++ == 0)
+		rbuf_init(&net_scratch.b);
 	return pn;
 }
 
@@ -397,9 +406,9 @@ procfs_net_read(struct procfs_net *pn, uint64_t *rx, uint64_t *tx)
 	size_t	len;
 	int	r;
 
-	if ((r = pread_all(pn->fd, &pn->b, &len)) != 0)
+	if ((r = pread_all(pn->fd, &net_scratch.b, &len)) != 0)
 		return r;
-	return procfs_parse_netdev(pn->b.data, len, rx, tx) == 0 ? 0 :
+	return procfs_parse_netdev(net_scratch.b.data, len, rx, tx) == 0 ? 0 :
 	    -EBADMSG;
 }
 
@@ -409,6 +418,9 @@ procfs_net_free(struct procfs_net *pn)
 	if (pn == NULL)
 		return;
 	close(pn->fd);
-	free(pn->b.data);
+	if (--net_scratch.users == 0) {
+		free(net_scratch.b.data);
+		net_scratch.b.data = NULL;
+	}
 	free(pn);
 }

@@ -23,6 +23,10 @@ SANITIZER ?=
 PKGS	 = libcurl libpq jansson libevent
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent)
+# ds talks to Docker and InfluxDB only: no libpq (and its gssapi, ldap...)
+# mapped into a per-node daemon that is measured by its resident memory.
+DS_PKGS	 = libcurl jansson libevent
+DS_LIBS	   := $(shell pkg-config --libs $(DS_PKGS) 2>/dev/null || echo -lcurl -ljansson -levent) -lz -lm
 
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wno-unused-parameter
@@ -75,10 +79,12 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-bin/ds: $(call obj,collector/main.c) $(COL_OBJ) $(LIB_OBJ) $(FLAVOR)
+DS_LIB_OBJ = $(call obj,$(filter-out lib/pgc.c,$(LIB_SRC)))
+
+bin/ds: $(call obj,collector/main.c) $(COL_OBJ) $(DS_LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $(filter %.o,$^) $(DS_LIBS)
 
 bin/das: $(call obj,scaler/das_main.c) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@mkdir -p bin

@@ -178,26 +178,39 @@ http_setup(struct http *h, const struct http_req *req, struct http_wctx *w,
 	return hdr;
 }
 
-int
-http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
-{
+/* One request in flight: what http_setup made and the outcome needs. */
+struct http_call {
 	struct curl_slist	*hdr;
 	struct buf		 zbody;
-	struct http_wctx	 w = { h->curl, resp, 0 };
-	CURLcode		 rc;
+	struct http_wctx	 w;
+};
 
-	buf_init(&zbody);
+static void
+http_prepare(struct http *h, const struct http_req *req,
+    struct http_resp *resp, struct http_call *c)
+{
+	buf_init(&c->zbody);
 	buf_reset(&resp->body);
 	resp->status = 0;
 	resp->error[0] = '\0';
-	hdr = http_setup(h, req, &w, &zbody);
-	rc = curl_easy_perform(h->curl);
-	curl_slist_free_all(hdr);
-	buf_free(&zbody);
-	if (w.sink_rc != 0) {
+	c->w.curl = h->curl;
+	c->w.resp = resp;
+	c->w.sink_rc = 0;
+	c->hdr = http_setup(h, req, &c->w, &c->zbody);
+}
+
+/* Free the call and turn curl's result into http_do's return. */
+static int
+http_outcome(struct http *h, struct http_call *c, CURLcode rc)
+{
+	struct http_resp	*resp = c->w.resp;
+
+	curl_slist_free_all(c->hdr);
+	buf_free(&c->zbody);
+	if (c->w.sink_rc != 0) {
 		snprintf(resp->error, sizeof resp->error, "the reader stopped "
 		    "the transfer");
-		return w.sink_rc;
+		return c->w.sink_rc;
 	}
 	if (rc != CURLE_OK) {
 		if (resp->error[0] == '\0')
@@ -207,6 +220,71 @@ http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	return 0;
+}
+
+int
+http_do(struct http *h, const struct http_req *req, struct http_resp *resp)
+{
+	struct http_call	c;
+
+	http_prepare(h, req, resp, &c);
+	return http_outcome(h, &c, curl_easy_perform(h->curl));
+}
+
+/* Run the multi handle until every transfer is done or it fails. */
+static CURLMcode
+http_multi_run(CURLM *m)
+{
+	CURLMcode	mc;
+	int		running = 1;
+
+	while ((mc = curl_multi_perform(m, &running)) == CURLM_OK &&
+	    running > 0) {
+		/* each handle's own timeouts end a stuck transfer */
+		if ((mc = curl_multi_poll(m, NULL, 0, 1000, NULL)) != CURLM_OK)
+			break;
+	}
+	return mc;
+}
+
+int
+http_do_many(struct http *const *hs, const struct http_req *reqs,
+    struct http_resp *resps, int *rcs, size_t n)
+{
+	struct http_call	 c[HTTP_MANY_MAX];
+	CURLcode		 res[HTTP_MANY_MAX];
+	CURLMcode		 mc;
+	CURLMsg			*msg;
+	CURLM			*m;
+	size_t			 i;
+	int			 left, first = 0;
+
+	if (n == 0 || n > HTTP_MANY_MAX)
+		return -EINVAL;
+	if ((m = curl_multi_init()) == NULL)
+		fatalx("curl_multi_init failed");
+	for (i = 0; i < n; i++) {
+		http_prepare(hs[i], &reqs[i], &resps[i], &c[i]);
+		res[i] = CURLE_RECV_ERROR;	/* unless curl says done */
+		curl_multi_add_handle(m, hs[i]->curl);
+	}
+	mc = http_multi_run(m);
+	while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+		for (i = 0; i < n && msg->msg == CURLMSG_DONE; i++)
+			if (msg->easy_handle == hs[i]->curl)
+				res[i] = msg->data.result;
+	}
+	for (i = 0; i < n; i++) {
+		curl_multi_remove_handle(m, hs[i]->curl);
+		if (mc != CURLM_OK && resps[i].error[0] == '\0')
+			snprintf(resps[i].error, sizeof resps[i].error, "%s",
+			    curl_multi_strerror(mc));
+		rcs[i] = http_outcome(hs[i], &c[i], res[i]);
+		if (first == 0)
+			first = rcs[i];
+	}
+	curl_multi_cleanup(m);
+	return first;
 }
 
 void

@@ -57,6 +57,18 @@ void		 http_resp_free(struct http_resp *);
 int	http_do(struct http *, const struct http_req *, struct http_resp *)
 	    __attribute__((warn_unused_result));
 
+/*
+ * Perform reqs[0..n) side by side (n <= HTTP_MANY_MAX), request i on its
+ * own handle hs[i] (distinct handles: one connection each), into
+ * resps[i]. rcs[i] is what http_do would have returned for request i.
+ * Returns 0 when every rcs[i] is 0, else the first non-zero one; -EINVAL
+ * when n is out of range.
+ */
+#define HTTP_MANY_MAX	4
+int	http_do_many(struct http *const *hs, const struct http_req *reqs,
+	    struct http_resp *resps, int *rcs, size_t n)
+	    __attribute__((warn_unused_result));
+
 /* URL-encode s into b (RFC 3986 unreserved characters pass through). */
 void	http_urlencode(struct buf *b, const char *s);
 

@@ -11,6 +11,9 @@
 
 struct influx {
 	struct http	*http;
+	/* more connections for influx_query_streams, made on first use */
+	struct http	*more[INFLUX_STREAMS_MAX - 1];
+	long		 connect_ms, timeout_ms;
 	char		*url;
 	char		*database;
 	char		*user;
@@ -34,6 +37,8 @@ influx_new(const struct influx_cfg *cfg)
 
 	ix = xcalloc(1, sizeof *ix);
 	ix->http = http_new(NULL, cfg->connect_ms, cfg->timeout_ms);
+	ix->connect_ms = cfg->connect_ms;
+	ix->timeout_ms = cfg->timeout_ms;
 	ix->url = xstrdup(cfg->url);
 	n = strlen(ix->url);
 	while (n > 0 && ix->url[n - 1] == '/')
@@ -50,9 +55,13 @@ influx_new(const struct influx_cfg *cfg)
 void
 influx_free(struct influx *ix)
 {
+	size_t	i;
+
 	if (ix == NULL)
 		return;
 	http_free(ix->http);
+	for (i = 0; i < INFLUX_STREAMS_MAX - 1; i++)
+		http_free(ix->more[i]);
 	free(ix->url);
 	free(ix->database);
 	free(ix->user);
@@ -150,35 +159,33 @@ influx_write(struct influx *ix, const char *lines, size_t len, char *err,
 	return r;
 }
 
-/* POST /query with q (form-encoded) and an optional db. */
-static int
-influx_post_query(struct influx *ix, const char *q, bool with_db,
-    struct http_resp *resp, char *err, size_t errlen)
+/* The POST /query request for q (form-encoded), with an optional db. */
+static void
+influx_query_req(struct influx *ix, const char *q, bool with_db,
+    struct http_req *req, struct buf *url, struct buf *body)
 {
-	struct http_req	 req;
-	struct buf	 url, body;
-	int		 rc;
-
-	buf_init(&url);
-	buf_init(&body);
-	buf_printf(&url, "%s/query?epoch=ns", ix->url);
+	buf_printf(url, "%s/query?epoch=ns", ix->url);
 	if (with_db) {
-		buf_adds(&url, "&db=");
-		http_urlencode(&url, ix->database);
+		buf_adds(url, "&db=");
+		http_urlencode(url, ix->database);
 	}
-	buf_adds(&body, "q=");
-	http_urlencode(&body, q);
-	memset(&req, 0, sizeof req);
-	req.method = "POST";
-	req.url = buf_str(&url);
-	req.content_type = "application/x-www-form-urlencoded";
-	req.body = body.data;
-	req.body_len = body.len;
-	req.user = ix->user;
-	req.password = ix->password;
-	rc = http_do(ix->http, &req, resp);
-	buf_free(&url);
-	buf_free(&body);
+	buf_adds(body, "q=");
+	http_urlencode(body, q);
+	memset(req, 0, sizeof *req);
+	req->method = "POST";
+	req->url = buf_str(url);
+	req->content_type = "application/x-www-form-urlencoded";
+	req->body = body->data;
+	req->body_len = body->len;
+	req->user = ix->user;
+	req->password = ix->password;
+}
+
+/* http_do's rc and the answer, as a query's outcome. */
+static int
+influx_query_outcome(struct influx *ix, int rc, struct http_resp *resp,
+    char *err, size_t errlen)
+{
 	if (rc != 0 && rc != -EIO)
 		return rc;	/* the sink stopped it: the sink says why */
 	if (rc != 0) {
@@ -195,6 +202,23 @@ influx_post_query(struct influx *ix, const char *q, bool with_db,
 		return -EIO;
 	}
 	return 0;
+}
+
+static int
+influx_post_query(struct influx *ix, const char *q, bool with_db,
+    struct http_resp *resp, char *err, size_t errlen)
+{
+	struct http_req	 req;
+	struct buf	 url, body;
+	int		 rc;
+
+	buf_init(&url);
+	buf_init(&body);
+	influx_query_req(ix, q, with_db, &req, &url, &body);
+	rc = http_do(ix->http, &req, resp);
+	buf_free(&url);
+	buf_free(&body);
+	return influx_query_outcome(ix, rc, resp, err, errlen);
 }
 
 int
@@ -223,19 +247,44 @@ influx_query(struct influx *ix, const char *q, json_t **out, char *err,
 }
 
 int
-influx_query_stream(struct influx *ix, const char *q,
-    int (*sink)(void *, const char *, size_t), void *arg, char *err,
-    size_t errlen)
+influx_query_streams(struct influx *ix, const char *const *qs, size_t n,
+    int (*sink)(void *, const char *, size_t), void *const *args,
+    char *err, size_t errlen)
 {
-	struct http_resp	 resp;
-	int			 rc;
+	struct http		*hs[INFLUX_STREAMS_MAX];
+	struct http_req		 req[INFLUX_STREAMS_MAX];
+	struct http_resp	 resp[INFLUX_STREAMS_MAX];
+	struct buf		 url[INFLUX_STREAMS_MAX], body[INFLUX_STREAMS_MAX];
+	int			 rcs[INFLUX_STREAMS_MAX], rc, first = 0;
+	size_t			 i;
 
-	http_resp_init(&resp);
-	resp.sink = sink;
-	resp.sink_arg = arg;
-	rc = influx_post_query(ix, q, true, &resp, err, errlen);
-	http_resp_free(&resp);
-	return rc;
+	if (n == 0 || n > INFLUX_STREAMS_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && ix->more[i - 1] == NULL)
+			ix->more[i - 1] = http_new(NULL, ix->connect_ms,
+			    ix->timeout_ms);
+		hs[i] = i == 0 ? ix->http : ix->more[i - 1];
+		buf_init(&url[i]);
+		buf_init(&body[i]);
+		influx_query_req(ix, qs[i], true, &req[i], &url[i], &body[i]);
+		http_resp_init(&resp[i]);
+		resp[i].sink = sink;
+		resp[i].sink_arg = args[i];
+	}
+	rc = n == 1 ? http_do(hs[0], &req[0], &resp[0]) :
+	    http_do_many(hs, req, resp, rcs, n);
+	for (i = 0; i < n; i++) {
+		/* the first failure is the one reported */
+		rc = influx_query_outcome(ix, n == 1 ? rc : rcs[i], &resp[i],
+		    first == 0 ? err : NULL, first == 0 ? errlen : 0);
+		if (first == 0)
+			first = rc;
+		http_resp_free(&resp[i]);
+		buf_free(&url[i]);
+		buf_free(&body[i]);
+	}
+	return first;
 }
 
 int

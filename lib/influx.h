@@ -60,14 +60,20 @@ int	influx_query(struct influx *, const char *q, json_t **out, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
 
 /*
- * influx_query with the answer streamed: each piece of a 2xx body goes to
- * sink as it arrives, nothing is kept. Returns 0; -EIO (transport or
- * non-2xx) with err filled; or the sink's non-zero return, which stopped
- * the transfer, with err left to the caller (the sink knows why).
+ * Run n queries (n <= INFLUX_STREAMS_MAX) side by side, each on its own
+ * connection, with the answers streamed: each piece of query i's 2xx body
+ * goes to sink(args[i], ...) as it arrives, nothing is kept. InfluxDB
+ * runs one request's statements one after the other; two requests use
+ * two of its cores. Returns 0 when all succeeded; else the first failure:
+ * -EIO (transport or non-2xx) with err filled, or a sink's non-zero
+ * return, which stopped that transfer, with err left to the caller (the
+ * sink knows why). -EINVAL when n is out of range.
  */
-int	influx_query_stream(struct influx *, const char *q,
-	    int (*sink)(void *arg, const char *p, size_t len), void *arg,
-	    char *err, size_t errlen) __attribute__((warn_unused_result));
+#define INFLUX_STREAMS_MAX	2
+int	influx_query_streams(struct influx *, const char *const *qs, size_t n,
+	    int (*sink)(void *arg, const char *p, size_t len),
+	    void *const *args, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
 
 /* CREATE DATABASE "<name>" (idempotent on the server). 0 or -EIO. */
 int	influx_create_database(struct influx *, char *err, size_t errlen);

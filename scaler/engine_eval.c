@@ -195,25 +195,40 @@ engine_query_sink(void *arg, const char *p, size_t len)
 /*
  * Ask InfluxDB and read its answer as it streams in: at 10,000 services
  * the answer is megabytes of JSON, whose whole parsed tree would be das's
- * largest allocation by far. 0 or a negative errno with query_err set.
+ * largest allocation by far. A plan in two parts is asked as two requests
+ * side by side (iql.h). 0 or a negative errno with query_err set; any
+ * part failing fails the whole query.
  */
 static int
 engine_query_stream(struct engine *e)
 {
-	struct iql_fill	*f;
+	struct iql_fill	*f[IQL_PARTS_MAX];
+	const char	*q[IQL_PARTS_MAX];
+	size_t		 k, n = iql_plan_nparts(e->plan);
 	char		 why[200];
 	int		 rc;
 
-	f = iql_fill_new(e->plan);
-	rc = influx_query_stream(e->influx, iql_plan_query(e->plan),
-	    engine_query_sink, f, e->query_err, sizeof e->query_err);
-	/* always finish: a cut transfer must leave no half-read answer */
-	if (iql_fill_finish(f, why, sizeof why) != 0 && rc != -EIO) {
-		snprintf(e->query_err, sizeof e->query_err,
-		    "InfluxDB query at %s: %s", influx_url(e->influx), why);
-		rc = rc != 0 ? rc : -EPROTO;
+	for (k = 0; k < n; k++) {
+		f[k] = iql_fill_new(e->plan, k);	/* part 0 first */
+		q[k] = iql_plan_part_query(e->plan, k);
 	}
-	iql_fill_free(f);
+	e->query_err[0] = '\0';
+	rc = influx_query_streams(e->influx, q, n, engine_query_sink,
+	    (void *const *)f, e->query_err, sizeof e->query_err);
+	for (k = 0; k < n; k++) {
+		/*
+		 * Always finish: a cut transfer must leave no half-read
+		 * answer. The first failure's words are the ones kept.
+		 */
+		if (iql_fill_finish(f[k], why, sizeof why) != 0) {
+			if (e->query_err[0] == '\0')
+				snprintf(e->query_err, sizeof e->query_err,
+				    "InfluxDB query at %s: %s",
+				    influx_url(e->influx), why);
+			rc = rc != 0 ? rc : -EPROTO;
+		}
+		iql_fill_free(f[k]);
+	}
 	return rc;
 }
 
@@ -235,7 +250,7 @@ engine_query(struct engine *e)
 	e->query_ok = false;
 	if (iql_plan_nstatements(e->plan) == 0)
 		return;
-	e->report.influx_requests++;
+	e->report.influx_requests += iql_plan_nparts(e->plan);
 	if (engine_query_stream(e) != 0) {
 		log_warnx("%s; holding every policy that needs metrics this "
 		    "tick", e->query_err);

@@ -241,6 +241,66 @@ plan_window(struct iql_plan *pl, struct iql_map *keys,
 	idx[IQL_LAST] = plan_stmt(pl, keys, IQL_LAST, p, window_ns);
 }
 
+/*
+ * What a statement costs InfluxDB, roughly: one pass over the window's
+ * points per function (an aggregate statement has two or four).
+ */
+static size_t
+stmt_cost(const struct iql_stmt *st)
+{
+	if (st->kind != IQL_AGG)
+		return 1;
+	return st->range ? 4 : 2;
+}
+
+/* Cut the statements where the two parts cost most nearly the same. */
+static void
+plan_parts(struct iql_plan *pl, size_t nplanned)
+{
+	size_t	i, total = 0, head = 0, best = 0, gap, best_gap = SIZE_MAX;
+
+	pl->nparts = 1;
+	pl->parts[0].first = 0;
+	pl->parts[0].count = pl->nstmts;
+	if (nplanned < IQL_SPLIT_MIN || pl->nstmts < 2)
+		return;
+	for (i = 0; i < pl->nstmts; i++)
+		total += stmt_cost(&pl->stmts[i]);
+	for (i = 1; i < pl->nstmts; i++) {
+		head += stmt_cost(&pl->stmts[i - 1]);
+		gap = 2 * head > total ? 2 * head - total : total - 2 * head;
+		if (gap < best_gap) {
+			best_gap = gap;
+			best = i;
+		}
+	}
+	pl->nparts = 2;
+	pl->parts[0].count = best;
+	pl->parts[1].first = best;
+	pl->parts[1].count = pl->nstmts - best;
+}
+
+/* Render the statements of each part, and all of them, from "from". */
+static void
+plan_render(struct iql_plan *pl, const char *from)
+{
+	size_t	i, k;
+
+	for (i = 0; i < pl->nstmts; i++) {
+		if (i > 0)
+			buf_addc(&pl->query, ';');
+		render_stmt(&pl->query, &pl->stmts[i], from);
+	}
+	for (k = 0; pl->nparts > 1 && k < pl->nparts; k++) {
+		for (i = 0; i < pl->parts[k].count; i++) {
+			if (i > 0)
+				buf_addc(&pl->part_query[k], ';');
+			render_stmt(&pl->part_query[k],
+			    &pl->stmts[pl->parts[k].first + i], from);
+		}
+	}
+}
+
 struct iql_plan *
 iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
     const char *measurement)
@@ -248,10 +308,12 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
 	struct iql_plan	*pl;
 	struct iql_map	 keys = { NULL, 0, 0 };
 	struct buf	 from;
-	size_t		 i;
+	size_t		 i, k, nplanned = 0;
 
 	pl = xcalloc(1, sizeof(*pl));
 	buf_init(&pl->query);
+	for (k = 0; k < IQL_PARTS_MAX; k++)
+		buf_init(&pl->part_query[k]);
 	pl->pols = xcalloc(n == 0 ? 1 : n, sizeof(*pl->pols));
 	pl->npols = n;
 	for (i = 0; i < n; i++) {
@@ -264,19 +326,17 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
 		    pl->pols[i].in);
 		pl->pols[i].backend = pv[i]->backend;
 		pl->pols[i].planned = true;
+		nplanned++;
 	}
 	iql_map_free(&keys);
+	plan_parts(pl, nplanned);
 	buf_init(&from);
 	if (rp != NULL && *rp != '\0') {
 		iql_quote_ident(&from, rp);
 		buf_addc(&from, '.');
 	}
 	iql_quote_ident(&from, measurement != NULL ? measurement : "docker");
-	for (i = 0; i < pl->nstmts; i++) {
-		if (i > 0)
-			buf_addc(&pl->query, ';');
-		render_stmt(&pl->query, &pl->stmts[i], buf_str(&from));
-	}
+	plan_render(pl, buf_str(&from));
 	buf_free(&from);
 	return pl;
 }
@@ -291,6 +351,20 @@ size_t
 iql_plan_nstatements(const struct iql_plan *pl)
 {
 	return pl->nstmts;
+}
+
+size_t
+iql_plan_nparts(const struct iql_plan *pl)
+{
+	return pl->nparts;
+}
+
+const char *
+iql_plan_part_query(const struct iql_plan *pl, size_t part)
+{
+	if (pl->nparts == 1 || part >= pl->nparts)
+		return buf_str(&pl->query);
+	return buf_str(&pl->part_query[part]);
 }
 
 /* Forget the answer of an earlier fill. */
@@ -322,5 +396,7 @@ iql_plan_free(struct iql_plan *pl)
 	free(pl->pols);
 	free(pl->rows);
 	buf_free(&pl->query);
+	for (i = 0; i < IQL_PARTS_MAX; i++)
+		buf_free(&pl->part_query[i]);
 	free(pl);
 }

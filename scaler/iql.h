@@ -59,6 +59,19 @@ const char *iql_plan_query(const struct iql_plan *);
 size_t	 iql_plan_nstatements(const struct iql_plan *);
 
 /*
+ * The same statements cut in parts to be asked side by side: InfluxDB
+ * runs one request's statements one after the other, so from
+ * IQL_SPLIT_MIN planned policies on (where its answer takes long enough
+ * to matter) the statements are cut in two parts of about equal cost, one
+ * request each. Below that, or with one statement, one part: the whole
+ * query. Part k's query is borrowed until iql_plan_free.
+ */
+#define IQL_PARTS_MAX	2
+#define IQL_SPLIT_MIN	256
+size_t	 iql_plan_nparts(const struct iql_plan *);
+const char *iql_plan_part_query(const struct iql_plan *, size_t part);
+
+/*
  * Read InfluxDB's /query answer (the whole JSON document; borrowed, not
  * kept). Replaces any earlier fill. A statement's own "error" is not a
  * failure: that statement's policies get absent observations and the
@@ -71,8 +84,9 @@ int	 iql_plan_fill(struct iql_plan *, const json_t *response, char *err,
 	    size_t errlen);
 
 /*
- * The same answer read as it streams in, for a plan already built:
- * iql_fill_new (replaces any earlier fill), iql_fill_feed with each piece
+ * The same answer read as it streams in, for a plan already built, one
+ * reader per part: iql_fill_new(pl, k) for part k's answer (part 0's
+ * replaces any earlier fill, so make it first), iql_fill_feed with each piece
  * of the body as it arrives, iql_fill_finish at its end, iql_fill_free.
  * Only one series of the answer is held parsed at a time. feed returns 0
  * or a negative errno once the answer cannot be read (the transfer may
@@ -81,7 +95,7 @@ int	 iql_plan_fill(struct iql_plan *, const json_t *response, char *err,
  * absent. The plan must outlive the reader.
  */
 struct iql_fill;
-struct iql_fill	*iql_fill_new(struct iql_plan *);
+struct iql_fill	*iql_fill_new(struct iql_plan *, size_t part);
 int	 iql_fill_feed(struct iql_fill *, const char *p, size_t len);
 int	 iql_fill_finish(struct iql_fill *, char *err, size_t errlen);
 void	 iql_fill_free(struct iql_fill *);

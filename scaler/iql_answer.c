@@ -10,6 +10,7 @@
 #include "iql.h"
 #include "iql_int.h"
 #include "jsplit.h"
+#include "log.h"
 #include "xmalloc.h"
 
 static const char iql_ambiguous[] =
@@ -263,10 +264,13 @@ fill_series(struct iql_plan *pl, size_t sid, const json_t *s)
 	return 0;
 }
 
-/* The statement number a result answers (statement_id, else position). */
+/*
+ * The statement a result answers: its statement_id (else its position)
+ * counts from the first statement of the request's part.
+ */
 static int
-result_id(const struct iql_plan *pl, const json_t *res, size_t pos,
-    size_t *sid)
+result_id(const struct iql_plan *pl, const struct iql_span *sp,
+    const json_t *res, size_t pos, size_t *sid)
 {
 	const json_t	*id = json_object_get(res, "statement_id");
 
@@ -276,22 +280,25 @@ result_id(const struct iql_plan *pl, const json_t *res, size_t pos,
 			return -EPROTO;
 		*sid = (size_t)json_integer_value(id);
 	}
-	if (*sid >= pl->nstmts || pl->stmts[*sid].answered)
+	if (*sid >= sp->count)
+		return -EPROTO;
+	*sid += sp->first;
+	if (pl->stmts[*sid].answered)
 		return -EPROTO;
 	return 0;
 }
 
 /* One element of "results" (its statement in *sidp). 0 or -EPROTO. */
 static int
-fill_result(struct iql_plan *pl, size_t pos, const json_t *res, char *err,
-    size_t errlen, size_t *sidp)
+fill_result(struct iql_plan *pl, const struct iql_span *sp, size_t pos,
+    const json_t *res, char *err, size_t errlen, size_t *sidp)
 {
 	const json_t	*e, *series, *s;
 	size_t		 sid, i;
 
-	if (!json_is_object(res) || result_id(pl, res, pos, &sid) != 0) {
+	if (!json_is_object(res) || result_id(pl, sp, res, pos, &sid) != 0) {
 		perr(err, errlen, "InfluxDB answer: result %zu has no valid "
-		    "statement_id (%zu statements asked)", pos, pl->nstmts);
+		    "statement_id (%zu statements asked)", pos, sp->count);
 		return -EPROTO;
 	}
 	pl->stmts[sid].answered = true;
@@ -321,8 +328,8 @@ bad:
  * read as from pos; statements left without a result count as errored.
  */
 static int
-fill_top(struct iql_plan *pl, const json_t *resp, size_t pos, char *err,
-    size_t errlen)
+fill_top(struct iql_plan *pl, const struct iql_span *sp, const json_t *resp,
+    size_t pos, char *err, size_t errlen)
 {
 	const json_t	*e, *results, *res;
 	size_t		 i, sid;
@@ -340,10 +347,11 @@ fill_top(struct iql_plan *pl, const json_t *resp, size_t pos, char *err,
 		return e != NULL ? -EIO : -EPROTO;
 	}
 	json_array_foreach(results, i, res) {
-		if ((rc = fill_result(pl, pos + i, res, err, errlen, &sid)) != 0)
+		rc = fill_result(pl, sp, pos + i, res, err, errlen, &sid);
+		if (rc != 0)
 			return rc;
 	}
-	for (i = 0; i < pl->nstmts; i++) {
+	for (i = sp->first; i < sp->first + sp->count; i++) {
 		if (!pl->stmts[i].answered)
 			pl->stmts[i].error = xstrdup("InfluxDB returned no "
 			    "result for this statement");
@@ -355,11 +363,12 @@ int
 iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
     size_t errlen)
 {
-	int	rc;
+	struct iql_span	all = { 0, pl->nstmts };
+	int		rc;
 
 	iql_plan_reset(pl);
 	perr(err, errlen, "%s", "");
-	if ((rc = fill_top(pl, resp, 0, err, errlen)) != 0)
+	if ((rc = fill_top(pl, &all, resp, 0, err, errlen)) != 0)
 		iql_plan_reset(pl);
 	return rc;
 }
@@ -371,6 +380,7 @@ iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
  */
 struct iql_fill {
 	struct iql_plan	*pl;
+	struct iql_span	 sp;		/* the statements of its part */
 	struct jsplit	*js;
 	size_t		 pos;		/* results read so far */
 	size_t		 sid;		/* statement of the open result */
@@ -391,13 +401,13 @@ stream_sid(struct iql_fill *f)
 	if (f->sid_known)
 		return 0;
 	res = json_loads(jsplit_open_skeleton(f->js, 1), 0, NULL);
-	rc = json_is_object(res) ? result_id(f->pl, res, f->pos, &f->sid) :
-	    -EPROTO;
+	rc = json_is_object(res) ? result_id(f->pl, &f->sp, res, f->pos,
+	    &f->sid) : -EPROTO;
 	json_decref(res);
 	if (rc != 0) {
 		perr(f->err, sizeof f->err, "InfluxDB answer: result %zu has "
 		    "no valid statement_id (%zu statements asked)", f->pos,
-		    f->pl->nstmts);
+		    f->sp.count);
 		return rc;
 	}
 	f->sid_known = true;
@@ -422,8 +432,8 @@ stream_text(struct iql_fill *f, int level, json_t *doc)
 		}
 		return 0;
 	case 1:
-		rc = fill_result(f->pl, f->pos, doc, f->err, sizeof f->err,
-		    &sid);
+		rc = fill_result(f->pl, &f->sp, f->pos, doc, f->err,
+		    sizeof f->err, &sid);
 		if (rc == 0 && f->sid_known && sid != f->sid) {
 			perr(f->err, sizeof f->err, "InfluxDB answer: result "
 			    "%zu: statement_id after its series", f->pos);
@@ -433,7 +443,8 @@ stream_text(struct iql_fill *f, int level, json_t *doc)
 		f->sid_known = false;
 		return rc;
 	default:
-		return fill_top(f->pl, doc, f->pos, f->err, sizeof f->err);
+		return fill_top(f->pl, &f->sp, doc, f->pos, f->err,
+		    sizeof f->err);
 	}
 }
 
@@ -456,13 +467,18 @@ stream_cb(void *arg, int level, size_t index, const char *text, size_t len)
 }
 
 struct iql_fill *
-iql_fill_new(struct iql_plan *pl)
+iql_fill_new(struct iql_plan *pl, size_t part)
 {
 	struct iql_fill	*f;
 
-	iql_plan_reset(pl);
+	if (part >= pl->nparts)
+		fatalx("iql_fill_new: part %zu of a %zu-part plan", part,
+		    pl->nparts);
+	if (part == 0)
+		iql_plan_reset(pl);
 	f = xcalloc(1, sizeof(*f));
 	f->pl = pl;
+	f->sp = pl->parts[part];
 	f->js = jsplit_new(iql_split_keys, 2, stream_cb, f);
 	return f;
 }

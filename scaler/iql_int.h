@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "iql.h"
 #include "policy.h"
 
 enum iql_kind {
@@ -62,8 +63,16 @@ struct iql_map {
 	size_t		 len;
 };
 
+/* The statements [first, first + count) of one request. */
+struct iql_span {
+	size_t		 first, count;
+};
+
 struct iql_plan {
-	struct buf	 query;
+	struct buf	 query;		/* every statement */
+	struct iql_span	 parts[IQL_PARTS_MAX];
+	struct buf	 part_query[IQL_PARTS_MAX];	/* when nparts > 1 */
+	size_t		 nparts;
 	struct iql_stmt	*stmts;
 	size_t		 nstmts;
 	struct iql_pol	*pols;

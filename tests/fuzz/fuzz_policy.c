@@ -227,7 +227,7 @@ fuzz_answer(const uint8_t *data, size_t size)
 		abort();
 	pl = iql_plan_build(pv, 1, NULL, NULL);
 	/* the streaming reader takes any bytes, in two pieces */
-	fl = iql_fill_new(pl);
+	fl = iql_fill_new(pl, 0);
 	cut = size > 0 ? data[0] % size : 0;
 	if (iql_fill_feed(fl, (const char *)data, cut) == 0)
 		(void)iql_fill_feed(fl, (const char *)data + cut, size - cut);

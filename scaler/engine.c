@@ -59,6 +59,7 @@ engine_clear_tick(struct engine *e)
 	e->nwork = 0;
 	free(e->report.status);
 	memset(&e->report, 0, sizeof e->report);
+	strpool_clear(&e->strs);
 	swarm_list_free(&e->services);
 	iql_plan_free(e->plan);
 	e->plan = NULL;

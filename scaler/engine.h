@@ -38,9 +38,14 @@ struct engine_cfg {
 /* What one policy looks like after a tick: for logs, dasctl and tests. */
 struct engine_status {
 	int64_t		 seq;
-	char		 service[136];	/* as written in the row */
+	/*
+	 * The text fields that are pointers are never NULL and live in the
+	 * engine's string pool until the next tick (fixed arrays cost
+	 * 10,000 policies megabytes).
+	 */
+	const char	*service;	/* as written in the row */
 	char		 service_id[80]; /* resolved (Swarm) */
-	char		 service_name[136]; /* resolved name (Swarm) or service */
+	const char	*service_name;	/* resolved name (Swarm) or service */
 	char		 field[16];	/* cond_item */
 	char		 aggregate[16];	/* mean, p95, ... */
 	char		 mode[12];	/* threshold, capacity */
@@ -56,7 +61,7 @@ struct engine_status {
 	char		 action[24];	/* decide's action */
 	char		 reason[40];
 	int		 after;
-	char		 detail[320];	/* error text or explanation */
+	const char	*detail;	/* error text or explanation */
 	int64_t		 last_change_ns;
 	int64_t		 out_window_ns, in_window_ns;
 	int64_t		 cooldown_out_ns, cooldown_in_ns;

@@ -106,7 +106,7 @@ engine_error(struct engine *e, struct work *w, const char *err)
 	char	key[96];
 
 	snprintf(w->status->state, sizeof w->status->state, "error");
-	snprintf(w->status->detail, sizeof w->status->detail, "%s", err);
+	w->status->detail = err == w->err ? w->err : strpool_add(&e->strs, err);
 	snprintf(key, sizeof key, "error:%.80s", err);
 	if (e->cfg.act && e->report.leader && engine_once(w, key))
 		engine_journal(e, w, "error", w->replicas, w->replicas, NAN,
@@ -162,9 +162,11 @@ engine_runc_observe(struct engine *e, struct work *w)
 			engine_error(e, w, err);
 	}
 	rc = runcb_observe(e->cfg.runc_root, w->pol.service, &w->replicas,
-	    w->err, sizeof w->err);
-	if (rc != 0)
+	    err, sizeof err);
+	if (rc != 0) {
+		w->err = strpool_add(&e->strs, err);
 		w->replicas = -1;
+	}
 	return rc;
 }
 
@@ -182,8 +184,8 @@ engine_backend_observe(struct engine *e, struct work *w)
 		w->replicas = w->pol.cur_no >= 0 ? w->pol.cur_no : 0;
 		return 0;
 	default:
-		snprintf(w->err, sizeof w->err, "backend %s is "
-		    "not available in this build",
+		w->err = strpool_printf(&e->strs, "backend %s is not "
+		    "available in this build",
 		    policy_backend_name(w->pol.backend));
 		return -ENOTSUP;
 	}
@@ -320,7 +322,7 @@ engine_apply(struct engine *e, struct work *w, const struct decide_out *out,
 	snprintf(w->status->state, sizeof w->status->state, "%s",
 	    dry && change ? "dry_run" : engine_state_name(out));
 	if (stmt_err != NULL && out->action == DECIDE_HOLD)
-		snprintf(w->status->detail, sizeof w->status->detail,
+		w->status->detail = strpool_printf(&e->strs,
 		    "metrics unavailable: %s", stmt_err);
 	if (!e->cfg.act || !e->report.leader)
 		return;

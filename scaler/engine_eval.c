@@ -11,14 +11,14 @@
 #include "xmalloc.h"
 
 static void
-engine_status_init(struct work *w)
+engine_status_init(struct engine *e, struct work *w)
 {
 	struct engine_status	*s = w->status;
 	const struct policy_row	*r = w->row;
 
 	s->seq = w->st != NULL ? w->st->seq : -1;
-	snprintf(s->service, sizeof s->service, "%s",
-	    r->service_id ? r->service_id : "");
+	s->service = strpool_add(&e->strs, r->service_id);
+	s->service_name = s->detail = "";
 	snprintf(s->out_cond, sizeof s->out_cond, "%s",
 	    r->out_cond ? r->out_cond : "");
 	snprintf(s->in_cond, sizeof s->in_cond, "%s",
@@ -41,7 +41,7 @@ engine_status_aggregate(struct engine_status *s, const struct policy *p)
 }
 
 static void
-engine_status_policy(struct work *w)
+engine_status_policy(struct engine *e, struct work *w)
 {
 	struct engine_status	*s = w->status;
 	const struct policy	*p = &w->pol;
@@ -62,7 +62,8 @@ engine_status_policy(struct work *w)
 	s->dry_run = p->dry_run;
 	snprintf(s->field, sizeof s->field, "%s", p->field);
 	snprintf(s->mode, sizeof s->mode, "%s", policy_mode_name(p->mode));
-	snprintf(s->service_name, sizeof s->service_name, "%s", p->service);
+	s->service_name = strcmp(p->service, s->service) == 0 ? s->service :
+	    strpool_add(&e->strs, p->service);
 	engine_status_aggregate(s, p);
 }
 
@@ -77,9 +78,9 @@ engine_invalid(struct engine *e, struct work *w, const char *err)
 
 	w->valid = false;
 	if (err != w->err)
-		snprintf(w->err, sizeof w->err, "%s", err);
+		w->err = strpool_add(&e->strs, err);
 	snprintf(w->status->state, sizeof w->status->state, "invalid");
-	snprintf(w->status->detail, sizeof w->status->detail, "%s", err);
+	w->status->detail = w->err;
 	if (!e->cfg.act || !e->report.leader)
 		return;
 	/* invalid_hash 0: restored from the journal, where only the text is. */
@@ -101,7 +102,7 @@ engine_parse(struct engine *e)
 {
 	struct work	*w;
 	long long	 seq;
-	char		*end;
+	char		*end, err[320];
 	size_t		 i;
 
 	e->nwork = e->pols.n;
@@ -113,16 +114,17 @@ engine_parse(struct engine *e)
 		w->row = &e->pols.row[i];
 		w->status = &e->report.status[i];
 		w->replicas = -1;
+		w->err = "";
 		seq = w->row->seq ? strtoll(w->row->seq, &end, 10) : -1;
 		w->st = engine_state(e, seq);
-		engine_status_init(w);
-		if (policy_parse(w->row, &w->pol, w->err, sizeof w->err) != 0) {
-			engine_invalid(e, w, w->err);
+		engine_status_init(e, w);
+		if (policy_parse(w->row, &w->pol, err, sizeof err) != 0) {
+			engine_invalid(e, w, err);
 			continue;
 		}
 		w->valid = true;
 		e->report.valid++;
-		engine_status_policy(w);
+		engine_status_policy(e, w);
 	}
 }
 
@@ -134,8 +136,7 @@ engine_observe_swarm(struct engine *e, struct work *w)
 	char				 err[320];
 
 	if (!e->services_ok) {
-		snprintf(w->err, sizeof w->err, "%s",
-		    e->services_err);
+		w->err = strpool_add(&e->strs, e->services_err);
 		return;
 	}
 	svc = swarm_resolve(&e->services, w->pol.service, err, sizeof err);
@@ -152,8 +153,7 @@ engine_observe_swarm(struct engine *e, struct work *w)
 	}
 	snprintf(w->status->service_id, sizeof w->status->service_id, "%s",
 	    svc->id);
-	snprintf(w->status->service_name, sizeof w->status->service_name,
-	    "%s", svc->name);
+	w->status->service_name = strpool_add(&e->strs, svc->name);
 	w->replicas = svc->replicas;
 }
 

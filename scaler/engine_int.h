@@ -14,6 +14,7 @@
 #include "iql.h"
 #include "policy.h"
 #include "store.h"
+#include "strpool.h"
 #include "swarm.h"
 #include "wq.h"
 
@@ -33,8 +34,11 @@ struct work {
 	const struct policy_row	*row;
 	struct policy		 pol;
 	bool			 valid;
-	/* why the row is invalid, or (valid) why observing it failed */
-	char			 err[320];
+	/*
+	 * Why the row is invalid, or (valid) why observing it failed; ""
+	 * when neither. In the engine's string pool.
+	 */
+	const char		*err;
 	struct pstate		*st;
 	int			 replicas;	/* observed, -1 unknown */
 	size_t			 plan_idx;	/* index in the iql plan */
@@ -48,6 +52,7 @@ struct engine {
 	struct docker		*docker;
 	struct wq		*events;	/* das_event points */
 	struct buf		 lines;
+	struct strpool		 strs;		/* this tick's texts */
 	struct store_policies	 pols;		/* last good SELECT */
 	struct pstate		**states;	/* sorted by seq */
 	size_t			 nstates, capstates;

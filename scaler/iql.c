@@ -67,8 +67,8 @@ map_slot(const struct iql_map *m, size_t stmt, char kind, const char *name)
 	i = (size_t)key_hash(stmt, kind, name) & (m->cap - 1);
 	for (;; i = (i + 1) & (m->cap - 1)) {
 		s = &m->slots[i];
-		if (s->name == NULL || (s->stmt == stmt && s->kind == kind &&
-		    strcmp(s->name, name) == 0))
+		if (s->name == NULL || (s->stmt == (uint32_t)stmt &&
+		    s->kind == kind && strcmp(s->name, name) == 0))
 			return s;
 	}
 }
@@ -117,8 +117,8 @@ iql_map_put(struct iql_map *m, size_t stmt, char kind, const char *name,
 	s = map_slot(m, stmt, kind, name);
 	*added = s->name == NULL;
 	if (*added) {
-		s->name = xstrdup(name);
-		s->stmt = stmt;
+		s->name = strpool_add(&m->names, name);
+		s->stmt = (uint32_t)stmt;
 		s->kind = kind;
 		m->len++;
 	}
@@ -128,10 +128,7 @@ iql_map_put(struct iql_map *m, size_t stmt, char kind, const char *name,
 void
 iql_map_free(struct iql_map *m)
 {
-	size_t	i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->slots[i].name);
+	strpool_clear(&m->names);
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
 }
@@ -306,7 +303,7 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
     const char *measurement)
 {
 	struct iql_plan	*pl;
-	struct iql_map	 keys = { NULL, 0, 0 };
+	struct iql_map	 keys = { NULL, 0, 0, STRPOOL_INIT };
 	struct buf	 from;
 	size_t		 i, k, nplanned = 0;
 
@@ -379,6 +376,7 @@ iql_plan_reset(struct iql_plan *pl)
 		pl->stmts[i].answered = false;
 	}
 	iql_map_free(&pl->series);
+	pl->nentries = 0;
 	pl->nrows = 0;
 }
 
@@ -395,6 +393,7 @@ iql_plan_free(struct iql_plan *pl)
 	free(pl->stmts);
 	free(pl->pols);
 	free(pl->rows);
+	free(pl->entries);
 	buf_free(&pl->query);
 	for (i = 0; i < IQL_PARTS_MAX; i++)
 		buf_free(&pl->part_query[i]);

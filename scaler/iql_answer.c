@@ -214,18 +214,38 @@ read_tags(const json_t *series, const char *tag[3])
 	return 0;
 }
 
-/* Map (statement, kind, name) to row ri; a second series poisons the key. */
+/* A new series entry, with no row for any statement yet. */
+static size_t
+new_entry(struct iql_plan *pl)
+{
+	size_t	i, n = pl->nstmts;
+
+	if (pl->nentries == pl->entcap) {
+		pl->entcap = pl->entcap == 0 ? 64 : pl->entcap * 2;
+		pl->entries = xreallocarray(pl->entries, pl->entcap,
+		    n * sizeof(*pl->entries));
+	}
+	for (i = 0; i < n; i++)
+		pl->entries[pl->nentries * n + i] = IQL_ROW_NONE;
+	return pl->nentries++;
+}
+
+/* Map (statement, kind, name) to row ri; a second series poisons it. */
 static void
 index_key(struct iql_plan *pl, size_t sid, char kind, const char *name,
     size_t ri)
 {
 	struct iql_slot	*slot;
+	uint32_t	*row;
 	bool		 added;
 
 	if (*name == '\0')
 		return;
-	slot = iql_map_put(&pl->series, sid, kind, name, &added);
-	slot->val = added ? ri : SIZE_MAX;
+	slot = iql_map_put(&pl->series, 0, kind, name, &added);
+	if (added)
+		slot->val = new_entry(pl);
+	row = &pl->entries[slot->val * pl->nstmts + sid];
+	*row = *row == IQL_ROW_NONE ? (uint32_t)ri : IQL_ROW_AMBIG;
 }
 
 /* One series of statement sid: keep its first row, index it by tag. */
@@ -249,7 +269,7 @@ fill_series(struct iql_plan *pl, size_t sid, const json_t *s)
 	memset(&r, 0, sizeof(r));
 	if (!json_is_array(row) || json_array_size(row) !=
 	    json_array_size(cols) || read_row(&pl->stmts[sid], cols, row,
-	    &r) != 0)
+	    &r) != 0 || pl->nrows >= IQL_ROW_AMBIG)
 		return -EPROTO;
 	if (pl->nrows == pl->rowcap) {
 		pl->rowcap = pl->rowcap == 0 ? 64 : pl->rowcap * 2;
@@ -526,15 +546,19 @@ find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name,
     bool *ambiguous)
 {
 	const struct iql_slot	*slot;
+	uint32_t		 ri;
 
-	slot = iql_map_get(&pl->series, sid, kind, name);
+	slot = iql_map_get(&pl->series, 0, kind, name);
 	if (slot == NULL)
 		return NULL;
-	if (slot->val == SIZE_MAX) {
+	ri = pl->entries[slot->val * pl->nstmts + sid];
+	if (ri == IQL_ROW_NONE)
+		return NULL;
+	if (ri == IQL_ROW_AMBIG) {
 		*ambiguous = true;
 		return NULL;
 	}
-	return &pl->rows[slot->val];
+	return &pl->rows[ri];
 }
 
 /* One window's observation from its three statements. */

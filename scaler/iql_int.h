@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "iql.h"
 #include "policy.h"
+#include "strpool.h"
 
 enum iql_kind {
 	IQL_AGG,	/* aggregate, count, min, max */
@@ -48,20 +49,26 @@ struct iql_row {
 
 /*
  * Open-addressing hash table keyed by (stmt, kind, name): statement
- * dedup keys at build time, series lookup after fill.
+ * dedup keys at build time, (0, kind, tag) -> series entry after fill.
+ * Names are copied into the map's pool (one block, not one malloc each).
  */
 struct iql_slot {
-	char		*name;		/* owned; NULL: empty slot */
-	size_t		 stmt;
-	char		 kind;
+	const char	*name;		/* in names; NULL: empty slot */
 	size_t		 val;
+	uint32_t	 stmt;
+	char		 kind;
 };
 
 struct iql_map {
 	struct iql_slot	*slots;
 	size_t		 cap;		/* 0 or a power of two */
 	size_t		 len;
+	struct strpool	 names;
 };
+
+/* A series entry's row for a statement: none yet, or two series. */
+#define IQL_ROW_NONE	UINT32_MAX
+#define IQL_ROW_AMBIG	(UINT32_MAX - 1)
 
 /* The statements [first, first + count) of one request. */
 struct iql_span {
@@ -77,7 +84,14 @@ struct iql_plan {
 	size_t		 nstmts;
 	struct iql_pol	*pols;
 	size_t		 npols;
-	struct iql_map	 series;	/* (stmt, 's'|'r'|'n', tag) -> row */
+	/*
+	 * An answer's series are indexed once per tag, not once per
+	 * statement: (0, 's'|'r'|'n', tag) -> entry e, whose rows are
+	 * entries[e * nstmts + stmt] (indexes into rows, or IQL_ROW_*).
+	 */
+	struct iql_map	 series;
+	uint32_t	*entries;
+	size_t		 nentries, entcap;
 	struct iql_row	*rows;
 	size_t		 nrows, rowcap;
 };

@@ -135,12 +135,17 @@ pgc_connect(struct pgc *pg, char *err, size_t errlen)
 	return 0;
 }
 
-/* Copy a PGresult into rows; the PGresult stays with the caller. */
+/*
+ * Copy a PGresult into rows; the PGresult stays with the caller. The
+ * cells' text goes into one block: 10,000 policies are 200,000 cells,
+ * whose separate allocations would cost more than their text.
+ */
 static struct pgc_rows *
 pgc_copy(PGresult *res)
 {
 	struct pgc_rows	*rows;
-	size_t		 r, c;
+	size_t		 r, c, len, total = 0;
+	char		*p;
 
 	rows = xcalloc(1, sizeof *rows);
 	rows->nrows = (size_t)PQntuples(res);
@@ -150,11 +155,19 @@ pgc_copy(PGresult *res)
 	    sizeof *rows->cells);
 	for (c = 0; c < rows->ncols; c++)
 		rows->cols[c] = xstrdup(PQfname(res, (int)c));
+	for (r = 0; r < rows->nrows; r++)
+		for (c = 0; c < rows->ncols; c++)
+			total += (size_t)PQgetlength(res, (int)r, (int)c) + 1;
+	p = rows->text = xmalloc(total + 1);
 	for (r = 0; r < rows->nrows; r++) {
 		for (c = 0; c < rows->ncols; c++) {
-			if (!PQgetisnull(res, (int)r, (int)c))
-				rows->cells[r * rows->ncols + c] = xstrdup(
-				    PQgetvalue(res, (int)r, (int)c));
+			if (PQgetisnull(res, (int)r, (int)c))
+				continue;
+			/* text format: the value is NUL-terminated text */
+			len = strlen(PQgetvalue(res, (int)r, (int)c));
+			memcpy(p, PQgetvalue(res, (int)r, (int)c), len + 1);
+			rows->cells[r * rows->ncols + c] = p;
+			p += len + 1;
 		}
 	}
 	rows->affected = (size_t)strtoul(PQcmdTuples(res), NULL, 10);
@@ -213,8 +226,7 @@ pgc_rows_free(struct pgc_rows *rows)
 		return;
 	for (i = 0; i < rows->ncols; i++)
 		free(rows->cols[i]);
-	for (i = 0; i < rows->nrows * rows->ncols; i++)
-		free(rows->cells[i]);
+	free(rows->text);
 	free(rows->cols);
 	free(rows->cells);
 	free(rows);

@@ -21,6 +21,7 @@ struct pgc_rows {
 	size_t	  ncols;
 	char	**cols;		/* column names */
 	char	**cells;	/* nrows * ncols, NULL for SQL NULL */
+	char	 *text;		/* every cell's text, one block */
 	size_t	  affected;	/* rows affected by INSERT/UPDATE/DELETE */
 };
 

@@ -132,7 +132,7 @@ FUZZ_BIN  = $(patsubst tests/fuzz/%.c,bin/%,$(FUZZ_SRC))
 FUZZ_BASE = lib/xmalloc.c lib/buf.c lib/log.c
 FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
-FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/decide.c lib/jsplit.c
+FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/decide.c lib/jsplit.c lib/strpool.c
 FUZZ_runc = lib/runcstate.c
 FUZZ_discover = collector/discover_parse.c
 

@@ -261,6 +261,12 @@ http_do_many(struct http *const *hs, const struct http_req *reqs,
 
 	if (n == 0 || n > HTTP_MANY_MAX)
 		return -EINVAL;
+	/*
+	 * A multi handle per call: its connections close with it, so each
+	 * call connects anew (a loopback connect is a fraction of a
+	 * millisecond against a request that takes long enough to be
+	 * worth splitting).
+	 */
 	if ((m = curl_multi_init()) == NULL)
 		fatalx("curl_multi_init failed");
 	for (i = 0; i < n; i++) {

@@ -31,6 +31,7 @@ struct engine_cfg {
 	bool		 act;		/* false: evaluate only (dasctl) */
 	bool		 single;	/* skip leader election */
 	long long	 lock_key;	/* advisory lock key */
+	bool		 one_request;	/* never split the query (iql.h) */
 	const char	*runc_root;	/* runc state directory */
 	long		 exec_timeout_ms; /* exec backend command limit */
 };

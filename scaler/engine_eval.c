@@ -247,6 +247,8 @@ engine_query(struct engine *e)
 	}
 	e->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
 	free(pols);
+	if (e->cfg.one_request)
+		iql_plan_one_part(e->plan);
 	e->query_ok = false;
 	if (iql_plan_nstatements(e->plan) == 0)
 		return;

@@ -356,6 +356,18 @@ iql_plan_nparts(const struct iql_plan *pl)
 	return pl->nparts;
 }
 
+void
+iql_plan_one_part(struct iql_plan *pl)
+{
+	size_t	k;
+
+	pl->nparts = 1;
+	pl->parts[0].first = 0;
+	pl->parts[0].count = pl->nstmts;
+	for (k = 0; k < IQL_PARTS_MAX; k++)
+		buf_reset(&pl->part_query[k]);
+}
+
 const char *
 iql_plan_part_query(const struct iql_plan *pl, size_t part)
 {

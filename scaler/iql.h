@@ -69,6 +69,8 @@ size_t	 iql_plan_nstatements(const struct iql_plan *);
 #define IQL_PARTS_MAX	2
 #define IQL_SPLIT_MIN	256
 size_t	 iql_plan_nparts(const struct iql_plan *);
+/* Ask in one part whatever the number of policies. */
+void	 iql_plan_one_part(struct iql_plan *);
 const char *iql_plan_part_query(const struct iql_plan *, size_t part);
 
 /*

@@ -45,6 +45,9 @@ const struct cfg_param settings_params[] = {
 	    "PostgreSQL advisory lock key for leader election" },
 	{ "single", CFG_BOOL, S(single), "false", 0, 0,
 	    "skip leader election (one das only)" },
+	{ "influx_requests", CFG_INT, S(influx_requests), "2", 1, 2,
+	    "InfluxDB requests per tick at most (2: two side by side from "
+	    "256 policies on)" },
 	{ "timeout", CFG_DOUBLE, S(timeout), "5", 0.1, 600,
 	    "total timeout of one HTTP request, seconds" },
 	{ "verbose", CFG_BOOL, S(verbose), "false", 0, 0, "debug logging" },
@@ -114,6 +117,7 @@ settings_engine_cfg(const struct das_settings *s, struct engine_cfg *ec)
 	ec->dry_run = s->dry_run;
 	ec->single = s->single;
 	ec->lock_key = s->lock_key;
+	ec->one_request = s->influx_requests == 1;
 	ec->runc_root = s->runc_root;
 	ec->exec_timeout_ms = (long)(s->exec_timeout * 1000);
 }

@@ -28,6 +28,7 @@ struct das_settings {
 	char		*runc_root;
 	double		 exec_timeout;
 	long long	 lock_key;
+	long long	 influx_requests;
 	bool		 single;
 	double		 timeout;
 	bool		 verbose;

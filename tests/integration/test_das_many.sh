@@ -69,6 +69,14 @@ assert_eq 0 "$(q "SELECT count(*) FROM das_event WHERE seq > $HOT AND action <> 
 assert_eq 0 "$(q "SELECT count(*) FROM das_event WHERE reason = 'no_data'")" \
 	"no policy lacked data"
 
+echo "== influx_requests = 1: one request, the same decisions"
+q "TRUNCATE das_event"
+das_once -o influx_requests=1
+assert_match "^tick: $N policies \\($N valid\\), [0-9]+ actions, 1 InfluxDB requests" "$(last_tick)" \
+	"the tick asked InfluxDB once"
+assert_eq "$HOT" "$(q "SELECT count(*) FROM das_event WHERE action = 'dry_run' AND reason = 'above_out'")" \
+	"every loaded policy would scale out"
+
 echo "== the database is gone: every statement fails, every policy holds"
 iq -d "$IDB" "DROP DATABASE \"$IDB\"" >/dev/null
 before=$(q "SELECT count(*) FROM das_event WHERE action = 'dry_run'")

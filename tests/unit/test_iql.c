@@ -1001,6 +1001,10 @@ Test(iql, many_policies_split_in_two_parts)
 	    iql_plan_part_query(pl, 1));
 	cr_expect_str_eq(buf_str(&q), iql_plan_query(pl));
 	buf_free(&q);
+	/* influx_requests = 1: the whole query again */
+	iql_plan_one_part(pl);
+	cr_expect_eq(iql_plan_nparts(pl), 1);
+	cr_expect_str_eq(iql_plan_part_query(pl, 0), iql_plan_query(pl));
 	iql_plan_free(pl);
 	for (k = 0; k < N; k++)
 		policy_clear(&p[k]);

@@ -262,7 +262,9 @@ http_do_many(struct http *const *hs, const struct http_req *reqs,
 	if (n == 0 || n > HTTP_MANY_MAX)
 		return -EINVAL;
 	/*
-	 * A multi handle per call: its connections close with it, so each
+	 * When one request fails the others still run to their end, bounded
+	 * by their own timeouts: a failed call takes no longer than a good
+	 * one. A multi handle per call: its connections close with it, so each
 	 * call connects anew (a loopback connect is a fraction of a
 	 * millisecond against a request that takes long enough to be
 	 * worth splitting).
@@ -272,7 +274,9 @@ http_do_many(struct http *const *hs, const struct http_req *reqs,
 	for (i = 0; i < n; i++) {
 		http_prepare(hs[i], &reqs[i], &resps[i], &c[i]);
 		res[i] = CURLE_RECV_ERROR;	/* unless curl says done */
-		curl_multi_add_handle(m, hs[i]->curl);
+		if ((mc = curl_multi_add_handle(m, hs[i]->curl)) != CURLM_OK)
+			snprintf(resps[i].error, sizeof resps[i].error,
+			    "%s", curl_multi_strerror(mc));
 	}
 	mc = http_multi_run(m);
 	while ((msg = curl_multi_info_read(m, &left)) != NULL) {

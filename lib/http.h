@@ -1,7 +1,7 @@
 /*
  * http: a small libcurl wrapper for InfluxDB (TCP) and the Docker Engine
  * (unix socket). One struct http holds one curl easy handle so connections
- * are kept alive between requests.
+ * are kept alive between http_do requests (http_do_many connects anew).
  *
  * Every request has a connect and a total timeout (STYLE rule 9).
  */

@@ -9,6 +9,9 @@
 #include "log.h"
 #include "xmalloc.h"
 
+_Static_assert(INFLUX_STREAMS_MAX <= HTTP_MANY_MAX,
+    "influx_query_streams runs its requests through http_do_many");
+
 struct influx {
 	struct http	*http;
 	/* more connections for influx_query_streams, made on first use */

@@ -199,22 +199,26 @@ engine_query_sink(void *arg, const char *p, size_t len)
  * side by side (iql.h). 0 or a negative errno with query_err set; any
  * part failing fails the whole query.
  */
+_Static_assert(IQL_PARTS_MAX <= INFLUX_STREAMS_MAX,
+    "each part of the plan is one of influx_query_streams's requests");
+
 static int
 engine_query_stream(struct engine *e)
 {
 	struct iql_fill	*f[IQL_PARTS_MAX];
+	void		*args[IQL_PARTS_MAX];
 	const char	*q[IQL_PARTS_MAX];
 	size_t		 k, n = iql_plan_nparts(e->plan);
 	char		 why[200];
 	int		 rc;
 
 	for (k = 0; k < n; k++) {
-		f[k] = iql_fill_new(e->plan, k);	/* part 0 first */
+		args[k] = f[k] = iql_fill_new(e->plan, k);	/* part 0 first */
 		q[k] = iql_plan_part_query(e->plan, k);
 	}
 	e->query_err[0] = '\0';
 	rc = influx_query_streams(e->influx, q, n, engine_query_sink,
-	    (void *const *)f, e->query_err, sizeof e->query_err);
+	    args, e->query_err, sizeof e->query_err);
 	for (k = 0; k < n; k++) {
 		/*
 		 * Always finish: a cut transfer must leave no half-read

@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "cgroup.h"
 #include "collect.h"
 #include "discover.h"
 #include "docker.h"
+#include "dwatch.h"
 #include "log.h"
 #include "lp.h"
 #include "metrics.h"
@@ -39,6 +41,7 @@ struct collector {
 	char			*proc_root;
 	char			*sys_root;
 	struct docker		*docker;
+	struct dwatch		*watch;		/* NULL: no Docker */
 	struct buf		 listing;	/* scratch: /containers/json */
 	struct procfs_sys	*sys;
 	uint64_t		 mem_total;
@@ -62,6 +65,8 @@ collector_new(const struct collect_cfg *cfg, struct docker *docker)
 	c->proc_root = xstrdup(cfg->proc_root);
 	c->sys_root = xstrdup(cfg->sys_root != NULL ? cfg->sys_root : "");
 	c->docker = docker;
+	if (docker != NULL)
+		c->watch = dwatch_new(docker_socket(docker));
 	buf_init(&c->listing);
 	c->sys = procfs_sys_open(c->proc_root);
 	if (c->sys == NULL)
@@ -102,6 +107,7 @@ collector_free(struct collector *c)
 		ctr_free(c->rctrs[i]);
 	free(c->rctrs);
 	runcdisc_free(c->runc);
+	dwatch_free(c->watch);
 	buf_free(&c->listing);
 	procfs_sys_free(c->sys);
 	free(c->node);
@@ -405,17 +411,35 @@ collector_ts(int64_t now_ns, const char *precision)
 	return now_ns / 1000000000;
 }
 
-/* Docker's containers into the entries; false when the Engine failed. */
+static int64_t
+collector_mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Docker's containers into the entries; false when the Engine failed.
+ * Listed only when the events watch says something may have changed
+ * (dwatch.h): otherwise the entries stand as they are.
+ */
 static bool
 collector_docker(struct collector *c, struct cg_mounts **mounts, int *rc)
 {
 	struct discover_list	list;
 	char			err[512];
+	int64_t			now = collector_mono_ms();
 
 	if (c->docker == NULL)
 		return true;	/* docker_socket "": a runc-only node */
-	if ((*rc = discover_docker(c->docker, &c->listing, &list, err,
-	    sizeof err)) != 0) {
+	if (!dwatch_should_list(c->watch, now))
+		return true;
+	*rc = discover_docker(c->docker, &c->listing, &list, err, sizeof err);
+	dwatch_listed(c->watch, now, *rc == 0);
+	c->last.listed = true;
+	if (*rc != 0) {
 		log_warnx("%s; keeping %zu known containers, trying again "
 		    "next cycle", err, c->nctrs);
 		return false;
@@ -467,6 +491,7 @@ collector_cycle(struct collector *c, int64_t now_ns, const char *precision,
 	bool			 docker_ok, runc_ok;
 
 	c->last.added = c->last.removed = 0;
+	c->last.listed = false;
 	docker_ok = collector_docker(c, &mounts, &rc_docker);
 	runc_ok = collector_runc(c, &mounts, &rc_runc);
 	cg_mounts_free(mounts);

@@ -10,6 +10,7 @@
 #ifndef DS_COLLECT_H
 #define DS_COLLECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,7 @@ struct collect_stats {
 	size_t	containers;	/* tracked after this cycle */
 	size_t	points;		/* points written by this cycle */
 	size_t	added, removed;	/* entries made and released */
+	bool	listed;		/* the Engine was asked for its list */
 	size_t	api_fallback;	/* containers read through the stats API */
 	size_t	open_fds;	/* fds held for all containers */
 };

@@ -234,8 +234,9 @@ ds_collect(struct ds *ds, bool push)
 	if (n > 0 && push)
 		wq_push(ds->wq, ds->lines.data, ds->lines.len);
 	collector_stats(ds->col, &st);
-	log_debug("cycle: %zu containers (+%zu -%zu), %d points, %zu fds",
-	    st.containers, st.added, st.removed, n, st.open_fds);
+	log_debug("cycle: %zu containers (+%zu -%zu%s), %d points, %zu fds",
+	    st.containers, st.added, st.removed, st.listed ? ", listed" : "",
+	    n, st.open_fds);
 	return n;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Containers come and go under a running ds: it tracks new ones, releases
 # the fds of removed ones (no leak), does not warn about them cycle after
-# cycle, and keeps writing points for the rest.  And with no Docker to ask
+# cycle, and keeps writing points for the rest.  It learns of them from
+# Docker's events: most cycles do not list the containers.  And with no Docker to ask
 # it warns each cycle, naming the socket, and keeps running.
 #
 # Other tests may start containers on the same engine meanwhile, so fd
@@ -117,6 +118,12 @@ BASE1=$(base_fds)
 echo "   base fds: $BASE0 before, $BASE1 after; the remaining container holds $left"
 ((BASE1 - BASE0 <= 1 && BASE0 - BASE1 <= 1)) ||
 	fail "ds's fds besides its containers' went from $BASE0 to $BASE1"
+
+# Docker's events tell ds when to list: most cycles do not ask the Engine.
+total=$(ncycles)
+listed=$(grep -c 'debug: cycle: .*, listed)' "$LOG" || true)
+echo "   cycles that listed the containers: $listed of $total"
+((listed * 2 < total)) || fail "ds listed the containers in $listed of $total cycles"
 
 storm=$(grep -E 'warning' "$LOG" | grep -cE "${SHORT[0]}|${SHORT[1]}" || true)
 echo "   warnings naming the removed containers: $storm"

@@ -247,9 +247,17 @@ pgc_rows_col(const struct pgc_rows *rows, const char *name)
 const char *
 pgc_rows_get(const struct pgc_rows *rows, size_t r, int c)
 {
-	if (c < 0 || (size_t)c >= rows->ncols || r >= rows->nrows)
+	if (c < 0 || (size_t)c >= rows->ncols || r >= rows->nrows ||
+	    rows->cells == NULL)
 		return NULL;
 	return rows->cells[r * rows->ncols + (size_t)c];
+}
+
+void
+pgc_rows_drop_index(struct pgc_rows *rows)
+{
+	free(rows->cells);
+	rows->cells = NULL;
 }
 
 int

@@ -60,6 +60,12 @@ void		 pgc_rows_free(struct pgc_rows *);
 int		 pgc_rows_col(const struct pgc_rows *, const char *name);
 /* Cell (r, c); NULL for SQL NULL or c < 0. Borrowed from rows. */
 const char	*pgc_rows_get(const struct pgc_rows *, size_t r, int c);
+/*
+ * Free the cell index but keep the cells' text, for a caller that has
+ * taken every pointer it needs: pgc_rows_get returns NULL afterwards.
+ * 10,000 policies x 23 columns are 1.8 MB of index.
+ */
+void		 pgc_rows_drop_index(struct pgc_rows *);
 
 /*
  * Session-level advisory lock: true when this connection holds (or just

@@ -1,5 +1,8 @@
 /* engine: the das tick. See engine.h for the shape of a tick. */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +291,22 @@ engine_load(struct engine *e)
 	return 0;
 }
 
+/*
+ * What only the tick needed goes now, not at the next tick: the query
+ * plan and its answer (megabytes at 10,000 policies). And the freed
+ * pages go back to the system, so that the next tick, whose arrays
+ * differ a little in size, does not grow the heap around the holes.
+ */
+static void
+engine_tick_done(struct engine *e)
+{
+	iql_plan_free(e->plan);
+	e->plan = NULL;
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 int
 engine_tick(struct engine *e, int64_t now_ns,
     const struct engine_report **out)
@@ -306,5 +325,6 @@ engine_tick(struct engine *e, int64_t now_ns,
 	engine_query(e);
 	engine_decide_all(e);
 	engine_flush_events(e);
+	engine_tick_done(e);
 	return 0;
 }

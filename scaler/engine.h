@@ -45,22 +45,22 @@ struct engine_status {
 	 * 10,000 policies megabytes).
 	 */
 	const char	*service;	/* as written in the row */
-	char		 service_id[80]; /* resolved (Swarm) */
+	const char	*service_id;	/* resolved (Swarm) */
 	const char	*service_name;	/* resolved name (Swarm) or service */
-	char		 field[16];	/* cond_item */
-	char		 aggregate[16];	/* mean, p95, ... */
-	char		 mode[12];	/* threshold, capacity */
+	const char	*field;		/* cond_item */
+	const char	*aggregate;	/* mean, p95, ... */
+	const char	*mode;		/* threshold, capacity */
 	bool		 sustained;
 	bool		 dry_run;
-	char		 backend[8];
+	const char	*backend;
 	int		 min_no, max_no;
 	int		 replicas;	/* -1 unknown */
 	double		 value;		/* NAN: no data */
 	double		 out_threshold, in_threshold;
-	char		 out_cond[40], in_cond[40];
-	char		 state[24];	/* ok, cooling_down, no_data, paused, invalid, dry_run, error */
-	char		 action[24];	/* decide's action */
-	char		 reason[40];
+	const char	*out_cond, *in_cond;
+	const char	*state;		/* ok, cooling_down, no_data, paused, invalid, dry_run, error */
+	const char	*action;	/* decide's action */
+	const char	*reason;
 	int		 after;
 	const char	*detail;	/* error text or explanation */
 	int64_t		 last_change_ns;

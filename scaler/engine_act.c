@@ -105,7 +105,7 @@ engine_error(struct engine *e, struct work *w, const char *err)
 {
 	char	key[96];
 
-	snprintf(w->status->state, sizeof w->status->state, "error");
+	w->status->state = "error";
 	w->status->detail = err == w->err ? w->err : strpool_add(&e->strs, err);
 	snprintf(key, sizeof key, "error:%.80s", err);
 	if (e->cfg.act && e->report.leader && engine_once(w, key))
@@ -319,8 +319,7 @@ engine_apply(struct engine *e, struct work *w, const struct decide_out *out,
 	bool	dry = out->dry_run || e->cfg.dry_run;
 	char	key[96], detail[400];
 
-	snprintf(w->status->state, sizeof w->status->state, "%s",
-	    dry && change ? "dry_run" : engine_state_name(out));
+	w->status->state = dry && change ? "dry_run" : engine_state_name(out);
 	if (stmt_err != NULL && out->action == DECIDE_HOLD)
 		w->status->detail = strpool_printf(&e->strs,
 		    "metrics unavailable: %s", stmt_err);

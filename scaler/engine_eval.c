@@ -18,11 +18,11 @@ engine_status_init(struct engine *e, struct work *w)
 
 	s->seq = w->st != NULL ? w->st->seq : -1;
 	s->service = strpool_add(&e->strs, r->service_id);
-	s->service_name = s->detail = "";
-	snprintf(s->out_cond, sizeof s->out_cond, "%s",
-	    r->out_cond ? r->out_cond : "");
-	snprintf(s->in_cond, sizeof s->in_cond, "%s",
-	    r->in_cond ? r->in_cond : "");
+	s->service_name = s->detail = s->service_id = "";
+	s->field = s->aggregate = s->mode = s->backend = "";
+	s->state = s->action = s->reason = "";
+	s->out_cond = strpool_add(&e->strs, r->out_cond);
+	s->in_cond = strpool_add(&e->strs, r->in_cond);
 	s->replicas = -1;
 	s->after = -1;
 	s->value = s->in_value = NAN;
@@ -30,13 +30,14 @@ engine_status_init(struct engine *e, struct work *w)
 }
 
 static void
-engine_status_aggregate(struct engine_status *s, const struct policy *p)
+engine_status_aggregate(struct engine *e, struct engine_status *s,
+    const struct policy *p)
 {
 	struct buf	b;
 
 	buf_init(&b);
 	policy_format_aggregate(p, &b);
-	snprintf(s->aggregate, sizeof s->aggregate, "%s", buf_str(&b));
+	s->aggregate = strpool_add(&e->strs, buf_str(&b));
 	buf_free(&b);
 }
 
@@ -46,8 +47,7 @@ engine_status_policy(struct engine *e, struct work *w)
 	struct engine_status	*s = w->status;
 	const struct policy	*p = &w->pol;
 
-	snprintf(s->backend, sizeof s->backend, "%s",
-	    policy_backend_name(p->backend));
+	s->backend = policy_backend_name(p->backend);
 	s->min_no = p->min_no;
 	s->max_no = p->max_no;
 	s->out_threshold = p->out.set ? p->out.value : NAN;
@@ -60,11 +60,11 @@ engine_status_policy(struct engine *e, struct work *w)
 	s->step_in = p->step_in;
 	s->sustained = p->sustained;
 	s->dry_run = p->dry_run;
-	snprintf(s->field, sizeof s->field, "%s", p->field);
-	snprintf(s->mode, sizeof s->mode, "%s", policy_mode_name(p->mode));
+	s->field = strpool_add(&e->strs, p->field);
+	s->mode = policy_mode_name(p->mode);
 	s->service_name = strcmp(p->service, s->service) == 0 ? s->service :
 	    strpool_add(&e->strs, p->service);
-	engine_status_aggregate(s, p);
+	engine_status_aggregate(e, s, p);
 }
 
 /*
@@ -79,7 +79,7 @@ engine_invalid(struct engine *e, struct work *w, const char *err)
 	w->valid = false;
 	if (err != w->err)
 		w->err = strpool_add(&e->strs, err);
-	snprintf(w->status->state, sizeof w->status->state, "invalid");
+	w->status->state = "invalid";
 	w->status->detail = w->err;
 	if (!e->cfg.act || !e->report.leader)
 		return;
@@ -151,8 +151,7 @@ engine_observe_swarm(struct engine *e, struct work *w)
 		engine_invalid(e, w, err);
 		return;
 	}
-	snprintf(w->status->service_id, sizeof w->status->service_id, "%s",
-	    svc->id);
+	w->status->service_id = strpool_add(&e->strs, svc->id);
 	w->status->service_name = strpool_add(&e->strs, svc->name);
 	w->replicas = svc->replicas;
 }
@@ -348,10 +347,9 @@ engine_decide_one(struct engine *e, struct work *w)
 	w->status->out_count = in.out.count;
 	w->status->in_count = in.in.count;
 	w->status->last_change_ns = w->st->last_change_ns;
-	snprintf(w->status->action, sizeof w->status->action, "%s",
-	    decide_action_name(out.action));
-	snprintf(w->status->reason, sizeof w->status->reason, "%s",
-	    out.reason);
+	/* decide's names are static strings */
+	w->status->action = decide_action_name(out.action);
+	w->status->reason = out.reason;
 	w->status->after = out.after;
 	engine_apply(e, w, &out, stmt_err);
 }

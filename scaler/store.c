@@ -112,6 +112,8 @@ store_load(struct pgc *pg, struct store_policies *sp, char *err,
 	sp->row = xcalloc(sp->n + 1, sizeof *sp->row);
 	for (r = 0; r < sp->n; r++)
 		store_map_row(sp->rows, r, &sp->row[r]);
+	/* the rows point into the text; the index is not needed again */
+	pgc_rows_drop_index(sp->rows);
 	return 0;
 }
 

@@ -80,6 +80,8 @@ static const struct cg_filespec cg_v2_files[] = {
 struct cg {
 	int		 version;
 	int		 fd[CG_NFILES];
+	uint64_t	 limit;		/* the memory limit last read */
+	bool		 limit_known;	/* false: read it at the next sample */
 	unsigned	 ncpu_percpu;
 	char		*dir[CTL_N];	/* v2: all three are the same path */
 };
@@ -478,6 +480,33 @@ read_blkio_v1(struct cg *cg, struct cg_sample *s)
 	return r == 0 || r == -ENODATA ? 0 : -EBADMSG;
 }
 
+/*
+ * The memory limit, read only when not known: it changes only when
+ * someone updates the container, and the caller says when that may have
+ * happened (cg_forget_limit). One pread of six per container saved.
+ */
+static int
+read_limit(struct cg *cg, struct cg_sample *s)
+{
+	int	r;
+
+	if (!cg->limit_known) {
+		if ((r = read_u64(cg, CG_MEM_LIMIT, &cg->limit)) != 0)
+			return r;
+		if (cg->version == 1 && cg->limit >= CG_V1_UNLIMITED)
+			cg->limit = UINT64_MAX;
+		cg->limit_known = true;
+	}
+	s->mem_limit = cg->limit;
+	return 0;
+}
+
+void
+cg_forget_limit(struct cg *cg)
+{
+	cg->limit_known = false;
+}
+
 static int
 read_v1(struct cg *cg, struct cg_sample *s)
 {
@@ -485,12 +514,10 @@ read_v1(struct cg *cg, struct cg_sample *s)
 
 	if ((r = read_u64(cg, CG_CPU, &s->cpu_ns)) != 0 ||
 	    (r = read_u64(cg, CG_MEM_USAGE, &s->mem_usage)) != 0 ||
-	    (r = read_u64(cg, CG_MEM_LIMIT, &s->mem_limit)) != 0 ||
+	    (r = read_limit(cg, s)) != 0 ||
 	    (r = read_kv(cg, CG_MEM_STAT, "total_inactive_file",
 	    &s->mem_inactive_file)) != 0)
 		return r;
-	if (s->mem_limit >= CG_V1_UNLIMITED)
-		s->mem_limit = UINT64_MAX;
 	s->ncpu_percpu = cg->ncpu_percpu;
 	return read_blkio_v1(cg, s);
 }
@@ -508,7 +535,7 @@ read_v2(struct cg *cg, struct cg_sample *s)
 		return -EBADMSG;
 	s->cpu_ns = usec * 1000;
 	if ((r = read_u64(cg, CG_MEM_USAGE, &s->mem_usage)) != 0 ||
-	    (r = read_u64(cg, CG_MEM_LIMIT, &s->mem_limit)) != 0 ||
+	    (r = read_limit(cg, s)) != 0 ||
 	    (r = read_kv(cg, CG_MEM_STAT, "inactive_file",
 	    &s->mem_inactive_file)) != 0)
 		return r;

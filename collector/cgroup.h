@@ -74,6 +74,13 @@ struct cg *cg_open(const char *proc_root, const char *sys_root, pid_t pid,
 int	cg_read(struct cg *, struct cg_sample *out)
 	    __attribute__((warn_unused_result));
 
+/*
+ * The memory limit is read at the first cg_read and kept: call this when
+ * it may have changed (the container was updated), and the next cg_read
+ * reads it again.
+ */
+void	cg_forget_limit(struct cg *);
+
 /* Closes every fd. cg_free(NULL) is a no-op. */
 void	cg_free(struct cg *);
 

@@ -468,13 +468,19 @@ collector_runc(struct collector *c, struct cg_mounts **mounts, int *rc)
 	return true;
 }
 
+/*
+ * Sample the entries. forget_limits: their memory limits may have
+ * changed and are read again (cg_forget_limit).
+ */
 static void
 collector_sample(struct collector *c, struct ctr **v, size_t n,
-    uint64_t sys_now, int64_t ts, struct buf *out)
+    uint64_t sys_now, int64_t ts, bool forget_limits, struct buf *out)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++) {
+		if (forget_limits && v[i]->cg != NULL)
+			cg_forget_limit(v[i]->cg);
 		if (ctr_sample(c, v[i], sys_now, ts, out))
 			c->last.points++;
 	}
@@ -500,10 +506,16 @@ collector_cycle(struct collector *c, int64_t now_ns, const char *precision,
 	if (c->sys == NULL || procfs_sys_read(c->sys, &sys_now) != 0)
 		sys_now = 0;
 	c->last.points = c->last.api_fallback = 0;
+	/*
+	 * A docker update is an event, so a Docker container's limit is
+	 * read again on the cycles that list; runc has no events to tell.
+	 */
 	if (docker_ok)
-		collector_sample(c, c->ctrs, c->nctrs, sys_now, ts, out);
+		collector_sample(c, c->ctrs, c->nctrs, sys_now, ts,
+		    c->last.listed, out);
 	if (runc_ok)
-		collector_sample(c, c->rctrs, c->nrctrs, sys_now, ts, out);
+		collector_sample(c, c->rctrs, c->nrctrs, sys_now, ts, true,
+		    out);
 	return (int)c->last.points;
 }
 

@@ -14,13 +14,14 @@
 #include "xmalloc.h"
 
 /*
- * filters={"type":["container"],"event":["start","die"]}, URL-encoded:
- * a container that starts or stops; nothing else changes the list.
+ * filters={"type":["container"],"event":["start","die","update"]},
+ * URL-encoded: a container that starts or stops changes the list, an
+ * update its limits (read again on the cycles that list).
  */
 #define DWATCH_REQUEST							\
 	"GET /" DOCKER_API_VERSION "/events?filters=%7B%22type%22%3A%5B"	\
 	"%22container%22%5D%2C%22event%22%3A%5B%22start%22%2C%22die%22"	\
-	"%5D%7D HTTP/1.1\r\nHost: docker\r\n\r\n"
+	"%2C%22update%22%5D%7D HTTP/1.1\r\nHost: docker\r\n\r\n"
 
 struct dwatch {
 	char	*socket;

@@ -4,8 +4,9 @@
  * costs dockerd about 20 ms of CPU, several times ds's own cycle, and
  * almost every cycle it answers the same list.
  *
- * The watch is one long GET /events (container start and die events
- * only) on a connection of its own. Nothing of the answer is parsed but
+ * The watch is one long GET /events (container start, die and update
+ * events only: an update may change a memory limit, which ds reads only
+ * on the cycles that list) on a connection of its own. Nothing of the answer is parsed but
  * its status line: any byte after it means an event, and the next cycle
  * lists. Whenever the watch is not established (Docker down or
  * restarting, an Engine without /events), every cycle lists, as without

@@ -51,8 +51,9 @@ engine_accept(struct engine *e)
 	req[n] = '\0';
 	cr_expect(strncmp(req, "GET /v1.41/events?filters=", 26) == 0, "%s",
 	    req);
-	/* {"type":["container"],"event":["start","die"]} */
-	cr_expect_not_null(strstr(req, "%22start%22%2C%22die%22"), "%s", req);
+	/* {"type":["container"],"event":["start","die","update"]} */
+	cr_expect_not_null(strstr(req, "%22start%22%2C%22die%22%2C%22update"
+	    "%22"), "%s", req);
 }
 
 static void

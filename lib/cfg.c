@@ -61,14 +61,97 @@ cfg_parse_double(const char *s, double *out)
 	return 0;
 }
 
+/* The row for name: its own, or the CFG_MAP whose prefix it starts with. */
 static const struct cfg_param *
 cfg_find(const struct cfg_param *t, const char *name)
 {
 	for (; t->name != NULL; t++) {
-		if (strcmp(t->name, name) == 0)
+		if (t->type != CFG_MAP && strcmp(t->name, name) == 0)
+			return t;
+		if (t->type == CFG_MAP &&
+		    strncmp(t->name, name, strlen(t->name)) == 0)
 			return t;
 	}
 	return NULL;
+}
+
+const char *
+cfg_map_get(const struct cfg_map *m, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->v[i].name, name) == 0)
+			return m->v[i].value;
+	}
+	return NULL;
+}
+
+void
+cfg_map_copy(struct cfg_map *dst, const struct cfg_map *src)
+{
+	size_t	i;
+
+	dst->n = src->n;
+	dst->v = xcalloc(src->n + 1, sizeof *dst->v);
+	for (i = 0; i < src->n; i++) {
+		dst->v[i].name = xstrdup(src->v[i].name);
+		dst->v[i].value = xstrdup(src->v[i].value);
+	}
+}
+
+void
+cfg_map_free(struct cfg_map *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].value);
+	}
+	free(m->v);
+	m->v = NULL;
+	m->n = 0;
+}
+
+/* NAME of a map key: what a log line, a path or an argv can carry. */
+static bool
+cfg_map_name_ok(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return n > 0 && n <= CFG_MAP_NAME_MAX &&
+	    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-.") == n;
+}
+
+/* Set key (prefix + NAME) of map p to value. */
+static int
+cfg_map_set(const struct cfg_param *p, void *obj, const char *key,
+    const char *value, char *err, size_t errlen)
+{
+	struct cfg_map	*m = CFG_FIELD(obj, p, struct cfg_map);
+	const char	*name = key + strlen(p->name);
+	size_t		 i;
+
+	if (!cfg_map_name_ok(name)) {
+		snprintf(err, errlen, "%.100s: the name after \"%s\" must be 1 "
+		    "to %d of A-Z a-z 0-9 _ - .", key, p->name,
+		    CFG_MAP_NAME_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (strcmp(m->v[i].name, name) == 0) {
+			free(m->v[i].value);
+			m->v[i].value = xstrdup(value);
+			return 0;
+		}
+	}
+	m->v = xreallocarray(m->v, m->n + 1, sizeof *m->v);
+	m->v[m->n].name = xstrdup(name);
+	m->v[m->n].value = xstrdup(value);
+	m->n++;
+	return 0;
 }
 
 static bool
@@ -106,6 +189,8 @@ cfg_assign(const struct cfg_param *p, void *obj, const char *value,
 			break;
 		*CFG_FIELD(obj, p, bool) = b;
 		return 0;
+	case CFG_MAP:
+		return 0;	/* cfg_set fills maps, one key at a time */
 	}
 	if (p->type == CFG_BOOL)
 		snprintf(err, errlen, "%s: \"%.100s\" is not a boolean "
@@ -127,6 +212,9 @@ cfg_defaults(const struct cfg_param *t, void *obj)
 	for (; t->name != NULL; t++) {
 		if (t->type == CFG_STRING)
 			*CFG_FIELD(obj, t, char *) = NULL;
+		if (t->type == CFG_MAP)
+			memset(CFG_FIELD(obj, t, struct cfg_map), 0,
+			    sizeof(struct cfg_map));
 		if (cfg_assign(t, obj, t->def != NULL ? t->def : "", err,
 		    sizeof err) != 0)
 			abort();	/* a bad default is a programming error */
@@ -141,31 +229,8 @@ cfg_free(const struct cfg_param *t, void *obj)
 			free(*CFG_FIELD(obj, t, char *));
 			*CFG_FIELD(obj, t, char *) = NULL;
 		}
-	}
-}
-
-void
-cfg_copy(const struct cfg_param *t, void *dst, const void *src)
-{
-	const char	*s;
-
-	for (; t->name != NULL; t++) {
-		switch (t->type) {
-		case CFG_STRING:
-			s = *CFG_FIELD(src, t, char *);
-			*CFG_FIELD(dst, t, char *) = s ? xstrdup(s) : NULL;
-			break;
-		case CFG_INT:
-			*CFG_FIELD(dst, t, long long) =
-			    *CFG_FIELD(src, t, long long);
-			break;
-		case CFG_DOUBLE:
-			*CFG_FIELD(dst, t, double) = *CFG_FIELD(src, t, double);
-			break;
-		case CFG_BOOL:
-			*CFG_FIELD(dst, t, bool) = *CFG_FIELD(src, t, bool);
-			break;
-		}
+		if (t->type == CFG_MAP)
+			cfg_map_free(CFG_FIELD(obj, t, struct cfg_map));
 	}
 }
 
@@ -180,6 +245,8 @@ cfg_set(const struct cfg_param *t, void *obj, const char *name,
 		snprintf(err, errlen, "unknown setting \"%.100s\"", name);
 		return -ENOENT;
 	}
+	if (p->type == CFG_MAP)
+		return cfg_map_set(p, obj, name, value, err, errlen);
 	return cfg_assign(p, obj, value, err, errlen);
 }
 

@@ -17,7 +17,31 @@ enum cfg_type {
 	CFG_INT,	/* long long */
 	CFG_DOUBLE,	/* double */
 	CFG_BOOL,	/* bool */
+	/*
+	 * struct cfg_map: every key "<name>NAME" (name ends in '.', e.g.
+	 * "exec."), NAME of 1 to CFG_MAP_NAME_MAX of A-Z a-z 0-9 _ - .
+	 * A later line for the same NAME replaces the earlier one.
+	 */
+	CFG_MAP,
 };
+
+#define CFG_MAP_NAME_MAX	64
+
+struct cfg_map_entry {
+	char	*name;		/* NAME, without the prefix */
+	char	*value;
+};
+
+struct cfg_map {
+	struct cfg_map_entry	*v;
+	size_t			 n;
+};
+
+/* The value of NAME in map, or NULL. */
+const char	*cfg_map_get(const struct cfg_map *, const char *name);
+/* Deep copy into dst (which holds nothing yet); cfg_map_free frees. */
+void		 cfg_map_copy(struct cfg_map *dst, const struct cfg_map *src);
+void		 cfg_map_free(struct cfg_map *);
 
 struct cfg_param {
 	const char	*name;
@@ -32,8 +56,6 @@ struct cfg_param {
 void	cfg_defaults(const struct cfg_param *, void *obj);
 /* Free the strings of obj (not obj itself). */
 void	cfg_free(const struct cfg_param *, void *obj);
-/* Deep-copy src into dst (dst must not hold strings yet). */
-void	cfg_copy(const struct cfg_param *, void *dst, const void *src);
 
 /* Set one key from text. 0, -ENOENT (unknown key) or -EINVAL; err says why. */
 int	cfg_set(const struct cfg_param *, void *obj, const char *name,

@@ -16,6 +16,7 @@ struct pgc {
 	bool	 crate;
 	unsigned long	 generation;
 	char	 sqlstate[6];
+	long	 stmt_timeout_ms;	/* 0: the server's */
 };
 
 struct pgc *
@@ -44,6 +45,13 @@ pgc_disconnect(struct pgc *pg)
 	if (pg->conn != NULL)
 		PQfinish(pg->conn);
 	pg->conn = NULL;
+}
+
+void
+pgc_set_statement_timeout(struct pgc *pg, long ms)
+{
+	pg->stmt_timeout_ms = ms > 0 ? ms : 0;
+	pgc_disconnect(pg);	/* the next connect sends it */
 }
 
 bool
@@ -105,6 +113,8 @@ pgc_connect(struct pgc *pg, char *err, size_t errlen)
 	    "application_name", "options", "dbname", NULL };
 	const char	*vals[9];
 	const char	*crate;
+	char		 options[160];
+	int		 n;
 
 	if (pgc_connected(pg))
 		return 0;
@@ -115,8 +125,16 @@ pgc_connect(struct pgc *pg, char *err, size_t errlen)
 	vals[3] = "5";
 	vals[4] = "5";
 	vals[5] = "das";
-	vals[6] = "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 "
-	    "-c tcp_keepalives_count=5";
+	/*
+	 * statement_timeout bounds every statement, waiting for a lock
+	 * included: a locked table costs a tick that long, not for ever.
+	 */
+	n = snprintf(options, sizeof options, "-c tcp_keepalives_idle=10 "
+	    "-c tcp_keepalives_interval=5 -c tcp_keepalives_count=5");
+	if (pg->stmt_timeout_ms > 0)
+		snprintf(options + n, sizeof options - (size_t)n,
+		    " -c statement_timeout=%ld", pg->stmt_timeout_ms);
+	vals[6] = options;
 	/* Last, so whatever the operator's conninfo sets wins (libpq:
 	 * entries after an expanded dbname would override it). */
 	vals[7] = pg->conninfo;

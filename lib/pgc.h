@@ -33,6 +33,12 @@ void		 pgc_free(struct pgc *);
 int	pgc_connect(struct pgc *, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 bool	pgc_connected(const struct pgc *);
+/*
+ * Every statement of later connections may take at most ms (the
+ * server's statement_timeout, which counts waiting for a lock); 0 leaves
+ * the server's default. Drops the current connection.
+ */
+void	pgc_set_statement_timeout(struct pgc *, long ms);
 /* Drop the connection (and any session state such as advisory locks). */
 void	pgc_disconnect(struct pgc *);
 /* Counts successful connects: a session-level lock taken under an older

@@ -28,6 +28,9 @@
 #include "store.h"
 #include "xmalloc.h"
 
+/* SIGTERM to exit: what das started is killed within this. */
+#define DAS_STOP_MS	1500
+
 struct das {
 	struct das_settings	 set;
 	struct opts		 opts;
@@ -57,15 +60,19 @@ das_apply(struct das *das)
 	struct engine_cfg	ec;
 
 	log_set_level(das->set.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+	if (das->engine != NULL && engine_drain(das->engine, 2000) > 0)
+		engine_stop(das->engine, DAS_STOP_MS);
 	engine_free(das->engine);
 	pgc_free(das->pg);
 	influx_free(das->influx);
 	docker_free(das->docker);
 	das->pg = pgc_new(das->set.pg);
+	pgc_set_statement_timeout(das->pg, (long)(das->set.sql_timeout * 1000));
 	das->influx = settings_influx(&das->set);
 	das->docker = settings_docker(&das->set);
 	settings_engine_cfg(&das->set, &ec);
 	ec.act = true;
+	ec.background = true;
 	das->engine = engine_new(&ec, das->pg, das->influx, das->docker);
 	das->schema_ok = false;
 }
@@ -126,7 +133,9 @@ das_reload(struct das *das)
 
 /*
  * Signals arrive through libevent, so a tick in progress always finishes
- * before this runs: SIGTERM therefore "finishes the tick and exits".
+ * before this runs: SIGTERM therefore "finishes the tick and exits". A
+ * tick never waits for an exec or runc call (they run on jobs); those
+ * still running are killed and journaled on the way out (das_cleanup).
  */
 static void
 das_signal_cb(int sig, void *arg)
@@ -186,6 +195,8 @@ static const struct opts_prog das_prog = {
 static void
 das_cleanup(struct das *das)
 {
+	if (das->engine != NULL)
+		engine_stop(das->engine, DAS_STOP_MS);
 	loop_free(das->loop);
 	engine_free(das->engine);
 	pgc_free(das->pg);
@@ -224,6 +235,9 @@ main(int argc, char **argv)
 	if (once) {
 		das.once = true;
 		rc = das_tick(&das) == 0 ? 0 : 1;
+		/* the backend calls it started end (or time out) first */
+		(void)engine_drain(das.engine, (long)(das.set.exec_timeout *
+		    1000) + 1000);
 		goto done;
 	}
 	das.loop = loop_new(das_tick_cb, das_signal_cb, &das);

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bjobs.h"
 #include "buf.h"
+#include "cfg.h"
 #include "decide.h"
 #include "docker.h"
 #include "engine.h"
@@ -40,14 +42,46 @@ engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
 	e->docker = d;
 	e->events = wq_new(&wc);
 	buf_init(&e->lines);
+	if (cfg->exec_cmds != NULL)
+		cfg_map_copy(&e->exec_cmds, cfg->exec_cmds);
+	if (cfg->bundles != NULL)
+		cfg_map_copy(&e->bundles, cfg->bundles);
+	e->cfg.exec_cmds = &e->exec_cmds;
+	e->cfg.bundles = &e->bundles;
+	if (cfg->background)
+		e->jobs = bjobs_new();
 	return e;
 }
 
-void
-engine_set_clients(struct engine *e, struct influx *ix, struct docker *d)
+size_t
+engine_drain(struct engine *e, long ms)
 {
-	e->influx = ix;
-	e->docker = d;
+	size_t	left;
+
+	if (e->jobs == NULL)
+		return 0;
+	left = bjobs_wait(e->jobs, ms);
+	engine_jobs_collect(e);
+	engine_flush_events(e);
+	return left;
+}
+
+void
+engine_stop(struct engine *e, long ms)
+{
+	size_t	left;
+
+	if (e->jobs == NULL || bjobs_count(e->jobs) == 0)
+		return;
+	log_info("stopping: killing %zu backend call(s) still running",
+	    bjobs_count(e->jobs));
+	left = bjobs_stop(e->jobs, ms);
+	engine_jobs_collect(e);
+	engine_flush_events(e);
+	if (left > 0)
+		log_warnx("stopping: %zu backend call(s) did not end within "
+		    "%ld ms", left, ms);
+	bjobs_resume();
 }
 
 static void
@@ -75,7 +109,13 @@ engine_free(struct engine *e)
 
 	if (e == NULL)
 		return;
+	if (e->jobs != NULL) {
+		(void)engine_drain(e, e->cfg.exec_timeout_ms + 1000);
+		bjobs_free(e->jobs);
+	}
 	engine_clear_tick(e);
+	cfg_map_free(&e->exec_cmds);
+	cfg_map_free(&e->bundles);
 	store_policies_free(&e->pols);
 	for (i = 0; i < e->nstates; i++)
 		free(e->states[i]);
@@ -277,13 +317,17 @@ engine_load(struct engine *e)
 	char			err[512];
 
 	if (store_load(e->pg, &fresh, err, sizeof err) != 0) {
+		/* 57014 query_canceled: statement_timeout, a lock most often */
+		e->table_stalled = strcmp(pgc_sqlstate(e->pg), "57014") == 0;
 		if (e->pols.rows == NULL) {
-			log_warnx("%s; no policy set yet, trying again next "
-			    "tick", err);
+			log_warnx("%s%s; no policy set yet, trying again next "
+			    "tick", err, e->table_stalled ? " (is the das table"
+			    " locked?)" : "");
 			return -EIO;
 		}
-		log_warnx("%s; keeping the last good set of %zu policies",
-		    err, e->pols.n);
+		log_warnx("%s%s; this tick acts on the last good set of %zu "
+		    "policies (bounds still enforced)", err, e->table_stalled ?
+		    " (is the das table locked?)" : "", e->pols.n);
 		return 0;
 	}
 	store_policies_free(&e->pols);
@@ -316,6 +360,8 @@ engine_tick(struct engine *e, int64_t now_ns,
 	engine_clear_tick(e);
 	*out = &e->report;
 	e->now_ns = now_ns;
+	e->table_stalled = false;
+	engine_jobs_collect(e);
 	if ((rc = engine_load(e)) != 0)
 		return rc;
 	e->report.leader = engine_lead(e);

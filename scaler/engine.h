@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cfg_map;
 struct pgc;
 struct influx;
 struct docker;
@@ -34,6 +35,13 @@ struct engine_cfg {
 	bool		 one_request;	/* never split the query (iql.h) */
 	const char	*runc_root;	/* runc state directory */
 	long		 exec_timeout_ms; /* exec backend command limit */
+	const struct cfg_map *exec_cmds; /* exec.NAME = template (copied) */
+	const struct cfg_map *bundles;	/* bundle.NAME = path (copied) */
+	/*
+	 * das: exec and runc calls run on jobs (bjobs.h), so that a slow
+	 * one delays neither the tick nor another policy. dasctl: false.
+	 */
+	bool		 background;
 };
 
 /* What one policy looks like after a tick: for logs, dasctl and tests. */
@@ -87,9 +95,20 @@ struct engine;
 /* Clients are borrowed for the engine's life; cfg strings are copied. */
 struct engine	*engine_new(const struct engine_cfg *, struct pgc *,
 		    struct influx *, struct docker *);
+/* Waits for backend calls still running (each bounded by its timeout). */
 void		 engine_free(struct engine *);
-void		 engine_set_clients(struct engine *, struct influx *,
-		    struct docker *);
+
+/*
+ * Backend calls started by earlier ticks: wait up to ms for them to end
+ * and journal them (das --once, and before a reload). Returns how many
+ * are still running.
+ */
+size_t		 engine_drain(struct engine *, long ms);
+/*
+ * das is stopping: kill what the backend calls started, journal them
+ * (an error: "das is stopping"), within ms.
+ */
+void		 engine_stop(struct engine *, long ms);
 
 /*
  * Run one tick at now_ns (read once by the caller). The report (and its

@@ -16,7 +16,7 @@
 
 /* A point in measurement das_event, for Grafana annotations. */
 static void
-engine_event_point(struct engine *e, const struct work *w,
+engine_event_point(struct engine *e, const struct engine_who *who,
     const struct journal_event *ev)
 {
 	struct lp_point	pt;
@@ -28,7 +28,7 @@ engine_event_point(struct engine *e, const struct work *w,
 	lp_tag(&pt, "node", e->cfg.node);
 	lp_tag(&pt, "seq", seq);
 	lp_tag(&pt, "service", ev->service);
-	lp_tag(&pt, "service_id", w->status->service_id);
+	lp_tag(&pt, "service_id", who->service_id);
 	if (ev->before >= 0)
 		lp_field_int(&pt, "before", ev->before);
 	if (ev->after >= 0)
@@ -44,20 +44,21 @@ engine_event_point(struct engine *e, const struct work *w,
 
 /*
  * Record one decision: a row in das_event (SQL), a point in InfluxDB and
- * a log line. A journal that cannot be written is logged, not fatal.
+ * a log line, at ts_ns (0: now), the time the action happened. A journal
+ * that cannot be written is logged, not fatal.
  */
 void
-engine_journal(struct engine *e, struct work *w, const char *action,
-    int before, int after, double value, double threshold,
-    const char *reason, const char *detail)
+engine_record(struct engine *e, const struct engine_who *who, int64_t ts_ns,
+    const char *action, int before, int after, double value,
+    double threshold, const char *reason, const char *detail)
 {
 	struct journal_event	ev;
 	char			err[512];
 
 	memset(&ev, 0, sizeof ev);
-	ev.ts_ns = e->now_ns;
-	ev.seq = w->st->seq;
-	ev.service = w->row->service_id ? w->row->service_id : "";
+	ev.ts_ns = ts_ns != 0 ? ts_ns : engine_clock_ns();
+	ev.seq = who->seq;
+	ev.service = who->service;
 	ev.action = action;
 	ev.before = before;
 	ev.after = after;
@@ -70,11 +71,33 @@ engine_journal(struct engine *e, struct work *w, const char *action,
 		    " and InfluxDB", err, action, (long long)ev.seq);
 	else
 		e->report.journal_rows++;
-	engine_event_point(e, w, &ev);
+	engine_event_point(e, who, &ev);
 	log_info("seq %lld service %s: %s %d -> %d (value %.4g, threshold "
 	    "%.4g): %s%s%s", (long long)ev.seq, ev.service, action, before,
 	    after, value, threshold, reason, detail ? "; " : "",
 	    detail ? detail : "");
+}
+
+static void
+engine_who(const struct work *w, struct engine_who *who)
+{
+	who->seq = w->st->seq;
+	who->service = w->row->service_id ? w->row->service_id : "";
+	who->service_id = w->status->service_id;
+}
+
+int64_t
+engine_journal(struct engine *e, struct work *w, const char *action,
+    int before, int after, double value, double threshold,
+    const char *reason, const char *detail)
+{
+	struct engine_who	who;
+	int64_t			ts = engine_clock_ns();
+
+	engine_who(w, &who);
+	engine_record(e, &who, ts, action, before, after, value, threshold,
+	    reason, detail);
+	return ts;
 }
 
 void
@@ -100,74 +123,61 @@ engine_once(struct work *w, const char *key)
 	return true;
 }
 
+/* Journal an error once per change of its text. */
+void
+engine_error_who(struct engine *e, struct pstate *st,
+    const struct engine_who *who, int replicas, const char *err)
+{
+	char		key[96];
+	uint64_t	h;
+
+	snprintf(key, sizeof key, "error:%.80s", err);
+	h = engine_text_hash(key);
+	if (!e->cfg.act || st->last_key == h)
+		return;
+	st->last_key = h;
+	engine_record(e, who, 0, "error", replicas, replicas, NAN, NAN,
+	    "error", err);
+}
+
 void
 engine_error(struct engine *e, struct work *w, const char *err)
 {
-	char	key[96];
+	struct engine_who	who;
 
 	w->status->state = "error";
 	w->status->detail = err == w->err ? w->err : strpool_add(&e->strs, err);
-	snprintf(key, sizeof key, "error:%.80s", err);
-	if (e->cfg.act && e->report.leader && engine_once(w, key))
-		engine_journal(e, w, "error", w->replicas, w->replicas, NAN,
-		    NAN, "error", err);
-}
-
-struct engine_runc_ctx {
-	struct engine	*e;
-	struct work	*w;
-};
-
-/* Journal one replacement of a dead runc container, or log its failure. */
-static void
-engine_runc_replaced(void *arg, const struct runcb_ctr *dead, int running,
-    int rc, const char *err)
-{
-	struct engine_runc_ctx	*c = arg;
-	char			 why[640];
-
-	if (rc != 0) {
-		log_warnx("seq %lld runc cluster %s: replacing stopped "
-		    "container %s failed: %s; trying again next tick",
-		    (long long)c->w->st->seq, c->w->pol.service, dead->id, err);
+	if (!e->report.leader)
 		return;
-	}
-	snprintf(why, sizeof why, "container %s had stopped; started again "
-	    "from %.300s", dead->id, c->w->pol.target);
-	engine_journal(c->e, c->w, "replace", running, running + 1, NAN, NAN,
-	    "dead", why);
+	engine_who(w, &who);
+	engine_error_who(e, w->st, &who, w->replicas, err);
 }
 
 /*
- * A runc cluster: first replace its stopped containers (microscaler's
- * health manager) when this das acts on the policy, then count the
- * running ones. A replacement restores the count das wanted: it is
- * journaled (action replace) but is no replica change.
+ * A runc cluster: when this das acts on the policy, stopped containers
+ * are first replaced (microscaler's health manager) on a job; the policy
+ * waits for it. A replacement restores the count das wanted: it is
+ * journaled (action replace) but is no replica change. Then the running
+ * containers are counted.
  */
 static int
 engine_runc_observe(struct engine *e, struct work *w)
 {
-	struct runcb_replace_cb	 cb;
-	struct engine_runc_ctx	 ctx = { e, w };
-	char			 err[320];
-	int			 replaced, rc;
+	char	err[320];
+	int	rc, stopped = 0;
 
-	if (e->cfg.act && e->report.leader && !e->cfg.dry_run &&
-	    !w->pol.dry_run && w->pol.enabled) {
-		cb.fn = engine_runc_replaced;
-		cb.arg = &ctx;
-		if (runcb_replace_dead(e->cfg.runc_root, w->pol.service,
-		    w->pol.target, e->cfg.exec_timeout_ms, &cb, &replaced, err,
-		    sizeof err) != 0)
-			engine_error(e, w, err);
-	}
 	rc = runcb_observe(e->cfg.runc_root, w->pol.service, &w->replicas,
-	    err, sizeof err);
+	    &stopped, err, sizeof err);
 	if (rc != 0) {
 		w->err = strpool_add(&e->strs, err);
 		w->replicas = -1;
+		return rc;
 	}
-	return rc;
+	if (stopped > 0 && e->jobs != NULL && e->cfg.act &&
+	    e->report.leader && !e->cfg.dry_run && !w->pol.dry_run &&
+	    w->pol.enabled)
+		(void)engine_job_replace(e, w);
+	return 0;
 }
 
 int
@@ -191,57 +201,31 @@ engine_backend_observe(struct engine *e, struct work *w)
 	}
 }
 
-/* Run the exec backend's command for the move from w->replicas to to. */
-static int
-engine_exec_scale(struct engine *e, struct work *w, int to,
-    struct buf *detail, char *err, size_t errlen)
-{
-	struct execb_vars	 v;
-	char			**argv;
-	int			  rc;
-
-	v.service = w->pol.service;
-	v.seq = w->st->seq;
-	v.before = w->replicas;
-	v.replicas = to;
-	argv = execb_expand(w->pol.target, &v, err, errlen);
-	if (argv == NULL)
-		return -EINVAL;
-	rc = execb_run(argv, e->cfg.exec_timeout_ms, detail, err, errlen);
-	execb_argv_free(argv);
-	while (detail->len > 0 && (detail->data[detail->len - 1] == '\n' ||
-	    detail->data[detail->len - 1] == ' '))
-		buf_truncate(detail, detail->len - 1);
-	if (rc != 0 && detail->len > 0) {
-		size_t	n = strlen(err);
-
-		snprintf(err + n, errlen - n, "; output: %.*s",
-		    (int)(detail->len > 200 ? 200 : detail->len),
-		    buf_str(detail));
-	}
-	return rc;
-}
-
 /*
- * Change the replica count through the policy's backend. detail receives
- * what the backend said (the exec command's output), for the journal.
+ * Change the replica count through the policy's backend, now. detail
+ * receives what the backend said (the exec command's output), for the
+ * journal. das runs exec and runc calls on jobs instead (engine_job.c).
  */
 int
 engine_backend_scale(struct engine *e, struct work *w, int to,
     struct buf *detail, char *err, size_t errlen)
 {
-	int	before;
+	struct engine_call	c;
+	int			before, rc;
 
 	switch (w->pol.backend) {
 	case POLICY_BACKEND_SWARM:
 		return swarm_scale(e->docker, w->status->service_id, to, &before, err,
 		    errlen);
 	case POLICY_BACKEND_EXEC:
-		return engine_exec_scale(e, w, to, detail, err, errlen);
 	case POLICY_BACKEND_RUNC:
-		return runcb_scale(e->cfg.runc_root, w->pol.service,
-		    w->pol.target, to, e->cfg.exec_timeout_ms, detail, err,
-		    errlen);
+		engine_call_init(e, w, &c, to);
+		engine_call_run(&c);
+		rc = c.rc;
+		snprintf(err, errlen, "%s", c.err);
+		buf_add(detail, c.detail.data, c.detail.len);
+		engine_call_clear(&c);
+		return rc;
 	default:
 		snprintf(err, errlen, "backend %s is not available in this "
 		    "build", policy_backend_name(w->pol.backend));
@@ -269,10 +253,16 @@ engine_state_name(const struct decide_out *out)
 static void
 engine_act(struct engine *e, struct work *w, const struct decide_out *out)
 {
-	const char	*action = decide_action_name(out->action);
-	struct buf	 detail;
-	char		 err[512];
+	const char		*action = decide_action_name(out->action);
+	struct engine_who	 who;
+	struct buf		 detail;
+	char			 err[512];
+	int64_t			 ts;
 
+	if (w->pol.backend != POLICY_BACKEND_SWARM && e->jobs != NULL) {
+		(void)engine_job_scale(e, w, out);
+		return;
+	}
 	buf_init(&detail);
 	if (engine_backend_scale(e, w, out->after, &detail, err,
 	    sizeof err) != 0) {
@@ -283,31 +273,47 @@ engine_act(struct engine *e, struct work *w, const struct decide_out *out)
 		engine_error(e, w, err);
 		return;
 	}
+	ts = engine_clock_ns();
 	e->report.actions++;
-	w->st->last_change_ns = e->now_ns;
+	w->st->last_change_ns = ts;
 	w->st->known = out->after;
 	w->st->last_key = 0;
 	w->replicas = out->after;
 	w->status->replicas = out->after;
-	w->status->last_change_ns = e->now_ns;
-	engine_journal(e, w, action, out->before, out->after, out->value,
-	    out->threshold, out->reason, detail.len > 0 ? buf_str(&detail) :
-	    NULL);
+	w->status->last_change_ns = ts;
+	engine_who(w, &who);
+	engine_record(e, &who, ts, action, out->before, out->after,
+	    out->value, out->threshold, out->reason, detail.len > 0 ?
+	    buf_str(&detail) : NULL);
 	buf_free(&detail);
+}
+
+/*
+ * cur_no = n. Skipped for the rest of a tick in which a statement on the
+ * das table timed out (a lock): each would wait sql_timeout again.
+ */
+void
+engine_set_cur_no(struct engine *e, int64_t seq, int n)
+{
+	char	err[512];
+
+	if (e->table_stalled)
+		return;
+	if (store_set_cur_no(e->pg, seq, n, err, sizeof err) == 0)
+		return;
+	log_warnx("seq %lld: writing cur_no %d: %s; trying again next tick",
+	    (long long)seq, n, err);
+	if (strcmp(pgc_sqlstate(e->pg), "57014") == 0)
+		e->table_stalled = true;
 }
 
 /* Keep cur_no equal to the replica count das observed or set. */
 static void
 engine_cur_no(struct engine *e, struct work *w)
 {
-	char	err[512];
-
-	if (w->replicas < 0 || w->pol.cur_no == w->replicas)
+	if (w->replicas < 0 || w->pol.cur_no == w->replicas || w->busy)
 		return;
-	if (store_set_cur_no(e->pg, w->st->seq, w->replicas, err,
-	    sizeof err) != 0)
-		log_warnx("seq %lld: writing cur_no %d: %s; trying again "
-		    "next tick", (long long)w->st->seq, w->replicas, err);
+	engine_set_cur_no(e, w->st->seq, w->replicas);
 }
 
 void

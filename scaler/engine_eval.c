@@ -97,6 +97,52 @@ engine_invalid(struct engine *e, struct work *w, const char *err)
 	engine_journal(e, w, "invalid", -1, -1, NAN, NAN, "invalid", err);
 }
 
+/* The names das.conf gives in map m, for an error message. */
+static void
+engine_map_names(const struct cfg_map *m, char *out, size_t len)
+{
+	size_t	i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < m->n && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s", i ? ", " : "",
+		    m->v[i].name);
+	if (m->n == 0)
+		snprintf(out, len, "none");
+}
+
+/*
+ * An exec or runc row's target is the NAME of a das.conf line
+ * (exec.NAME, bundle.NAME): whoever may write the table chooses among
+ * what das's operator allowed, and nothing from a row is ever run or
+ * used as a path.
+ */
+static int
+engine_resolve_target(struct engine *e, struct work *w, char *err,
+    size_t errlen)
+{
+	const struct cfg_map	*m;
+	const char		*key;
+	char			 names[160];
+
+	if (w->pol.backend == POLICY_BACKEND_EXEC) {
+		m = &e->exec_cmds;
+		key = "exec";
+	} else if (w->pol.backend == POLICY_BACKEND_RUNC) {
+		m = &e->bundles;
+		key = "bundle";
+	} else
+		return 0;
+	w->backend_target = cfg_map_get(m, w->pol.target);
+	if (w->backend_target != NULL)
+		return 0;
+	engine_map_names(m, names, sizeof names);
+	snprintf(err, errlen, "target \"%s\" is not one of the %s names in "
+	    "das.conf (%s.NAME = ...; known: %s)", w->pol.target, key, key,
+	    names);
+	return -ENOENT;
+}
+
 void
 engine_parse(struct engine *e)
 {
@@ -118,7 +164,8 @@ engine_parse(struct engine *e)
 		seq = w->row->seq ? strtoll(w->row->seq, &end, 10) : -1;
 		w->st = engine_state(e, seq);
 		engine_status_init(e, w);
-		if (policy_parse(w->row, &w->pol, err, sizeof err) != 0) {
+		if (policy_parse(w->row, &w->pol, err, sizeof err) != 0 ||
+		    engine_resolve_target(e, w, err, sizeof err) != 0) {
 			engine_invalid(e, w, err);
 			continue;
 		}
@@ -177,6 +224,10 @@ engine_observe(struct engine *e)
 		w = &e->work[i];
 		if (!w->valid)
 			continue;
+		if (e->jobs != NULL && bjobs_busy(e->jobs, w->st->seq)) {
+			w->busy = true;		/* its call is still running */
+			continue;
+		}
 		if (w->pol.backend == POLICY_BACKEND_SWARM)
 			engine_observe_swarm(e, w);
 		else
@@ -301,9 +352,8 @@ engine_detect_manual(struct engine *e, struct work *w)
 	    "%d; cooldown starts now", st->known, w->replicas);
 	log_info("policy seq %lld (service %s): %s", (long long)st->seq,
 	    w->pol.service, why);
-	engine_journal(e, w, "manual", st->known, w->replicas, NAN, NAN,
-	    "external", why);
-	st->last_change_ns = e->now_ns;
+	st->last_change_ns = engine_journal(e, w, "manual", st->known,
+	    w->replicas, NAN, NAN, "external", why);
 	st->known = w->replicas;
 }
 
@@ -329,6 +379,15 @@ engine_decide_one(struct engine *e, struct work *w)
 	struct decide_out	 out;
 	const char		*stmt_err;
 
+	if (w->busy) {
+		/* its backend call runs on a job: the others go on */
+		w->status->state = "busy";
+		w->status->detail = "a backend call is running (at most "
+		    "exec_timeout); this policy waits for it";
+		log_debug("seq %lld: %s", (long long)w->st->seq,
+		    w->status->detail);
+		return;
+	}
 	if (w->replicas < 0) {
 		engine_error(e, w, w->err);
 		return;

@@ -1,20 +1,14 @@
 /* execb: run a scaling command template with the desired count. */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "execb.h"
+#include "proc.h"
 #include "xmalloc.h"
-
-#define EXECB_OUTPUT_MAX	4096
 
 /* Append the value of placeholder name (without braces); false if unknown. */
 static bool
@@ -102,97 +96,25 @@ execb_argv_free(char **argv)
 	free(argv);
 }
 
-static long
-execb_ms_left(const struct timespec *deadline)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-/* In the child: stdin /dev/null, stdout+stderr to the pipe, then exec. */
-static void
-execb_child(char *const *argv, int wfd)
-{
-	int	null = open("/dev/null", O_RDONLY);
-
-	if (null >= 0)
-		dup2(null, 0);
-	dup2(wfd, 1);
-	dup2(wfd, 2);
-	execvp(argv[0], argv);
-	dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-/* Read the child's output until EOF or the deadline. */
-static bool
-execb_collect(int rfd, const struct timespec *deadline, struct buf *out)
-{
-	struct pollfd	pfd = { rfd, POLLIN, 0 };
-	char		chunk[1024];
-	ssize_t		n;
-	long		left;
-
-	for (;;) {
-		if ((left = execb_ms_left(deadline)) <= 0)
-			return false;
-		if (poll(&pfd, 1, (int)left) <= 0)
-			continue;
-		n = read(rfd, chunk, sizeof chunk);
-		if (n <= 0)
-			return true;
-		if (out->len < EXECB_OUTPUT_MAX)
-			buf_add(out, chunk, (size_t)n);
-	}
-}
-
 int
 execb_run(char *const *argv, long timeout_ms, struct buf *out, char *err,
     size_t errlen)
 {
-	struct timespec	deadline;
-	int		pfd[2], status, rc = 0;
-	pid_t		pid;
-	bool		done;
+	int	status, rc;
 
-	if (pipe2(pfd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot start %s: %s", argv[0],
-		    strerror(errno));
+	rc = proc_run((const char *const *)argv, timeout_ms, out, &status,
+	    err, errlen);
+	if (rc != 0)
 		return rc;
-	}
-	if (pid == 0)
-		execb_child(argv, pfd[1]);
-	close(pfd[1]);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (timeout_ms % 1000) * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
-	done = execb_collect(pfd[0], &deadline, out);
-	close(pfd[0]);
-	if (!done)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	buf_truncate(out, EXECB_OUTPUT_MAX);
-	if (!done) {
-		snprintf(err, errlen, "%s: killed after %ld ms", argv[0],
-		    timeout_ms);
-		rc = -ETIMEDOUT;
-	} else if (WIFSIGNALED(status)) {
+	if (WIFSIGNALED(status)) {
 		snprintf(err, errlen, "%s: killed by signal %d", argv[0],
 		    WTERMSIG(status));
-		rc = -ECHILD;
-	} else if (WEXITSTATUS(status) != 0) {
+		return -ECHILD;
+	}
+	if (WEXITSTATUS(status) != 0) {
 		snprintf(err, errlen, "%s: exit status %d", argv[0],
 		    WEXITSTATUS(status));
-		rc = -ECHILD;
+		return -ECHILD;
 	}
-	return rc;
+	return 0;
 }

@@ -2,9 +2,10 @@
  * execb: the exec backend — a command template run with the desired
  * replica count, for orchestrators das does not speak natively.
  *
- * The template (the policy's target column) is split on blanks into argv
- * and run directly, never through a shell, so nothing read from SQL can
- * become shell syntax. Placeholders, replaced inside each word:
+ * The template is das.conf's `exec.NAME = ...` line whose NAME the
+ * policy's target column gives: the table names a command, it never
+ * writes one. It is split on blanks into argv and run directly by
+ * proc.h's runner, never through a shell. Placeholders, replaced inside each word:
  *   {replicas}  the desired count      {before}  the count before
  *   {service}   the policy's service   {seq}     the policy's seq
  * The replica count das last set is kept in cur_no (there is no other
@@ -35,10 +36,11 @@ char	**execb_expand(const char *tmpl, const struct execb_vars *,
 void	  execb_argv_free(char **);
 
 /*
- * Run argv with stdin from /dev/null, stdout and stderr captured into out
+ * Run argv as proc_run does (proc.h), stdout and stderr captured into out
  * (at most 4 KiB kept), killing it after timeout_ms. Returns 0 when it
- * exited 0; -ECHILD (non-zero exit or killed by a signal), -ETIMEDOUT or
- * -errno (could not start), with err saying which.
+ * exited 0; -ECHILD (non-zero exit or killed by a signal), -ETIMEDOUT,
+ * -ECANCELED (das is stopping) or -errno (could not start), with err
+ * saying which.
  */
 int	execb_run(char *const *argv, long timeout_ms, struct buf *out,
 	    char *err, size_t errlen) __attribute__((warn_unused_result));

@@ -119,19 +119,6 @@ has_control(const char *s)
 	return false;
 }
 
-/* True when the absolute path s has a ".." component. */
-static bool
-has_dotdot(const char *s)
-{
-	const char	*p;
-
-	for (p = s; (p = strstr(p, "..")) != NULL; p += 2) {
-		if ((p == s || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
-			return true;
-	}
-	return false;
-}
-
 /*
  * Match s case-insensitively against names[0..n) (indexed by the enum it
  * fills); NULL leaves *out alone. Returns 0 or -EINVAL naming the choices.
@@ -395,23 +382,26 @@ parse_windows(const struct policy_row *r, struct policy *p, char *err,
 }
 
 /*
- * target: runc needs an absolute bundle path without "..", exec a command
- * template; neither may hold control characters (they end up in argv and
- * in logs). Swarm keeps whatever clean text is there.
+ * target: for runc and exec, the NAME of a das.conf line (bundle.NAME,
+ * exec.NAME) that the engine looks up: a row chooses among what das's
+ * operator allowed and never carries a command or a path itself. Swarm
+ * keeps whatever clean text is there.
  */
 static int
 parse_target(const struct policy_row *r, struct policy *p, char *err,
     size_t errlen)
 {
-	const char	*s = r->target;
-	const char	*why = NULL;
-	char		 v[POLICY_SHOW_SIZE];
+	static const char	 name_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-.";
+	const char		*s = r->target;
+	const char		*why = NULL;
+	char			 v[POLICY_SHOW_SIZE];
 
 	if (s == NULL && p->backend != POLICY_BACKEND_SWARM) {
-		perr(err, errlen, "target is missing (backend %s needs %s)",
+		perr(err, errlen, "target is missing (backend %s needs the "
+		    "name of a das.conf %s.NAME line)",
 		    policy_backend_name(p->backend),
-		    p->backend == POLICY_BACKEND_RUNC ?
-		    "the bundle path" : "the command");
+		    p->backend == POLICY_BACKEND_RUNC ? "bundle" : "exec");
 		return -EINVAL;
 	}
 	if (s == NULL)
@@ -420,12 +410,12 @@ parse_target(const struct policy_row *r, struct policy *p, char *err,
 		why = "is too long";
 	else if (has_control(s))
 		why = "contains control characters";
-	else if (p->backend == POLICY_BACKEND_RUNC && s[0] != '/')
-		why = "is not an absolute path";
-	else if (p->backend == POLICY_BACKEND_RUNC && has_dotdot(s))
-		why = "has a \"..\" component";
-	else if (p->backend == POLICY_BACKEND_EXEC && s[strspn(s, " ")] == 0)
-		why = "is empty";
+	else if (p->backend != POLICY_BACKEND_SWARM &&
+	    (s[0] == '\0' || strlen(s) > POLICY_TARGET_NAME_MAX ||
+	    strspn(s, name_chars) != strlen(s)))
+		why = "is not a name (1 to 64 of A-Z a-z 0-9 _ - .): the "
+		    "command or bundle it names is in das.conf, never in the "
+		    "table";
 	if (why != NULL) {
 		perr(err, errlen, "target \"%s\" %s", policy_show(s, v), why);
 		return -EINVAL;

@@ -32,7 +32,8 @@
 #include "buf.h"
 
 #define POLICY_NAME_MAX		128	/* service_id length limit */
-#define POLICY_TARGET_MAX	4096	/* target (bundle path, command) max */
+#define POLICY_TARGET_MAX	4096	/* target text max */
+#define POLICY_TARGET_NAME_MAX	64	/* runc/exec target: a das.conf NAME */
 
 /* Every column as text; NULL = SQL NULL or absent column. All borrowed. */
 struct policy_row {

@@ -161,15 +161,18 @@ runcb_count_running(const struct runcb_scan *s)
 
 int
 runcb_observe(const char *root, const char *cluster, int *running,
-    char *err, size_t errlen)
+    int *stopped, char *err, size_t errlen)
 {
 	struct runcb_scan	s;
+	size_t			i;
 	int			rc;
 
 	*running = -1;
 	if ((rc = runcb_scan(root, cluster, &s, err, errlen)) != 0)
 		return rc;
 	*running = runcb_count_running(&s);
+	for (i = 0; stopped != NULL && i < s.n; i++)
+		*stopped += s.ctrs[i].status == RUNCSTATE_STOPPED;
 	runcb_scan_free(&s);
 	return 0;
 }

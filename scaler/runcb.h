@@ -14,11 +14,12 @@
  *               then run again with the same id (microscaler's health
  *               manager)
  *
- * runc runs with stdin, stdout and stderr on /dev/null (a detached
- * container inherits them; it must hold neither das's descriptors nor a
- * pipe das waits on) and no other descriptor but its log: runc's error
- * messages come back through `--log` into a memory file. Each run is
- * killed after timeout_ms.
+ * runc runs through proc.h's runner with stdin, stdout and stderr on
+ * /dev/null (a detached container inherits them; it must hold neither
+ * das's descriptors nor a pipe das waits on) and no other descriptor:
+ * runc's error messages come back through `--log`, a memory file of
+ * das's that runc opens by its /proc path. Each run is killed (its
+ * process group) after timeout_ms.
  *
  * The replica count of a cluster is its number of running containers.
  */
@@ -65,9 +66,13 @@ int	runcb_list(const char *root, const char *cluster,
 	    __attribute__((warn_unused_result));
 void	runcb_list_free(struct runcb_ctr *, size_t);
 
-/* The number of running containers of cluster. 0 or -errno. */
+/*
+ * The number of running containers of cluster, and (stopped not NULL)
+ * adds the number of stopped ones to *stopped. 0 or -errno.
+ */
 int	runcb_observe(const char *root, const char *cluster, int *running,
-	    char *err, size_t errlen) __attribute__((warn_unused_result));
+	    int *stopped, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
 
 /*
  * Start or remove containers until `to` run (see above). detail receives

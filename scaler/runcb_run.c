@@ -1,96 +1,21 @@
 /* runcb_run: run runc detached from das's descriptors, with a time limit. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "proc.h"
 #include "runcb.h"
 #include "xmalloc.h"
 
 #define RUNCB_ARGS_MAX	16
 #define RUNCB_LOG_MAX	8192
-/* runc opens this to write its log: our memory file, fd 3 in the child */
-#define RUNCB_LOG_PATH	"/proc/self/fd/3"
-
-/*
- * In the child: stdio on /dev/null, the log on fd 3, nothing else open,
- * default signals, then runc. An exec failure is written as a runc log
- * line so the parent reports it like any other.
- */
-static void
-runcb_child(char *const *argv, int logfd)
-{
-	sigset_t	all;
-	int		null, fd;
-
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	if ((null = open("/dev/null", O_RDWR)) < 0)
-		_exit(126);
-	dup2(null, 0);
-	dup2(null, 1);
-	dup2(null, 2);
-	if (logfd == 3)
-		(void)fcntl(3, F_SETFD, 0);
-	else
-		dup2(logfd, 3);
-	if (close_range(4, ~0U, 0) != 0) {
-		for (fd = 4; fd < 65536; fd++)
-			close(fd);
-	}
-	execvp(argv[0], argv);
-	dprintf(3, "{\"level\":\"error\",\"msg\":\"cannot run %s: %s\"}\n",
-	    argv[0], strerror(errno));
-	_exit(127);
-}
-
-static long
-runcb_ms_since(const struct timespec *t0)
-{
-	struct timespec	now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t0->tv_sec) * 1000 +
-	    (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/*
- * Wait for pid, polling (1 ms doubling to 50 ms: runc takes some tens of
- * milliseconds); SIGKILL it after timeout_ms. 0 or -ETIMEDOUT.
- */
-static int
-runcb_wait(pid_t pid, long timeout_ms, int *status)
-{
-	struct timespec	t0, nap;
-	long		step = 1;
-	pid_t		r;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		r = waitpid(pid, status, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			return 0;
-		if (runcb_ms_since(&t0) >= timeout_ms) {
-			kill(pid, SIGKILL);
-			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-				;
-			return -ETIMEDOUT;
-		}
-		nap.tv_sec = 0;
-		nap.tv_nsec = step * 1000000;
-		nanosleep(&nap, NULL);
-		step = step < 25 ? step * 2 : 50;
-	}
-}
 
 /*
  * runc's message from its JSON log: the last "error" or "fatal" line's
@@ -123,12 +48,17 @@ runcb_log_message(int fd, char *msg, size_t msglen)
 	}
 }
 
-/* argv for `runc --root R --log ... ARGS`; false when args are too many. */
+/*
+ * argv for `runc --root R --log LOG ARGS`; false when args are too many.
+ * LOG is das's memory file by its /proc path: runc opens it by name, so
+ * the child inherits no descriptor but stdin, stdout and stderr.
+ */
 static bool
-runcb_argv(const char *root, const char *const *args, const char **argv)
+runcb_argv(const char *root, const char *log, const char *const *args,
+    const char **argv)
 {
-	const char	*head[] = { "runc", "--root", root, "--log",
-	    RUNCB_LOG_PATH, "--log-format", "json" };
+	const char	*head[] = { "runc", "--root", root, "--log", log,
+	    "--log-format", "json" };
 	size_t		 i, n = sizeof head / sizeof head[0];
 
 	memcpy(argv, head, sizeof head);
@@ -178,36 +108,25 @@ runcb_runc(const char *root, const char *const *args, long timeout_ms,
     char *err, size_t errlen)
 {
 	const char	*argv[RUNCB_ARGS_MAX];
-	int		 logfd, fd, status = 0, rc;
-	pid_t		 pid;
+	char		 log[64];
+	int		 logfd, status = 0, rc;
 
-	if (!runcb_argv(root, args, argv)) {
-		snprintf(err, errlen, "runc %s: too many arguments", args[0]);
-		return -E2BIG;
-	}
 	if ((logfd = memfd_create("das-runc-log", MFD_CLOEXEC)) < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "runc %s: memfd_create: %s", args[0],
 		    strerror(errno));
 		return rc;
 	}
-	/* above stdio, so the child's dup2s onto 0-2 cannot clobber it */
-	if (logfd < 3) {
-		fd = fcntl(logfd, F_DUPFD_CLOEXEC, 3);
+	snprintf(log, sizeof log, "/proc/%ld/fd/%d", (long)getpid(), logfd);
+	if (!runcb_argv(root, log, args, argv)) {
 		close(logfd);
-		logfd = fd;
+		snprintf(err, errlen, "runc %s: too many arguments", args[0]);
+		return -E2BIG;
 	}
-	if (logfd < 0 || (pid = fork()) < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot start runc: %s", strerror(errno));
-		if (logfd >= 0)
-			close(logfd);
-		return rc;
-	}
-	if (pid == 0)
-		runcb_child((char *const *)argv, logfd);
-	rc = runcb_wait(pid, timeout_ms, &status);
-	rc = runcb_verdict(args, rc, status, logfd, timeout_ms, err, errlen);
+	rc = proc_run(argv, timeout_ms, NULL, &status, err, errlen);
+	if (rc == 0 || rc == -ETIMEDOUT)
+		rc = runcb_verdict(args, rc, status, logfd, timeout_ms, err,
+		    errlen);
 	close(logfd);
 	return rc;
 }

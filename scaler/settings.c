@@ -41,6 +41,14 @@ const struct cfg_param settings_params[] = {
 	    "runc state directory (runc backend)" },
 	{ "exec_timeout", CFG_DOUBLE, S(exec_timeout), "60", 0.1, 3600,
 	    "seconds an exec backend command or a runc call may run" },
+	{ "exec.", CFG_MAP, S(exec), NULL, 0, 0,
+	    "exec.NAME = COMMAND {replicas} ...: an exec backend command a "
+	    "row may name in its target (repeatable)" },
+	{ "bundle.", CFG_MAP, S(bundle), NULL, 0, 0,
+	    "bundle.NAME = /path: a runc bundle a row may name in its target "
+	    "(repeatable)" },
+	{ "sql_timeout", CFG_DOUBLE, S(sql_timeout), "5", 0.1, 600,
+	    "seconds one SQL statement may take (a locked table)" },
 	{ "lock_key", CFG_INT, S(lock_key), "7561647", 0, 0,
 	    "PostgreSQL advisory lock key for leader election" },
 	{ "single", CFG_BOOL, S(single), "false", 0, 0,
@@ -120,4 +128,6 @@ settings_engine_cfg(const struct das_settings *s, struct engine_cfg *ec)
 	ec->one_request = s->influx_requests == 1;
 	ec->runc_root = s->runc_root;
 	ec->exec_timeout_ms = (long)(s->exec_timeout * 1000);
+	ec->exec_cmds = &s->exec;
+	ec->bundles = &s->bundle;
 }

@@ -27,6 +27,9 @@ struct das_settings {
 	char		*node;
 	char		*runc_root;
 	double		 exec_timeout;
+	struct cfg_map	 exec;		/* exec.NAME = argv template */
+	struct cfg_map	 bundle;	/* bundle.NAME = runc bundle path */
+	double		 sql_timeout;
 	long long	 lock_key;
 	long long	 influx_requests;
 	bool		 single;

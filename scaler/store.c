@@ -192,7 +192,8 @@ journal_write(struct pgc *pg, const char *node,
 
 	snprintf(id, sizeof id, "%.64s-%ld-%lld-%lu", node, (long)getpid(),
 	    (long long)ev->ts_ns, ++counter);
-	snprintf(ts, sizeof ts, "%.6f", ev->ts_ns / 1e9);
+	/* microseconds, exactly what timestamptz keeps (no float on the way) */
+	snprintf(ts, sizeof ts, "%lld", (long long)(ev->ts_ns / 1000));
 	params[0] = id;
 	params[1] = ts;
 	params[2] = store_int(seq, sizeof seq, ev->seq);
@@ -208,12 +209,13 @@ journal_write(struct pgc *pg, const char *node,
 	return pgc_exec(pg, pgc_is_crate(pg) ?
 	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
 	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
-	    "($2::double precision * 1000)::bigint, $3::int, $4, $5, $6::int, "
+	    "$2::bigint / 1000, $3::int, $4, $5, $6::int, "
 	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
 	    "$12)" :
 	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
 	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
-	    "to_timestamp($2::double precision), $3::int, $4, $5, $6::int, "
+	    "'epoch'::timestamptz + $2::bigint * interval '1 microsecond', "
+	    "$3::int, $4, $5, $6::int, "
 	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
 	    "$12)", 12, params, NULL, err, errlen);
 }
@@ -235,10 +237,10 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 	    "(SELECT seq, max(ts) AS ts FROM das_event WHERE action IN "
 	    "('scale_out','scale_in','bounds','manual') GROUP BY seq)"
 	    " m WHERE e.seq = m.seq AND e.ts = m.ts" :
-	    "SELECT DISTINCT ON (seq) seq, (extract(epoch FROM ts) * 1000)"
-	    "::bigint AS ms, after_no FROM das_event WHERE action IN "
+	    "SELECT DISTINCT ON (seq) seq, (extract(epoch FROM ts) * "
+	    "1000000)::bigint AS us, after_no FROM das_event WHERE action IN "
 	    "('scale_out','scale_in','bounds','manual') "
-	    "ORDER BY seq, ts DESC", 0, NULL, &rows, err, errlen);
+	    "ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows, err, errlen);
 	if (rc != 0)
 		return rc;
 	*out = xcalloc(rows->nrows + 1, sizeof **out);
@@ -246,8 +248,10 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 		if (pgc_rows_get(rows, r, 0) == NULL)
 			continue;
 		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		/* CrateDB's timestamps are milliseconds, ours microseconds */
 		(*out)[*n].ts_ns = strtoll(pgc_rows_get(rows, r, 1) ?
-		    pgc_rows_get(rows, r, 1) : "0", NULL, 10) * 1000000;
+		    pgc_rows_get(rows, r, 1) : "0", NULL, 10) *
+		    (pgc_is_crate(pg) ? 1000000 : 1000);
 		a = pgc_rows_get(rows, r, 2);
 		(*out)[*n].after = a != NULL ? atoi(a) : -1;
 		(*n)++;

@@ -123,3 +123,50 @@ Test(cfg, strict_parsers)
 	cr_assert_eq(cfg_parse_bool("f", &b), 0);
 	cr_assert_not(b);
 }
+
+struct t_mapped {
+	char		*url;
+	struct cfg_map	 exec;
+};
+
+static const struct cfg_param t_map_params[] = {
+	{ "url", CFG_STRING, offsetof(struct t_mapped, url), "", 0, 0, "" },
+	{ "exec.", CFG_MAP, offsetof(struct t_mapped, exec), NULL, 0, 0, "" },
+	{ NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+/* das.conf's exec.NAME lines: a map, names checked, later lines win. */
+Test(cfg, prefix_keys_fill_a_map)
+{
+	struct t_mapped	 s;
+	struct cfg_map	 copy;
+	char		 err[256];
+	char		*path;
+
+	path = t_file("url = x\nexec.vmpool = /sbin/scale {replicas}\n"
+	    "exec.web-1.a_b = /bin/true\nexec.vmpool = /sbin/other\n");
+	cfg_defaults(t_map_params, &s);
+	cr_assert_eq(s.exec.n, 0);
+	cr_assert_eq(cfg_load(t_map_params, &s, path, err, sizeof err), 0,
+	    "%s", err);
+	cr_assert_eq(s.exec.n, 2);
+	cr_assert_str_eq(cfg_map_get(&s.exec, "vmpool"), "/sbin/other");
+	cr_assert_str_eq(cfg_map_get(&s.exec, "web-1.a_b"), "/bin/true");
+	cr_assert_null(cfg_map_get(&s.exec, "vm"));
+	cfg_map_copy(&copy, &s.exec);
+	cr_assert_str_eq(cfg_map_get(&copy, "vmpool"), "/sbin/other");
+	cfg_map_free(&copy);
+	cr_assert_eq(cfg_set(t_map_params, &s, "exec.", "x", err, sizeof err),
+	    -EINVAL);
+	cr_assert(strstr(err, "the name after \"exec.\"") != NULL, "%s", err);
+	cr_assert_eq(cfg_set(t_map_params, &s, "exec.a/b", "x", err,
+	    sizeof err), -EINVAL);
+	cr_assert_eq(cfg_set(t_map_params, &s, "exec.a b", "x", err,
+	    sizeof err), -EINVAL);
+	cr_assert_eq(cfg_set(t_map_params, &s, "execx", "x", err,
+	    sizeof err), -ENOENT);
+	cfg_free(t_map_params, &s);
+	cr_assert_eq(s.exec.n, 0);
+	unlink(path);
+	free(path);
+}

@@ -73,8 +73,9 @@ Test(execb, run_captures_output_and_status)
 	cr_assert(strstr(buf_str(&out), "nonexistent-das-dir") != NULL,
 	    "stderr is captured: %s", buf_str(&out));
 	buf_reset(&out);
-	cr_assert_eq(execb_run(missing, 5000, &out, err, sizeof err), -ECHILD);
-	cr_assert(strstr(err, "exit status 127") != NULL, "%s", err);
+	cr_assert_eq(execb_run(missing, 5000, &out, err, sizeof err), -ENOENT);
+	cr_assert(strstr(err, "cannot run /nonexistent/cmd: No such file") !=
+	    NULL, "%s", err);
 	buf_free(&out);
 	execb_argv_free(ok);
 	execb_argv_free(bad);

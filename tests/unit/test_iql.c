@@ -148,7 +148,7 @@ make_policy(struct policy *p, const char *service, const char *field,
 	r.aggregate = agg;
 	r.backend = backend;
 	if (backend != NULL && strcmp(backend, "swarm") != 0)
-		r.target = "/srv/bundle";
+		r.target = "bundle";
 	cr_assert_eq(policy_parse(&r, p, err, sizeof(err)), 0, "%s", err);
 }
 

@@ -86,7 +86,7 @@ Test(policy, optional_columns_are_read)
 	r.dry_run = "TRUE";
 	r.sustained = "on";
 	r.backend = "RunC";
-	r.target = "/var/lib/das/bundles/web";
+	r.target = "web-bundle";
 	r.aggregate = "P99.9";
 	r.in_duration = "5m";
 	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
@@ -100,7 +100,7 @@ Test(policy, optional_columns_are_read)
 	cr_expect(p.dry_run);
 	cr_expect(p.sustained);
 	cr_expect_eq(p.backend, POLICY_BACKEND_RUNC);
-	cr_expect_str_eq(p.target, "/var/lib/das/bundles/web");
+	cr_expect_str_eq(p.target, "web-bundle");
 	cr_expect_eq(p.aggregate, POLICY_AGG_PERCENTILE);
 	cr_expect_eq(p.percentile, 99.9);
 	policy_clear(&p);
@@ -636,24 +636,28 @@ Test(policy, backends_and_targets)
 	} cases[] = {
 		{ "swarm", NULL, NULL },
 		{ "swarm", "ignored but clean", NULL },
-		{ "runc", "/srv/bundles/web", NULL },
-		{ "runc", "/srv/..hidden/web..x", NULL },
-		{ "runc", "/", NULL },
+		{ "runc", "web", NULL },
+		{ "runc", "web-1.prod_x", NULL },
 		{ "runc", NULL, "target is missing (backend runc needs the "
-		    "bundle path)" },
-		{ "runc", "srv/web", "target \"srv/web\" is not an absolute" },
-		{ "runc", "/srv/../etc",
-		    "target \"/srv/../etc\" has a \"..\"" },
-		{ "runc", "/srv/..", "target \"/srv/..\" has a \"..\"" },
-		{ "runc", "/../x", "target \"/../x\" has a \"..\"" },
-		{ "runc", "/srv/w\neb",
-		    "target \"/srv/w?eb\" contains control" },
-		{ "exec", "scale-web {replicas}", NULL },
+		    "name of a das.conf bundle.NAME line)" },
+		{ "runc", "/srv/bundles/web", "target \"/srv/bundles/web\" is "
+		    "not a name" },
+		{ "runc", "../etc", "target \"../etc\" is not a name" },
+		{ "runc", "", "target \"\" is not a name" },
+		{ "runc", "w\neb", "target \"w?eb\" contains control" },
+		{ "exec", "scale-web", NULL },
 		{ "exec", NULL, "target is missing (backend exec needs the "
-		    "command)" },
-		{ "exec", "   ", "target \"   \" is empty" },
-		{ "exec", "", "target \"\" is empty" },
+		    "name of a das.conf exec.NAME line)" },
+		{ "exec", "/bin/touch /tmp/x", "target \"/bin/touch /tmp/x\" "
+		    "is not a name" },
+		{ "exec", "scale {replicas}", "target \"scale {replicas}\" is "
+		    "not a name" },
+		{ "exec", "   ", "target \"   \" is not a name" },
 		{ "exec", "a\x7f", "target \"a?\" contains control" },
+		{ "exec", "x234567890123456789012345678901234567890123456789"
+		    "012345678901234", NULL },
+		{ "exec", "x234567890123456789012345678901234567890123456789"
+		    "0123456789012345", "target \"x2345" },
 	};
 	struct policy_row	r;
 	struct policy		p;
@@ -682,7 +686,7 @@ Test(policy, backends_and_targets)
 	r = seed_row();
 	r.backend = "runc";
 	r.service_id = "bad/name";
-	r.target = "/b";
+	r.target = "b";
 	policy_parse(&r, &p, err, sizeof(err));
 	cr_expect(strncmp(err, "service_id \"bad/name\" is not a cluster name",
 	    42) == 0, "%s", err);

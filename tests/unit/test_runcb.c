@@ -82,7 +82,7 @@ Test(runcb, list_recorded_root)
 	cr_assert_str_eq(c[5].id, "web_6");
 	cr_assert_eq(c[5].created_ns, 1795316460000000000LL);
 	runcb_list_free(c, n);
-	cr_assert_eq(runcb_observe(ROOT, "web", &running, err, sizeof err), 0);
+	cr_assert_eq(runcb_observe(ROOT, "web", &running, NULL, err, sizeof err), 0);
 	cr_assert_eq(running, 0);
 	cr_assert_eq(runcb_list(ROOT, "other", &c, &n, err, sizeof err), 0);
 	cr_assert_eq(n, 1);
@@ -162,14 +162,18 @@ Test(runcb, runs_runc_detached_with_its_log)
 	f = fopen(out, "r");
 	cr_assert_not_null(fgets(line, sizeof line, f));
 	fclose(f);
-	cr_assert_str_eq(line, "--root /run/r --log /proc/self/fd/3 "
-	    "--log-format json run -d --bundle /b web_1\n");
+	snprintf(out, sizeof out, "--root /run/r --log /proc/%ld/fd/",
+	    (long)getpid());
+	cr_assert(strncmp(line, out, strlen(out)) == 0, "%s", line);
+	cr_assert(strstr(line, " --log-format json run -d --bundle /b "
+	    "web_1\n") != NULL, "%s", line);
 	snprintf(out, sizeof out, "%s/fds", dir);
 	f = fopen(out, "r");
 	cr_assert_not_null(fgets(line, sizeof line, f));
 	fclose(f);
-	/* stdio, the log, and the directory ls itself opened */
-	cr_assert_str_eq(line, "0 1 2 3 4 ", "descriptors leaked: %s", line);
+	/* stdio and the directory ls itself opened: runc opens its log by
+	 * name, so das's descriptors (the log's too) all stay with das */
+	cr_assert_str_eq(line, "0 1 2 3 ", "descriptors leaked: %s", line);
 	snprintf(out, sizeof out, "%s/stdio", dir);
 	f = fopen(out, "r");
 	for (n = 0; fgets(line, sizeof line, f) != NULL; n++)

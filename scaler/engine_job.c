@@ -1,0 +1,177 @@
+/*
+ * engine_job: an exec or runc backend call on a job of its own (bjobs.h),
+ * journaled when it ends, at the time it ended.
+ *
+ * While a policy's call runs, the policy holds (engine_eval.c skips it);
+ * every other policy decides and acts as usual. A call is bounded by
+ * exec_timeout (proc.h kills its process group); its failure is
+ * journaled once, as an error.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "log.h"
+#include "xmalloc.h"
+
+struct engine_job {
+	struct engine_call	 call;
+	char			*service;	/* journal: the row's service */
+	char			*service_id;	/* journal: resolved id */
+	/* the decision being carried out, for the journal */
+	char			 action[24];
+	char			 reason[40];
+	double			 value, threshold;
+};
+
+static void
+engine_job_run(void *arg)
+{
+	struct engine_job	*j = arg;
+
+	engine_call_run(&j->call);
+}
+
+static void
+engine_job_free(struct engine_job *j)
+{
+	engine_call_clear(&j->call);
+	free(j->service);
+	free(j->service_id);
+	free(j);
+}
+
+static struct engine_job *
+engine_job_new(struct engine *e, const struct work *w, int to)
+{
+	struct engine_job	*j = xcalloc(1, sizeof *j);
+
+	engine_call_init(e, w, &j->call, to);
+	j->service = xstrdup(w->row->service_id ? w->row->service_id : "");
+	j->service_id = xstrdup(w->status->service_id);
+	j->value = j->threshold = NAN;
+	return j;
+}
+
+static int
+engine_job_go(struct engine *e, struct work *w, struct engine_job *j)
+{
+	int	rc;
+
+	rc = bjobs_start(e->jobs, w->st->seq, engine_job_run, j);
+	if (rc != 0) {
+		log_warnx("seq %lld service %s: cannot start the %s backend "
+		    "call: %s; trying again next tick", (long long)w->st->seq,
+		    w->pol.service, policy_backend_name(w->pol.backend),
+		    strerror(-rc));
+		engine_job_free(j);
+		return rc;
+	}
+	w->busy = true;
+	w->status->state = "acting";
+	return 0;
+}
+
+int
+engine_job_scale(struct engine *e, struct work *w,
+    const struct decide_out *out)
+{
+	struct engine_job	*j = engine_job_new(e, w, out->after);
+
+	snprintf(j->action, sizeof j->action, "%s",
+	    decide_action_name(out->action));
+	snprintf(j->reason, sizeof j->reason, "%s", out->reason);
+	j->value = out->value;
+	j->threshold = out->threshold;
+	return engine_job_go(e, w, j);
+}
+
+int
+engine_job_replace(struct engine *e, struct work *w)
+{
+	struct engine_job	*j = engine_job_new(e, w, w->replicas);
+
+	j->call.replace = true;
+	return engine_job_go(e, w, j);
+}
+
+/* Journal each replaced container; a failed replacement is an error. */
+static void
+engine_job_replaced(struct engine *e, struct engine_job *j,
+    const struct engine_who *who, struct pstate *st)
+{
+	const struct engine_replaced	*r;
+	char				 why[640];
+	int				 i;
+
+	for (i = 0; i < j->call.replaced_n; i++) {
+		r = &j->call.replaced[i];
+		if (r->rc != 0) {
+			log_warnx("seq %lld runc cluster %s: replacing stopped "
+			    "container %s failed: %s; trying again next tick",
+			    (long long)j->call.seq, j->call.service, r->id,
+			    r->err);
+			continue;
+		}
+		snprintf(why, sizeof why, "container %s had stopped; started "
+		    "again from bundle %s (%.300s)", r->id,
+		    j->call.target_name, j->call.target);
+		engine_record(e, who, j->call.done_ns, "replace", r->running,
+		    r->running + 1, NAN, NAN, "dead", why);
+	}
+	if (j->call.rc != 0)
+		engine_error_who(e, st, who, -1, j->call.err);
+}
+
+/* A scale call ended: journal the change, or the error. */
+static void
+engine_job_scaled(struct engine *e, struct engine_job *j,
+    const struct engine_who *who, struct pstate *st)
+{
+	const struct engine_call	*c = &j->call;
+
+	if (c->rc != 0) {
+		log_warnx("seq %lld service %s: %s %d -> %d failed: %s; "
+		    "trying again next tick", (long long)c->seq, c->service,
+		    j->action, c->before, c->to, c->err);
+		/* runc may have done part of it: count again */
+		if (c->backend == POLICY_BACKEND_RUNC)
+			st->known = -1;
+		engine_error_who(e, st, who, c->before, c->err);
+		return;
+	}
+	e->report.actions++;
+	st->last_change_ns = c->done_ns;
+	st->known = c->to;
+	st->last_key = 0;
+	engine_record(e, who, c->done_ns, j->action, c->before, c->to,
+	    j->value, j->threshold, j->reason, c->detail.len > 0 ?
+	    buf_str(&c->detail) : NULL);
+	engine_set_cur_no(e, c->seq, c->to);
+}
+
+static void
+engine_job_done(void *ctx, void *arg)
+{
+	struct engine		*e = ctx;
+	struct engine_job	*j = arg;
+	struct engine_who	 who = { j->call.seq, j->service,
+	    j->service_id };
+	struct pstate		*st = engine_state(e, j->call.seq);
+
+	if (j->call.replace)
+		engine_job_replaced(e, j, &who, st);
+	else
+		engine_job_scaled(e, j, &who, st);
+	engine_job_free(j);
+}
+
+void
+engine_jobs_collect(struct engine *e)
+{
+	if (e->jobs != NULL)
+		(void)bjobs_collect(e->jobs, engine_job_done, e);
+}

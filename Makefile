@@ -160,12 +160,15 @@ fuzz-smoke: $(FUZZ_BIN)
 # the configurations.
 UNITS	 = $(wildcard contrib/systemd/*.service)
 UNITDIR	 = $(PREFIX)/lib/systemd/system
+SYSUSERSDIR = $(PREFIX)/lib/sysusers.d
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR) \
-	    $(DESTDIR)$(PREFIX)/share/das/schema $(DESTDIR)$(UNITDIR)
+	    $(DESTDIR)$(PREFIX)/share/das/schema $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 schema/*.sql $(DESTDIR)$(PREFIX)/share/das/schema/
+	install -m 0644 contrib/systemd/das.sysusers $(DESTDIR)$(SYSUSERSDIR)/das.conf
 	@for f in etc/*.conf; do \
 	    t="$(DESTDIR)$(SYSCONFDIR)/$${f#etc/}"; \
 	    if [ -e "$$t" ]; then echo "  KEEP    $$t (exists)"; \
@@ -179,6 +182,7 @@ install: all
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,ds das dasctl)
 	rm -rf $(DESTDIR)$(PREFIX)/share/das
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/das.conf
 	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/, \
 	    $(sort $(notdir $(UNITS)) ds.service das.service))
 

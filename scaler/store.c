@@ -63,6 +63,29 @@ store_lost_create_race(struct pgc *pg)
 	    strcmp(state, "42710") == 0;
 }
 
+/*
+ * Both tables there already: nothing to create. Asked first because
+ * CREATE ... IF NOT EXISTS needs the CREATE privilege on the schema even
+ * when the table exists, which das's least-privilege role lacks
+ * (schema/roles.sql).
+ */
+static bool
+store_tables_exist(struct pgc *pg)
+{
+	struct pgc_rows	*rows = NULL;
+	char		 err[256];
+	bool		 both;
+
+	if (pgc_exec(pg, "SELECT count(*) FROM information_schema.tables "
+	    "WHERE table_schema = current_schema() AND table_name IN "
+	    "('das', 'das_event')", 0, NULL, &rows, err, sizeof err) != 0)
+		return false;
+	both = rows->nrows == 1 && pgc_rows_get(rows, 0, 0) != NULL &&
+	    strcmp(pgc_rows_get(rows, 0, 0), "2") == 0;
+	pgc_rows_free(rows);
+	return both;
+}
+
 int
 store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 {
@@ -71,6 +94,8 @@ store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 
 	if ((rc = pgc_connect(pg, err, errlen)) != 0)
 		return rc;
+	if (store_tables_exist(pg))
+		return 0;
 	sql = pgc_is_crate(pg) ? store_crate_schema : store_pg_schema;
 	for (; *sql != NULL; sql++) {
 		rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen);

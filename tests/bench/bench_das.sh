@@ -137,7 +137,7 @@ policies() {
 		q "INSERT INTO das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration,
 		   in_duration, service_id, backend, target)
 		   SELECT g, 1, 10, 2, 'cpu_ratio', '70%', '10%', '10m', '10m', 'svc-' || lpad(g::text, 5, '0'),
-		   'exec', '/bin/true {service} {replicas}' FROM generate_series(1, $n) g"
+		   'exec', 'noop' FROM generate_series(1, $n) g"
 	else
 		q "INSERT INTO das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration,
 		   in_duration, service_id)
@@ -149,7 +149,8 @@ policies() {
 # das_cmd IDB: the das command line, in DAS_CMD.
 das_cmd() {
 	DAS_CMD=("$DAS" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$1" --dry-run -v
-		-o "lock_key=$LOCK" -o ds_interval=300 -o timeout=120)
+		-o "lock_key=$LOCK" -o ds_interval=300 -o timeout=120
+		-o "exec.noop=/bin/true {service} {replicas}")
 }
 tick_field() { # LOG FIELD: per tick line: ms, req, journal, valid
 	case $2 in

@@ -17,7 +17,9 @@ on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null 2>&1 || true"
 q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 das_once() {
 	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$((RANDOM + 40000)) -o ds_interval=1 >>"$DIR/das.log" 2>&1
+		--once -o lock_key=$((RANDOM + 40000)) -o ds_interval=1 \
+		-o "exec.pool=$DIR/scale.sh {service} {replicas}" -o "exec.quota=$DIR/fail.sh {replicas}" \
+		>>"$DIR/das.log" 2>&1
 }
 # Fourteen samples, one a second up to now, of cpu_ratio VALUE for the
 # service: a covered 10 s window.
@@ -41,7 +43,7 @@ chmod +x "$DIR/scale.sh" "$DIR/fail.sh"
 das_once	# creates the tables
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
-   values (5, 1, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', '$SVC', 'exec', '$DIR/scale.sh {service} {replicas}')"
+   values (5, 1, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', '$SVC', 'exec', 'pool')"
 
 samples 90
 das_once
@@ -58,7 +60,7 @@ assert_eq "hold|window_after_change" \
 	"$(q "SELECT action, reason FROM das_event ORDER BY ts DESC LIMIT 1")"
 
 # A failing command is an error, not a success: cur_no stays.
-q "UPDATE das SET target = '$DIR/fail.sh {replicas}', min_no = 3 WHERE seq = 5"
+q "UPDATE das SET target = 'quota', min_no = 3 WHERE seq = 5"
 das_once
 das_once
 assert_eq 2 "$(q "SELECT cur_no FROM das WHERE seq = 5")" "a failed command changes nothing"

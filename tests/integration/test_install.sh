@@ -60,6 +60,12 @@ check_installed() {
 		# shellcheck disable=SC2016  # a literal $MAINPID
 		assert_match '^ExecReload=/bin/kill -HUP \$MAINPID$' "$(grep '^ExecReload=' "$f")" "$u ExecReload"
 	done
+	# das: its own user, the Docker socket's group, no capability.
+	f=$d$p/lib/systemd/system/das.service
+	assert_eq "User=das" "$(grep '^User=' "$f")" "das.service runs as das"
+	assert_eq "SupplementaryGroups=docker" "$(grep '^SupplementaryGroups=' "$f")"
+	assert_eq "CapabilityBoundingSet=" "$(grep '^CapabilityBoundingSet' "$f")" "no capability"
+	assert_match '^u das ' "$(grep '^u ' "$d$p/lib/sysusers.d/das.conf")" "the sysusers entry for das"
 }
 
 # check_uninstalled DESTDIR PREFIX SYSCONFDIR
@@ -69,6 +75,7 @@ check_uninstalled() {
 		[[ ! -e $d$p/bin/$f ]] || fail "uninstall left $d$p/bin/$f"
 	done
 	[[ ! -e $d$p/share/das ]] || fail "uninstall left $d$p/share/das"
+	[[ ! -e $d$p/lib/sysusers.d/das.conf ]] || fail "uninstall left the sysusers file"
 	for f in "${UNITS[@]}"; do
 		[[ ! -e $d$p/lib/systemd/system/$f ]] || fail "uninstall left the unit $f"
 	done

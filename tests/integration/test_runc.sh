@@ -88,6 +88,7 @@ DS_PID=$!
 on_exit "kill $DS_PID 2>/dev/null || true"
 "$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
 	--interval $DAS_INT -o ds_interval=$DS_INT -o lock_key=$LOCK -o runc_root="$ROOT" \
+	-o "bundle.busy=$BND" \
 	>"$BND/das.log" 2>&1 &
 DAS_PID=$!
 # das first: it would replace what the cleanup kills.
@@ -99,7 +100,7 @@ echo "== policy: cluster $CL, 1..3, cpu_ratio out 40% in 10%, windows ${WINDOW}s
 assert_eq "" "$(running)" "the cluster starts empty"
 T_ADD=$(now)
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
-   values($SEQ, 1, 3, 0, 'cpu_ratio', '40%', '10%', '${WINDOW}s', '${WINDOW}s', '$CL', 'runc', '$BND')"
+   values($SEQ, 1, 3, 0, 'cpu_ratio', '40%', '10%', '${WINDOW}s', '${WINDOW}s', '$CL', 'runc', 'busy')"
 wait_changes "bounds:0:1" "min_no at startup"
 wait_for '[[ $(running) == "$(ids 1)" ]]' 30 || { show; fail "${CL}_1 never ran"; }
 T_BOUNDS=$(since "$T_ADD")
@@ -145,7 +146,7 @@ NEW_PID=$(runc --root "$ROOT" state "${CL}_1" | jq .pid)
 [[ $NEW_PID != "$OLD_PID" ]] || fail "${CL}_1 still has pid $OLD_PID"
 assert_eq "0|1|dead" "$(q "SELECT before_no, after_no, reason FROM das_event WHERE seq = $SEQ AND action = 'replace'")" \
 	"the replace row: running before and after, reason"
-assert_match "^container ${CL}_1 had stopped; started again from $BND\$" \
+assert_match "^container ${CL}_1 had stopped; started again from bundle busy \\($BND\\)\$" \
 	"$(q "SELECT detail FROM das_event WHERE seq = $SEQ AND action = 'replace'")"
 T_REPLACED=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'replace'")
 sleep $((3 * DAS_INT))

@@ -19,6 +19,15 @@
 # timings still show; stdout carries only the env lines.
 set -euo pipefail
 
+# No descriptor of the caller's reaches a server started here: one that
+# inherited, say, the lock of `flock FILE tests/stack.sh up` would hold
+# that lock for as long as it runs.
+for _fd in /proc/$$/fd/*; do
+	_fd=${_fd##*/}
+	if ((_fd > 2)); then eval "exec $_fd>&-" 2>/dev/null || true; fi
+done
+unset _fd
+
 STATE=${DAS_STACK_DIR:-/var/tmp/das-stack}
 LOGDIR=$STATE/log
 

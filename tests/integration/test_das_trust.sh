@@ -30,18 +30,19 @@ das_once() {
 	local conn=${DAS_CONN:-$PG}
 	"$DAS_ROOT/bin/das" --pg "$conn" --influx "$DAS_INFLUX_URL" --database "$IDB" \
 		--once -o lock_key=$((RANDOM + 40000)) -o ds_interval=1 \
-		-o "exec.fds=$DIR/fds.sh {service} {replicas}" >>"$DIR/das.log" 2>&1
+		-o "exec.calls=$DIR/calls.sh {service} {replicas}" \
+		-o "exec.fds=/bin/ls /proc/self/fd" -o "exec.stdin=/usr/bin/readlink /proc/self/fd/0" \
+		>>"$DIR/das.log" 2>&1
 }
 
-# The command das.conf allows: it records its descriptors and stdio.
-cat >"$DIR/fds.sh" <<'EOF2'
+# The commands das.conf allows: one records its arguments, one lists the
+# descriptors it was started with (ls itself opens one more: 3, the
+# directory it reads).
+cat >"$DIR/calls.sh" <<'EOF2'
 #!/bin/sh
-d=$(dirname "$0")
-ls /proc/$$/fd | sort -n | tr '\n' ' ' > "$d/fds"
-readlink /proc/$$/fd/0 > "$d/stdin"
-echo "$1 $2" >> "$d/calls"
+echo "$1 $2" >> "$(dirname "$0")/calls"
 EOF2
-chmod +x "$DIR/fds.sh"
+chmod +x "$DIR/calls.sh"
 
 echo "== schema and roles as README's GRANT example gives them"
 psql "$PG" -XAtq -v ON_ERROR_STOP=1 -f "$DAS_ROOT/schema/postgres.sql"
@@ -58,7 +59,11 @@ as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_
 as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
    values (3, 2, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', 'evil', 'exec', 'nosuch')"
 as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
-   values (4, 2, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', 'pool', 'exec', 'fds')"
+   values (4, 2, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', 'pool', 'exec', 'calls')"
+as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
+   values (5, 1, 4, 0, 'cpu_ratio', '50%', '10%', '10s', '10s', 'fds', 'exec', 'fds')"
+as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
+   values (6, 1, 4, 0, 'cpu_ratio', '50%', '10%', '10s', '10s', 'stdin', 'exec', 'stdin')"
 
 DAS_CONN="host=127.0.0.1 port=15432 user=$DAS_ROLE dbname=$PGDB"
 das_once
@@ -69,21 +74,23 @@ assert_eq "1|2|3" "$(q "SELECT string_agg(seq::text, '|' ORDER BY seq) FROM das_
 	"each bad row journaled invalid, once over three ticks"
 assert_match 'target "/bin/touch .*" is not a name' "$(q "SELECT detail FROM das_event WHERE seq = 1")"
 assert_match 'target "/tmp/das-trust.*" is not a name' "$(q "SELECT detail FROM das_event WHERE seq = 2")"
-assert_match 'target "nosuch" is not one of the exec names in das.conf \(exec.NAME = ...; known: fds\)' \
+assert_match 'target "nosuch" is not one of the exec names in das.conf \(exec.NAME = ...; known: calls, fds, stdin\)' \
 	"$(q "SELECT detail FROM das_event WHERE seq = 3")"
 
 echo "== what das.conf names ran, with stdio only"
 assert_eq "pool 2" "$(cat "$DIR/calls")" "the named command ran once (bounds: min_no 2)"
-assert_eq "0 1 2 " "$(cat "$DIR/fds")" "the child holds stdin, stdout, stderr and nothing else"
-assert_eq "/dev/null" "$(cat "$DIR/stdin")"
-assert_eq "bounds|1|2" "$(q "SELECT action, before_no, after_no FROM das_event WHERE seq = 4")"
+assert_eq "0 1 2 3" "$(q "SELECT replace(detail, E'\n', ' ') FROM das_event WHERE seq = 5 AND action = 'bounds'")" \
+	"the child holds stdin, stdout, stderr and nothing else (3: the directory ls reads)"
+assert_eq "/dev/null" "$(q "SELECT detail FROM das_event WHERE seq = 6 AND action = 'bounds'")" "stdin"
+assert_eq "bounds|1|2" "$(q "SELECT action, before_no, after_no FROM das_event WHERE seq = 4 AND action = 'bounds'")"
 assert_eq 2 "$(q "SELECT cur_no FROM das WHERE seq = 4")" "das (least privileges) wrote cur_no"
 
 echo "== the roles: the writer cannot read the journal; the operator can, and cannot write it"
 if as_role "$W_ROLE" "SELECT count(*) FROM das_event" 2>/dev/null; then
 	fail "the INSERT-only role read das_event"
 fi
-assert_eq 4 "$(as_role "$OP_ROLE" "SELECT count(*) FROM das_event")" "the operator reads the journal"
+assert_eq "$(q "SELECT count(*) FROM das_event")" "$(as_role "$OP_ROLE" "SELECT count(*) FROM das_event")" \
+	"the operator reads the journal"
 if as_role "$OP_ROLE" "DELETE FROM das_event" 2>/dev/null; then
 	fail "the operator may rewrite the journal"
 fi

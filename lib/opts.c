@@ -216,18 +216,42 @@ opts_cmd_one(struct opts *o, const struct opts_prog *p,
 	return opts_one(o, p, c, flags);
 }
 
+/*
+ * Move the operands (marked in is_op) to the end of argv, each part in
+ * its order: a stable partition, so argv still holds every word once.
+ */
+static int
+opts_operands_last(int argc, char **argv, const bool *is_op)
+{
+	char	**v;
+	int	  i, k = 0, n = 0;
+
+	v = xcalloc((size_t)argc + 1, sizeof *v);
+	for (i = 0; i < argc; i++)
+		if (!is_op[i])
+			v[k++] = argv[i];
+	for (i = 0; i < argc; i++)
+		if (is_op[i]) {
+			v[k++] = argv[i];
+			n++;
+		}
+	memcpy(argv, v, (size_t)argc * sizeof *argv);
+	free(v);
+	return argc - n;
+}
+
 int
 opts_parse_command(struct opts *o, const struct opts_prog *p,
     struct opts_cmdline *cl, int argc, char **argv, unsigned *flags)
 {
 	struct option	*t;
-	char		**operand;
-	int		  c, i, n = 0, rc = 0;
+	bool		*is_op;
+	int		 c, i, rc = 0;
 
 	for (i = 0; cl->opt[i].name != NULL; i++)
 		cl->val[i] = NULL;
 	cl->help = false;
-	operand = xcalloc((size_t)argc + 1, sizeof *operand);
+	is_op = xcalloc((size_t)argc + 1, sizeof *is_op);
 	t = opts_table(p->cli, cl->opt);
 	/*
 	 * "-": every operand comes back in turn as option 1, in order. It
@@ -238,18 +262,16 @@ opts_parse_command(struct opts *o, const struct opts_prog *p,
 	while (rc == 0 && (c = getopt_long(argc, argv, "-c:o:vh", t, NULL))
 	    != -1) {
 		if (c == 1)
-			operand[n++] = optarg;
+			is_op[optind - 1] = true;
 		else
 			rc = opts_cmd_one(o, p, cl, c, flags);
 	}
 	free(t);
 	/* after "--", the rest are operands as they are */
-	while (rc == 0 && optind < argc)
-		operand[n++] = argv[optind++];
-	cl->first = argc - n;
-	for (i = 0; i < n; i++)
-		argv[cl->first + i] = operand[i];
-	free(operand);
+	for (i = optind; rc == 0 && i < argc; i++)
+		is_op[i] = true;
+	cl->first = opts_operands_last(argc, argv, is_op);
+	free(is_op);
 	if (rc == -2)
 		return 0;
 	if (rc != 0)

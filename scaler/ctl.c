@@ -83,9 +83,10 @@ ctl_eval(struct ctl *c)
 	engine_restore(c->engine);
 	c->now_ns = ctl_now_ns();
 	if (engine_tick(c->engine, c->now_ns, &c->rep) != 0) {
+		/* connected: PostgreSQL refused the SELECT (no table das?) */
 		fprintf(stderr, "dasctl: cannot read the policy table \"das\" "
-		    "(see the message above)\n");
-		return CTL_EXIT_DB;
+		    "(see the message above); nothing was done\n");
+		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
 	}
 	return CTL_EXIT_OK;
 }
@@ -133,7 +134,9 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 	if ((s = ctl_find(c, service)) == NULL)
 		return CTL_EXIT_UNKNOWN;
 	if (store_set_enabled(c->pg, s->seq, !pause, err, sizeof err) != 0) {
-		fprintf(stderr, "dasctl: %s\n", err);
+		fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; nothing "
+		    "was changed\n", pause ? "pausing" : "resuming",
+		    (long long)s->seq, s->service, err);
 		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
 	}
 	printf("%s seq %lld (service %s): das %s\n", pause ? "paused" :

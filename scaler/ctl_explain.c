@@ -165,9 +165,9 @@ ctl_explain(struct ctl *c, const char *service)
 	if (!ctl_degraded(s))
 		return CTL_EXIT_OK;
 	fprintf(stderr, "dasctl: warning: seq %lld explained without its "
-	    "metrics or replica count (InfluxDB or Docker did not answer: "
-	    "see above); das holds it until it does (exit status %d)\n",
-	    (long long)s->seq, CTL_EXIT_PARTIAL);
+	    "metrics or replica count (%s); das holds it until InfluxDB or "
+	    "Docker answers (exit status %d)\n", (long long)s->seq,
+	    s->detail, CTL_EXIT_PARTIAL);
 	return CTL_EXIT_PARTIAL;
 }
 

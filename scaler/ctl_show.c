@@ -209,16 +209,22 @@ ctl_status_json(const struct engine_status *s, const struct ctl_last *last)
 static int
 ctl_list_degraded(struct ctl *c)
 {
-	size_t	i, n = 0;
+	const struct engine_status	*first = NULL;
+	size_t				 i, n = 0;
 
-	for (i = 0; i < c->rep->nstatus; i++)
-		n += ctl_degraded(&c->rep->status[i]);
-	if (n == 0)
+	for (i = 0; i < c->rep->nstatus; i++) {
+		if (!ctl_degraded(&c->rep->status[i]))
+			continue;
+		if (n++ == 0)
+			first = &c->rep->status[i];
+	}
+	if (first == NULL)
 		return CTL_EXIT_OK;
 	fprintf(stderr, "dasctl: warning: %zu of %zu policies shown without "
-	    "their metrics or replica count (InfluxDB or Docker did not "
-	    "answer: see above); das holds them until it does (exit "
-	    "status %d)\n", n, c->rep->nstatus, CTL_EXIT_PARTIAL);
+	    "their metrics or replica count (seq %lld: %s); das holds them "
+	    "until InfluxDB or Docker answers (exit status %d)\n", n,
+	    c->rep->nstatus, (long long)first->seq, first->detail,
+	    CTL_EXIT_PARTIAL);
 	return CTL_EXIT_PARTIAL;
 }
 

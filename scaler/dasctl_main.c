@@ -142,17 +142,19 @@ dasctl_add(struct ctl *c, char **arg, const char **val)
 
 static const struct dasctl_cmd dasctl_cmds[] = {
 	{ "list", 0, 0, dasctl_list, "",
-"one row per policy: replicas, value against the thresholds, steps,\n"
-"cooldowns, state, last action; --json for scripts\n" },
+"one row per policy: replicas, value against the thresholds,\n"
+"steps, cooldowns, state, last action; --json for scripts\n" },
 	{ "explain", 1, 1, dasctl_explain, "SERVICE",
 "why it did or did not scale on the last tick, with the numbers\n" },
 	{ "history", 0, 1, dasctl_history, "[SERVICE] [--since 1h]",
-"the journal (das_event) of the last hour, or of --since 30m, 7d, ...\n" },
+"the journal (das_event) of the last hour, or --since 30m, 7d\n" },
 	{ "scale", 2, 2, dasctl_scale, "SERVICE up|down|N [--force]",
-"scale by hand through the policy's backend (up/down by its steps),\n"
-"journaled as manual; das counts it as the last change. A count outside\n"
-"the enabled policy's min_no..max_no is refused (das would undo it on its\n"
-"next tick) unless --force.\n" },
+"scale by hand through the policy's backend (up/down by its\n"
+"steps), journaled as manual; das counts it as the last change,\n"
+"and dasctl says when das may move it again. A count outside\n"
+"min_no..max_no is refused, as das would undo it on its next\n"
+"tick, unless --force (not refused: a paused or dry-run policy,\n"
+"which das does not act on)\n" },
 	{ "pause", 1, 1, dasctl_pause, "SERVICE",
 "das leaves the service alone (enabled = false)\n" },
 	{ "resume", 1, 1, dasctl_resume, "SERVICE",
@@ -180,11 +182,26 @@ static const char dasctl_common[] =
 "  --json             list: JSON\n"
 "  -v, --verbose      debug logging\n"
 "  -h, --help         this text, or a command's: dasctl scale --help\n"
+"  --version\n"
 "\n"
 "exit status (README, \"dasctl\"): 0 done; 1 a server or backend refused or\n"
 "failed, nothing changed; 2 bad usage or a value the policy does not allow;\n"
 "3 no policy (or no service) by that name; 4 PostgreSQL unreachable;\n"
 "5 answered without InfluxDB or Docker (see the warning)\n";
+
+/* text's lines, each after indent. */
+static void
+dasctl_indent(FILE *f, const char *indent, const char *text)
+{
+	size_t	n;
+
+	for (; *text != '\0'; text += n) {
+		n = strcspn(text, "\n");
+		fprintf(f, "%s%.*s\n", indent, (int)n, text);
+		if (text[n] == '\n')
+			n++;
+	}
+}
 
 static void
 dasctl_usage(FILE *f)
@@ -192,9 +209,11 @@ dasctl_usage(FILE *f)
 	const struct dasctl_cmd	*k;
 
 	fprintf(f, "usage: dasctl [OPTIONS] COMMAND [ARGS]\n\ncommands:\n");
-	for (k = dasctl_cmds; k->name != NULL; k++)
+	for (k = dasctl_cmds; k->name != NULL; k++) {
 		fprintf(f, "  %s%s%s\n", k->name, *k->synopsis ? " " : "",
 		    k->synopsis);
+		dasctl_indent(f, "        ", k->help);
+	}
 	fputc('\n', f);
 	fprintf(f, dasctl_common, SETTINGS_DEFAULT_CONFIG);
 }

@@ -82,9 +82,16 @@ opts_print_table(const struct cfg_param *t, void *file)
 		    t->help, t->def != NULL ? t->def : "");
 }
 
-/* getopt_long's table: the program's options after the common ones. */
+/* getopt_long's val for the program's options and the commands'. */
+#define OPTS_CLI_VAL	256
+#define OPTS_CMD_VAL	1024
+
+/*
+ * getopt_long's table: the common options, the program's, then the
+ * commands' (cmd may be NULL).
+ */
 static struct option *
-opts_table(const struct opts_cli *cli, size_t *n)
+opts_table(const struct opts_cli *cli, const struct opts_cmdopt *cmd)
 {
 	static const struct option common[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -93,17 +100,26 @@ opts_table(const struct opts_cli *cli, size_t *n)
 		{ "version", no_argument, NULL, 'V' },
 	};
 	struct option	*t;
-	size_t		 i, nc = sizeof common / sizeof common[0];
+	size_t		 i, j, ncli, ncmd = 0;
+	size_t		 nc = sizeof common / sizeof common[0];
 
-	for (*n = 0; cli[*n].name != NULL; (*n)++)
+	for (ncli = 0; cli[ncli].name != NULL; ncli++)
 		;
-	t = xcalloc(nc + *n + 1, sizeof *t);
+	while (cmd != NULL && cmd[ncmd].name != NULL)
+		ncmd++;
+	t = xcalloc(nc + ncli + ncmd + 1, sizeof *t);
 	memcpy(t, common, sizeof common);
-	for (i = 0; i < *n; i++) {
+	for (i = 0; i < ncli; i++) {
 		t[nc + i].name = cli[i].name;
 		t[nc + i].has_arg = cli[i].has_arg ? required_argument :
 		    no_argument;
-		t[nc + i].val = 256 + (int)i;
+		t[nc + i].val = OPTS_CLI_VAL + (int)i;
+	}
+	for (j = 0; j < ncmd; j++) {
+		t[nc + ncli + j].name = cmd[j].name;
+		t[nc + ncli + j].has_arg = cmd[j].has_arg ?
+		    required_argument : no_argument;
+		t[nc + ncli + j].val = OPTS_CMD_VAL + (int)j;
 	}
 	return t;
 }
@@ -136,11 +152,11 @@ opts_one(struct opts *o, const struct opts_prog *p, int c, unsigned *flags)
 		printf("%s %s\n", p->name, p->version);
 		return -2;
 	}
-	if (c < 256) {
+	if (c < OPTS_CLI_VAL) {
 		p->usage(stderr);
 		return 2;
 	}
-	x = &p->cli[c - 256];
+	x = &p->cli[c - OPTS_CLI_VAL];
 	if (x->key == NULL)
 		*flags |= x->flag;
 	else
@@ -153,10 +169,9 @@ opts_parse(struct opts *o, const struct opts_prog *p, int argc, char **argv,
     unsigned *flags)
 {
 	struct option	*t;
-	size_t		 n;
 	int		 c, rc = 0;
 
-	t = opts_table(p->cli, &n);
+	t = opts_table(p->cli, NULL);
 	optind = 0;	/* glibc: 0 starts a fresh scan */
 	while (rc == 0 && (c = getopt_long(argc, argv, p->command ?
 	    "+c:o:vh" : "c:o:vh", t, NULL)) != -1)
@@ -173,4 +188,130 @@ opts_parse(struct opts *o, const struct opts_prog *p, int argc, char **argv,
 	}
 	opts_default_config(o, p->default_config);
 	return -1;
+}
+
+/*
+ * One option of a command-line with commands: 0 done, else an exit
+ * status. Help only notes it: "dasctl add --help" wants add's usage.
+ */
+static int
+opts_cmd_one(struct opts *o, const struct opts_prog *p,
+    struct opts_cmdline *cl, int c, unsigned *flags)
+{
+	if (c == 'h') {
+		cl->help = true;
+		return 0;
+	}
+	if (c >= OPTS_CMD_VAL) {
+		cl->val[c - OPTS_CMD_VAL] = cl->opt[c - OPTS_CMD_VAL].has_arg ?
+		    optarg : "";
+		return 0;
+	}
+	if (c == '?' || c == ':') {
+		/* getopt_long has named the option already */
+		fprintf(stderr, "%s: nothing was done; `%s --help` lists the "
+		    "commands and their options\n", p->name, p->name);
+		return 2;
+	}
+	return opts_one(o, p, c, flags);
+}
+
+/*
+ * Move the operands (marked in is_op) to the end of argv, each part in
+ * its order: a stable partition, so argv still holds every word once.
+ */
+static int
+opts_operands_last(int argc, char **argv, const bool *is_op)
+{
+	char	**v;
+	int	  i, k = 0, n = 0;
+
+	v = xcalloc((size_t)argc + 1, sizeof *v);
+	for (i = 0; i < argc; i++)
+		if (!is_op[i])
+			v[k++] = argv[i];
+	for (i = 0; i < argc; i++)
+		if (is_op[i]) {
+			v[k++] = argv[i];
+			n++;
+		}
+	memcpy(argv, v, (size_t)argc * sizeof *argv);
+	free(v);
+	return argc - n;
+}
+
+int
+opts_parse_command(struct opts *o, const struct opts_prog *p,
+    struct opts_cmdline *cl, int argc, char **argv, unsigned *flags)
+{
+	struct option	*t;
+	bool		*is_op;
+	int		 c, i, rc = 0;
+
+	for (i = 0; cl->opt[i].name != NULL; i++)
+		cl->val[i] = NULL;
+	cl->help = false;
+	is_op = xcalloc((size_t)argc + 1, sizeof *is_op);
+	t = opts_table(p->cli, cl->opt);
+	/*
+	 * "-": every operand comes back in turn as option 1, in order. It
+	 * also keeps POSIXLY_CORRECT in the environment from stopping the
+	 * scan at the command, which would refuse "list --json".
+	 */
+	optind = 0;	/* glibc: 0 starts a fresh scan */
+	while (rc == 0 && (c = getopt_long(argc, argv, "-c:o:vh", t, NULL))
+	    != -1) {
+		if (c == 1)
+			is_op[optind - 1] = true;
+		else
+			rc = opts_cmd_one(o, p, cl, c, flags);
+	}
+	free(t);
+	/* after "--", the rest are operands as they are */
+	for (i = optind; rc == 0 && i < argc; i++)
+		is_op[i] = true;
+	cl->first = opts_operands_last(argc, argv, is_op);
+	free(is_op);
+	if (rc == -2)
+		return 0;
+	if (rc != 0)
+		return rc;
+	opts_default_config(o, p->default_config);
+	return -1;
+}
+
+/* Whether word is one of the space-separated words of list. */
+static bool
+opts_word_in(const char *word, const char *list)
+{
+	size_t	n = strlen(word);
+
+	while (*list != '\0') {
+		if (strncmp(list, word, n) == 0 && (list[n] == ' ' ||
+		    list[n] == '\0'))
+			return true;
+		list += strcspn(list, " ");
+		list += strspn(list, " ");
+	}
+	return false;
+}
+
+int
+opts_cmdline_check(const struct opts_cmdline *cl, const char *prog,
+    const char *command)
+{
+	int	i;
+
+	for (i = 0; cl->opt[i].name != NULL; i++) {
+		if (cl->val[i] == NULL || (command != NULL &&
+		    opts_word_in(command, cl->opt[i].commands)))
+			continue;
+		fprintf(stderr, "%s: --%s is an option of \"%s\", not of "
+		    "\"%s\"; nothing was done (`%s %s --help` lists its "
+		    "options)\n", prog, cl->opt[i].name, cl->opt[i].commands,
+		    command != NULL ? command : "(no command)", prog,
+		    command != NULL ? command : "COMMAND");
+		return 2;
+	}
+	return 0;
 }

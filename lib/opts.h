@@ -64,6 +64,45 @@ struct opts_prog {
 int	opts_parse(struct opts *, const struct opts_prog *, int argc,
 	    char **argv, unsigned *flags);
 
+/*
+ * The options of a program's commands (dasctl add --min N): long options
+ * only, each with the commands that take it.
+ */
+struct opts_cmdopt {
+	const char	*name;
+	bool		 has_arg;
+	const char	*commands;	/* space-separated: "add", "list explain" */
+};
+
+/* What opts_parse_command found besides the settings. */
+struct opts_cmdline {
+	const struct opts_cmdopt *opt;	/* NULL-name terminated */
+	const char	**val;		/* one per opt: its argument, "" for
+					 * one without, NULL when not given
+					 * (the last one given wins) */
+	bool		 help;		/* -h/--help: the caller prints usage */
+	int		 first;		/* the command and its operands are
+					 * argv[first..argc), in order */
+};
+
+/*
+ * opts_parse for a program with commands (dasctl): the common, program
+ * and command options may come before or after the command and between
+ * its operands, in any order, as with docker, kubectl and git; "--" ends
+ * the options. -h/--help does not stop the parse, so that the caller can
+ * print the command's own usage. Returns -1 to go on, or the exit status
+ * (--version, an unknown option, a missing argument). argv is reordered.
+ */
+int	opts_parse_command(struct opts *, const struct opts_prog *,
+	    struct opts_cmdline *, int argc, char **argv, unsigned *flags);
+
+/*
+ * Every command option given must be one of command's: 0, or 2 with a
+ * message naming the option and the commands that take it.
+ */
+int	opts_cmdline_check(const struct opts_cmdline *, const char *prog,
+	    const char *command);
+
 /* Print the table as "  key  help (default "x")" lines. */
 void	opts_print_table(const struct cfg_param *, void *file);
 

@@ -83,9 +83,10 @@ ctl_eval(struct ctl *c)
 	engine_restore(c->engine);
 	c->now_ns = ctl_now_ns();
 	if (engine_tick(c->engine, c->now_ns, &c->rep) != 0) {
+		/* connected: PostgreSQL refused the SELECT (no table das?) */
 		fprintf(stderr, "dasctl: cannot read the policy table \"das\" "
-		    "(see the message above)\n");
-		return CTL_EXIT_DB;
+		    "(see the message above); nothing was done\n");
+		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
 	}
 	return CTL_EXIT_OK;
 }
@@ -133,7 +134,9 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 	if ((s = ctl_find(c, service)) == NULL)
 		return CTL_EXIT_UNKNOWN;
 	if (store_set_enabled(c->pg, s->seq, !pause, err, sizeof err) != 0) {
-		fprintf(stderr, "dasctl: %s\n", err);
+		fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; nothing "
+		    "was changed\n", pause ? "pausing" : "resuming",
+		    (long long)s->seq, s->service, err);
 		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
 	}
 	printf("%s seq %lld (service %s): das %s\n", pause ? "paused" :
@@ -143,59 +146,16 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 	return CTL_EXIT_OK;
 }
 
-/* Parse up|down|N against the status; -1 with a message when invalid. */
-static int
-ctl_scale_target(const struct engine_status *s, const char *how)
+/*
+ * An error state is a valid row whose replica count could not be read
+ * (Docker or the runc state did not answer); a no_data state with a
+ * detail is one whose metrics InfluxDB did not give (engine_apply in
+ * scaler/engine_act.c writes "metrics unavailable" there, and only
+ * there): das would hold it for want of an input, not for want of data.
+ */
+bool
+ctl_degraded(const struct engine_status *s)
 {
-	char	*end;
-	long	 n;
-
-	if (strcmp(how, "up") == 0)
-		return s->replicas + (s->step_out > 0 ? s->step_out : 1);
-	if (strcmp(how, "down") == 0) {
-		n = s->replicas - (s->step_in > 0 ? s->step_in : 1);
-		return n < 0 ? 0 : (int)n;
-	}
-	errno = 0;
-	n = strtol(how, &end, 10);
-	if (*how == '\0' || *end != '\0' || errno != 0 || n < 0 ||
-	    n > 100000) {
-		fprintf(stderr, "dasctl: scale: \"%s\" is not up, down or a "
-		    "replica count from 0 to 100000\n", how);
-		return -1;
-	}
-	return (int)n;
-}
-
-int
-ctl_scale(struct ctl *c, const char *service, const char *how)
-{
-	const struct engine_status	*s;
-	char				 err[512];
-	int				 rc, to;
-
-	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
-		return rc;
-	if ((s = ctl_find(c, service)) == NULL)
-		return CTL_EXIT_UNKNOWN;
-	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
-		fprintf(stderr, "dasctl: seq %lld (service %s) cannot be "
-		    "scaled: %s\n", (long long)s->seq, s->service, s->detail);
-		return CTL_EXIT_FAIL;
-	}
-	if ((to = ctl_scale_target(s, how)) < 0)
-		return CTL_EXIT_USAGE;
-	if (engine_scale_by_hand(c->engine, s->seq, to, err, sizeof err)
-	    != 0) {
-		fprintf(stderr, "dasctl: scaling %s to %d: %s\n", s->service,
-		    to, err);
-		return CTL_EXIT_FAIL;
-	}
-	printf("%s: %d -> %d replicas (journaled as manual; das keeps it and "
-	    "starts the cooldown)\n", s->service, s->replicas, to);
-	if (to < s->min_no || to > s->max_no)
-		printf("note: %d is outside min_no..max_no (%d..%d): das will "
-		    "bring it back on its next tick\n", to, s->min_no,
-		    s->max_no);
-	return CTL_EXIT_OK;
+	return strcmp(s->state, "error") == 0 ||
+	    (strcmp(s->state, "no_data") == 0 && *s->detail != '\0');
 }

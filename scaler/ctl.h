@@ -9,12 +9,18 @@
 
 #include "settings.h"
 
-/* Distinct exit codes, so scripts can tell the failures apart. */
+/* Distinct exit codes, so scripts can tell the failures apart (README,
+ * "dasctl", has the table). */
 #define CTL_EXIT_OK		0
-#define CTL_EXIT_FAIL		1	/* a backend or server refused */
-#define CTL_EXIT_USAGE		2	/* bad command line or invalid value */
+#define CTL_EXIT_FAIL		1	/* a backend or server refused or
+					 * failed: nothing changed */
+#define CTL_EXIT_USAGE		2	/* bad command line or invalid value,
+					 * or a count outside the policy's
+					 * bounds without --force */
 #define CTL_EXIT_UNKNOWN	3	/* no policy for that service */
 #define CTL_EXIT_DB		4	/* PostgreSQL unreachable */
+#define CTL_EXIT_PARTIAL	5	/* answered without InfluxDB's metrics
+					 * or a policy's replica count */
 
 struct ctl;
 
@@ -25,7 +31,9 @@ void		 ctl_free(struct ctl *);
 int	ctl_list(struct ctl *);
 int	ctl_explain(struct ctl *, const char *service);
 int	ctl_history(struct ctl *, const char *service, const char *since);
-int	ctl_scale(struct ctl *, const char *service, const char *how);
+/* force: set a count outside min_no..max_no anyway (das undoes it). */
+int	ctl_scale(struct ctl *, const char *service, const char *how,
+	    bool force);
 int	ctl_pause(struct ctl *, const char *service, bool pause);
 int	ctl_status(struct ctl *, const char *service);
 

@@ -162,7 +162,13 @@ ctl_explain(struct ctl *c, const char *service)
 	if ((s = ctl_find(c, service)) == NULL)
 		return CTL_EXIT_UNKNOWN;
 	ctl_explain_one(c, s);
-	return CTL_EXIT_OK;
+	if (!ctl_degraded(s))
+		return CTL_EXIT_OK;
+	fprintf(stderr, "dasctl: warning: seq %lld explained without its "
+	    "metrics or replica count (%s); das holds it until InfluxDB or "
+	    "Docker answers (exit status %d)\n", (long long)s->seq,
+	    s->detail, CTL_EXIT_PARTIAL);
+	return CTL_EXIT_PARTIAL;
 }
 
 static void
@@ -255,8 +261,9 @@ ctl_status(struct ctl *c, const char *service)
 		return rc;
 	if ((s = ctl_find(c, service)) == NULL)
 		return CTL_EXIT_UNKNOWN;
-	if (strcmp(s->state, "invalid") == 0) {
-		fprintf(stderr, "dasctl: seq %lld: %s\n", (long long)s->seq,
+	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
+		fprintf(stderr, "dasctl: seq %lld (service %s): %s; no "
+		    "containers listed\n", (long long)s->seq, s->service,
 		    s->detail);
 		return CTL_EXIT_FAIL;
 	}

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "buf.h"
 #include "ctl.h"
 #include "engine.h"
 
@@ -22,5 +23,30 @@ int64_t	ctl_now_ns(void);
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
 const struct engine_status *ctl_find(struct ctl *, const char *service);
+
+/* What das does with a count dasctl scale set (scaler/decide.h). */
+enum ctl_after {
+	CTL_AFTER_KEPT,		/* within min_no..max_no: kept, last change */
+	CTL_AFTER_UNDONE,	/* outside: back to the bound on the next tick */
+	CTL_AFTER_LEFT,		/* paused or dry run: das does not act */
+};
+
+/*
+ * What das will do after s (the policy as evaluated before the change) is
+ * scaled by hand to `to`: the verdict, and its sentence appended to b.
+ * dry_run: das's own dry_run setting (the policy's is in s). Pure.
+ */
+enum ctl_after	ctl_scale_after(const struct engine_status *s, int to,
+		    bool dry_run, struct buf *b);
+
+/*
+ * dasctl scale's refusal of a count outside min_no..max_no without
+ * --force, appended to b. Pure.
+ */
+void		ctl_scale_refusal(const struct engine_status *s, int to,
+		    struct buf *b);
+
+/* list and explain: whether s was shown without metrics or replicas. */
+bool		ctl_degraded(const struct engine_status *s);
 
 #endif

@@ -201,6 +201,33 @@ ctl_status_json(const struct engine_status *s, const struct ctl_last *last)
 	return o;
 }
 
+/*
+ * Rows answered without InfluxDB's metrics or without their replica
+ * count: they are shown as das's next tick would have them (held, or in
+ * error), and the exit status says the answer is partial.
+ */
+static int
+ctl_list_degraded(struct ctl *c)
+{
+	const struct engine_status	*first = NULL;
+	size_t				 i, n = 0;
+
+	for (i = 0; i < c->rep->nstatus; i++) {
+		if (!ctl_degraded(&c->rep->status[i]))
+			continue;
+		if (n++ == 0)
+			first = &c->rep->status[i];
+	}
+	if (first == NULL)
+		return CTL_EXIT_OK;
+	fprintf(stderr, "dasctl: warning: %zu of %zu policies shown without "
+	    "their metrics or replica count (seq %lld: %s); das holds them "
+	    "until InfluxDB or Docker answers (exit status %d)\n", n,
+	    c->rep->nstatus, (long long)first->seq, first->detail,
+	    CTL_EXIT_PARTIAL);
+	return CTL_EXIT_PARTIAL;
+}
+
 int
 ctl_list(struct ctl *c)
 {
@@ -224,5 +251,5 @@ ctl_list(struct ctl *c)
 	} else
 		ctl_list_text(c, last, nlast);
 	free(last);
-	return CTL_EXIT_OK;
+	return ctl_list_degraded(c);
 }

@@ -3,7 +3,6 @@
  * das (-c, default /etc/das/das.conf), so it talks to the same PostgreSQL,
  * InfluxDB and Docker.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,32 +11,6 @@
 #include "log.h"
 #include "opts.h"
 #include "settings.h"
-
-static void
-dasctl_usage(FILE *f)
-{
-	fprintf(f,
-"usage: dasctl [-c FILE] [--pg CONNINFO] [--influx URL] [--database NAME]\n"
-"              [-o KEY=VALUE] [--json] [-v] COMMAND [ARGS]\n"
-"\n"
-"commands:\n"
-"  list                     one row per policy: replicas, value against the\n"
-"                           thresholds, steps, cooldowns, state, last action\n"
-"  explain SERVICE          why it did or did not scale on the last tick\n"
-"  history [SERVICE] [--since 1h]   the journal\n"
-"  scale SERVICE up|down|N  scale by hand (journaled as manual; das keeps it)\n"
-"  pause SERVICE            das leaves the service alone (enabled = false)\n"
-"  resume SERVICE           das manages it again\n"
-"  status SERVICE           the service's running containers\n"
-"  add SERVICE --min N --max N --out 70%% --in 10%% [--item cpu_ratio]\n"
-"      [--out-window 10m] [--in-window 10m] [--seq N] [--step-out N]\n"
-"      [--step-in N] [--cooldown-out D] [--cooldown-in D] [--aggregate A]\n"
-"      [--backend swarm|runc|exec] [--target T] [--mode threshold|capacity]\n"
-"      [--capacity X] [--min-available Y] [--sustained] [--dry-run] [--paused]\n"
-"\n"
-"exit status: 0 ok, 1 a server or backend refused, 2 bad usage or invalid\n"
-"value, 3 no policy (or no service) by that name, 4 database unreachable\n");
-}
 
 #define DASCTL_JSON	0x1
 
@@ -49,138 +22,295 @@ static const struct opts_cli dasctl_cli[] = {
 	{ NULL, false, NULL, NULL, 0 }
 };
 
+/* The commands' options; the index is the slot in the parsed values. */
+enum {
+	O_SINCE, O_FORCE, O_SEQ, O_MIN, O_MAX, O_ITEM, O_OUT, O_IN,
+	O_OUT_WINDOW, O_IN_WINDOW, O_STEP_OUT, O_STEP_IN, O_COOLDOWN_OUT,
+	O_COOLDOWN_IN, O_AGGREGATE, O_BACKEND, O_TARGET, O_MODE, O_CAPACITY,
+	O_MIN_AVAILABLE, O_SUSTAINED, O_DRY_RUN, O_PAUSED, O_COUNT
+};
+
+static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
+	[O_SINCE] = { "since", true, "history" },
+	[O_FORCE] = { "force", false, "scale" },
+	[O_SEQ] = { "seq", true, "add" },
+	[O_MIN] = { "min", true, "add" },
+	[O_MAX] = { "max", true, "add" },
+	[O_ITEM] = { "item", true, "add" },
+	[O_OUT] = { "out", true, "add" },
+	[O_IN] = { "in", true, "add" },
+	[O_OUT_WINDOW] = { "out-window", true, "add" },
+	[O_IN_WINDOW] = { "in-window", true, "add" },
+	[O_STEP_OUT] = { "step-out", true, "add" },
+	[O_STEP_IN] = { "step-in", true, "add" },
+	[O_COOLDOWN_OUT] = { "cooldown-out", true, "add" },
+	[O_COOLDOWN_IN] = { "cooldown-in", true, "add" },
+	[O_AGGREGATE] = { "aggregate", true, "add" },
+	[O_BACKEND] = { "backend", true, "add" },
+	[O_TARGET] = { "target", true, "add" },
+	[O_MODE] = { "mode", true, "add" },
+	[O_CAPACITY] = { "capacity", true, "add" },
+	[O_MIN_AVAILABLE] = { "min-available", true, "add" },
+	[O_SUSTAINED] = { "sustained", false, "add" },
+	[O_DRY_RUN] = { "dry-run", false, "add" },
+	[O_PAUSED] = { "paused", false, "add" },
+	[O_COUNT] = { NULL, false, NULL }
+};
+
+typedef int dasctl_fn(struct ctl *, char **arg, const char **val);
+
+/* One command: its operands (after the name) and its usage. */
+struct dasctl_cmd {
+	const char	*name;
+	int		 min, max;
+	dasctl_fn	*run;
+	const char	*synopsis;	/* what follows "dasctl NAME" */
+	const char	*help;
+};
+
+static int
+dasctl_list(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_list(c);
+}
+
+static int
+dasctl_explain(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_explain(c, arg[0]);
+}
+
+static int
+dasctl_history(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_history(c, arg[0], val[O_SINCE] ? val[O_SINCE] : "1h");
+}
+
+static int
+dasctl_scale(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_scale(c, arg[0], arg[1], val[O_FORCE] != NULL);
+}
+
+static int
+dasctl_pause(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_pause(c, arg[0], true);
+}
+
+static int
+dasctl_resume(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_pause(c, arg[0], false);
+}
+
+static int
+dasctl_status(struct ctl *c, char **arg, const char **val)
+{
+	return ctl_status(c, arg[0]);
+}
+
+static int
+dasctl_add(struct ctl *c, char **arg, const char **val)
+{
+	struct ctl_add	a;
+
+	memset(&a, 0, sizeof a);
+	a.seq = val[O_SEQ];
+	a.min_no = val[O_MIN];
+	a.max_no = val[O_MAX];
+	a.cond_item = val[O_ITEM];
+	a.out_cond = val[O_OUT];
+	a.in_cond = val[O_IN];
+	a.out_duration = val[O_OUT_WINDOW];
+	a.in_duration = val[O_IN_WINDOW];
+	a.step_out = val[O_STEP_OUT];
+	a.step_in = val[O_STEP_IN];
+	a.cooldown_out = val[O_COOLDOWN_OUT];
+	a.cooldown_in = val[O_COOLDOWN_IN];
+	a.aggregate = val[O_AGGREGATE];
+	a.backend = val[O_BACKEND];
+	a.target = val[O_TARGET];
+	a.mode = val[O_MODE];
+	a.capacity = val[O_CAPACITY];
+	a.min_available = val[O_MIN_AVAILABLE];
+	a.sustained = val[O_SUSTAINED] != NULL;
+	a.dry_run = val[O_DRY_RUN] != NULL;
+	a.paused = val[O_PAUSED] != NULL;
+	return ctl_add(c, arg[0], &a);
+}
+
+static const struct dasctl_cmd dasctl_cmds[] = {
+	{ "list", 0, 0, dasctl_list, "",
+"one row per policy: replicas, value against the thresholds,\n"
+"steps, cooldowns, state, last action; --json for scripts\n" },
+	{ "explain", 1, 1, dasctl_explain, "SERVICE",
+"why it did or did not scale on the last tick, with the numbers\n" },
+	{ "history", 0, 1, dasctl_history, "[SERVICE] [--since 1h]",
+"the journal (das_event) of the last hour, or --since 30m, 7d\n" },
+	{ "scale", 2, 2, dasctl_scale, "SERVICE up|down|N [--force]",
+"scale by hand through the policy's backend (up/down by its\n"
+"steps), journaled as manual; das counts it as the last change,\n"
+"and dasctl says when das may move it again. A count outside\n"
+"min_no..max_no is refused, as das would undo it on its next\n"
+"tick, unless --force (not refused: a paused or dry-run policy,\n"
+"which das does not act on)\n" },
+	{ "pause", 1, 1, dasctl_pause, "SERVICE",
+"das leaves the service alone (enabled = false)\n" },
+	{ "resume", 1, 1, dasctl_resume, "SERVICE",
+"das manages it again\n" },
+	{ "status", 1, 1, dasctl_status, "SERVICE",
+"the service's running containers\n" },
+	{ "add", 1, 1, dasctl_add,
+"SERVICE --min N --max N --out 70% --in 10% [--item cpu_ratio]\n"
+"      [--out-window 10m] [--in-window 10m] [--seq N] [--step-out N]\n"
+"      [--step-in N] [--cooldown-out D] [--cooldown-in D] [--aggregate A]\n"
+"      [--backend swarm|runc|exec] [--target T] [--mode threshold|capacity]\n"
+"      [--capacity X] [--min-available Y] [--sustained] [--dry-run]\n"
+"      [--paused]",
+"write the policy row an INSERT would, validated as das validates it\n" },
+	{ NULL, 0, 0, NULL, NULL, NULL }
+};
+
+static const char dasctl_common[] =
+"options (before or after the command, in any order; -- ends them):\n"
+"  -c FILE            configuration file (default %s)\n"
+"  --pg CONNINFO      PostgreSQL (pg)\n"
+"  --influx URL       InfluxDB (influx_url)\n"
+"  --database NAME    InfluxDB database (database)\n"
+"  -o KEY=VALUE       any das setting; the command line wins\n"
+"  --json             list: JSON\n"
+"  -v, --verbose      debug logging\n"
+"  -h, --help         this text, or a command's: dasctl scale --help\n"
+"  --version\n"
+"\n"
+"exit status (README, \"dasctl\"): 0 done; 1 a server or backend refused or\n"
+"failed, nothing changed; 2 bad usage or a value the policy does not allow;\n"
+"3 no policy (or no service) by that name; 4 PostgreSQL unreachable;\n"
+"5 answered without InfluxDB or Docker (see the warning)\n";
+
+/* text's lines, each after indent. */
+static void
+dasctl_indent(FILE *f, const char *indent, const char *text)
+{
+	size_t	n;
+
+	for (; *text != '\0'; text += n) {
+		n = strcspn(text, "\n");
+		fprintf(f, "%s%.*s\n", indent, (int)n, text);
+		if (text[n] == '\n')
+			n++;
+	}
+}
+
+static void
+dasctl_usage(FILE *f)
+{
+	const struct dasctl_cmd	*k;
+
+	fprintf(f, "usage: dasctl [OPTIONS] COMMAND [ARGS]\n\ncommands:\n");
+	for (k = dasctl_cmds; k->name != NULL; k++) {
+		fprintf(f, "  %s%s%s\n", k->name, *k->synopsis ? " " : "",
+		    k->synopsis);
+		dasctl_indent(f, "        ", k->help);
+	}
+	fputc('\n', f);
+	fprintf(f, dasctl_common, SETTINGS_DEFAULT_CONFIG);
+}
+
+static void
+dasctl_cmd_usage(FILE *f, const struct dasctl_cmd *k)
+{
+	fprintf(f, "usage: dasctl [OPTIONS] %s%s%s\n\n%s\n", k->name,
+	    *k->synopsis ? " " : "", k->synopsis, k->help);
+	fprintf(f, dasctl_common, SETTINGS_DEFAULT_CONFIG);
+}
+
 static const struct opts_prog dasctl_prog = {
 	"dasctl", DAS_VERSION, SETTINGS_DEFAULT_CONFIG, dasctl_cli,
 	dasctl_usage, true
 };
 
-/* dasctl add's options into a; returns -1 to go on, else exit code. */
-static int
-dasctl_add_args(int argc, char **argv, struct ctl_add *a)
+static const struct dasctl_cmd *
+dasctl_cmd_find(const char *name)
 {
-	static const struct option lo[] = {
-		{ "seq", 1, NULL, 'S' }, { "min", 1, NULL, 'm' },
-		{ "max", 1, NULL, 'M' }, { "item", 1, NULL, 'i' },
-		{ "out", 1, NULL, 'O' }, { "in", 1, NULL, 'I' },
-		{ "out-window", 1, NULL, 'w' }, { "in-window", 1, NULL, 'W' },
-		{ "step-out", 1, NULL, 's' }, { "step-in", 1, NULL, 't' },
-		{ "cooldown-out", 1, NULL, 'k' }, { "cooldown-in", 1, NULL, 'K' },
-		{ "aggregate", 1, NULL, 'a' }, { "backend", 1, NULL, 'b' },
-		{ "target", 1, NULL, 'T' }, { "mode", 1, NULL, 'x' },
-		{ "capacity", 1, NULL, 'C' }, { "min-available", 1, NULL, 'A' },
-		{ "sustained", 0, NULL, 'u' }, { "dry-run", 0, NULL, 'd' },
-		{ "paused", 0, NULL, 'p' }, { NULL, 0, NULL, 0 }
-	};
-	int	c;
+	const struct dasctl_cmd	*k;
 
-	memset(a, 0, sizeof *a);
-	optind = 0;	/* glibc: 0 restarts the scan from scratch */
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'S': a->seq = optarg; break;
-		case 'm': a->min_no = optarg; break;
-		case 'M': a->max_no = optarg; break;
-		case 'i': a->cond_item = optarg; break;
-		case 'O': a->out_cond = optarg; break;
-		case 'I': a->in_cond = optarg; break;
-		case 'w': a->out_duration = optarg; break;
-		case 'W': a->in_duration = optarg; break;
-		case 's': a->step_out = optarg; break;
-		case 't': a->step_in = optarg; break;
-		case 'k': a->cooldown_out = optarg; break;
-		case 'K': a->cooldown_in = optarg; break;
-		case 'a': a->aggregate = optarg; break;
-		case 'b': a->backend = optarg; break;
-		case 'T': a->target = optarg; break;
-		case 'x': a->mode = optarg; break;
-		case 'C': a->capacity = optarg; break;
-		case 'A': a->min_available = optarg; break;
-		case 'u': a->sustained = true; break;
-		case 'd': a->dry_run = true; break;
-		case 'p': a->paused = true; break;
-		default: return 2;
-		}
-	}
-	return optind == argc ? -1 : 2;
+	for (k = dasctl_cmds; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
 }
 
-static int
-dasctl_bad(const char *cmd)
+/*
+ * The command in argv[0..argc) and its operands: the command, or NULL
+ * with *rc the exit status (help printed, or a usage error said).
+ */
+static const struct dasctl_cmd *
+dasctl_cmdline(const struct opts_cmdline *cl, int argc, char **argv,
+    int *rc)
 {
-	fprintf(stderr, "dasctl: wrong arguments for \"%s\"; see dasctl "
-	    "--help\n", cmd);
-	return CTL_EXIT_USAGE;
-}
+	const struct dasctl_cmd	*k = NULL;
 
-/* Run the command in argv[0..argc). */
-static int
-dasctl_run(struct ctl *c, int argc, char **argv)
-{
-	const char	*cmd = argv[0], *since = "1h", *svc = NULL;
-	struct ctl_add	 a;
-	int		 i;
-
-	if (strcmp(cmd, "list") == 0 && argc == 1)
-		return ctl_list(c);
-	if (strcmp(cmd, "history") == 0) {
-		for (i = 1; i < argc; i++) {
-			if (strcmp(argv[i], "--since") == 0 && i + 1 < argc)
-				since = argv[++i];
-			else if (svc == NULL && argv[i][0] != '-')
-				svc = argv[i];
-			else
-				return dasctl_bad(cmd);
-		}
-		return ctl_history(c, svc, since);
+	*rc = CTL_EXIT_USAGE;
+	if (argc == 0) {
+		dasctl_usage(cl->help ? stdout : stderr);
+		*rc = cl->help ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+		return NULL;
 	}
-	if (argc < 2)
-		return dasctl_bad(cmd);
-	if (strcmp(cmd, "explain") == 0 && argc == 2)
-		return ctl_explain(c, argv[1]);
-	if (strcmp(cmd, "scale") == 0 && argc == 3)
-		return ctl_scale(c, argv[1], argv[2]);
-	if ((strcmp(cmd, "pause") == 0 || strcmp(cmd, "resume") == 0) &&
-	    argc == 2)
-		return ctl_pause(c, argv[1], cmd[0] == 'p');
-	if (strcmp(cmd, "status") == 0 && argc == 2)
-		return ctl_status(c, argv[1]);
-	if (strcmp(cmd, "add") == 0) {
-		if (dasctl_add_args(argc - 1, argv + 1, &a) >= 0)
-			return dasctl_bad(cmd);
-		return ctl_add(c, argv[1], &a);
+	if ((k = dasctl_cmd_find(argv[0])) == NULL) {
+		fprintf(stderr, "dasctl: unknown command \"%s\"; nothing was "
+		    "done (dasctl --help lists the commands)\n", argv[0]);
+		return NULL;
 	}
-	return dasctl_bad(cmd);
+	if (cl->help) {
+		dasctl_cmd_usage(stdout, k);
+		*rc = CTL_EXIT_OK;
+		return NULL;
+	}
+	if (opts_cmdline_check(cl, "dasctl", k->name) != 0)
+		return NULL;
+	if (argc - 1 < k->min || argc - 1 > k->max) {
+		fprintf(stderr, "dasctl: %s takes %s%s; got %d argument(s); "
+		    "nothing was done\nusage: dasctl %s%s%s\n", k->name,
+		    k->min == k->max ? "" : "at most ", k->max == 0 ?
+		    "no arguments" : k->max == 1 ? "one argument" :
+		    "two arguments", argc - 1, k->name, *k->synopsis ? " " :
+		    "", k->synopsis);
+		return NULL;
+	}
+	return k;
 }
 
 int
 main(int argc, char **argv)
 {
+	const struct dasctl_cmd	*k;
+	const char		*val[O_COUNT + 1];
+	struct opts_cmdline	 cl = { dasctl_cmdopt, val, false, 0 };
 	struct das_settings	 set;
 	struct opts		 o;
 	struct ctl		*c;
 	char			 err[512];
 	unsigned		 flags = 0;
-	bool			 json;
 	int			 rc;
 
 	log_init("dasctl", LOG_LEVEL_WARN);
 	opts_init(&o);
-	if ((rc = opts_parse(&o, &dasctl_prog, argc, argv, &flags)) >= 0)
+	if ((rc = opts_parse_command(&o, &dasctl_prog, &cl, argc, argv,
+	    &flags)) >= 0)
 		goto out;
-	json = (flags & DASCTL_JSON) != 0;
-	if (optind >= argc) {
-		dasctl_usage(stderr);
-		rc = CTL_EXIT_USAGE;
+	if ((k = dasctl_cmdline(&cl, argc - cl.first, argv + cl.first,
+	    &rc)) == NULL)
 		goto out;
-	}
 	if (settings_load(&o, &set, err, sizeof err) != 0) {
-		fprintf(stderr, "dasctl: %s\n", err);
+		fprintf(stderr, "dasctl: %s; nothing was done\n", err);
 		rc = CTL_EXIT_USAGE;
 		goto out;
 	}
 	log_set_level(set.verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_WARN);
-	c = ctl_new(&set, json);
-	rc = dasctl_run(c, argc - optind, argv + optind);
+	c = ctl_new(&set, (flags & DASCTL_JSON) != 0);
+	rc = k->run(c, argv + cl.first + 1, val);
 	ctl_free(c);
 	settings_free(&set);
 out:

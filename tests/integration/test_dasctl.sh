@@ -10,6 +10,10 @@ createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
 on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
 PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
 IDB=$PGDB
+# An InfluxDB database without points: "no data yet", not "no database"
+# (which dasctl reports as a partial answer, exit 5).
+iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
+on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
 LOCK=$((RANDOM * 3 + 17))
 SVC=$(unique_name ctl)
 
@@ -50,12 +54,18 @@ assert_match "7 +$SVC +swarm +1/3 +1 " "$out" "list row"
 assert_match "1/1 +1m/5m" "$out" "steps and cooldowns out/in"
 state=$(ctl --json list | jq -r '.[0].state')
 assert_eq no_data "$state" "json state"
+# The option after the command, as in docker, kubectl and git.
+assert_eq "7 no_data" "$(ctl list --json | jq -r '.[0] | "\(.seq) \(.state)"')" "list --json"
 assert_match "decision hold: too few samples" "$(ctl explain "$SVC")" "explain says why"
 assert_match "1 task\(s\) of service $SVC" "$(ctl status "$SVC")" "status lists tasks"
 
-# dasctl scale up: journaled manual, kept by das (no undo, no second row).
-ctl scale "$SVC" up >/dev/null
+# dasctl scale up: journaled manual, kept by das (no undo, no second row);
+# dasctl says when das may move it again: out window 1m with cooldown_out
+# defaulting to it, in window 2m with cooldown_in 5m (the row above).
+out=$(ctl scale "$SVC" up)
 assert_eq 2 "$(replicas)" "scale up by step_out"
+assert_eq "$SVC: 1 -> 2 replicas, journaled as manual; das keeps 2 and counts it as the last change: it scales out no sooner than 1m from now (out window 1m, cooldown 1m) and in no sooner than 5m from now (in window 2m, cooldown 5m), and only when a window of data from after this change calls for it" \
+	"$out" "scale says what das does with a count within bounds"
 assert_eq "manual|1|2|dasctl" "$(q "SELECT action, before_no, after_no, reason FROM das_event WHERE action = 'manual'")"
 das_once
 das_once
@@ -70,6 +80,23 @@ das_once
 assert_eq 3 "$(replicas)" "external change kept"
 assert_eq "manual|2|3|external" \
 	"$(q "SELECT action, before_no, after_no, reason FROM das_event ORDER BY ts DESC LIMIT 1")"
+
+# dasctl refuses a count das would undo: past max_no, nothing is done.
+err=$(ctl scale "$SVC" up 2>&1 >/dev/null) && fail "scale past max_no succeeded"
+assert_eq 2 "$(rc_of ctl scale "$SVC" up)" "scale past max_no is refused"
+assert_eq "dasctl: scale: 4 is above max_no 3 of policy seq 7 (service $SVC): das would scale it back to 3 on its next tick. Nothing was done; use --force to set it anyway (das will then bring it back to 3)" \
+	"$(grep '^dasctl: scale' <<<"$err")" "the refusal says what das would do"
+assert_eq 2 "$(rc_of ctl scale "$SVC" 0)" "below min_no is refused"
+assert_eq 3 "$(replicas)" "refused: replicas unchanged"
+assert_eq 1 "$(q "SELECT count(*) FROM das_event WHERE reason = 'dasctl'")" "refused: nothing journaled"
+# --force, after the arguments: done, and das brings it back on its tick.
+out=$(ctl scale "$SVC" 4 --force)
+assert_eq "$SVC: 3 -> 4 replicas, journaled as manual; das will bring it back to 3 (max_no of policy seq 7) on its next tick" "$out" "--force says das undoes it"
+assert_eq 4 "$(replicas)" "--force scales past max_no"
+das_once
+assert_eq 3 "$(replicas)" "das brought the forced count back to max_no"
+assert_eq "manual:3:4:dasctl bounds:4:3:above_max" \
+	"$(q "SELECT string_agg(action || ':' || before_no || ':' || after_no || ':' || reason, ' ' ORDER BY ts, action DESC) FROM das_event WHERE action IN ('manual', 'bounds') AND 4 IN (before_no, after_no)")"
 
 # ... except past max_no: the change is recorded, then bounds win.
 docker service scale -d "$SVC=5" >/dev/null 2>&1

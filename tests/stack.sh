@@ -19,7 +19,8 @@
 # timings still show; stdout carries only the env lines.
 set -euo pipefail
 
-STATE=${DAS_STACK_DIR:-/var/tmp/das-stack}
+# Absolute, because `up` starts the servers from / (see cmd_up).
+STATE=$(realpath -m -- "${DAS_STACK_DIR:-/var/tmp/das-stack}")
 LOGDIR=$STATE/log
 
 INFLUX_PORT=18086
@@ -510,6 +511,11 @@ cmd_up() {
 	t0=$(now_ms)
 	need_root
 	take_lock
+	# The servers outlive this script: started from here they would keep
+	# the caller's directory busy (a clone that `make demo` ran in, and
+	# that is removed afterwards, as tests/integration/test_fresh_demo.sh
+	# does).
+	cd /
 	influx_up
 	pg_up
 	docker_up

@@ -9,6 +9,10 @@
 # up again when this test ends, however it ends: the tests after it need it.
 # The packages themselves stay installed; test_build_order.sh checks that the
 # install step runs before anything asks for them.
+#
+# make demo runs under a lock of the test's own (`flock LOCK make demo`, as
+# one runs `flock LOCK make check` to keep others off the shared servers):
+# the servers it starts must not keep that lock once it has ended.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -16,6 +20,7 @@ STACK=$DAS_ROOT/tests/stack.sh
 TMP=$(mktemp -d /tmp/das-fresh-demo.XXXXXX)
 SRC=$TMP/src
 OUT=$TMP/demo.out
+LOCK=$TMP/lock
 # Each phase of the demo must end well inside run.sh's timeout (600 s by
 # default), which also pays for the build and the servers' start.
 DEMO_TIMEOUT=${DAS_FRESH_DEMO_TIMEOUT:-200}
@@ -57,8 +62,21 @@ run_demo() {
 	local rc=0
 	echo "== make demo (in the clone)"
 	(cd "$SRC" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL DAS_DEMO_TIMEOUT="$DEMO_TIMEOUT" \
-		make demo </dev/null 2>&1) | tee "$OUT" || rc=$?
+		flock "$LOCK" make demo </dev/null 2>&1) | tee "$OUT" || rc=$?
 	assert_eq 0 "$rc" "exit status of make demo"
+}
+
+# The lock make demo ran under is free now that it has ended; else name
+# the processes that still hold it (they inherited its descriptor).
+check_lock_free() {
+	local p holders=()
+	flock -n "$LOCK" true && return 0
+	for p in /proc/[0-9]*; do
+		if find "$p/fd" -maxdepth 1 -lname "$LOCK" 2>/dev/null | grep -q .; then
+			holders+=("${p#/proc/} $(cat "$p/comm" 2>/dev/null)")
+		fi
+	done
+	fail "the lock make demo ran under is still held, by: ${holders[*]:-?}"
 }
 
 # expect TEXT WHY: a line of the demo's output contains TEXT.
@@ -85,6 +103,7 @@ clone_head
 stack_down
 run_demo
 check_output
+check_lock_free
 
 echo "== the stack is left up for the other tests"
 "$STACK" up >/dev/null

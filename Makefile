@@ -20,13 +20,19 @@ SANITIZER ?=
 
 .SECONDEXPANSION:
 
+# The flags of installed packages are asked of pkg-config the first time a
+# recipe needs them, and kept: reading this file runs no pkg-config, so a
+# make that installs the packages (`deps`) never holds flags asked before
+# they were there (tests/integration/test_build_order.sh checks it).
+# $(call once,VAR,COMMAND): VAR's value is COMMAND's output, run at most once.
+once	 = $(eval $(1) := $$(shell $(2)))$($(1))
 PKGS	 = libcurl libpq jansson libevent
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent)
+PKG_CFLAGS = $(call once,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(call once,PKG_LIBS,pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent)
 # ds talks to Docker and InfluxDB only: no libpq (and its gssapi, ldap...)
 # mapped into a per-node daemon that is measured by its resident memory.
 DS_PKGS	 = libcurl jansson libevent
-DS_LIBS	   := $(shell pkg-config --libs $(DS_PKGS) 2>/dev/null || echo -lcurl -ljansson -levent) -lz -lm
+DS_LIBS	   = $(call once,DS_LIBS,pkg-config --libs $(DS_PKGS) 2>/dev/null || echo -lcurl -ljansson -levent) -lz -lm
 
 WARN	 = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wno-unused-parameter
@@ -107,11 +113,18 @@ $(BUILD)/tests/unit/%.o: CPPFLAGS += -DTEST_DATA='"$(CURDIR)/tests/data"'
 unit: bin/unit-tests
 	bin/unit-tests --jobs 2
 
+# The install step; a variable so that tests/integration/test_build_order.sh
+# can put a logger in its place.
+DEPS_CMD ?= sh tests/deps.sh
+
 deps:
-	@sh tests/deps.sh
+	@$(DEPS_CMD)
 
 SAN	 = address,undefined
 
+# check, demo and bench install first, then build in a make of their own:
+# that make reads this file after the packages are there.  The servers are
+# started by tests/integration/run.sh, tests/demo.sh and the benches.
 check: deps
 	$(MAKE) SANITIZER=$(SAN) all bin/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 bin/unit-tests --jobs 2
@@ -119,10 +132,12 @@ check: deps
 	tests/stack.sh up
 	tests/integration/run.sh
 
-demo: deps all
-	tests/demo.sh
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tests/demo.sh
 
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	tests/bench/run.sh
 
 # libFuzzer targets for the parsers and the line-protocol writer (clang

@@ -7,8 +7,15 @@
 # max_no, then removed (load off) until das has scaled it back in to
 # min_no. A timeline is printed as it happens and the journal at the end.
 # It ends by itself (a few minutes) and exits non-zero if the service did
-# not scale both ways in time.
+# not scale both ways in time. It starts the servers it uses itself (what
+# already answers is reused), so it runs on a machine where none is up.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/integration/lib.sh"
+
+# `up` is idempotent; its progress goes to stderr, and its stdout is the same
+# env lines lib.sh read, plus a Docker API pin if starting dockerd needed one.
+STACK_ENV=$("$DAS_ROOT/tests/stack.sh" up) || fail "tests/stack.sh up failed: no stack to run the demo on"
+eval "$STACK_ENV"
 
 DB=$(unique_name demo | tr '-' '_')
 SVC=$(unique_name demo-web)
@@ -20,6 +27,7 @@ MIN=1 MAX=3
 TIMEOUT=${DAS_DEMO_TIMEOUT:-300}
 
 on_exit "rm -rf '$FLAGDIR'"
+on_exit "iq -d '$DB' 'DROP DATABASE \"$DB\"'"
 on_exit "psql_das \"DELETE FROM das WHERE seq = $SEQ\" >/dev/null 2>&1 || true"
 
 say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
@@ -69,16 +77,26 @@ follow() {
 	done
 }
 
+# The logs go with FLAGDIR when the demo exits: show their ends first.
+fail_logs() {
+	local f
+	for f in "$LOGDIR"/ds.log "$LOGDIR"/das.log; do
+		echo "---- last 20 lines of ${f##*/}"
+		tail -n 20 "$f" || true
+	done
+	fail "$1"
+}
+
 touch "$FLAGDIR/busy"
 say "LOAD ON: replicas burn CPU"
 T_ON=$SECONDS
-follow "$MAX" "load" || fail "did not scale out to $MAX within ${TIMEOUT}s (see $LOGDIR)"
+follow "$MAX" "load" || fail_logs "did not scale out to $MAX within ${TIMEOUT}s"
 say "scaled out to $MAX in $((SECONDS - T_ON)) s"
 
 rm -f "$FLAGDIR/busy"
 say "LOAD OFF: replicas idle"
 T_OFF=$SECONDS
-follow "$MIN" "idle" || fail "did not scale back in to $MIN within ${TIMEOUT}s (see $LOGDIR)"
+follow "$MIN" "idle" || fail_logs "did not scale back in to $MIN within ${TIMEOUT}s"
 say "scaled back in to $MIN in $((SECONDS - T_OFF)) s"
 
 echo

@@ -19,16 +19,8 @@
 # timings still show; stdout carries only the env lines.
 set -euo pipefail
 
-# No descriptor of the caller's reaches a server started here: one that
-# inherited, say, the lock of `flock FILE tests/stack.sh up` would hold
-# that lock for as long as it runs.
-for _fd in /proc/$$/fd/*; do
-	_fd=${_fd##*/}
-	if ((_fd > 2)); then eval "exec $_fd>&-" 2>/dev/null || true; fi
-done
-unset _fd
-
-STATE=${DAS_STACK_DIR:-/var/tmp/das-stack}
+# Absolute, because `up` starts the servers from / (see cmd_up).
+STATE=$(realpath -m -- "${DAS_STACK_DIR:-/var/tmp/das-stack}")
 LOGDIR=$STATE/log
 
 INFLUX_PORT=18086
@@ -88,6 +80,23 @@ pid_is() {
 
 read_pid() { if [[ -r $1 ]]; then tr -dc '0-9' <"$1"; fi; }
 
+# no_inherited_fds CMD...: exec CMD with only fds 0, 1 and 2 (which the
+# caller redirects).  A server keeps every descriptor it inherits for as long
+# as it runs, and with it any lock on it: our lock (fd 9), or the lock of a
+# caller that runs `flock LOCKFILE make check` to keep others off the shared
+# servers: a server started under it held that lock until it was stopped,
+# and every later flock waited.  Run it in a ( ) & subshell: it replaces the
+# shell it runs in.
+no_inherited_fds() {
+	local f fd
+	for f in /proc/"$BASHPID"/fd/*; do
+		fd=${f##*/}
+		# The glob's own directory fd is listed but already closed.
+		if ((fd > 2)) && [[ -e $f ]]; then exec {fd}>&-; fi
+	done
+	exec "$@"
+}
+
 # stop_pid PID NAME TIMEOUT: TERM, wait, then KILL.
 stop_pid() {
 	local pid=$1 name=$2 t=$3 i
@@ -106,8 +115,7 @@ need_root() { [[ $(id -u) -eq 0 ]] || die "must run as root (dockerd, runc, post
 
 # Serialize concurrent `up`/`down` (two engineers, or make check twice):
 # both would otherwise race to start the same server on the same port.
-# Every daemon started while we hold it gets `9>&-`: a server that inherited
-# fd 9 would hold the lock for as long as it runs.
+# The servers are started through no_inherited_fds, so none keeps fd 9.
 take_lock() {
 	mkdir -p "$STATE" "$LOGDIR"
 	exec 9>"$STATE/.lock"
@@ -172,8 +180,8 @@ influx_up() {
 		influx_write_conf
 		# setsid + all fds redirected: the server must not hold the
 		# caller's terminal or pipes (make, CI log capture) open.
-		setsid influxd -config "$INFLUX_CONF" -pidfile "$INFLUX_PID.influxd" \
-			</dev/null >>"$log" 2>&1 9>&- &
+		(no_inherited_fds setsid influxd -config "$INFLUX_CONF" -pidfile "$INFLUX_PID.influxd" \
+			</dev/null >>"$log" 2>&1) &
 		pid=$!
 		echo "$pid" >"$INFLUX_PID"
 	fi
@@ -260,8 +268,8 @@ pg_up() {
 		pg_init "$bin"
 		# -w waits until the server accepts connections.  pg_ctl itself
 		# redirects the server's stdin from /dev/null and output to -l.
-		if ! as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$log" -w -t "$PG_TIMEOUT" start 9>&- \
-			</dev/null >/dev/null 2>&1; then
+		if ! (no_inherited_fds runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DATA" -l "$log" \
+			-w -t "$PG_TIMEOUT" start </dev/null >/dev/null 2>&1); then
 			die_log "postgres did not start on 127.0.0.1:$PG_PORT within ${PG_TIMEOUT}s" "$log"
 		fi
 		pg_ready || die_log "postgres started but 127.0.0.1:$PG_PORT does not answer" "$log"
@@ -377,8 +385,8 @@ docker_up() {
 			# No bridge and no iptables: test containers need no
 			# network, and we must not change the host's firewall.
 			# containerd is started and supervised by dockerd.
-			setsid dockerd --bridge=none --iptables=false --ip6tables=false \
-				</dev/null >>"$log" 2>&1 9>&- &
+			(no_inherited_fds setsid dockerd --bridge=none --iptables=false --ip6tables=false \
+				</dev/null >>"$log" 2>&1) &
 			pid=$!
 			echo "$pid" >"$DOCKERD_PID"
 			docker_wait "$pid" "$log" "$t0"
@@ -519,6 +527,11 @@ cmd_up() {
 	t0=$(now_ms)
 	need_root
 	take_lock
+	# The servers outlive this script: started from here they would keep
+	# the caller's directory busy (a clone that `make demo` ran in, and
+	# that is removed afterwards, as tests/integration/test_fresh_demo.sh
+	# does).
+	cd /
 	influx_up
 	pg_up
 	docker_up

@@ -29,6 +29,7 @@ runc
 busybox-static
 curl
 jq
+git
 procps
 "
 

@@ -28,6 +28,7 @@ ctl_new(const struct das_settings *set, bool json)
 	c->set = set;
 	c->json = json;
 	c->pg = pgc_new(set->pg);
+	pgc_set_statement_timeout(c->pg, (long)(set->sql_timeout * 1000));
 	c->influx = settings_influx(set);
 	c->docker = settings_docker(set);
 	settings_engine_cfg(set, &ec);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "ctl_int.h"
 #include "decide.h"
+#include "journal.h"
 #include "pgc.h"
 #include "policy.h"
 #include "swarm.h"
@@ -171,38 +172,64 @@ ctl_explain(struct ctl *c, const char *service)
 	return CTL_EXIT_PARTIAL;
 }
 
-static void
-ctl_history_print(const struct pgc_rows *rows)
+/* A number (two decimals when round), or "-" for SQL NULL. */
+static const char *
+ctl_num(char *b, size_t len, double v, bool round)
 {
-	size_t	r;
-	int	c;
+	if (isnan(v))
+		return "-";
+	if (round)
+		snprintf(b, len, "%.2f", v);
+	else
+		snprintf(b, len, "%g", v);
+	return b;
+}
+
+static const char *
+ctl_int(char *b, size_t len, long long v)
+{
+	if (v < 0)
+		return "-";
+	snprintf(b, len, "%lld", v);
+	return b;
+}
+
+static void
+ctl_history_print(const struct journal_row *v, size_t n)
+{
+	char		 t[32], seq[24], bf[16], af[16], val[32], thr[32];
+	struct buf	 when;
+	size_t		 i;
 
 	printf("%-20s %6s %-20s %-10s %7s %7s %10s %10s  %s\n", "TIME",
 	    "SEQ", "SERVICE", "ACTION", "BEFORE", "AFTER", "VALUE",
 	    "THRESHOLD", "REASON / DETAIL");
-	for (r = 0; r < rows->nrows; r++) {
-		const char *v[10];
-
-		for (c = 0; c < 10; c++) {
-			v[c] = pgc_rows_get(rows, r, c);
-			if (v[c] == NULL)
-				v[c] = "-";
-		}
-		printf("%-20s %6s %-20s %-10s %7s %7s %10s %10s  %s%s%s\n",
-		    v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
-		    strcmp(v[9], "-") ? ": " : "", strcmp(v[9], "-") ? v[9] :
-		    "");
+	buf_init(&when);
+	for (i = 0; i < n; i++) {
+		buf_reset(&when);
+		ctl_time(&when, v[i].ts_ns);
+		snprintf(t, sizeof t, "%s", buf_str(&when));
+		printf("%-20s %6s %-20s %-10s %7s %7s %10s %10s  %s%s%s\n", t,
+		    ctl_int(seq, sizeof seq, v[i].seq), *v[i].service ?
+		    v[i].service : "-", v[i].action,
+		    ctl_int(bf, sizeof bf, v[i].before),
+		    ctl_int(af, sizeof af, v[i].after),
+		    ctl_num(val, sizeof val, v[i].value, true),
+		    ctl_num(thr, sizeof thr, v[i].threshold, false),
+		    *v[i].reason ? v[i].reason : "-", *v[i].detail ? ": " : "",
+		    v[i].detail);
 	}
+	buf_free(&when);
 }
 
 int
 ctl_history(struct ctl *c, const char *service, const char *since)
 {
-	struct pgc_rows	*rows = NULL;
-	const char	*params[2];
-	char		 secs[32], err[512];
-	int64_t		 ns;
-	int		 rc;
+	struct journal_row	*v = NULL;
+	char			 err[512];
+	int64_t			 ns;
+	size_t			 n = 0;
+	int			 rc;
 
 	if (policy_parse_duration(since, &ns) != 0) {
 		fprintf(stderr, "dasctl: --since \"%s\" is not a duration "
@@ -211,20 +238,13 @@ ctl_history(struct ctl *c, const char *service, const char *since)
 	}
 	if ((rc = ctl_connect(c)) != CTL_EXIT_OK)
 		return rc;
-	snprintf(secs, sizeof secs, "%lld", (long long)(ns / 1000000000));
-	params[0] = secs;
-	params[1] = service;
-	if (pgc_exec(c->pg, "SELECT to_char(ts AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD HH24:MI:SS'), seq, service, action, before_no, "
-	    "after_no, round(value::numeric, 2), threshold, reason, detail "
-	    "FROM das_event WHERE ts > now() - make_interval(secs => $1::int)"
-	    " AND ($2::text IS NULL OR service = $2) ORDER BY ts, id", 2,
-	    params, &rows, err, sizeof err) != 0) {
+	if (journal_history(c->pg, ctl_now_ns() - ns, service, &v, &n, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "dasctl: journal: %s\n", err);
 		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
 	}
-	ctl_history_print(rows);
-	pgc_rows_free(rows);
+	ctl_history_print(v, n);
+	journal_rows_free(v, n);
 	return CTL_EXIT_OK;
 }
 

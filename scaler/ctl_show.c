@@ -10,51 +10,30 @@
 
 #include "buf.h"
 #include "ctl_int.h"
+#include "journal.h"
 #include "pgc.h"
 #include "policy.h"
 #include "swarm.h"
 #include "xmalloc.h"
 
 /* The last replica action per seq from the journal, for `list`. */
-struct ctl_last {
-	int64_t	 seq;
-	char	 action[24];
-	int64_t	 ts_ns;
-};
-
-static struct ctl_last *
+/* The journal's newest action of each policy; NULL (said) on failure. */
+static struct journal_action *
 ctl_last_actions(struct ctl *c, size_t *n)
 {
-	struct pgc_rows		*rows = NULL;
-	struct ctl_last		*v;
+	struct journal_action	*v = NULL;
 	char			 err[512];
-	size_t			 r;
 
-	*n = 0;
-	if (pgc_exec(c->pg, "SELECT DISTINCT ON (seq) seq, action, "
-	    "(extract(epoch FROM ts) * 1000)::bigint FROM das_event WHERE "
-	    "action IN ('scale_out','scale_in','bounds','manual','replace',"
-	    "'error','dry_run') ORDER BY seq, ts DESC", 0, NULL, &rows, err,
-	    sizeof err) != 0) {
+	if (journal_last_actions(c->pg, &v, n, err, sizeof err) != 0) {
 		fprintf(stderr, "dasctl: journal: %s; last actions not shown\n",
 		    err);
 		return NULL;
 	}
-	v = xcalloc(rows->nrows + 1, sizeof *v);
-	for (r = 0; r < rows->nrows; r++) {
-		v[r].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
-		snprintf(v[r].action, sizeof v[r].action, "%s",
-		    pgc_rows_get(rows, r, 1));
-		v[r].ts_ns = strtoll(pgc_rows_get(rows, r, 2), NULL, 10) *
-		    1000000;
-	}
-	*n = rows->nrows;
-	pgc_rows_free(rows);
 	return v;
 }
 
-static const struct ctl_last *
-ctl_last_find(const struct ctl_last *v, size_t n, int64_t seq)
+static const struct journal_action *
+ctl_last_find(const struct journal_action *v, size_t n, int64_t seq)
 {
 	size_t	i;
 
@@ -105,7 +84,7 @@ ctl_dur(struct buf *b, int64_t ns)
 #define CTL_NCOLS	12
 static void
 ctl_row(struct ctl *c, const struct engine_status *s,
-    const struct ctl_last *last, struct buf cell[CTL_NCOLS])
+    const struct journal_action *last, struct buf cell[CTL_NCOLS])
 {
 	int	i;
 
@@ -135,7 +114,7 @@ ctl_row(struct ctl *c, const struct engine_status *s,
 }
 
 static void
-ctl_list_text(struct ctl *c, const struct ctl_last *last, size_t nlast)
+ctl_list_text(struct ctl *c, const struct journal_action *last, size_t nlast)
 {
 	static const char	*head[CTL_NCOLS] = { "SEQ", "SERVICE",
 	    "BACKEND", "MIN/MAX", "REPLICAS", "VALUE", "OUT", "IN",
@@ -174,7 +153,7 @@ ctl_num_json(double v)
 }
 
 static json_t *
-ctl_status_json(const struct engine_status *s, const struct ctl_last *last)
+ctl_status_json(const struct engine_status *s, const struct journal_action *last)
 {
 	json_t	*o;
 
@@ -231,7 +210,7 @@ ctl_list_degraded(struct ctl *c)
 int
 ctl_list(struct ctl *c)
 {
-	struct ctl_last	*last;
+	struct journal_action	*last;
 	json_t		*arr;
 	size_t		 nlast, i;
 	int		 rc;

@@ -14,6 +14,7 @@
 #include "decide.h"
 #include "engine.h"
 #include "iql.h"
+#include "journal.h"
 #include "policy.h"
 #include "store.h"
 #include "strpool.h"

@@ -1,7 +1,7 @@
 /*
  * store: the policy table and the decision journal in SQL.
  *
- * One SELECT reads every policy each tick (DESIGN.md); columns a table
+ * One SELECT reads every policy each tick; columns a table
  * does not have read as NULL, so a table made from the seed README's ten
  * columns works with every optional column at its default. das creates the
  * tables when they are missing and never rewrites a user's row, except for
@@ -41,51 +41,5 @@ int	store_set_cur_no(struct pgc *, int64_t seq, int n, char *err,
 /* UPDATE das SET enabled = ... (adds the column when the table lacks it). */
 int	store_set_enabled(struct pgc *, int64_t seq, bool enabled, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
-
-struct journal_event {
-	int64_t		 ts_ns;
-	int64_t		 seq;		/* -1: none */
-	const char	*service;
-	const char	*action;	/* scale_out, scale_in, bounds, hold, ... */
-	int		 before, after;	/* -1: NULL */
-	double		 value;		/* NAN: NULL */
-	double		 threshold;	/* NAN: NULL */
-	const char	*reason;
-	const char	*detail;	/* NULL: none */
-};
-
-/* INSERT one journal row (id made from node, pid, time and a counter). */
-int	journal_write(struct pgc *, const char *node,
-	    const struct journal_event *, char *err, size_t errlen)
-	    __attribute__((warn_unused_result));
-
-/* The last replica change of each policy, read back after a restart. */
-struct journal_last {
-	int64_t	seq;
-	int64_t	ts_ns;		/* time of the last change */
-	int	after;		/* replica count it left, -1 unknown */
-};
-
-/*
- * For every seq, the newest row whose action changed the replica count
- * (scale_out, scale_in, bounds, manual). A runc replace is not one: it
- * restores the count das wanted, so it starts no cooldown. Caller frees
- * *out.
- */
-int	journal_last_changes(struct pgc *, struct journal_last **out,
-	    size_t *n, char *err, size_t errlen)
-	    __attribute__((warn_unused_result));
-
-/* The newest journal row of each policy: what das last said about it. */
-struct journal_newest {
-	int64_t	 seq;
-	char	*action;	/* owned */
-	char	*reason;	/* owned, "" when NULL */
-	char	*detail;	/* owned, "" when NULL */
-	int	 after;		/* -1 when NULL */
-};
-int	journal_newest(struct pgc *, struct journal_newest **out, size_t *n,
-	    char *err, size_t errlen) __attribute__((warn_unused_result));
-void	journal_newest_free(struct journal_newest *, size_t);
 
 #endif

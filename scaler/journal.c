@@ -1,0 +1,291 @@
+/* journal: das_event statements over pgc (parameters only). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "journal.h"
+#include "pgc.h"
+#include "xmalloc.h"
+
+/*
+ * A row's time as epoch microseconds, in the server's dialect: CrateDB
+ * keeps (and returns) milliseconds.
+ */
+#define JOURNAL_TS_PG	"(extract(epoch FROM ts) * 1000000)::bigint"
+
+static int64_t
+journal_ts_ns(struct pgc *pg, const char *cell)
+{
+	long long	v = cell != NULL ? strtoll(cell, NULL, 10) : 0;
+
+	return (int64_t)v * (pgc_is_crate(pg) ? 1000000 : 1000);
+}
+
+static const char *
+journal_num(char *buf, size_t len, double v)
+{
+	if (isnan(v))
+		return NULL;
+	snprintf(buf, len, "%.17g", v);
+	return buf;
+}
+
+static const char *
+journal_int(char *buf, size_t len, long long v)
+{
+	if (v < 0)
+		return NULL;
+	snprintf(buf, len, "%lld", v);
+	return buf;
+}
+
+int
+journal_write(struct pgc *pg, const char *node,
+    const struct journal_event *ev, char *err, size_t errlen)
+{
+	static unsigned long	 counter;
+	char			 id[160], ts[48], seq[32], bf[32], af[32];
+	char			 val[48], thr[48];
+	const char		*params[12];
+
+	snprintf(id, sizeof id, "%.64s-%ld-%lld-%lu", node, (long)getpid(),
+	    (long long)ev->ts_ns, ++counter);
+	/* microseconds, exactly what timestamptz keeps (no float on the way) */
+	snprintf(ts, sizeof ts, "%lld", (long long)(ev->ts_ns / 1000));
+	params[0] = id;
+	params[1] = ts;
+	params[2] = journal_int(seq, sizeof seq, ev->seq);
+	params[3] = ev->service;
+	params[4] = ev->action;
+	params[5] = journal_int(bf, sizeof bf, ev->before);
+	params[6] = journal_int(af, sizeof af, ev->after);
+	params[7] = journal_num(val, sizeof val, ev->value);
+	params[8] = journal_num(thr, sizeof thr, ev->threshold);
+	params[9] = ev->reason;
+	params[10] = ev->detail;
+	params[11] = node;
+	return pgc_exec(pg, pgc_is_crate(pg) ?
+	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
+	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
+	    "$2::bigint / 1000, $3::int, $4, $5, $6::int, "
+	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
+	    "$12)" :
+	    "INSERT INTO das_event (id, ts, seq, service, action, before_no, "
+	    "after_no, value, threshold, reason, detail, node) VALUES ($1, "
+	    "'epoch'::timestamptz + $2::bigint * interval '1 microsecond', "
+	    "$3::int, $4, $5, $6::int, "
+	    "$7::int, $8::double precision, $9::double precision, $10, $11, "
+	    "$12)", 12, params, NULL, err, errlen);
+}
+
+int
+journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*a;
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	/* DISTINCT ON is PostgreSQL's; CrateDB takes the max(ts) join. */
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT e.seq, e.ts AS ms, e.after_no FROM das_event e, "
+	    "(SELECT seq, max(ts) AS ts FROM das_event WHERE action IN "
+	    "('scale_out','scale_in','bounds','manual') GROUP BY seq)"
+	    " m WHERE e.seq = m.seq AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, " JOURNAL_TS_PG " AS us, after_no "
+	    "FROM das_event WHERE action IN "
+	    "('scale_out','scale_in','bounds','manual') "
+	    "ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		if (pgc_rows_get(rows, r, 0) == NULL)
+			continue;
+		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		(*out)[*n].ts_ns = journal_ts_ns(pg, pgc_rows_get(rows, r, 1));
+		a = pgc_rows_get(rows, r, 2);
+		(*out)[*n].after = a != NULL ? atoi(a) : -1;
+		(*n)++;
+	}
+	pgc_rows_free(rows);
+	return 0;
+}
+
+static char *
+journal_dup(const char *s)
+{
+	return xstrdup(s != NULL ? s : "");
+}
+
+int
+journal_newest(struct pgc *pg, struct journal_newest **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*a;
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT e.seq, e.action, e.reason, e.detail, e.after_no FROM "
+	    "das_event e, (SELECT seq, max(ts) AS ts FROM das_event GROUP BY "
+	    "seq) m WHERE e.seq = m.seq AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, action, reason, detail, after_no "
+	    "FROM das_event ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows,
+	    err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		if (pgc_rows_get(rows, r, 0) == NULL ||
+		    pgc_rows_get(rows, r, 1) == NULL)
+			continue;
+		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		(*out)[*n].action = journal_dup(pgc_rows_get(rows, r, 1));
+		(*out)[*n].reason = journal_dup(pgc_rows_get(rows, r, 2));
+		(*out)[*n].detail = journal_dup(pgc_rows_get(rows, r, 3));
+		a = pgc_rows_get(rows, r, 4);
+		(*out)[*n].after = a != NULL ? atoi(a) : -1;
+		(*n)++;
+	}
+	pgc_rows_free(rows);
+	return 0;
+}
+
+void
+journal_newest_free(struct journal_newest *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].action);
+		free(v[i].reason);
+		free(v[i].detail);
+	}
+	free(v);
+}
+
+int
+journal_last_actions(struct pgc *pg, struct journal_action **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT e.seq, e.action, e.ts FROM das_event e, (SELECT seq, "
+	    "max(ts) AS ts FROM das_event WHERE action IN ('scale_out',"
+	    "'scale_in','bounds','manual','replace','error','dry_run') GROUP "
+	    "BY seq) m WHERE e.seq = m.seq AND e.ts = m.ts" :
+	    "SELECT DISTINCT ON (seq) seq, action, " JOURNAL_TS_PG " FROM "
+	    "das_event WHERE action IN ('scale_out','scale_in','bounds',"
+	    "'manual','replace','error','dry_run') ORDER BY seq, ts DESC, id "
+	    "DESC", 0, NULL, &rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		if (pgc_rows_get(rows, r, 0) == NULL ||
+		    pgc_rows_get(rows, r, 1) == NULL)
+			continue;
+		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
+		snprintf((*out)[*n].action, sizeof (*out)[*n].action, "%s",
+		    pgc_rows_get(rows, r, 1));
+		(*out)[*n].ts_ns = journal_ts_ns(pg, pgc_rows_get(rows, r, 2));
+		(*n)++;
+	}
+	pgc_rows_free(rows);
+	return 0;
+}
+
+static int
+journal_cell_int(const char *s)
+{
+	return s != NULL ? atoi(s) : -1;
+}
+
+static double
+journal_cell_num(const char *s)
+{
+	return s != NULL ? strtod(s, NULL) : NAN;
+}
+
+static void
+journal_row_fill(struct pgc *pg, const struct pgc_rows *rows, size_t r,
+    struct journal_row *j)
+{
+	const char	*seq = pgc_rows_get(rows, r, 1);
+
+	j->ts_ns = journal_ts_ns(pg, pgc_rows_get(rows, r, 0));
+	j->seq = seq != NULL ? strtoll(seq, NULL, 10) : -1;
+	j->service = journal_dup(pgc_rows_get(rows, r, 2));
+	j->action = journal_dup(pgc_rows_get(rows, r, 3));
+	j->before = journal_cell_int(pgc_rows_get(rows, r, 4));
+	j->after = journal_cell_int(pgc_rows_get(rows, r, 5));
+	j->value = journal_cell_num(pgc_rows_get(rows, r, 6));
+	j->threshold = journal_cell_num(pgc_rows_get(rows, r, 7));
+	j->reason = journal_dup(pgc_rows_get(rows, r, 8));
+	j->detail = journal_dup(pgc_rows_get(rows, r, 9));
+}
+
+int
+journal_history(struct pgc *pg, int64_t since_ns, const char *service,
+    struct journal_row **out, size_t *n, char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	const char	*params[2];
+	char		 since[32];
+	size_t		 r;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	/* the cut-off as a number: no interval arithmetic to differ on */
+	snprintf(since, sizeof since, "%lld", (long long)(since_ns /
+	    (pgc_is_crate(pg) ? 1000000 : 1000)));
+	params[0] = since;
+	params[1] = service;
+	rc = pgc_exec(pg, pgc_is_crate(pg) ?
+	    "SELECT ts, seq, service, action, before_no, after_no, value, "
+	    "threshold, reason, detail FROM das_event WHERE ts > $1::bigint "
+	    "AND ($2 IS NULL OR service = $2) ORDER BY ts, id" :
+	    "SELECT " JOURNAL_TS_PG ", seq, service, action, before_no, "
+	    "after_no, value, threshold, reason, detail FROM das_event WHERE "
+	    "ts > 'epoch'::timestamptz + $1::bigint * interval '1 "
+	    "microsecond' AND ($2::text IS NULL OR service = $2) ORDER BY ts, "
+	    "id", 2, params, &rows, err, errlen);
+	if (rc != 0)
+		return rc;
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++)
+		journal_row_fill(pg, rows, r, &(*out)[r]);
+	*n = rows->nrows;
+	pgc_rows_free(rows);
+	return 0;
+}
+
+void
+journal_rows_free(struct journal_row *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].service);
+		free(v[i].action);
+		free(v[i].reason);
+		free(v[i].detail);
+	}
+	free(v);
+}

@@ -71,7 +71,7 @@ on_exit "! kill -0 $DS_PID 2>/dev/null || kill -TERM $DS_PID"
 wait_for 'grep -qE "InfluxDB write to $URL: .*timed out.*; keeping [0-9]+ points, retry in [0-9.]+ s" "$LOG"' 20 ||
 	{ cat "$LOG"; fail "ds never said its write timed out and the points are kept"; }
 grep -E 'timed out' "$LOG" | head -1 | sed 's/^ */   /'
-sleep "$(awk -v ms=$((T0 + HANG * 1000 - $(now_ms))) 'BEGIN { printf "%.3f", ms > 0 ? ms / 1000 : 0 }')"
+sleep "$(awk -v ms=$((T0 + HANG * 1000 - $(now_ms))) 'BEGIN { printf "%.3f", (ms > 0 ? ms / 1000 : 0) }')"
 kill -0 "$DS_PID" || { tail -20 "$LOG"; fail "ds died while InfluxDB hung"; }
 T1=$(now_ms)
 hang_cycles=$(cycles)

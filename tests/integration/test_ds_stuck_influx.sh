@@ -49,8 +49,9 @@ cycles() { grep -cE 'debug: cycle: .*, [1-9][0-9]* points' "$LOG" || true; }
 
 # times CONTAINER: its points' timestamps (ms), sorted, one per line.
 times() {
-	iq -d "$DB" "SELECT mem_usage FROM docker WHERE container = '$1'" |
-		jq -r '.results[0].series[0].values // [] | map(.[0] / 1000000 | floor) | sort[]'
+	curl -sS --fail -G "$DAS_INFLUX_URL/query" --data-urlencode "db=$DB" --data-urlencode epoch=ms \
+		--data-urlencode "q=SELECT mem_usage FROM docker WHERE container = '$1'" |
+		jq -r '.results[0].series[0].values // [] | map(.[0]) | sort[]'
 }
 
 if port_open; then fail "something already listens on $PORT; set DS_STUCK_PORT"; fi

@@ -3,7 +3,10 @@
  *
  * Every interval: list this node's containers through the Engine API, read
  * their cgroup and /proc files, compute docker-stats figures and write one
- * point per container to InfluxDB through a bounded, retrying queue.
+ * point per container to InfluxDB through a bounded, retrying queue. The
+ * writes run beside the interval timer on the same libevent loop (one at a
+ * time, lib/httpev.h): an InfluxDB that is slow, stuck or wrong delays
+ * delivery, never a sample.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +24,7 @@
 #include "cfg.h"
 #include "collect.h"
 #include "docker.h"
+#include "httpev.h"
 #include "influx.h"
 #include "log.h"
 #include "loop.h"
@@ -101,6 +105,7 @@ struct ds {
 	struct ds_settings	 set;
 	struct opts		 opts;
 	struct loop		*loop;
+	struct httpev		*hv;		/* the writes, on loop */
 	struct docker		*docker;
 	struct influx		*influx;
 	struct wq		*wq;
@@ -160,6 +165,16 @@ ds_settings_load(struct ds *ds, struct ds_settings *set, char *err,
 	return 0;
 }
 
+/* End the write in flight, if any; its batch stays queued, unsent. */
+static void
+ds_cancel_write(struct ds *ds)
+{
+	if (ds->wq == NULL || !wq_busy(ds->wq))
+		return;
+	influx_write_cancel(ds->influx);
+	wq_requeue(ds->wq);
+}
+
 /* (Re)make the clients from the settings; the queue keeps its points. */
 static void
 ds_apply(struct ds *ds)
@@ -180,6 +195,7 @@ ds_apply(struct ds *ds)
 	ic.create_db = ds->set.create_database;
 	ic.connect_ms = tmo < 2000 ? tmo : 2000;
 	ic.timeout_ms = tmo;
+	ds_cancel_write(ds);
 	influx_free(ds->influx);
 	ds->influx = influx_new(&ic);
 	wc.max_points = (size_t)ds->set.buffer_points;
@@ -205,20 +221,40 @@ ds_apply(struct ds *ds)
 }
 
 static void	ds_retry_cb(void *);
+static void	ds_sent_cb(void *, enum influx_result, const char *);
 
-/* Send what is held; when InfluxDB failed, come back when the backoff ends
- * rather than waiting for the next tick. */
-static int
-ds_flush(struct ds *ds, int force)
+/*
+ * Start the next write unless one is in flight or a backoff runs. It runs
+ * beside the timer, so a stuck InfluxDB costs no sample; after a failure,
+ * come back when the backoff ends rather than at the next tick.
+ */
+static void
+ds_send(struct ds *ds)
 {
-	long	ms;
-	int	rc;
+	const char	*p;
+	size_t		 n;
+	long		 ms;
 
-	rc = wq_flush(ds->wq, ds->influx, ds_mono_ms(), force);
-	if (rc == -EAGAIN && ds->loop != NULL &&
-	    (ms = wq_retry_in(ds->wq, ds_mono_ms())) > 0)
+	if (wq_busy(ds->wq))
+		return;
+	if ((n = wq_take(ds->wq, ds_mono_ms(), 0, &p)) > 0) {
+		if (influx_write_start(ds->influx, ds->hv, p, n, ds_sent_cb,
+		    ds) != 0)
+			fatalx("InfluxDB write: one already runs");
+		return;
+	}
+	if ((ms = wq_retry_in(ds->wq, ds_mono_ms())) > 0)
 		loop_once_after(ds->loop, ms, ds_retry_cb);
-	return rc;
+}
+
+/* A write ended: the queue learns how, and the next one starts. */
+static void
+ds_sent_cb(void *arg, enum influx_result r, const char *err)
+{
+	struct ds	*ds = arg;
+
+	(void)wq_done(ds->wq, r, err, ds_mono_ms());
+	ds_send(ds);
 }
 
 /* One collection: sample every container, queue the points, send. */
@@ -246,13 +282,13 @@ ds_tick_cb(void *arg)
 	struct ds	*ds = arg;
 
 	(void)ds_collect(ds, true);
-	(void)ds_flush(ds, 0);
+	ds_send(ds);
 }
 
 static void
 ds_retry_cb(void *arg)
 {
-	(void)ds_flush(arg, 0);
+	ds_send(arg);
 }
 
 /* SIGHUP: read the config again; a bad one is reported and the old kept. */
@@ -271,6 +307,7 @@ ds_reload(struct ds *ds)
 	ds->set = next;
 	ds_apply(ds);
 	loop_set_interval(ds->loop, ds->set.interval);
+	ds_send(ds);
 	log_info("reload: configuration %s applied; interval %.3g s, "
 	    "InfluxDB %s database %s", ds->opts.config_path ? ds->opts.config_path :
 	    "(defaults)", ds->set.interval, ds->set.influx_url,
@@ -292,8 +329,12 @@ ds_signal_cb(int sig, void *arg)
 		exit(1);
 	}
 	/* The flush is the loop's work, not the handler's: libevent calls us
-	 * from the loop, so a blocking final write is fine here. */
-	(void)ds_flush(ds, 1);
+	 * from the loop, so a blocking final write is fine here. A write in
+	 * flight is ended and its batch sent again with the rest (InfluxDB
+	 * keeps one point per series and time, so a batch it had already
+	 * stored is not doubled). */
+	ds_cancel_write(ds);
+	(void)wq_flush(ds->wq, ds->influx, ds_mono_ms(), 1);
 	wq_stats(ds->wq, &st);
 	log_info("signal %d: flushed; %zu points could not be delivered",
 	    (int)sig, st.held_points);
@@ -383,10 +424,12 @@ ds_raise_nofile(void)
 static void
 ds_cleanup(struct ds *ds)
 {
+	/* the write in flight lives on hv, which lives on the loop */
+	influx_free(ds->influx);
+	httpev_free(ds->hv);
 	loop_free(ds->loop);
 	collector_free(ds->col);
 	docker_free(ds->docker);
-	influx_free(ds->influx);
 	wq_free(ds->wq);
 	buf_free(&ds->lines);
 	cfg_free(ds_params, &ds->set);
@@ -424,6 +467,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	ds.loop = loop_new(ds_tick_cb, ds_signal_cb, &ds);
+	ds.hv = httpev_new(loop_base(ds.loop));
 	loop_set_interval(ds.loop, ds.set.interval);
 	ds_tick_cb(&ds);
 	loop_run(ds.loop);

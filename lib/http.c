@@ -9,15 +9,9 @@
 #include <zlib.h>
 
 #include "http.h"
+#include "http_priv.h"
 #include "log.h"
 #include "xmalloc.h"
-
-struct http {
-	CURL	*curl;
-	char	*unix_socket;
-	long	 connect_ms;
-	long	 total_ms;
-};
 
 static void
 http_global_init(void)
@@ -68,6 +62,8 @@ http_resp_init(struct http_resp *r)
 	r->status = 0;
 	buf_init(&r->body);
 	r->error[0] = '\0';
+	r->has_header = false;
+	r->header[0] = '\0';
 	r->sink = NULL;
 	r->sink_arg = NULL;
 }
@@ -77,13 +73,6 @@ http_resp_free(struct http_resp *r)
 {
 	buf_free(&r->body);
 }
-
-/* What the write callback needs: the handle (for the status) and resp. */
-struct http_wctx {
-	CURL		*curl;
-	struct http_resp *resp;
-	int		 sink_rc;
-};
 
 static size_t
 http_write_cb(char *p, size_t size, size_t n, void *arg)
@@ -178,14 +167,7 @@ http_setup(struct http *h, const struct http_req *req, struct http_wctx *w,
 	return hdr;
 }
 
-/* One request in flight: what http_setup made and the outcome needs. */
-struct http_call {
-	struct curl_slist	*hdr;
-	struct buf		 zbody;
-	struct http_wctx	 w;
-};
-
-static void
+void
 http_prepare(struct http *h, const struct http_req *req,
     struct http_resp *resp, struct http_call *c)
 {
@@ -193,14 +175,30 @@ http_prepare(struct http *h, const struct http_req *req,
 	buf_reset(&resp->body);
 	resp->status = 0;
 	resp->error[0] = '\0';
+	resp->has_header = false;
+	resp->header[0] = '\0';
+	c->header = req->header;
 	c->w.curl = h->curl;
 	c->w.resp = resp;
 	c->w.sink_rc = 0;
 	c->hdr = http_setup(h, req, &c->w, &c->zbody);
 }
 
-/* Free the call and turn curl's result into http_do's return. */
-static int
+/* The value of the answer header c asked for, into resp. */
+static void
+http_keep_header(struct http *h, struct http_call *c,
+    struct http_resp *resp)
+{
+	struct curl_header	*hh;
+
+	if (c->header == NULL || curl_easy_header(h->curl, c->header, 0,
+	    CURLH_HEADER, -1, &hh) != CURLHE_OK)
+		return;
+	resp->has_header = true;
+	snprintf(resp->header, sizeof resp->header, "%s", hh->value);
+}
+
+int
 http_outcome(struct http *h, struct http_call *c, CURLcode rc)
 {
 	struct http_resp	*resp = c->w.resp;
@@ -219,6 +217,7 @@ http_outcome(struct http *h, struct http_call *c, CURLcode rc)
 		return -EIO;
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	http_keep_header(h, c, resp);
 	return 0;
 }
 

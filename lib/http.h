@@ -24,12 +24,17 @@ struct http_req {
 	bool		 gzip;		/* compress the body, Content-Encoding: gzip */
 	const char	*user;		/* basic auth, NULL: none */
 	const char	*password;
+	/* NULL, or the name of an answer header to keep in resp->header */
+	const char	*header;
 };
 
 struct http_resp {
 	long		 status;	/* 0 when no HTTP answer came */
 	struct buf	 body;
 	char		 error[256];	/* transport error, "" when status != 0 */
+	/* req->header's value (cut at 63 bytes); has_header false: absent */
+	bool		 has_header;
+	char		 header[64];
 	/*
 	 * Optional, set after http_resp_init: a 2xx answer's body is handed
 	 * to sink as it arrives instead of being kept in body (any other

@@ -6,25 +6,12 @@
 
 #include "http.h"
 #include "influx.h"
+#include "influx_priv.h"
 #include "log.h"
 #include "xmalloc.h"
 
 _Static_assert(INFLUX_STREAMS_MAX <= HTTP_MANY_MAX,
     "influx_query_streams runs its requests through http_do_many");
-
-struct influx {
-	struct http	*http;
-	/* more connections for influx_query_streams, made on first use */
-	struct http	*more[INFLUX_STREAMS_MAX - 1];
-	long		 connect_ms, timeout_ms;
-	char		*url;
-	char		*database;
-	char		*user;
-	char		*password;
-	char		*precision;
-	bool		 gzip;
-	bool		 create_db;
-};
 
 static char *
 influx_dup(const char *s)
@@ -62,7 +49,9 @@ influx_free(struct influx *ix)
 
 	if (ix == NULL)
 		return;
+	influx_write_cancel(ix);
 	http_free(ix->http);
+	http_free(ix->whttp);
 	for (i = 0; i < INFLUX_STREAMS_MAX - 1; i++)
 		http_free(ix->more[i]);
 	free(ix->url);
@@ -85,8 +74,7 @@ influx_database(const struct influx *ix)
 	return ix->database;
 }
 
-/* InfluxDB's {"error":"..."} text from a body, or the body itself, cut short. */
-static void
+void
 influx_body_error(const struct buf *body, char *out, size_t outlen)
 {
 	json_t		*j;
@@ -99,71 +87,7 @@ influx_body_error(const struct buf *body, char *out, size_t outlen)
 	json_decref(j);
 }
 
-static enum influx_result
-influx_post_write(struct influx *ix, const char *lines, size_t len,
-    struct http_resp *resp, char *err, size_t errlen)
-{
-	struct http_req	 req;
-	struct buf	 url;
-	char		 detail[320];
-	int		 rc;
-
-	buf_init(&url);
-	buf_printf(&url, "%s/write?db=", ix->url);
-	http_urlencode(&url, ix->database);
-	buf_printf(&url, "&precision=%s", ix->precision);
-	memset(&req, 0, sizeof req);
-	req.method = "POST";
-	req.url = buf_str(&url);
-	req.content_type = "text/plain; charset=utf-8";
-	req.body = lines;
-	req.body_len = len;
-	req.gzip = ix->gzip;
-	req.user = ix->user;
-	req.password = ix->password;
-	rc = http_do(ix->http, &req, resp);
-	buf_free(&url);
-	if (rc != 0) {
-		snprintf(err, errlen, "InfluxDB write to %s: %s", ix->url,
-		    resp->error);
-		return INFLUX_RETRY;
-	}
-	if (resp->status >= 200 && resp->status < 300)
-		return INFLUX_OK;
-	influx_body_error(&resp->body, detail, sizeof detail);
-	snprintf(err, errlen, "InfluxDB write to %s: HTTP %ld: %s", ix->url,
-	    resp->status, detail);
-	return resp->status >= 500 ? INFLUX_RETRY : INFLUX_REJECTED;
-}
-
-enum influx_result
-influx_write(struct influx *ix, const char *lines, size_t len, char *err,
-    size_t errlen)
-{
-	struct http_resp	resp;
-	enum influx_result	r;
-	char			cerr[256];
-
-	http_resp_init(&resp);
-	r = influx_post_write(ix, lines, len, &resp, err, errlen);
-	if (r == INFLUX_REJECTED && resp.status == 404 && ix->create_db &&
-	    strstr(buf_str(&resp.body), "database not found") != NULL) {
-		if (influx_create_database(ix, cerr, sizeof cerr) != 0) {
-			snprintf(err, errlen, "%s", cerr);
-			r = INFLUX_RETRY;
-		} else {
-			log_info("created InfluxDB database \"%s\" at %s",
-			    ix->database, ix->url);
-			r = influx_post_write(ix, lines, len, &resp, err,
-			    errlen);
-		}
-	}
-	http_resp_free(&resp);
-	return r;
-}
-
-/* The POST /query request for q (form-encoded), with an optional db. */
-static void
+void
 influx_query_req(struct influx *ix, const char *q, bool with_db,
     struct http_req *req, struct buf *url, struct buf *body)
 {
@@ -184,8 +108,7 @@ influx_query_req(struct influx *ix, const char *q, bool with_db,
 	req->password = ix->password;
 }
 
-/* http_do's rc and the answer, as a query's outcome. */
-static int
+int
 influx_query_outcome(struct influx *ix, int rc, struct http_resp *resp,
     char *err, size_t errlen)
 {
@@ -290,22 +213,29 @@ influx_query_streams(struct influx *ix, const char *const *qs, size_t n,
 	return first;
 }
 
+void
+influx_create_stmt(struct influx *ix, struct buf *q)
+{
+	const char	*p;
+
+	buf_adds(q, "CREATE DATABASE \"");
+	for (p = ix->database; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addc(q, '\\');
+		buf_addc(q, *p == '\n' ? ' ' : *p);
+	}
+	buf_addc(q, '"');
+}
+
 int
 influx_create_database(struct influx *ix, char *err, size_t errlen)
 {
 	struct http_resp	 resp;
 	struct buf		 q;
-	const char		*p;
 	int			 rc;
 
 	buf_init(&q);
-	buf_adds(&q, "CREATE DATABASE \"");
-	for (p = ix->database; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_addc(&q, '\\');
-		buf_addc(&q, *p == '\n' ? ' ' : *p);
-	}
-	buf_addc(&q, '"');
+	influx_create_stmt(ix, &q);
 	http_resp_init(&resp);
 	rc = influx_post_query(ix, buf_str(&q), false, &resp, err, errlen);
 	http_resp_free(&resp);

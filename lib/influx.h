@@ -1,9 +1,12 @@
 /*
  * influx: InfluxDB 1.x HTTP client — batched /write and /query.
  *
- * Write outcomes are classified so callers can keep or drop a batch the
- * way DESIGN.md requires: retry on 5xx and transport errors, never re-send
- * after a 4xx (the points are bad), create the database on "not found".
+ * Write outcomes are classified so callers can keep or drop a batch: a
+ * batch is delivered only when InfluxDB itself took it (204 with its
+ * X-Influxdb-Version header), dropped only when InfluxDB said the points
+ * themselves are bad (400, 413), and kept for a retry on anything else:
+ * transport errors, 5xx, an answer from something that is not InfluxDB.
+ * A missing database is created (when configured) on "not found".
  */
 #ifndef DAS_INFLUX_H
 #define DAS_INFLUX_H
@@ -28,12 +31,33 @@ struct influx_cfg {
 };
 
 enum influx_result {
-	INFLUX_OK = 0,		/* any 2xx */
-	INFLUX_RETRY,		/* transport error or 5xx: keep and retry */
-	INFLUX_REJECTED,	/* 4xx: the batch is bad; never re-send */
+	INFLUX_OK = 0,		/* InfluxDB stored it: 204 */
+	INFLUX_RETRY,		/* anything else: keep and retry */
+	INFLUX_REJECTED,	/* InfluxDB's 400 or 413: bad; never re-send */
 };
 
 struct influx;
+struct httpev;
+struct http_resp;
+
+/* The answer header by which InfluxDB 1.x names itself. */
+#define INFLUX_VERSION_HEADER	"X-Influxdb-Version"
+
+/*
+ * What an HTTP answer to /write means for its batch: status is the
+ * answer's, from_influx whether it carried INFLUX_VERSION_HEADER. An answer
+ * without it comes from something else (a wrong URL, a proxy's page)
+ * whatever its status: the points are kept.
+ */
+enum influx_result influx_write_verdict(long status, bool from_influx);
+
+/*
+ * The sentence for a write that was not INFLUX_OK (resp holds an HTTP
+ * answer): the URL, the status, who answered and the answer's own text,
+ * cut short. The caller adds what happens to the points.
+ */
+void	influx_write_problem(const char *url, const struct http_resp *resp,
+	    char *err, size_t errlen);
 
 /* Strings in cfg are copied. Caller frees with influx_free. */
 struct influx	*influx_new(const struct influx_cfg *);
@@ -49,6 +73,23 @@ const char	*influx_database(const struct influx *);
  */
 enum influx_result influx_write(struct influx *, const char *lines, size_t len,
 	    char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * influx_write beside a libevent loop (lib/httpev.h): the lines are
+ * copied, the POST (and the CREATE DATABASE a missing database asks for)
+ * run on hv while the loop goes on, and done(arg, result, err) is called
+ * from the loop at the end, err as influx_write fills it ("" on
+ * INFLUX_OK). One write at a time: -EBUSY while one runs, else 0.
+ */
+typedef void	(*influx_done_fn)(void *arg, enum influx_result,
+		    const char *err);
+int	influx_write_start(struct influx *, struct httpev *hv,
+	    const char *lines, size_t len, influx_done_fn done, void *arg)
+	    __attribute__((warn_unused_result));
+/* True while a write started by influx_write_start runs. */
+bool	influx_write_busy(const struct influx *);
+/* End the running write, if any, without calling its done. */
+void	influx_write_cancel(struct influx *);
 
 /*
  * Run q (one or more ';'-separated statements) with epoch=ns. On success

@@ -103,6 +103,12 @@ loop_once_after(struct loop *l, long ms, loop_fn fn)
 	evtimer_add(l->once, &tv);
 }
 
+struct event_base *
+loop_base(struct loop *l)
+{
+	return l->base;
+}
+
 void
 loop_run(struct loop *l)
 {

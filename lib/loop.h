@@ -9,6 +9,7 @@
 #ifndef DAS_LOOP_H
 #define DAS_LOOP_H
 
+struct event_base;
 struct loop;
 
 typedef void	(*loop_fn)(void *arg);
@@ -22,6 +23,8 @@ void		 loop_free(struct loop *);
 void		 loop_set_interval(struct loop *, double seconds);
 /* Call fn(arg) once after `ms` (replacing an earlier one-shot). */
 void		 loop_once_after(struct loop *, long ms, loop_fn fn);
+/* The libevent base, for other event sources (lib/httpev.h). Borrowed. */
+struct event_base *loop_base(struct loop *);
 /* Run until loop_stop. */
 void		 loop_run(struct loop *);
 void		 loop_stop(struct loop *);

@@ -14,6 +14,9 @@ struct wq {
 	struct buf	 data;		/* held lines, oldest first */
 	size_t		 points;	/* lines in data */
 	int64_t		 next_try_ms;	/* 0: no backoff running */
+	bool		 busy;		/* a batch is in flight */
+	size_t		 flight_len;	/* its bytes still at the head of data */
+	size_t		 flight_pts;	/* and its points */
 	long		 backoff_ms;
 	uint64_t	 sent;
 	uint64_t	 dropped;
@@ -67,6 +70,22 @@ wq_lines_len(const char *s, size_t len, size_t n)
 	return (size_t)(p - s);
 }
 
+/*
+ * The first cut bytes are about to go: a batch in flight loses what of it
+ * they hold, so that its answer removes only what is still there.
+ */
+static void
+wq_cut(struct wq *q, size_t cut)
+{
+	size_t	n;
+
+	if (q->flight_len == 0)
+		return;
+	n = cut < q->flight_len ? cut : q->flight_len;
+	q->flight_pts -= lp_count_lines(q->data.data, n);
+	q->flight_len -= n;
+}
+
 /* Drop the oldest lines until both bounds hold; say how many went. */
 static void
 wq_enforce(struct wq *q)
@@ -78,6 +97,7 @@ wq_enforce(struct wq *q)
 		over = q->points > q->cfg.max_points ?
 		    q->points - q->cfg.max_points : 1;
 		cut = wq_lines_len(q->data.data, q->data.len, over);
+		wq_cut(q, cut);
 		n += lp_count_lines(q->data.data, cut);
 		q->points -= lp_count_lines(q->data.data, cut);
 		buf_consume(&q->data, cut);
@@ -133,42 +153,93 @@ wq_backoff(struct wq *q, int64_t now_ms, const char *err)
 	    q->backoff_ms / 1000.0);
 }
 
+size_t
+wq_take(struct wq *q, int64_t now_ms, int force, const char **data)
+{
+	if (q->busy || q->data.len == 0)
+		return 0;
+	if (!force && q->next_try_ms != 0 && now_ms < q->next_try_ms)
+		return 0;
+	q->busy = true;
+	q->flight_len = wq_batch_len(q);
+	q->flight_pts = lp_count_lines(q->data.data, q->flight_len);
+	*data = q->data.data;
+	return q->flight_len;
+}
+
+/* The batch in flight is over, one way or the other: remove it. */
+static void
+wq_land(struct wq *q)
+{
+	q->points -= q->flight_pts;
+	buf_consume(&q->data, q->flight_len);
+	q->busy = false;
+	q->flight_len = 0;
+	q->flight_pts = 0;
+}
+
+int
+wq_done(struct wq *q, enum influx_result r, const char *err, int64_t now_ms)
+{
+	if (!q->busy)
+		return 0;
+	if (r == INFLUX_RETRY) {
+		wq_requeue(q);
+		wq_backoff(q, now_ms, err);
+		return -EAGAIN;
+	}
+	if (r == INFLUX_REJECTED) {
+		log_warnx("%s; dropping that batch of %zu points, never "
+		    "re-sent", err, q->flight_pts);
+		q->rejected += q->flight_pts;
+	} else {
+		if (q->backoff_ms != 0)
+			log_info("InfluxDB write works again; delivering %zu "
+			    "held points", q->points);
+		q->sent += q->flight_pts;
+	}
+	q->backoff_ms = 0;
+	q->next_try_ms = 0;
+	wq_land(q);
+	return r == INFLUX_REJECTED ? -EBADMSG : 0;
+}
+
+void
+wq_requeue(struct wq *q)
+{
+	q->busy = false;
+	q->flight_len = 0;
+	q->flight_pts = 0;
+}
+
+bool
+wq_busy(const struct wq *q)
+{
+	return q->busy;
+}
+
 int
 wq_flush(struct wq *q, struct influx *ix, int64_t now_ms, int force)
 {
 	enum influx_result	r;
-	char			err[512];
-	size_t			n, pts;
-	int			rc = 0;
+	const char		*p;
+	char			 err[512];
+	size_t			 n;
+	int			 rc = 0;
 
-	if (!force && q->next_try_ms != 0 && now_ms < q->next_try_ms)
-		return q->points > 0 ? -EAGAIN : 0;
-	while (q->data.len > 0) {
-		n = wq_batch_len(q);
-		pts = lp_count_lines(q->data.data, n);
-		r = influx_write(ix, q->data.data, n, err, sizeof err);
-		if (r == INFLUX_RETRY) {
-			wq_backoff(q, now_ms, err);
+	if (q->busy)
+		return -EAGAIN;
+	while ((n = wq_take(q, now_ms, force, &p)) > 0) {
+		r = influx_write(ix, p, n, err, sizeof err);
+		switch (wq_done(q, r, err, now_ms)) {
+		case -EAGAIN:
 			return -EAGAIN;
-		}
-		if (r == INFLUX_REJECTED) {
-			log_warnx("%s; dropping that batch of %zu points, "
-			    "never re-sent", err, pts);
-			q->rejected += pts;
+		case -EBADMSG:
 			rc = -EBADMSG;
-		} else {
-			if (q->backoff_ms != 0)
-				log_info("InfluxDB write to %s works again; "
-				    "delivering %zu held points",
-				    influx_url(ix), q->points);
-			q->sent += pts;
+			break;
 		}
-		q->backoff_ms = 0;
-		q->next_try_ms = 0;
-		q->points -= pts;
-		buf_consume(&q->data, n);
 	}
-	return rc;
+	return q->points > 0 ? -EAGAIN : rc;
 }
 
 long

@@ -150,8 +150,8 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 /*
  * An error state is a valid row whose replica count could not be read
  * (Docker or the runc state did not answer); a no_data state with a
- * detail is one whose metrics InfluxDB did not give (engine_apply in
- * scaler/engine_act.c writes "metrics unavailable" there, and only
+ * detail is one whose metrics InfluxDB did not give (tick_apply in
+ * scaler/tick_act.c writes "metrics unavailable" there, and only
  * there): das would hold it for want of an input, not for want of data.
  */
 bool

@@ -2,9 +2,9 @@
  * ctl_scale: dasctl scale, and what das does with the count it sets.
  *
  * das's side, which the messages here must match: a dasctl change is
- * journaled as `manual` (engine_scale_by_hand, scaler/engine_act.c); das
- * adopts that row as the policy's last change (engine_detect_manual,
- * scaler/engine_eval.c); then scaler/decide.h's order holds: a paused
+ * journaled as `manual` (engine_scale_by_hand, scaler/tick_act.c); das
+ * adopts that row as the policy's last change (tick_detect_manual,
+ * scaler/tick_eval.c); then scaler/decide.h's order holds: a paused
  * policy is left alone, bounds are enforced on the next tick whatever the
  * cooldowns, and a direction acts again only once its whole window lies
  * after the change and its cooldown has run out.

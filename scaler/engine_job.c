@@ -2,8 +2,8 @@
  * engine_job: an exec or runc backend call on a job of its own (bjobs.h),
  * journaled when it ends, at the time it ended.
  *
- * While a policy's call runs, the policy holds (engine_eval.c skips it);
- * every other policy decides and acts as usual. A call is bounded by
+ * While a policy's call runs, the policy waits (tick_observe marks it
+ * busy); every other policy decides and acts as usual. A call is bounded by
  * exec_timeout (proc.h kills its process group); its failure is
  * journaled once, as an error.
  */
@@ -18,7 +18,7 @@
 #include "xmalloc.h"
 
 struct engine_job {
-	struct engine_call	 call;
+	struct backend_call	 call;
 	char			*service;	/* journal: the row's service */
 	char			*service_id;	/* journal: resolved id */
 	/* the decision being carried out, for the journal */
@@ -32,13 +32,16 @@ engine_job_run(void *arg)
 {
 	struct engine_job	*j = arg;
 
-	engine_call_run(&j->call);
+	if (j->call.replace)
+		j->call.be->replace(&j->call);
+	else
+		j->call.be->scale(&j->call);
 }
 
 static void
 engine_job_free(struct engine_job *j)
 {
-	engine_call_clear(&j->call);
+	backend_call_clear(&j->call);
 	free(j->service);
 	free(j->service_id);
 	free(j);
@@ -48,8 +51,12 @@ static struct engine_job *
 engine_job_new(struct engine *e, const struct work *w, int to)
 {
 	struct engine_job	*j = xcalloc(1, sizeof *j);
+	struct backend_env	 env;
+	struct backend_target	 tgt = { &w->pol, w->command, w->st->seq };
 
-	engine_call_init(e, w, &j->call, to);
+	engine_backend_env(e, &env);
+	backend_call_init(&j->call, w->be, &env, &tgt, w->pol.service,
+	    w->replicas, to);
 	j->service = xstrdup(w->row->service_id ? w->row->service_id : "");
 	j->service_id = xstrdup(w->status->service_id);
 	j->value = j->threshold = NAN;
@@ -76,9 +83,9 @@ engine_job_go(struct engine *e, struct work *w, struct engine_job *j)
 }
 
 int
-engine_job_scale(struct engine *e, struct work *w,
-    const struct decide_out *out)
+engine_job_scale(struct engine *e, struct work *w)
 {
+	const struct decide_out	*out = &w->out;
 	struct engine_job	*j = engine_job_new(e, w, out->after);
 
 	snprintf(j->action, sizeof j->action, "%s",
@@ -103,7 +110,7 @@ static void
 engine_job_replaced(struct engine *e, struct engine_job *j,
     const struct engine_who *who, struct pstate *st)
 {
-	const struct engine_replaced	*r;
+	const struct backend_replaced	*r;
 	char				 why[640];
 	int				 i;
 
@@ -118,12 +125,12 @@ engine_job_replaced(struct engine *e, struct engine_job *j,
 		}
 		snprintf(why, sizeof why, "container %s had stopped; started "
 		    "again from bundle %s (%.300s)", r->id,
-		    j->call.target_name, j->call.target);
+		    j->call.target_name, j->call.command);
 		engine_record(e, who, j->call.done_ns, "replace", r->running,
 		    r->running + 1, NAN, NAN, "dead", why);
 	}
 	if (j->call.rc != 0)
-		engine_error_who(e, st, who, -1, j->call.err);
+		engine_record_error(e, st, who, -1, j->call.err);
 }
 
 /* A scale call ended: journal the change, or the error. */
@@ -131,22 +138,21 @@ static void
 engine_job_scaled(struct engine *e, struct engine_job *j,
     const struct engine_who *who, struct pstate *st)
 {
-	const struct engine_call	*c = &j->call;
+	const struct backend_call	*c = &j->call;
 
 	if (c->rc != 0) {
 		log_warnx("seq %lld service %s: %s %d -> %d failed: %s; "
 		    "trying again next tick", (long long)c->seq, c->service,
 		    j->action, c->before, c->to, c->err);
-		/* runc may have done part of it: count again */
-		if (c->backend == POLICY_BACKEND_RUNC)
-			st->known = -1;
-		engine_error_who(e, st, who, c->before, c->err);
+		/* part of it may be done (runc): take the next count as is */
+		st->known = -1;
+		engine_record_error(e, st, who, c->before, c->err);
 		return;
 	}
-	e->report.actions++;
+	e->t.report.actions++;
 	st->last_change_ns = c->done_ns;
 	st->known = c->to;
-	st->last_key = 0;
+	pstate_forget_key(st);
 	engine_record(e, who, c->done_ns, j->action, c->before, c->to,
 	    j->value, j->threshold, j->reason, c->detail.len > 0 ?
 	    buf_str(&c->detail) : NULL);
@@ -160,7 +166,7 @@ engine_job_done(void *ctx, void *arg)
 	struct engine_job	*j = arg;
 	struct engine_who	 who = { j->call.seq, j->service,
 	    j->service_id };
-	struct pstate		*st = engine_state(e, j->call.seq);
+	struct pstate		*st = pstate_get(&e->states, j->call.seq);
 
 	if (j->call.replace)
 		engine_job_replaced(e, j, &who, st);

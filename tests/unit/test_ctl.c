@@ -110,7 +110,7 @@ Test(ctl_scale, paused_left_alone_until_resumed)
 	buf_free(&b);
 }
 
-/* engine_apply journals a dry run's would-be change and never acts. */
+/* tick_apply (scaler/tick_act.c) journals a dry run's would-be change and never acts. */
 Test(ctl_scale, dry_run_policy_or_das_never_acts)
 {
 	struct engine_status	s = t_status("ok");

@@ -1,4 +1,8 @@
-/* engine_eval: parse the rows, observe replicas, query InfluxDB, decide. */
+/*
+ * tick_eval: what each policy should do — parse the rows, observe the
+ * replica counts, ask InfluxDB, decide. Nothing here acts or journals:
+ * the decisions wait in the works for tick_act.c.
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -6,6 +10,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "journal.h"
 #include "influx.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -17,12 +22,12 @@ engine_status_init(struct engine *e, struct work *w)
 	const struct policy_row	*r = w->row;
 
 	s->seq = w->st != NULL ? w->st->seq : -1;
-	s->service = strpool_add(&e->strs, r->service_id);
+	s->service = strpool_add(&e->t.strs, r->service_id);
 	s->service_name = s->detail = s->service_id = "";
 	s->field = s->aggregate = s->mode = s->backend = "";
 	s->state = s->action = s->reason = "";
-	s->out_cond = strpool_add(&e->strs, r->out_cond);
-	s->in_cond = strpool_add(&e->strs, r->in_cond);
+	s->out_cond = strpool_add(&e->t.strs, r->out_cond);
+	s->in_cond = strpool_add(&e->t.strs, r->in_cond);
 	s->replicas = -1;
 	s->after = -1;
 	s->value = s->in_value = NAN;
@@ -37,7 +42,7 @@ engine_status_aggregate(struct engine *e, struct engine_status *s,
 
 	buf_init(&b);
 	policy_format_aggregate(p, &b);
-	s->aggregate = strpool_add(&e->strs, buf_str(&b));
+	s->aggregate = strpool_add(&e->t.strs, buf_str(&b));
 	buf_free(&b);
 }
 
@@ -60,41 +65,22 @@ engine_status_policy(struct engine *e, struct work *w)
 	s->step_in = p->step_in;
 	s->sustained = p->sustained;
 	s->dry_run = p->dry_run;
-	s->field = strpool_add(&e->strs, p->field);
+	s->field = strpool_add(&e->t.strs, p->field);
 	s->mode = policy_mode_name(p->mode);
 	s->service_name = strcmp(p->service, s->service) == 0 ? s->service :
-	    strpool_add(&e->strs, p->service);
+	    strpool_add(&e->t.strs, p->service);
 	engine_status_aggregate(e, s, p);
 }
 
-/*
- * Mark w invalid with err: logged and journaled once per change of the
- * row or of the reason, then skipped until the row changes.
- */
+/* Mark w invalid with err; tick_act journals it once per change. */
 static void
-engine_invalid(struct engine *e, struct work *w, const char *err)
+tick_invalid(struct engine *e, struct work *w, const char *err)
 {
-	uint64_t	hash = policy_row_hash(w->row);
-
 	w->valid = false;
 	if (err != w->err)
-		w->err = strpool_add(&e->strs, err);
+		w->err = strpool_add(&e->t.strs, err);
 	w->status->state = "invalid";
 	w->status->detail = w->err;
-	if (!e->cfg.act || !e->report.leader)
-		return;
-	/* invalid_hash 0: restored from the journal, where only the text is. */
-	if ((w->st->invalid_hash == hash || w->st->invalid_hash == 0) &&
-	    w->st->invalid_err == engine_text_hash(err)) {
-		w->st->invalid_hash = hash;
-		return;
-	}
-	w->st->invalid_hash = hash;
-	w->st->invalid_err = engine_text_hash(err);
-	log_warnx("policy seq %lld (service \"%.128s\"): %s; skipping this "
-	    "row until it changes", (long long)w->st->seq,
-	    w->row->service_id ? w->row->service_id : "", err);
-	engine_journal(e, w, "invalid", -1, -1, NAN, NAN, "invalid", err);
 }
 
 /* The names das.conf gives in map m, for an error message. */
@@ -133,8 +119,8 @@ engine_resolve_target(struct engine *e, struct work *w, char *err,
 		key = "bundle";
 	} else
 		return 0;
-	w->backend_target = cfg_map_get(m, w->pol.target);
-	if (w->backend_target != NULL)
+	w->command = cfg_map_get(m, w->pol.target);
+	if (w->command != NULL)
 		return 0;
 	engine_map_names(m, names, sizeof names);
 	snprintf(err, errlen, "target \"%s\" is not one of the %s names in "
@@ -144,94 +130,110 @@ engine_resolve_target(struct engine *e, struct work *w, char *err,
 }
 
 void
-engine_parse(struct engine *e)
+tick_parse(struct engine *e)
 {
+	struct tick	*t = &e->t;
 	struct work	*w;
 	long long	 seq;
 	char		*end, err[320];
 	size_t		 i;
 
-	e->nwork = e->pols.n;
-	e->work = xcalloc(e->nwork + 1, sizeof *e->work);
-	e->report.status = xcalloc(e->nwork + 1, sizeof *e->report.status);
-	e->report.nstatus = e->nwork;
-	for (i = 0; i < e->nwork; i++) {
-		w = &e->work[i];
+	t->nwork = e->pols.n;
+	t->work = xcalloc(t->nwork + 1, sizeof *t->work);
+	t->report.status = xcalloc(t->nwork + 1, sizeof *t->report.status);
+	t->report.nstatus = t->nwork;
+	for (i = 0; i < t->nwork; i++) {
+		w = &t->work[i];
 		w->row = &e->pols.row[i];
-		w->status = &e->report.status[i];
+		w->status = &t->report.status[i];
 		w->replicas = -1;
+		w->manual_from = -1;
 		w->err = "";
 		seq = w->row->seq ? strtoll(w->row->seq, &end, 10) : -1;
-		w->st = engine_state(e, seq);
+		w->st = pstate_get(&e->states, seq);
 		engine_status_init(e, w);
 		if (policy_parse(w->row, &w->pol, err, sizeof err) != 0 ||
 		    engine_resolve_target(e, w, err, sizeof err) != 0) {
-			engine_invalid(e, w, err);
+			tick_invalid(e, w, err);
 			continue;
 		}
 		w->valid = true;
-		e->report.valid++;
+		w->be = backend_of(&w->pol);
+		t->report.valid++;
 		engine_status_policy(e, w);
 	}
 }
 
-/* Resolve a Swarm policy's service against this tick's service list. */
+/*
+ * The replica count through the policy's backend. A row that names
+ * nothing the backend can scale is invalid; a count that cannot be read
+ * this tick is an error (the policy holds). A runc cluster with stopped
+ * members gets them replaced (tick_act starts it) before it decides.
+ */
 static void
-engine_observe_swarm(struct engine *e, struct work *w)
+tick_observe_one(struct engine *e, const struct backend_env *env,
+    struct work *w)
 {
-	const struct swarm_service	*svc;
-	char				 err[320];
+	struct backend_target	tgt = { &w->pol, w->command, w->st->seq };
+	struct backend_obs	o = { -1, 0, "", "" };
+	char			err[320];
+	int			rc;
 
-	if (!e->services_ok) {
-		w->err = strpool_add(&e->strs, e->services_err);
+	rc = w->be->observe(env, &tgt, &o, err, sizeof err);
+	if (rc == -EINVAL) {
+		tick_invalid(e, w, err);
 		return;
 	}
-	svc = swarm_resolve(&e->services, w->pol.service, err, sizeof err);
-	if (svc == NULL) {
-		engine_invalid(e, w, err);
+	if (rc != 0) {
+		w->err = strpool_add(&e->t.strs, err);
 		return;
 	}
-	if (svc->global) {
-		snprintf(err, sizeof err, "service %s (%s) runs in global mode;"
-		    " das scales replicated services only", svc->name,
-		    svc->id);
-		engine_invalid(e, w, err);
-		return;
+	if (*o.id != '\0') {
+		w->status->service_id = strpool_add(&e->t.strs, o.id);
+		w->status->service_name = strpool_add(&e->t.strs, o.name);
 	}
-	w->status->service_id = strpool_add(&e->strs, svc->id);
-	w->status->service_name = strpool_add(&e->strs, svc->name);
-	w->replicas = svc->replicas;
+	w->replicas = o.replicas;
+	w->replace = o.stopped > 0 && w->be->replace != NULL && e->jobs &&
+	    e->cfg.act && e->t.report.leader && !e->cfg.dry_run &&
+	    !w->pol.dry_run && w->pol.enabled;
+}
+
+/* The Swarm services, once per tick, when a policy needs them. */
+static void
+tick_list_services(struct engine *e)
+{
+	struct tick	*t = &e->t;
+	size_t		 i;
+	bool		 need = false;
+
+	for (i = 0; i < t->nwork; i++)
+		need |= t->work[i].valid && t->work[i].be == &backend_swarm;
+	if (!need)
+		return;
+	t->services_ok = swarm_list(e->docker, &t->services, t->services_err,
+	    sizeof t->services_err) == 0;
+	if (!t->services_ok)
+		log_warnx("%s; no Swarm policy acts this tick", t->services_err);
 }
 
 void
-engine_observe(struct engine *e)
+tick_observe(struct engine *e)
 {
-	struct work	*w;
-	size_t		 i;
-	bool		 need_swarm = false;
+	struct backend_env	 env;
+	struct work		*w;
+	size_t			 i;
 
-	for (i = 0; i < e->nwork; i++)
-		need_swarm |= e->work[i].valid &&
-		    e->work[i].pol.backend == POLICY_BACKEND_SWARM;
-	if (need_swarm) {
-		e->services_ok = swarm_list(e->docker, &e->services,
-		    e->services_err, sizeof e->services_err) == 0;
-		if (!e->services_ok)
-			log_warnx("%s; no Swarm policy acts this tick",
-			    e->services_err);
-	}
-	for (i = 0; i < e->nwork; i++) {
-		w = &e->work[i];
+	tick_list_services(e);
+	engine_backend_env(e, &env);
+	for (i = 0; i < e->t.nwork; i++) {
+		w = &e->t.work[i];
 		if (!w->valid)
 			continue;
 		if (e->jobs != NULL && bjobs_busy(e->jobs, w->st->seq)) {
 			w->busy = true;		/* its call is still running */
 			continue;
 		}
-		if (w->pol.backend == POLICY_BACKEND_SWARM)
-			engine_observe_swarm(e, w);
-		else
-			(void)engine_backend_observe(e, w);
+		tick_observe_one(e, &env, w);
 		w->status->replicas = w->replicas;
 	}
 }
@@ -255,28 +257,29 @@ _Static_assert(IQL_PARTS_MAX <= INFLUX_STREAMS_MAX,
 static int
 engine_query_stream(struct engine *e)
 {
+	struct tick	*t = &e->t;
 	struct iql_fill	*f[IQL_PARTS_MAX];
 	void		*args[IQL_PARTS_MAX];
 	const char	*q[IQL_PARTS_MAX];
-	size_t		 k, n = iql_plan_nparts(e->plan);
+	size_t		 k, n = iql_plan_nparts(t->plan);
 	char		 why[200];
 	int		 rc;
 
 	for (k = 0; k < n; k++) {
-		args[k] = f[k] = iql_fill_new(e->plan, k);	/* part 0 first */
-		q[k] = iql_plan_part_query(e->plan, k);
+		args[k] = f[k] = iql_fill_new(t->plan, k);	/* part 0 first */
+		q[k] = iql_plan_part_query(t->plan, k);
 	}
-	e->query_err[0] = '\0';
+	t->query_err[0] = '\0';
 	rc = influx_query_streams(e->influx, q, n, engine_query_sink,
-	    args, e->query_err, sizeof e->query_err);
+	    args, t->query_err, sizeof t->query_err);
 	for (k = 0; k < n; k++) {
 		/*
 		 * Always finish: a cut transfer must leave no half-read
 		 * answer. The first failure's words are the ones kept.
 		 */
 		if (iql_fill_finish(f[k], why, sizeof why) != 0) {
-			if (e->query_err[0] == '\0')
-				snprintf(e->query_err, sizeof e->query_err,
+			if (t->query_err[0] == '\0')
+				snprintf(t->query_err, sizeof t->query_err,
 				    "InfluxDB query at %s: %s",
 				    influx_url(e->influx), why);
 			rc = rc != 0 ? rc : -EPROTO;
@@ -287,54 +290,55 @@ engine_query_stream(struct engine *e)
 }
 
 void
-engine_query(struct engine *e)
+tick_query(struct engine *e)
 {
+	struct tick		 *t = &e->t;
 	const struct policy	**pols;
 	size_t			  i, n = 0;
 
-	pols = xcalloc(e->nwork + 1, sizeof *pols);
-	for (i = 0; i < e->nwork; i++) {
-		if (e->work[i].valid) {
-			e->work[i].plan_idx = n;
-			pols[n++] = &e->work[i].pol;
+	pols = xcalloc(t->nwork + 1, sizeof *pols);
+	for (i = 0; i < t->nwork; i++) {
+		if (t->work[i].valid) {
+			t->work[i].plan_idx = n;
+			pols[n++] = &t->work[i].pol;
 		}
 	}
-	e->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
+	t->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
 	free(pols);
 	if (e->cfg.one_request)
-		iql_plan_one_part(e->plan);
-	e->query_ok = false;
-	if (iql_plan_nstatements(e->plan) == 0)
+		iql_plan_one_part(t->plan);
+	t->query_ok = false;
+	if (iql_plan_nstatements(t->plan) == 0)
 		return;
-	e->report.influx_requests += iql_plan_nparts(e->plan);
+	t->report.influx_requests += iql_plan_nparts(t->plan);
 	if (engine_query_stream(e) != 0) {
 		log_warnx("%s; holding every policy that needs metrics this "
-		    "tick", e->query_err);
+		    "tick", t->query_err);
 		return;
 	}
-	e->query_ok = true;
+	t->query_ok = true;
 }
 
 /*
  * A replica count that is not the one das last set or saw was changed by
  * someone else (dasctl scale, docker service scale): it starts the
  * cooldown and is not undone, except to enforce min/max. A change dasctl
- * journaled is adopted with its own time; any other is journaled here as
- * manual.
+ * journaled is adopted with its own time; any other is a manual change,
+ * journaled by tick_act at the time das noticed it.
  */
 static void
-engine_detect_manual(struct engine *e, struct work *w)
+tick_detect_manual(struct engine *e, struct work *w)
 {
 	struct journal_last	*last = NULL;
 	struct pstate		*st = w->st;
-	char			 err[512], why[160];
+	char			 err[512];
 	size_t			 i, n = 0;
 
 	if (st->known < 0 || st->known == w->replicas) {
 		st->known = w->replicas;
 		return;
 	}
-	if (!e->cfg.act || !e->report.leader)
+	if (!e->cfg.act || !e->t.report.leader)
 		return;
 	if (journal_last_changes(e->pg, &last, &n, err, sizeof err) != 0)
 		n = 0;
@@ -348,12 +352,9 @@ engine_detect_manual(struct engine *e, struct work *w)
 		}
 	}
 	free(last);
-	snprintf(why, sizeof why, "replicas changed outside das from %d to "
-	    "%d; cooldown starts now", st->known, w->replicas);
-	log_info("policy seq %lld (service %s): %s", (long long)st->seq,
-	    w->pol.service, why);
-	st->last_change_ns = engine_journal(e, w, "manual", st->known,
-	    w->replicas, NAN, NAN, "external", why);
+	w->manual_from = st->known;
+	w->manual_ns = backend_clock_ns();
+	st->last_change_ns = w->manual_ns;
 	st->known = w->replicas;
 }
 
@@ -364,62 +365,55 @@ engine_obs(struct engine *e, struct work *w, struct decide_in *in,
 	*stmt_err = NULL;
 	memset(&in->out, 0, sizeof in->out);
 	memset(&in->in, 0, sizeof in->in);
-	if (!e->query_ok) {
-		*stmt_err = e->query_err;
+	if (!e->t.query_ok) {
+		*stmt_err = e->t.query_err;
 		return;
 	}
-	iql_plan_obs(e->plan, w->plan_idx, w->status->service_id, w->pol.service,
+	iql_plan_obs(e->t.plan, w->plan_idx, w->status->service_id, w->pol.service,
 	    &in->out, &in->in, stmt_err);
 }
 
 static void
-engine_decide_one(struct engine *e, struct work *w)
+tick_decide_one(struct engine *e, struct work *w)
 {
 	struct decide_in	 in;
-	struct decide_out	 out;
-	const char		*stmt_err;
+	struct decide_out	*out = &w->out;
 
-	if (w->busy) {
-		/* its backend call runs on a job: the others go on */
-		w->status->state = "busy";
-		w->status->detail = "a backend call is running (at most "
-		    "exec_timeout); this policy waits for it";
-		log_debug("seq %lld: %s", (long long)w->st->seq,
-		    w->status->detail);
-		return;
-	}
-	if (w->replicas < 0) {
-		engine_error(e, w, w->err);
-		return;
-	}
-	engine_detect_manual(e, w);
+	tick_detect_manual(e, w);
 	memset(&in, 0, sizeof in);
 	in.policy = &w->pol;
 	in.replicas = w->replicas;
-	in.now_ns = e->now_ns;
+	in.now_ns = e->t.now_ns;
 	in.last_change_ns = w->st->last_change_ns;
 	in.sample_interval_ns = e->cfg.sample_interval_ns;
-	engine_obs(e, w, &in, &stmt_err);
-	decide(&in, &out);
-	w->status->value = out.value;
+	engine_obs(e, w, &in, &w->stmt_err);
+	decide(&in, out);
+	w->decided = true;
+	w->status->value = out->value;
 	w->status->in_value = in.in.present ? in.in.value : NAN;
 	w->status->out_count = in.out.count;
 	w->status->in_count = in.in.count;
 	w->status->last_change_ns = w->st->last_change_ns;
 	/* decide's names are static strings */
-	w->status->action = decide_action_name(out.action);
-	w->status->reason = out.reason;
-	w->status->after = out.after;
-	engine_apply(e, w, &out, stmt_err);
+	w->status->action = decide_action_name(out->action);
+	w->status->reason = out->reason;
+	w->status->after = out->after;
 }
 
+/*
+ * Decide every valid policy whose replica count is known and whose
+ * backend is free; the others are left for tick_act to journal (an
+ * error) or to wait (busy, replacing).
+ */
 void
-engine_decide_all(struct engine *e)
+tick_decide(struct engine *e)
 {
-	size_t	i;
+	struct work	*w;
+	size_t		 i;
 
-	for (i = 0; i < e->nwork; i++) {
-		if (e->work[i].valid)
-			engine_decide_one(e, &e->work[i]);
+	for (i = 0; i < e->t.nwork; i++) {
+		w = &e->t.work[i];
+		if (w->valid && !w->busy && !w->replace && w->replicas >= 0)
+			tick_decide_one(e, w);
 	}
 }

@@ -42,6 +42,22 @@ engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
 	return e;
 }
 
+/* One tick's scratch, freed; the next tick starts from nothing. */
+void
+tick_clear(struct tick *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nwork; i++)
+		policy_clear(&t->work[i].pol);
+	free(t->work);
+	free(t->report.status);
+	strpool_clear(&t->strs);
+	swarm_list_free(&t->services);
+	iql_plan_free(t->plan);
+	memset(t, 0, sizeof *t);
+}
+
 void
 engine_free(struct engine *e)
 {
@@ -94,16 +110,6 @@ engine_stop(struct engine *e, long ms)
 		log_warnx("stopping: %zu backend call(s) did not end within "
 		    "%ld ms", left, ms);
 	bjobs_resume();
-}
-
-void
-engine_backend_env(struct engine *e, struct backend_env *env)
-{
-	env->docker = e->docker;
-	env->services = e->t.services_ok ? &e->t.services : NULL;
-	env->services_err = e->t.services_err;
-	env->runc_root = e->cfg.runc_root;
-	env->timeout_ms = e->cfg.exec_timeout_ms;
 }
 
 /* Read back every policy's last change (survives a restart). */

@@ -10,7 +10,7 @@
  *   parse, observe, query, decide
  *                tick_eval.c    what each policy should do (no action)
  *   act          tick_act.c     journal and change replica counts
- *   flush        engine_record.c  the journal's InfluxDB copy
+ *   flush        engine_io.c    the journal's InfluxDB copy
  * Backend calls that may be slow run on jobs (engine_job.c).
  */
 #ifndef DAS_ENGINE_INT_H
@@ -99,12 +99,9 @@ struct engine_who {
 };
 
 /* engine.c */
+void	tick_clear(struct tick *);
 int	engine_load(struct engine *);
 bool	engine_lead(struct engine *);
-void	engine_backend_env(struct engine *, struct backend_env *);
-
-/* tick.c */
-void	tick_clear(struct tick *);
 
 /* tick_eval.c */
 void	tick_parse(struct engine *);
@@ -114,9 +111,8 @@ void	tick_decide(struct engine *);
 
 /* tick_act.c */
 void	tick_act(struct engine *);
-void	engine_set_cur_no(struct engine *, int64_t seq, int n);
 
-/* engine_record.c: the journal (SQL, InfluxDB point, log line) */
+/* engine_io.c: the journal (SQL, InfluxDB point, log line), cur_no, env */
 void	engine_who_of(const struct work *, struct engine_who *);
 void	engine_record(struct engine *, const struct engine_who *,
 	    int64_t ts_ns, const char *action, int before, int after,
@@ -125,8 +121,11 @@ void	engine_record(struct engine *, const struct engine_who *,
 void	engine_record_error(struct engine *, struct pstate *,
 	    const struct engine_who *, int replicas, const char *err);
 void	engine_flush_events(struct engine *);
+void	engine_set_cur_no(struct engine *, int64_t seq, int n);
+void	engine_backend_env(struct engine *, struct backend_env *);
 
-/* engine_job.c: background backend calls, journaled when they end */
+/* engine_job.c: background backend calls, journaled when they end
+ * (called by tick.c, tick_act.c and engine.c; calls engine_io.c only) */
 int	engine_job_scale(struct engine *, struct work *);
 int	engine_job_replace(struct engine *, struct work *);
 void	engine_jobs_collect(struct engine *);

@@ -4,7 +4,7 @@
  * das.conf target (tick_parse), its replica count (tick_observe), its
  * metrics (tick_query), the decision (tick_decide), the change through
  * its backend and the journal row (tick_act), the journal's InfluxDB copy
- * (engine_flush_events).
+ * (engine_flush_events, engine_io.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,21 +13,6 @@
 #endif
 
 #include "engine_int.h"
-
-void
-tick_clear(struct tick *t)
-{
-	size_t	i;
-
-	for (i = 0; i < t->nwork; i++)
-		policy_clear(&t->work[i].pol);
-	free(t->work);
-	free(t->report.status);
-	strpool_clear(&t->strs);
-	swarm_list_free(&t->services);
-	iql_plan_free(t->plan);
-	memset(t, 0, sizeof *t);
-}
 
 /*
  * What only the tick needed goes now, not at the next tick: the query

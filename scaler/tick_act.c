@@ -83,25 +83,6 @@ tick_manual(struct engine *e, struct work *w)
 	    w->replicas, NAN, NAN, "external", why);
 }
 
-/*
- * cur_no = n. Skipped for the rest of a tick in which a statement on the
- * das table timed out (a lock): each would wait sql_timeout again.
- */
-void
-engine_set_cur_no(struct engine *e, int64_t seq, int n)
-{
-	char	err[512];
-
-	if (e->t.table_stalled)
-		return;
-	if (store_set_cur_no(e->pg, seq, n, err, sizeof err) == 0)
-		return;
-	log_warnx("seq %lld: writing cur_no %d: %s; trying again next tick",
-	    (long long)seq, n, err);
-	if (strcmp(pgc_sqlstate(e->pg), "57014") == 0)
-		e->t.table_stalled = true;
-}
-
 /* Keep cur_no equal to the replica count das observed or set. */
 static void
 tick_cur_no(struct engine *e, struct work *w)

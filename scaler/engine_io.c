@@ -1,7 +1,8 @@
 /*
- * engine_record: the journal — a row in das_event (SQL, journal.c), a
- * point in InfluxDB (measurement das_event, for Grafana annotations) and
- * a log line for every decision das records.
+ * engine_io: what the engine writes out and hands to backends — the
+ * journal (a row in das_event through journal.c, a point in InfluxDB for
+ * Grafana annotations, a log line) for every decision das records, the
+ * cur_no write-back, and the clients a backend call may use.
  */
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "influx.h"
 #include "log.h"
 #include "lp.h"
+#include "pgc.h"
 
 /* A point in measurement das_event, for Grafana annotations. */
 static void
@@ -105,5 +107,35 @@ engine_flush_events(struct engine *e)
 	if (e->influx != NULL)
 		(void)wq_flush(e->events, e->influx, backend_clock_ns() / 1000000,
 		    0);
+}
+
+
+/*
+ * cur_no = n. Skipped for the rest of a tick in which a statement on the
+ * das table timed out (a lock): each would wait sql_timeout again.
+ */
+void
+engine_set_cur_no(struct engine *e, int64_t seq, int n)
+{
+	char	err[512];
+
+	if (e->t.table_stalled)
+		return;
+	if (store_set_cur_no(e->pg, seq, n, err, sizeof err) == 0)
+		return;
+	log_warnx("seq %lld: writing cur_no %d: %s; trying again next tick",
+	    (long long)seq, n, err);
+	if (strcmp(pgc_sqlstate(e->pg), "57014") == 0)
+		e->t.table_stalled = true;
+}
+
+void
+engine_backend_env(struct engine *e, struct backend_env *env)
+{
+	env->docker = e->docker;
+	env->services = e->t.services_ok ? &e->t.services : NULL;
+	env->services_err = e->t.services_err;
+	env->runc_root = e->cfg.runc_root;
+	env->timeout_ms = e->cfg.exec_timeout_ms;
 }
 

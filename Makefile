@@ -63,7 +63,7 @@ UNIT_SRC = $(wildcard tests/unit/*.c)
 obj	 = $(patsubst %.c,$(BUILD)/%.o,$(1))
 LIB_OBJ	 = $(call obj,$(LIB_SRC))
 COL_OBJ	 = $(call obj,$(COL_SRC))
-SCA_OBJ	 = $(call obj,$(SCA_SRC))
+SCA_OBJ	 = $(call obj,$(SCA_SRC)) $(BUILD)/gen/schema_sql.o
 UNIT_OBJ = $(call obj,$(UNIT_SRC))
 
 # bin/ holds one flavour at a time (plain or sanitized): switching flavours
@@ -79,6 +79,21 @@ PROGS	 = bin/ds $(if $(wildcard scaler/das_main.c),bin/das) \
 	   $(if $(wildcard scaler/dasctl_main.c),bin/dasctl)
 
 all: $(PROGS)
+
+# The SQL schema has one source, schema/*.sql: das runs the same text at
+# start (store_ensure_schema), compiled in as C strings.
+$(BUILD)/gen/schema_sql.c: schema/postgres.sql schema/crate.sql
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)for f in postgres crate; do \
+	    printf 'const char store_schema_%s[] =\n' "$$f"; \
+	    sed 's/\\/\\\\/g; s/"/\\"/g; s/^/\t"/; s/$$/\\n"/' "schema/$$f.sql"; \
+	    printf ';\n'; \
+	done >$@.tmp && mv -f $@.tmp $@
+
+$(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -include scaler/schema.h -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -6,45 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "pgc.h"
+#include "schema.h"
 #include "store.h"
 #include "xmalloc.h"
-
-static const char *const store_pg_schema[] = {
-	"CREATE TABLE IF NOT EXISTS das (seq int PRIMARY KEY, min_no int, "
-	"max_no int, cur_no int, cond_item text, out_cond text, in_cond text, "
-	"out_duration text, in_duration text, service_id text, "
-	"step_out int DEFAULT 1, step_in int DEFAULT 1, cooldown_out text, "
-	"cooldown_in text, enabled boolean DEFAULT true, "
-	"dry_run boolean DEFAULT false, backend text DEFAULT 'swarm', "
-	"aggregate text DEFAULT 'mean', mode text DEFAULT 'threshold', "
-	"capacity double precision, min_available double precision, "
-	"sustained boolean DEFAULT false, target text)",
-	"CREATE TABLE IF NOT EXISTS das_event (id text PRIMARY KEY, "
-	"ts timestamptz NOT NULL, seq int, service text, action text NOT NULL, "
-	"before_no int, after_no int, value double precision, "
-	"threshold double precision, reason text, detail text, node text)",
-	"CREATE INDEX IF NOT EXISTS das_event_seq_ts ON das_event (seq, ts)",
-	NULL
-};
-
-static const char *const store_crate_schema[] = {
-	"CREATE TABLE IF NOT EXISTS das (seq int PRIMARY KEY, min_no int, "
-	"max_no int, cur_no int, cond_item STRING, out_cond STRING, "
-	"in_cond STRING, out_duration STRING, in_duration STRING, "
-	"service_id STRING, step_out int DEFAULT 1, step_in int DEFAULT 1, "
-	"cooldown_out STRING, cooldown_in STRING, enabled boolean DEFAULT true,"
-	" dry_run boolean DEFAULT false, backend STRING DEFAULT 'swarm', "
-	"aggregate STRING DEFAULT 'mean', mode STRING DEFAULT 'threshold', "
-	"capacity double precision, min_available double precision, "
-	"sustained boolean DEFAULT false, target STRING)",
-	"CREATE TABLE IF NOT EXISTS das_event (id STRING PRIMARY KEY, "
-	"ts TIMESTAMP WITH TIME ZONE, seq int, service STRING, action STRING, "
-	"before_no int, after_no int, value double precision, "
-	"threshold double precision, reason STRING, detail STRING, "
-	"node STRING)",
-	NULL
-};
 
 /*
  * Two das started together on an empty database race on CREATE ... IF NOT
@@ -86,25 +52,54 @@ store_tables_exist(struct pgc *pg)
 	return both;
 }
 
+/*
+ * The next statement of a schema file at *p into b: comments ("--" to the
+ * end of the line) dropped, up to its ";". False when none is left.
+ */
+static bool
+store_next_statement(const char **p, struct buf *b)
+{
+	const char	*s = *p;
+
+	buf_reset(b);
+	while (*s != '\0' && *s != ';') {
+		if (s[0] == '-' && s[1] == '-')
+			s += strcspn(s, "\n");
+		else
+			buf_addc(b, *s++);
+	}
+	*p = *s == ';' ? s + 1 : s;
+	return b->len > 0 && buf_str(b)[strspn(buf_str(b), " \t\n")] != '\0';
+}
+
+static int
+store_run_schema(struct pgc *pg, const char *text, char *err, size_t errlen)
+{
+	struct buf	sql;
+	int		rc = 0;
+
+	buf_init(&sql);
+	while (rc == 0 && store_next_statement(&text, &sql)) {
+		rc = pgc_exec(pg, buf_str(&sql), 0, NULL, NULL, err, errlen);
+		if (rc == -EINVAL && store_lost_create_race(pg))
+			rc = pgc_exec(pg, buf_str(&sql), 0, NULL, NULL, err,
+			    errlen);
+	}
+	buf_free(&sql);
+	return rc;
+}
+
 int
 store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 {
-	const char *const	*sql;
-	int			 rc;
+	int	rc;
 
 	if ((rc = pgc_connect(pg, err, errlen)) != 0)
 		return rc;
 	if (store_tables_exist(pg))
 		return 0;
-	sql = pgc_is_crate(pg) ? store_crate_schema : store_pg_schema;
-	for (; *sql != NULL; sql++) {
-		rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen);
-		if (rc == -EINVAL && store_lost_create_race(pg))
-			rc = pgc_exec(pg, *sql, 0, NULL, NULL, err, errlen);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	return store_run_schema(pg, pgc_is_crate(pg) ? store_schema_crate :
+	    store_schema_postgres, err, errlen);
 }
 
 /* Point each policy_row member at its column's cell (NULL when absent). */

@@ -1,11 +1,13 @@
 /* journal: das_event statements over pgc (parameters only). */
 #include <errno.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "journal.h"
 #include "pgc.h"
 #include "xmalloc.h"
@@ -15,6 +17,42 @@
  * keeps (and returns) milliseconds.
  */
 #define JOURNAL_TS_PG	"(extract(epoch FROM ts) * 1000000)::bigint"
+/* The actions that change a replica count (a runc replace does not). */
+#define JOURNAL_CHANGES	"'scale_out','scale_in','bounds','manual'"
+
+/*
+ * The newest row of each seq (among actions, NULL: all), its columns
+ * cols ("ts" the time as journal_ts_ns reads it). DISTINCT ON is
+ * PostgreSQL's; CrateDB takes the max(ts) join.
+ */
+static int
+journal_per_seq(struct pgc *pg, const char *const *cols,
+    const char *actions, struct pgc_rows **rows, char *err, size_t errlen)
+{
+	struct buf	sql;
+	bool		crate = pgc_is_crate(pg);
+	size_t		i;
+	int		rc;
+
+	buf_init(&sql);
+	buf_adds(&sql, crate ? "SELECT " : "SELECT DISTINCT ON (seq) ");
+	for (i = 0; cols[i] != NULL; i++)
+		buf_printf(&sql, "%s%s%s", i ? ", " : "", crate ? "e." : "",
+		    strcmp(cols[i], "ts") == 0 && !crate ? JOURNAL_TS_PG :
+		    cols[i]);
+	if (crate)
+		buf_adds(&sql, " FROM das_event e, (SELECT seq, max(ts) AS ts "
+		    "FROM das_event");
+	else
+		buf_adds(&sql, " FROM das_event");
+	if (actions != NULL)
+		buf_printf(&sql, " WHERE action IN (%s)", actions);
+	buf_adds(&sql, crate ? " GROUP BY seq) m WHERE e.seq = m.seq AND "
+	    "e.ts = m.ts" : " ORDER BY seq, ts DESC, id DESC");
+	rc = pgc_exec(pg, buf_str(&sql), 0, NULL, rows, err, errlen);
+	buf_free(&sql);
+	return rc;
+}
 
 static int64_t
 journal_ts_ns(struct pgc *pg, const char *cell)
@@ -92,16 +130,8 @@ journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	/* DISTINCT ON is PostgreSQL's; CrateDB takes the max(ts) join. */
-	rc = pgc_exec(pg, pgc_is_crate(pg) ?
-	    "SELECT e.seq, e.ts AS ms, e.after_no FROM das_event e, "
-	    "(SELECT seq, max(ts) AS ts FROM das_event WHERE action IN "
-	    "('scale_out','scale_in','bounds','manual') GROUP BY seq)"
-	    " m WHERE e.seq = m.seq AND e.ts = m.ts" :
-	    "SELECT DISTINCT ON (seq) seq, " JOURNAL_TS_PG " AS us, after_no "
-	    "FROM das_event WHERE action IN "
-	    "('scale_out','scale_in','bounds','manual') "
-	    "ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows, err, errlen);
+	rc = journal_per_seq(pg, (const char *const[]){ "seq", "ts",
+	    "after_no", NULL }, JOURNAL_CHANGES, &rows, err, errlen);
 	if (rc != 0)
 		return rc;
 	*out = xcalloc(rows->nrows + 1, sizeof **out);
@@ -135,13 +165,8 @@ journal_newest(struct pgc *pg, struct journal_newest **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	rc = pgc_exec(pg, pgc_is_crate(pg) ?
-	    "SELECT e.seq, e.action, e.reason, e.detail, e.after_no FROM "
-	    "das_event e, (SELECT seq, max(ts) AS ts FROM das_event GROUP BY "
-	    "seq) m WHERE e.seq = m.seq AND e.ts = m.ts" :
-	    "SELECT DISTINCT ON (seq) seq, action, reason, detail, after_no "
-	    "FROM das_event ORDER BY seq, ts DESC, id DESC", 0, NULL, &rows,
-	    err, errlen);
+	rc = journal_per_seq(pg, (const char *const[]){ "seq", "action",
+	    "reason", "detail", "after_no", NULL }, NULL, &rows, err, errlen);
 	if (rc != 0)
 		return rc;
 	*out = xcalloc(rows->nrows + 1, sizeof **out);
@@ -184,15 +209,9 @@ journal_last_actions(struct pgc *pg, struct journal_action **out, size_t *n,
 
 	*out = NULL;
 	*n = 0;
-	rc = pgc_exec(pg, pgc_is_crate(pg) ?
-	    "SELECT e.seq, e.action, e.ts FROM das_event e, (SELECT seq, "
-	    "max(ts) AS ts FROM das_event WHERE action IN ('scale_out',"
-	    "'scale_in','bounds','manual','replace','error','dry_run') GROUP "
-	    "BY seq) m WHERE e.seq = m.seq AND e.ts = m.ts" :
-	    "SELECT DISTINCT ON (seq) seq, action, " JOURNAL_TS_PG " FROM "
-	    "das_event WHERE action IN ('scale_out','scale_in','bounds',"
-	    "'manual','replace','error','dry_run') ORDER BY seq, ts DESC, id "
-	    "DESC", 0, NULL, &rows, err, errlen);
+	rc = journal_per_seq(pg, (const char *const[]){ "seq", "action", "ts",
+	    NULL }, JOURNAL_CHANGES ",'replace','error','dry_run'", &rows, err,
+	    errlen);
 	if (rc != 0)
 		return rc;
 	*out = xcalloc(rows->nrows + 1, sizeof **out);

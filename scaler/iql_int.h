@@ -1,6 +1,7 @@
 /*
  * iql_int: the query plan's private state, shared by iql.c (quoting and
- * planning) and iql_answer.c (reading the answer). Not a public API.
+ * planning), iql_answer.c (reading the answer) and iql_obs.c (the rows
+ * kept, looked up per policy). Not a public API.
  */
 #ifndef DAS_IQL_INT_H
 #define DAS_IQL_INT_H
@@ -106,6 +107,13 @@ const struct iql_slot *iql_map_get(const struct iql_map *, size_t stmt,
 struct iql_slot	*iql_map_put(struct iql_map *, size_t stmt, char kind,
 	    const char *name, bool *added);
 void		 iql_map_free(struct iql_map *);
+/*
+ * Keep r, the first row of one series of statement sid, under the
+ * series' service, service_name and backend tags ("" when absent).
+ * 0, or -EPROTO when the answer holds more rows than a plan can index.
+ */
+int		 iql_keep_row(struct iql_plan *, size_t sid,
+		    const struct iql_row *r, const char *const tag[3]);
 /* Forget the answer of an earlier fill. */
 void		 iql_plan_reset(struct iql_plan *);
 

@@ -149,7 +149,8 @@ FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
 FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/decide.c lib/strpool.c
 FUZZ_runc = lib/runcstate.c
-FUZZ_discover = collector/discover_parse.c
+FUZZ_discover = collector/discover_list.c
+FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c lib/strpool.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

@@ -40,12 +40,20 @@ struct iql_pol {
 	size_t			 in[3];
 };
 
-/* One series of one statement (its first row). */
+/* One series of one statement (its first row), as read. */
 struct iql_row {
 	int64_t		 time;
 	double		 value, lo, hi;
 	uint64_t	 n;
-	bool		 ambiguous;	/* another series had the same key */
+};
+
+/*
+ * What is kept of an aggregate statement's row; of a first() or last()
+ * row only its time is kept (at 10,000 series that is 0.8 MB less).
+ */
+struct iql_agg {
+	double		 value, lo, hi;
+	uint64_t	 n;
 };
 
 /*
@@ -88,13 +96,16 @@ struct iql_plan {
 	/*
 	 * An answer's series are indexed once per tag, not once per
 	 * statement: (0, 's'|'r'|'n', tag) -> entry e, whose rows are
-	 * entries[e * nstmts + stmt] (indexes into rows, or IQL_ROW_*).
+	 * entries[e * nstmts + stmt]: IQL_ROW_*, or an index into aggs
+	 * (an aggregate statement) or times (first, last).
 	 */
 	struct iql_map	 series;
 	uint32_t	*entries;
 	size_t		 nentries, entcap;
-	struct iql_row	*rows;
-	size_t		 nrows, rowcap;
+	struct iql_agg	*aggs;
+	size_t		 naggs, aggcap;
+	int64_t		*times;
+	size_t		 ntimes, timecap;
 };
 
 /* (stmt, kind, name) lookup; NULL when absent. */

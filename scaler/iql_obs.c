@@ -48,44 +48,55 @@ index_key(struct iql_plan *pl, size_t sid, char kind, const char *name,
 	*row = *row == IQL_ROW_NONE ? (uint32_t)ri : IQL_ROW_AMBIG;
 }
 
+/* The next capacity of a full array. */
+static size_t
+grown(size_t cap)
+{
+	return cap == 0 ? 64 : cap * 2;
+}
+
 int
 iql_keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
     const char *const tag[3])
 {
-	if (pl->nrows >= IQL_ROW_AMBIG)
-		return -EPROTO;
-	if (pl->nrows == pl->rowcap) {
-		pl->rowcap = pl->rowcap == 0 ? 64 : pl->rowcap * 2;
-		pl->rows = xreallocarray(pl->rows, pl->rowcap, sizeof(*r));
+	size_t	ri;
+
+	if (pl->stmts[sid].kind == IQL_AGG) {
+		if ((ri = pl->naggs) >= IQL_ROW_AMBIG)
+			return -EPROTO;
+		if (pl->naggs == pl->aggcap) {
+			pl->aggcap = grown(pl->aggcap);
+			pl->aggs = xreallocarray(pl->aggs, pl->aggcap,
+			    sizeof *pl->aggs);
+		}
+		pl->aggs[pl->naggs++] = (struct iql_agg){ r->value, r->lo,
+		    r->hi, r->n };
+	} else {
+		if ((ri = pl->ntimes) >= IQL_ROW_AMBIG)
+			return -EPROTO;
+		if (pl->ntimes == pl->timecap) {
+			pl->timecap = grown(pl->timecap);
+			pl->times = xreallocarray(pl->times, pl->timecap,
+			    sizeof *pl->times);
+		}
+		pl->times[pl->ntimes++] = r->time;
 	}
-	pl->rows[pl->nrows] = *r;
-	index_key(pl, sid, 's', tag[0], pl->nrows);
+	index_key(pl, sid, 's', tag[0], ri);
 	if (strcmp(tag[2], "runc") == 0)
-		index_key(pl, sid, 'r', tag[1], pl->nrows);
-	index_key(pl, sid, 'n', tag[1], pl->nrows);
-	pl->nrows++;
+		index_key(pl, sid, 'r', tag[1], ri);
+	index_key(pl, sid, 'n', tag[1], ri);
 	return 0;
 }
 
-/* The row of (statement, kind, name); NULL when none or ambiguous. */
-static const struct iql_row *
-find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name,
-    bool *ambiguous)
+/* The row index of (statement, kind, name): IQL_ROW_* or an index. */
+static uint32_t
+find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name)
 {
 	const struct iql_slot	*slot;
-	uint32_t		 ri;
 
 	slot = iql_map_get(&pl->series, 0, kind, name);
-	if (slot == NULL)
-		return NULL;
-	ri = pl->entries[slot->val * pl->nstmts + sid];
-	if (ri == IQL_ROW_NONE)
-		return NULL;
-	if (ri == IQL_ROW_AMBIG) {
-		*ambiguous = true;
-		return NULL;
-	}
-	return &pl->rows[ri];
+	return slot == NULL ? IQL_ROW_NONE :
+	    pl->entries[slot->val * pl->nstmts + sid];
 }
 
 /* One window's observation from its three statements. */
@@ -93,8 +104,8 @@ static void
 window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
     const char *name, struct decide_obs *o, const char **why)
 {
-	const struct iql_row	*r[3];
-	bool			 ambiguous = false;
+	const struct iql_agg	*a;
+	uint32_t		 ri[3];
 	int			 k;
 
 	for (k = 0; k < 3; k++) {
@@ -104,20 +115,24 @@ window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
 		}
 	}
 	for (k = 0; k < 3; k++)
-		r[k] = find_row(pl, idx[k], kind, name, &ambiguous);
-	if (ambiguous) {
-		*why = iql_ambiguous;
-		return;
+		ri[k] = find_row(pl, idx[k], kind, name);
+	for (k = 0; k < 3; k++) {
+		if (ri[k] == IQL_ROW_AMBIG) {
+			*why = iql_ambiguous;
+			return;
+		}
 	}
-	if (r[IQL_AGG] == NULL || r[IQL_FIRST] == NULL || r[IQL_LAST] == NULL)
+	if (ri[IQL_AGG] == IQL_ROW_NONE || ri[IQL_FIRST] == IQL_ROW_NONE ||
+	    ri[IQL_LAST] == IQL_ROW_NONE)
 		return;
+	a = &pl->aggs[ri[IQL_AGG]];
 	o->present = true;
-	o->value = r[IQL_AGG]->value;
-	o->min = r[IQL_AGG]->lo;
-	o->max = r[IQL_AGG]->hi;
-	o->count = r[IQL_AGG]->n;
-	o->first_ns = r[IQL_FIRST]->time;
-	o->last_ns = r[IQL_LAST]->time;
+	o->value = a->value;
+	o->min = a->lo;
+	o->max = a->hi;
+	o->count = a->n;
+	o->first_ns = pl->times[ri[IQL_FIRST]];
+	o->last_ns = pl->times[ri[IQL_LAST]];
 }
 
 static void

@@ -26,9 +26,9 @@ SANITIZER ?=
 # they were there (tests/integration/test_build_order.sh checks it).
 # $(call once,VAR,COMMAND): VAR's value is COMMAND's output, run at most once.
 once	 = $(eval $(1) := $$(shell $(2)))$($(1))
-PKGS	 = libcurl libpq jansson libevent
+PKGS	 = libcurl libpq jansson libevent yajl
 PKG_CFLAGS = $(call once,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(call once,PKG_LIBS,pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent)
+PKG_LIBS   = $(call once,PKG_LIBS,pkg-config --libs $(PKGS) 2>/dev/null || echo -lcurl -lpq -ljansson -levent -lyajl)
 # ds talks to Docker and InfluxDB only: no libpq (and its gssapi, ldap...)
 # mapped into a per-node daemon that is measured by its resident memory.
 DS_PKGS	 = libcurl jansson libevent
@@ -162,9 +162,10 @@ FUZZ_BIN  = $(patsubst tests/fuzz/%.c,bin/%,$(FUZZ_SRC))
 FUZZ_BASE = lib/xmalloc.c lib/buf.c lib/log.c
 FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
-FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/decide.c lib/jsplit.c lib/strpool.c
+FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/decide.c lib/strpool.c
 FUZZ_runc = lib/runcstate.c
-FUZZ_discover = collector/discover_parse.c
+FUZZ_discover = collector/discover_list.c
+FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c lib/strpool.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

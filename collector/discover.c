@@ -1,24 +1,14 @@
-/* discover: running containers and their Swarm labels from the Engine API. */
+/*
+ * discover: running containers and their Swarm labels from the Engine API
+ * (the answers are read by discover_list.c).
+ */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "buf.h"
 #include "discover.h"
 #include "docker.h"
 #include "log.h"
-#include "xmalloc.h"
-
-pid_t
-discover_parse_pid(const json_t *inspect)
-{
-	json_int_t	pid;
-
-	pid = json_integer_value(json_object_get(json_object_get(inspect,
-	    "State"), "Pid"));
-	return pid > 0 && pid < 1 << 30 ? (pid_t)pid : -1;
-}
 
 int
 discover_docker(struct docker *d, struct buf *text, struct discover_list *list,

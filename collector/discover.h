@@ -3,7 +3,9 @@
  *
  * GET /containers/json lists the running containers with their labels in
  * one request; the init pid is only in GET /containers/{id}/json, so the
- * collector inspects a container once, when it first sees it.
+ * collector inspects a container once, when it first sees it. The
+ * requests are discover.c's; reading their answers (pure) is
+ * discover_list.c's.
  */
 #ifndef DS_DISCOVER_H
 #define DS_DISCOVER_H
@@ -33,11 +35,10 @@ struct discover_list {
 
 /*
  * Parse the text of a /containers/json answer (borrowed; len bytes, need
- * not end in NUL) into list (caller frees with discover_list_free), the
- * way jansson's json_loadb(text, len, 0) would read it (discover_parse.c).
- * Entries without a valid 64-hex Id are skipped and counted in *skipped.
- * Returns 0, or -EBADMSG with err filled when the text is not JSON or not
- * an array.
+ * not end in NUL) into list (caller frees with discover_list_free) with
+ * jansson. Entries that are not objects with a valid 64-hex Id are
+ * skipped and counted in *skipped. Returns 0, or -EBADMSG with err filled
+ * when the text is not JSON or not an array.
  */
 int	discover_parse_list(const char *text, size_t len,
 	    struct discover_list *list, size_t *skipped, char *err,

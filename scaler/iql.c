@@ -389,7 +389,8 @@ iql_plan_reset(struct iql_plan *pl)
 	}
 	iql_map_free(&pl->series);
 	pl->nentries = 0;
-	pl->nrows = 0;
+	pl->naggs = 0;
+	pl->ntimes = 0;
 }
 
 void
@@ -404,7 +405,8 @@ iql_plan_free(struct iql_plan *pl)
 		free(pl->stmts[i].field);
 	free(pl->stmts);
 	free(pl->pols);
-	free(pl->rows);
+	free(pl->aggs);
+	free(pl->times);
 	free(pl->entries);
 	buf_free(&pl->query);
 	for (i = 0; i < IQL_PARTS_MAX; i++)

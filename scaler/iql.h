@@ -27,8 +27,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "buf.h"
 #include "decide.h"
 #include "policy.h"
@@ -74,27 +72,22 @@ void	 iql_plan_one_part(struct iql_plan *);
 const char *iql_plan_part_query(const struct iql_plan *, size_t part);
 
 /*
- * Read InfluxDB's /query answer (the whole JSON document; borrowed, not
- * kept). Replaces any earlier fill. A statement's own "error" is not a
- * failure: that statement's policies get absent observations and the
- * message. A statement with no result counts as errored.
- * Returns 0; -EIO when InfluxDB answered a top-level "error" (whole query
- * refused); -EPROTO when the document does not have the documented shape.
- * On failure err holds one sentence and every observation is absent.
- */
-int	 iql_plan_fill(struct iql_plan *, const json_t *response, char *err,
-	    size_t errlen);
-
-/*
- * The same answer read as it streams in, for a plan already built, one
- * reader per part: iql_fill_new(pl, k) for part k's answer (part 0's
- * replaces any earlier fill, so make it first), iql_fill_feed with each piece
- * of the body as it arrives, iql_fill_finish at its end, iql_fill_free.
- * Only one series of the answer is held parsed at a time. feed returns 0
- * or a negative errno once the answer cannot be read (the transfer may
- * stop there); finish returns what iql_plan_fill would (-EBADMSG for text
- * that is not JSON) with err filled, and on failure every observation is
- * absent. The plan must outlive the reader.
+ * Read InfluxDB's /query answer as it streams in, for a plan already
+ * built, one reader per part: iql_fill_new(pl, k) for part k's answer
+ * (part 0's replaces any earlier fill, so make it first), iql_fill_feed
+ * with each piece of the body as it arrives, iql_fill_finish at its end,
+ * iql_fill_free. Nothing of the answer is held parsed: each series' first
+ * row is kept as it closes (iql_answer.c).
+ *
+ * A statement's own "error" is not a failure: that statement's policies
+ * get absent observations and the message. A statement with no result
+ * counts as errored. feed returns 0 or a negative errno once the answer
+ * cannot be read (the transfer may stop there). finish returns 0; -EIO
+ * when InfluxDB answered a top-level "error" (whole query refused);
+ * -EPROTO when the text is not JSON, ends early or does not have the
+ * documented shape. On failure err holds one sentence (no control
+ * characters) and every observation is absent. The plan must outlive the
+ * reader.
  */
 struct iql_fill;
 struct iql_fill	*iql_fill_new(struct iql_plan *, size_t part);
@@ -103,7 +96,7 @@ int	 iql_fill_finish(struct iql_fill *, char *err, size_t errlen);
 void	 iql_fill_free(struct iql_fill *);
 
 /*
- * Observations for policies[i] after iql_plan_fill. The series is found by
+ * Observations for policies[i] after a fill. The series is found by
  * backend: swarm by tag service == service_id (the resolved full ID);
  * runc by service_name == service_name with backend == "runc"; exec by
  * service_name == service_name, any backend. No series means absent (no

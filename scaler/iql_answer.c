@@ -1,4 +1,21 @@
-/* iql_answer: reading InfluxDB's answer to the tick's query (pure). */
+/*
+ * iql_answer: reading InfluxDB's answer to the tick's query as it streams
+ * in (pure: the bytes come from the caller).
+ *
+ * yajl (a streaming JSON parser) reads the text and checks it is JSON; its
+ * callbacks below follow the answer's shape,
+ *
+ *   {"results":[{"statement_id":N,"error":"...","series":[
+ *       {"tags":{...},"columns":[...],"values":[[...],...]},...]},...]}
+ *
+ * and keep of each series only its tags and its first row (iql_obs.c), so
+ * das holds no parsed document at all: at 10,000 services the answer is
+ * megabytes (README "Performance" has the figures).
+ *
+ * Everything else in the answer is read past. A member given twice where
+ * the reading depends on it ("results", a result's "statement_id", a
+ * series' "tags", "columns", "values" or one of its tags) is malformed.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -7,41 +24,123 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_parse.h>
+
 #include "iql.h"
 #include "iql_int.h"
-#include "jsplit.h"
 #include "log.h"
 #include "xmalloc.h"
 
-static const char iql_ambiguous[] =
-    "several series carry this service's tag; no data used";
+/* Deeper than this is not an answer to our statements. */
+#define IQL_MAX_DEPTH	64
+/* Our statements have 2 to 5 columns. */
+#define IQL_MAX_COLS	64
 
-static void perr(char *, size_t, const char *, ...)
+/* What an open container of the answer is. */
+enum iql_ctx {
+	C_TOP, C_RESULTS, C_RESULT, C_SERIES_LIST, C_SERIES, C_TAGS,
+	C_COLUMNS, C_VALUES, C_ROW, C_SKIP,
+};
+
+/* The member an object's last key named. */
+enum iql_member {
+	M_OTHER, M_RESULTS, M_ERROR, M_SID, M_SERIES, M_TAGS, M_COLUMNS,
+	M_VALUES, M_TAG0, M_TAG1, M_TAG2,
+};
+
+/* What the next value is, from where it stands. */
+enum iql_role {
+	R_DOC, R_RESULTS, R_TOP_ERROR, R_RESULT, R_SID, R_RES_ERROR,
+	R_SERIES_LIST, R_SERIES, R_TAGS, R_TAG, R_COLUMNS, R_COLUMN,
+	R_VALUES, R_ROW, R_CELL, R_SKIP,
+};
+
+/* A scalar from yajl: 'i' integer, 'd' real, 'z' null, 's' string, 'b'. */
+struct iql_cell {
+	char		 kind;
+	long long	 i;
+	double		 d;
+	const char	*s;		/* 's': borrowed for the callback */
+	size_t		 len;
+	size_t		 off;		/* 's' kept in a row: in strs */
+};
+
+/* The series being read. */
+struct iql_series {
+	bool		 has_tags, has_cols, has_vals, has_tag[3];
+	struct buf	 tag[3];
+	int		 col[5];	/* time, value, n, lo, hi; -1: none */
+	size_t		 ncols, nvals, ncells;
+	struct iql_cell	 cells[IQL_MAX_COLS];
+	struct buf	 strs;		/* the string cells, NUL-ended */
+};
+
+struct iql_fill {
+	struct iql_plan	*pl;
+	struct iql_span	 sp;		/* the statements of its part */
+	yajl_handle	 h;
+	enum iql_ctx	 ctx[IQL_MAX_DEPTH];
+	int		 depth;
+	enum iql_member	 member;
+	bool		 results_seen, done;
+	char		*top_error;	/* owned; the document's "error" */
+	size_t		 pos;		/* results read so far */
+	bool		 sid_given, sid_known;
+	long long	 given;		/* the open result's statement_id */
+	size_t		 sid;		/* and the statement it answers */
+	char		*res_error;	/* owned; the open result's "error" */
+	struct iql_series s;
+	int		 rc;
+	char		 err[320];
+};
+
+static const char *const iql_cols[5] = { "time", "value", "n", "lo", "hi" };
+static const char *const iql_tags[3] = { "service", "service_name",
+	"backend" };
+
+static int fail(struct iql_fill *, int, const char *, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void
-perr(char *err, size_t errlen, const char *fmt, ...)
+/* Record the first failure; 0, for a callback to stop yajl. */
+static int
+fail(struct iql_fill *f, int rc, const char *fmt, ...)
 {
 	va_list	ap;
 
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
+	if (f->rc == 0) {
+		va_start(ap, fmt);
+		vsnprintf(f->err, sizeof f->err, fmt, ap);
+		va_end(ap);
+		f->rc = rc;
+	}
+	return 0;
 }
 
-/* Control characters in text from InfluxDB become '?' (log safety). */
-static char *
-sanitize(char *s)
+static int
+malformed(struct iql_fill *f)
 {
-	char	*p;
+	return fail(f, -EPROTO, "InfluxDB answer: statement %zu: malformed "
+	    "series", f->sid);
+}
 
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+/* Control characters (NUL too) in text from InfluxDB become '?'. */
+static char *
+sanitized(const char *s, size_t len)
+{
+	char	*c = xstrndup(s, len);
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			c[i] = '?';
 	}
-	return s;
+	return c;
+}
+
+static bool
+is(const char *s, size_t len, const char *want)
+{
+	return strlen(want) == len && memcmp(s, want, len) == 0;
 }
 
 /* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
@@ -114,44 +213,34 @@ parse_rfc3339(const char *s, int64_t *ns)
 
 /* A number cell: JSON number, or null as NAN. 0 or -EPROTO. */
 static int
-cell_number(const json_t *v, double *d)
+cell_number(const struct iql_cell *c, double *d)
 {
-	if (json_is_null(v)) {
+	switch (c->kind) {
+	case 'z':
 		*d = NAN;
 		return 0;
-	}
-	if (!json_is_number(v))
+	case 'i':
+		*d = (double)c->i;
+		return 0;
+	case 'd':
+		*d = c->d;
+		return 0;
+	default:
 		return -EPROTO;
-	*d = json_number_value(v);
-	return 0;
+	}
 }
 
 /* A time cell: integer ns (epoch=ns) or an RFC 3339 string. */
 static int
-cell_time(const json_t *v, int64_t *ns)
+cell_time(const struct iql_series *s, const struct iql_cell *c, int64_t *ns)
 {
-	if (json_is_integer(v)) {
-		*ns = (int64_t)json_integer_value(v);
+	if (c->kind == 'i') {
+		*ns = (int64_t)c->i;
 		return 0;
 	}
-	if (json_is_string(v) && parse_rfc3339(json_string_value(v), ns) == 0)
+	if (c->kind == 's' && parse_rfc3339(s->strs.data + c->off, ns) == 0)
 		return 0;
 	return -EPROTO;
-}
-
-/* Index of the column called name, or -1. */
-static int
-column_index(const json_t *cols, const char *name)
-{
-	const json_t	*c;
-	size_t		 i;
-
-	json_array_foreach(cols, i, c) {
-		if (json_is_string(c) &&
-		    strcmp(json_string_value(c), name) == 0)
-			return (int)i;
-	}
-	return -1;
 }
 
 /*
@@ -160,336 +249,505 @@ column_index(const json_t *cols, const char *name)
  * 0 or -EPROTO.
  */
 static int
-read_row(const struct iql_stmt *st, const json_t *cols, const json_t *row,
+read_row(const struct iql_stmt *st, const struct iql_series *s,
     struct iql_row *r)
 {
-	static const char *const want[] = { "time", "value", "n", "lo", "hi" };
-	int	 ix[5], k, need;
-	double	 n;
+	const struct iql_cell	*c = s->cells;
+	int			 k, need;
+	double			 n;
 
 	need = st->kind != IQL_AGG ? 2 : st->range ? 5 : 3;
 	for (k = 0; k < need; k++) {
-		if ((ix[k] = column_index(cols, want[k])) < 0)
+		if (s->col[k] < 0)
 			return -EPROTO;
 	}
+	memset(r, 0, sizeof *r);
 	r->lo = r->hi = NAN;
-	if (cell_time(json_array_get(row, (size_t)ix[0]), &r->time) != 0 ||
-	    cell_number(json_array_get(row, (size_t)ix[1]), &r->value) != 0)
+	if (cell_time(s, &c[s->col[0]], &r->time) != 0 ||
+	    cell_number(&c[s->col[1]], &r->value) != 0)
 		return -EPROTO;
 	if (st->kind != IQL_AGG)
 		return 0;
-	if (cell_number(json_array_get(row, (size_t)ix[2]), &n) != 0 ||
-	    (st->range &&
-	    (cell_number(json_array_get(row, (size_t)ix[3]), &r->lo) != 0 ||
-	    cell_number(json_array_get(row, (size_t)ix[4]), &r->hi) != 0)))
+	if (cell_number(&c[s->col[2]], &n) != 0 || (st->range &&
+	    (cell_number(&c[s->col[3]], &r->lo) != 0 ||
+	    cell_number(&c[s->col[4]], &r->hi) != 0)))
 		return -EPROTO;
 	r->n = n >= 1 && n < 1.8e19 ? (uint64_t)n : 0;
 	return 0;
 }
 
-/* service, service_name, backend tags ("" when absent). 0 or -EPROTO. */
+/* A series has closed: keep its first row, by its tags. */
 static int
-read_tags(const json_t *series, const char *tag[3])
+series_end(struct iql_fill *f)
 {
-	static const char *const names[] = {
-		"service", "service_name", "backend"
-	};
-	const json_t	*tags, *v;
-	int		 i;
+	struct iql_series	*s = &f->s;
+	struct iql_row		 r;
+	const char		*tag[3];
+	int			 k;
 
-	tags = json_object_get(series, "tags");
-	for (i = 0; i < 3; i++)
-		tag[i] = "";
-	if (tags == NULL)
-		return 0;
-	if (!json_is_object(tags))
-		return -EPROTO;
-	for (i = 0; i < 3; i++) {
-		if ((v = json_object_get(tags, names[i])) == NULL)
-			continue;
-		if (!json_is_string(v))
-			return -EPROTO;
-		tag[i] = json_string_value(v);
-	}
-	return 0;
+	if (!s->has_cols || !s->has_vals)
+		return malformed(f);
+	if (s->nvals == 0)
+		return 1;
+	if (s->ncells != s->ncols ||
+	    read_row(&f->pl->stmts[f->sid], s, &r) != 0)
+		return malformed(f);
+	for (k = 0; k < 3; k++)
+		tag[k] = s->has_tag[k] ? buf_str(&s->tag[k]) : "";
+	if (iql_keep_row(f->pl, f->sid, &r, tag) != 0)
+		return malformed(f);
+	return 1;
 }
 
-/* A new series entry, with no row for any statement yet. */
-static size_t
-new_entry(struct iql_plan *pl)
-{
-	size_t	i, n = pl->nstmts;
-
-	if (pl->nentries == pl->entcap) {
-		pl->entcap = pl->entcap == 0 ? 64 : pl->entcap * 2;
-		pl->entries = xreallocarray(pl->entries, pl->entcap,
-		    n * sizeof(*pl->entries));
-	}
-	for (i = 0; i < n; i++)
-		pl->entries[pl->nentries * n + i] = IQL_ROW_NONE;
-	return pl->nentries++;
-}
-
-/* Map (statement, kind, name) to row ri; a second series poisons it. */
 static void
-index_key(struct iql_plan *pl, size_t sid, char kind, const char *name,
-    size_t ri)
+series_begin(struct iql_series *s)
 {
-	struct iql_slot	*slot;
-	uint32_t	*row;
-	bool		 added;
+	int	k;
 
-	if (*name == '\0')
-		return;
-	slot = iql_map_put(&pl->series, 0, kind, name, &added);
-	if (added)
-		slot->val = new_entry(pl);
-	row = &pl->entries[slot->val * pl->nstmts + sid];
-	*row = *row == IQL_ROW_NONE ? (uint32_t)ri : IQL_ROW_AMBIG;
-}
-
-/* One series of statement sid: keep its first row, index it by tag. */
-static int
-fill_series(struct iql_plan *pl, size_t sid, const json_t *s)
-{
-	const json_t	*cols, *vals, *row;
-	const char	*tag[3];
-	struct iql_row	 r;
-
-	if (!json_is_object(s))
-		return -EPROTO;
-	cols = json_object_get(s, "columns");
-	vals = json_object_get(s, "values");
-	if (!json_is_array(cols) || !json_is_array(vals) ||
-	    read_tags(s, tag) != 0)
-		return -EPROTO;
-	if (json_array_size(vals) == 0)
-		return 0;
-	row = json_array_get(vals, 0);
-	memset(&r, 0, sizeof(r));
-	if (!json_is_array(row) || json_array_size(row) !=
-	    json_array_size(cols) || read_row(&pl->stmts[sid], cols, row,
-	    &r) != 0 || pl->nrows >= IQL_ROW_AMBIG)
-		return -EPROTO;
-	if (pl->nrows == pl->rowcap) {
-		pl->rowcap = pl->rowcap == 0 ? 64 : pl->rowcap * 2;
-		pl->rows = xreallocarray(pl->rows, pl->rowcap, sizeof(r));
-	}
-	pl->rows[pl->nrows] = r;
-	index_key(pl, sid, 's', tag[0], pl->nrows);
-	if (strcmp(tag[2], "runc") == 0)
-		index_key(pl, sid, 'r', tag[1], pl->nrows);
-	index_key(pl, sid, 'n', tag[1], pl->nrows);
-	pl->nrows++;
-	return 0;
+	s->has_tags = s->has_cols = s->has_vals = false;
+	for (k = 0; k < 3; k++)
+		s->has_tag[k] = false;
+	for (k = 0; k < 5; k++)
+		s->col[k] = -1;
+	s->ncols = s->nvals = s->ncells = 0;
+	buf_reset(&s->strs);
 }
 
 /*
- * The statement a result answers: its statement_id (else its position)
- * counts from the first statement of the request's part.
+ * The statement the open result answers: its statement_id (else its
+ * position) counts from the first statement of the request's part.
+ * Decided once, at its first series or at its end.
  */
 static int
-result_id(const struct iql_plan *pl, const struct iql_span *sp,
-    const json_t *res, size_t pos, size_t *sid)
+result_sid(struct iql_fill *f)
 {
-	const json_t	*id = json_object_get(res, "statement_id");
-
-	*sid = pos;
-	if (id != NULL) {
-		if (!json_is_integer(id) || json_integer_value(id) < 0)
-			return -EPROTO;
-		*sid = (size_t)json_integer_value(id);
-	}
-	if (*sid >= sp->count)
-		return -EPROTO;
-	*sid += sp->first;
-	if (pl->stmts[*sid].answered)
-		return -EPROTO;
-	return 0;
-}
-
-/* One element of "results" (its statement in *sidp). 0 or -EPROTO. */
-static int
-fill_result(struct iql_plan *pl, const struct iql_span *sp, size_t pos,
-    const json_t *res, char *err, size_t errlen, size_t *sidp)
-{
-	const json_t	*e, *series, *s;
-	size_t		 sid, i;
-
-	if (!json_is_object(res) || result_id(pl, sp, res, pos, &sid) != 0) {
-		perr(err, errlen, "InfluxDB answer: result %zu has no valid "
-		    "statement_id (%zu statements asked)", pos, sp->count);
-		return -EPROTO;
-	}
-	pl->stmts[sid].answered = true;
-	*sidp = sid;
-	if ((e = json_object_get(res, "error")) != NULL) {
-		pl->stmts[sid].error = sanitize(xstrdup(json_is_string(e) ?
-		    json_string_value(e) : "statement failed (no message)"));
-		return 0;
-	}
-	series = json_object_get(res, "series");
-	if (series != NULL && !json_is_array(series))
-		goto bad;
-	json_array_foreach(series, i, s) {
-		if (fill_series(pl, sid, s) != 0)
-			goto bad;
-	}
-	return 0;
-bad:
-	perr(err, errlen, "InfluxDB answer: statement %zu: malformed series",
-	    sid);
-	return -EPROTO;
-}
-
-/*
- * The document around the results: a top-level "error" or no "results"
- * array fails the whole answer; results still in it (not streamed) are
- * read as from pos; statements left without a result count as errored.
- */
-static int
-fill_top(struct iql_plan *pl, const struct iql_span *sp, const json_t *resp,
-    size_t pos, char *err, size_t errlen)
-{
-	const json_t	*e, *results, *res;
-	size_t		 i, sid;
-	int		 rc;
-
-	if (!json_is_object(resp) ||
-	    !json_is_array(results = json_object_get(resp, "results"))) {
-		e = json_is_object(resp) ?
-		    json_object_get(resp, "error") : NULL;
-		perr(err, errlen, "InfluxDB %s: %s", e != NULL ? "refused the "
-		    "query" : "answer has no \"results\" array",
-		    json_is_string(e) ? json_string_value(e) : "(no message)");
-		if (err != NULL)
-			sanitize(err);
-		return e != NULL ? -EIO : -EPROTO;
-	}
-	json_array_foreach(results, i, res) {
-		rc = fill_result(pl, sp, pos + i, res, err, errlen, &sid);
-		if (rc != 0)
-			return rc;
-	}
-	for (i = sp->first; i < sp->first + sp->count; i++) {
-		if (!pl->stmts[i].answered)
-			pl->stmts[i].error = xstrdup("InfluxDB returned no "
-			    "result for this statement");
-	}
-	return 0;
-}
-
-int
-iql_plan_fill(struct iql_plan *pl, const json_t *resp, char *err,
-    size_t errlen)
-{
-	struct iql_span	all = { 0, pl->nstmts };
-	int		rc;
-
-	iql_plan_reset(pl);
-	perr(err, errlen, "%s", "");
-	if ((rc = fill_top(pl, &all, resp, 0, err, errlen)) != 0)
-		iql_plan_reset(pl);
-	return rc;
-}
-
-/*
- * The streaming reader: jsplit hands over each series, then its result's
- * skeleton, then the document's; each is parsed alone, so das holds one
- * series' tree at a time, never the whole answer.
- */
-struct iql_fill {
-	struct iql_plan	*pl;
-	struct iql_span	 sp;		/* the statements of its part */
-	struct jsplit	*js;
-	size_t		 pos;		/* results read so far */
-	size_t		 sid;		/* statement of the open result */
-	bool		 sid_known;
-	int		 rc;
-	char		 err[320];
-};
-
-static const char *const iql_split_keys[] = { "results", "series" };
-
-/* The statement the open result answers, from its skeleton so far. */
-static int
-stream_sid(struct iql_fill *f)
-{
-	json_t	*res;
-	int	 rc;
+	long long	raw = f->sid_given ? f->given : (long long)f->pos;
 
 	if (f->sid_known)
-		return 0;
-	res = json_loads(jsplit_open_skeleton(f->js, 1), 0, NULL);
-	rc = json_is_object(res) ? result_id(f->pl, &f->sp, res, f->pos,
-	    &f->sid) : -EPROTO;
-	json_decref(res);
-	if (rc != 0) {
-		perr(f->err, sizeof f->err, "InfluxDB answer: result %zu has "
-		    "no valid statement_id (%zu statements asked)", f->pos,
+		return 1;
+	if (raw < 0 || (unsigned long long)raw >= f->sp.count ||
+	    f->pl->stmts[f->sp.first + (size_t)raw].answered)
+		return fail(f, -EPROTO, "InfluxDB answer: result %zu has no "
+		    "valid statement_id (%zu statements asked)", f->pos,
 		    f->sp.count);
-		return rc;
-	}
+	f->sid = f->sp.first + (size_t)raw;
+	f->pl->stmts[f->sid].answered = true;
 	f->sid_known = true;
-	return 0;
+	return 1;
 }
 
-/* One text from jsplit, parsed and read at its level. */
 static int
-stream_text(struct iql_fill *f, int level, json_t *doc)
+result_end(struct iql_fill *f)
 {
-	size_t	sid;
-	int	rc;
-
-	switch (level) {
-	case 2:
-		if ((rc = stream_sid(f)) != 0)
-			return rc;
-		if (fill_series(f->pl, f->sid, doc) != 0) {
-			perr(f->err, sizeof f->err, "InfluxDB answer: "
-			    "statement %zu: malformed series", f->sid);
-			return -EPROTO;
-		}
+	if (!result_sid(f))
 		return 0;
-	case 1:
-		rc = fill_result(f->pl, &f->sp, f->pos, doc, f->err,
-		    sizeof f->err, &sid);
-		if (rc == 0 && f->sid_known && sid != f->sid) {
-			perr(f->err, sizeof f->err, "InfluxDB answer: result "
-			    "%zu: statement_id after its series", f->pos);
-			rc = -EPROTO;
-		}
-		f->pos++;
-		f->sid_known = false;
-		return rc;
+	if (f->res_error != NULL) {
+		free(f->pl->stmts[f->sid].error);
+		f->pl->stmts[f->sid].error = f->res_error;
+		f->res_error = NULL;
+	}
+	f->pos++;
+	f->sid_given = f->sid_known = false;
+	return 1;
+}
+
+/* The open result's statement_id (a series may have come first). */
+static int
+result_given(struct iql_fill *f, const struct iql_cell *c)
+{
+	if (c->kind != 'i' || c->i < 0 || f->sid_given)
+		return fail(f, -EPROTO, "InfluxDB answer: result %zu has no "
+		    "valid statement_id (%zu statements asked)", f->pos,
+		    f->sp.count);
+	if (f->sid_known && (unsigned long long)c->i != f->sid - f->sp.first)
+		return fail(f, -EPROTO, "InfluxDB answer: result %zu: "
+		    "statement_id after its series", f->pos);
+	f->sid_given = true;
+	f->given = c->i;
+	return 1;
+}
+
+/* An "error" member: its text, or words for one that has none. */
+static char *
+error_text(const struct iql_cell *c, const char *none)
+{
+	return c != NULL && c->kind == 's' ? sanitized(c->s, c->len) :
+	    xstrdup(none);
+}
+
+static void
+set_text(char **dst, char *text)
+{
+	free(*dst);
+	*dst = text;
+}
+
+/* A column name: where time, value, n, lo and hi are. */
+static int
+column(struct iql_fill *f, const struct iql_cell *c)
+{
+	struct iql_series	*s = &f->s;
+	int			 k;
+
+	if (s->ncols == IQL_MAX_COLS)
+		return malformed(f);
+	for (k = 0; c != NULL && c->kind == 's' && k < 5; k++) {
+		if (s->col[k] < 0 && is(c->s, c->len, iql_cols[k]))
+			s->col[k] = (int)s->ncols;
+	}
+	s->ncols++;
+	return 1;
+}
+
+/* A cell of the first row; a string is kept (it may be the time). */
+static int
+cell(struct iql_fill *f, const struct iql_cell *c)
+{
+	struct iql_series	*s = &f->s;
+	struct iql_cell		*d;
+
+	if (s->ncells == IQL_MAX_COLS)
+		return malformed(f);
+	d = &s->cells[s->ncells++];
+	*d = *c;
+	if (c->kind == 's') {
+		d->off = s->strs.len;
+		buf_add(&s->strs, c->s, c->len);
+		buf_addc(&s->strs, '\0');
+		d->s = NULL;
+	}
+	return 1;
+}
+
+/* A tag's value: a string without NUL. */
+static int
+tag(struct iql_fill *f, const struct iql_cell *c)
+{
+	struct iql_series	*s = &f->s;
+	int			 k = f->member - M_TAG0;
+
+	if (c->kind != 's' || memchr(c->s, '\0', c->len) != NULL ||
+	    s->has_tag[k])
+		return malformed(f);
+	s->has_tag[k] = true;
+	buf_reset(&s->tag[k]);
+	buf_add(&s->tag[k], c->s, c->len);
+	return 1;
+}
+
+static enum iql_role
+role_in_object(enum iql_ctx ctx, enum iql_member m)
+{
+	switch (ctx) {
+	case C_TOP:
+		return m == M_RESULTS ? R_RESULTS : m == M_ERROR ?
+		    R_TOP_ERROR : R_SKIP;
+	case C_RESULT:
+		return m == M_SID ? R_SID : m == M_ERROR ? R_RES_ERROR :
+		    m == M_SERIES ? R_SERIES_LIST : R_SKIP;
+	case C_SERIES:
+		return m == M_TAGS ? R_TAGS : m == M_COLUMNS ? R_COLUMNS :
+		    m == M_VALUES ? R_VALUES : R_SKIP;
+	case C_TAGS:
+		return m >= M_TAG0 ? R_TAG : R_SKIP;
 	default:
-		return fill_top(f->pl, &f->sp, doc, f->pos, f->err,
-		    sizeof f->err);
+		return R_SKIP;
+	}
+}
+
+/* The role of the value that starts now; counts the values' rows. */
+static enum iql_role
+role(struct iql_fill *f)
+{
+	if (f->depth == 0)
+		return R_DOC;
+	switch (f->ctx[f->depth - 1]) {
+	case C_RESULTS:
+		return R_RESULT;
+	case C_SERIES_LIST:
+		return R_SERIES;
+	case C_COLUMNS:
+		return R_COLUMN;
+	case C_VALUES:
+		return f->s.nvals++ == 0 ? R_ROW : R_SKIP;
+	case C_ROW:
+		return R_CELL;
+	case C_SKIP:
+		return R_SKIP;
+	default:
+		return role_in_object(f->ctx[f->depth - 1], f->member);
 	}
 }
 
 static int
-stream_cb(void *arg, int level, size_t index, const char *text, size_t len)
+no_results(struct iql_fill *f)
 {
-	struct iql_fill	*f = arg;
-	json_error_t	 je;
-	json_t		*doc;
-	int		 rc;
-
-	if ((doc = json_loadb(text, len, 0, &je)) == NULL) {
-		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
-		    je.text);
-		return -EBADMSG;
-	}
-	rc = stream_text(f, level, doc);
-	json_decref(doc);
-	return rc;
+	return fail(f, -EPROTO, "InfluxDB answer has no \"results\" array");
 }
+
+/* A scalar value. */
+static int
+scalar(struct iql_fill *f, const struct iql_cell *c)
+{
+	switch (role(f)) {
+	case R_DOC:
+	case R_RESULTS:
+		return no_results(f);
+	case R_TOP_ERROR:
+		set_text(&f->top_error, error_text(c, "(no message)"));
+		return 1;
+	case R_RESULT:
+		return fail(f, -EPROTO, "InfluxDB answer: result %zu has no "
+		    "valid statement_id (%zu statements asked)", f->pos,
+		    f->sp.count);
+	case R_SID:
+		return result_given(f, c);
+	case R_RES_ERROR:
+		set_text(&f->res_error, error_text(c,
+		    "statement failed (no message)"));
+		return 1;
+	case R_SERIES_LIST:
+		return result_sid(f) && malformed(f);
+	case R_COLUMN:
+		return column(f, c);
+	case R_CELL:
+		return cell(f, c);
+	case R_TAG:
+		return tag(f, c);
+	case R_SKIP:
+		return 1;
+	default:	/* a series, its tags, columns, values or first row */
+		return malformed(f);
+	}
+}
+
+static int
+push(struct iql_fill *f, enum iql_ctx ctx)
+{
+	if (f->depth == IQL_MAX_DEPTH)
+		return fail(f, -EPROTO, "InfluxDB answer: nested deeper than "
+		    "%d levels", IQL_MAX_DEPTH);
+	f->ctx[f->depth++] = ctx;
+	return 1;
+}
+
+/* The start of an object (map) or an array. */
+static int
+open_value(struct iql_fill *f, bool map)
+{
+	static const struct iql_cell other = { .kind = 'x' };
+
+	switch (role(f)) {
+	case R_DOC:
+		return map ? push(f, C_TOP) : no_results(f);
+	case R_RESULTS:
+		if (map)
+			return no_results(f);
+		f->results_seen = true;
+		return push(f, C_RESULTS);
+	case R_RESULT:
+		return map ? push(f, C_RESULT) : scalar(f, &other);
+	case R_SID:
+		return result_given(f, &other);
+	case R_SERIES_LIST:
+		if (!result_sid(f))
+			return 0;
+		return map ? malformed(f) : push(f, C_SERIES_LIST);
+	case R_SERIES:
+		series_begin(&f->s);
+		return map ? push(f, C_SERIES) : malformed(f);
+	case R_TAGS:
+		return map ? push(f, C_TAGS) : malformed(f);
+	case R_COLUMNS:
+		return map ? malformed(f) : push(f, C_COLUMNS);
+	case R_VALUES:
+		return map ? malformed(f) : push(f, C_VALUES);
+	case R_ROW:
+		return map ? malformed(f) : push(f, C_ROW);
+	case R_TAG:
+		return malformed(f);
+	case R_TOP_ERROR:
+	case R_RES_ERROR:
+	case R_COLUMN:
+	case R_CELL:
+		/* read as a scalar of no use, its contents skipped */
+		return scalar(f, &other) && push(f, C_SKIP);
+	default:
+		return push(f, C_SKIP);
+	}
+}
+
+/* A series' member: tags, columns and values are read, once each. */
+static int
+series_key(struct iql_fill *f, const char *k, size_t len)
+{
+	struct iql_series	*s = &f->s;
+	bool			*seen;
+
+	if (is(k, len, "tags")) {
+		f->member = M_TAGS;
+		seen = &s->has_tags;
+	} else if (is(k, len, "columns")) {
+		f->member = M_COLUMNS;
+		seen = &s->has_cols;
+	} else if (is(k, len, "values")) {
+		f->member = M_VALUES;
+		seen = &s->has_vals;
+	} else
+		return 1;
+	if (*seen)
+		return malformed(f);
+	*seen = true;
+	return 1;
+}
+
+/* The key of a member: which member, and is it given twice? */
+static int
+key_of(struct iql_fill *f, const char *k, size_t len)
+{
+	int	i;
+
+	f->member = M_OTHER;
+	switch (f->ctx[f->depth - 1]) {
+	case C_TOP:
+		if (is(k, len, "results")) {
+			f->member = M_RESULTS;
+			if (f->results_seen)
+				return fail(f, -EPROTO, "InfluxDB answer has "
+				    "more than one \"results\" array");
+		} else if (is(k, len, "error"))
+			f->member = M_ERROR;
+		return 1;
+	case C_RESULT:
+		f->member = is(k, len, "statement_id") ? M_SID :
+		    is(k, len, "error") ? M_ERROR :
+		    is(k, len, "series") ? M_SERIES : M_OTHER;
+		return 1;
+	case C_SERIES:
+		return series_key(f, k, len);
+	case C_TAGS:
+		for (i = 0; i < 3; i++) {
+			if (is(k, len, iql_tags[i]))
+				f->member = (enum iql_member)(M_TAG0 + i);
+		}
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+/* The end of an object or array. */
+static int
+close_value(struct iql_fill *f)
+{
+	switch (f->ctx[--f->depth]) {
+	case C_TOP:
+		f->done = true;
+		return 1;
+	case C_RESULT:
+		return result_end(f);
+	case C_SERIES:
+		return series_end(f);
+	default:
+		return 1;
+	}
+}
+
+static int
+cb_null(void *arg)
+{
+	static const struct iql_cell c = { .kind = 'z' };
+
+	return scalar(arg, &c);
+}
+
+static int
+cb_boolean(void *arg, int v)
+{
+	static const struct iql_cell c = { .kind = 'b' };
+
+	return scalar(arg, &c);
+}
+
+static int
+cb_integer(void *arg, long long v)
+{
+	struct iql_cell	c = { .kind = 'i', .i = v };
+
+	return scalar(arg, &c);
+}
+
+static int
+cb_double(void *arg, double v)
+{
+	struct iql_cell	c = { .kind = 'd', .d = v };
+
+	return scalar(arg, &c);
+}
+
+static int
+cb_string(void *arg, const unsigned char *s, size_t len)
+{
+	struct iql_cell	c = { .kind = 's', .s = (const char *)s, .len = len };
+
+	return scalar(arg, &c);
+}
+
+static int
+cb_start_map(void *arg)
+{
+	return open_value(arg, true);
+}
+
+static int
+cb_map_key(void *arg, const unsigned char *k, size_t len)
+{
+	return key_of(arg, (const char *)k, len);
+}
+
+static int
+cb_start_array(void *arg)
+{
+	return open_value(arg, false);
+}
+
+static int
+cb_end(void *arg)
+{
+	return close_value(arg);
+}
+
+static const yajl_callbacks iql_callbacks = {
+	cb_null, cb_boolean, cb_integer, cb_double, NULL, cb_string,
+	cb_start_map, cb_map_key, cb_end, cb_start_array, cb_end,
+};
+
+/* yajl allocates through xmalloc: out of memory is fatal, as elsewhere. */
+static void *
+ya_malloc(void *ctx, size_t n)
+{
+	return xmalloc(n);
+}
+
+static void *
+ya_realloc(void *ctx, void *p, size_t n)
+{
+	return xrealloc(p, n);
+}
+
+static void
+ya_free(void *ctx, void *p)
+{
+	free(p);
+}
+
+static yajl_alloc_funcs iql_alloc = { ya_malloc, ya_realloc, ya_free, NULL };
 
 struct iql_fill *
 iql_fill_new(struct iql_plan *pl, size_t part)
 {
 	struct iql_fill	*f;
+	int		 k;
 
 	if (part >= pl->nparts)
 		fatalx("iql_fill_new: part %zu of a %zu-part plan", part,
@@ -499,128 +757,90 @@ iql_fill_new(struct iql_plan *pl, size_t part)
 	f = xcalloc(1, sizeof(*f));
 	f->pl = pl;
 	f->sp = pl->parts[part];
-	f->js = jsplit_new(iql_split_keys, 2, stream_cb, f);
+	for (k = 0; k < 3; k++)
+		buf_init(&f->s.tag[k]);
+	buf_init(&f->s.strs);
+	if ((f->h = yajl_alloc(&iql_callbacks, &iql_alloc, f)) == NULL)
+		fatalx("iql_fill_new: yajl_alloc failed");
 	return f;
+}
+
+/* yajl's words for why the text is not JSON, on one line. */
+static void
+yajl_fail(struct iql_fill *f)
+{
+	unsigned char	*msg = yajl_get_error(f->h, 0, NULL, 0);
+	char		*line;
+	size_t		 n = strlen((const char *)msg);
+
+	while (n > 0 && isspace(msg[n - 1]))
+		n--;
+	line = sanitized((const char *)msg, n);
+	fail(f, -EPROTO, "InfluxDB answer is not JSON: %s", line);
+	free(line);
+	yajl_free_error(f->h, msg);
 }
 
 int
 iql_fill_feed(struct iql_fill *f, const char *p, size_t len)
 {
-	int	rc;
+	if (f->rc == 0 && yajl_parse(f->h, (const unsigned char *)p, len) ==
+	    yajl_status_error)
+		yajl_fail(f);
+	return f->rc;
+}
 
+/* The whole answer is in: what it said as a whole. */
+static void
+fill_end(struct iql_fill *f)
+{
+	struct iql_plan	*pl = f->pl;
+	size_t		 i;
+
+	if (f->rc == 0 && !f->done)
+		fail(f, -EPROTO, "InfluxDB answer ends early (%zu results "
+		    "read)", f->pos);
+	if (f->rc == 0 && yajl_complete_parse(f->h) == yajl_status_error)
+		yajl_fail(f);
+	if (f->rc == 0 && !f->results_seen) {
+		if (f->top_error != NULL)
+			fail(f, -EIO, "InfluxDB refused the query: %s",
+			    f->top_error);
+		else
+			no_results(f);
+	}
 	if (f->rc != 0)
-		return f->rc;
-	if ((rc = jsplit_feed(f->js, p, len)) == -EPROTO && f->err[0] == '\0')
-		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
-		    jsplit_error(f->js));
-	return f->rc = rc;
+		return;
+	for (i = f->sp.first; i < f->sp.first + f->sp.count; i++) {
+		if (!pl->stmts[i].answered)
+			pl->stmts[i].error = xstrdup("InfluxDB returned no "
+			    "result for this statement");
+	}
 }
 
 int
 iql_fill_finish(struct iql_fill *f, char *err, size_t errlen)
 {
-	if (f->rc == 0 && (f->rc = jsplit_finish(f->js)) != 0)
-		perr(f->err, sizeof f->err, "InfluxDB answer is not JSON: %s",
-		    jsplit_error(f->js));
-	if (f->rc != 0) {
-		perr(err, errlen, "%s", f->err);
-		if (err != NULL)
-			sanitize(err);
+	fill_end(f);
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", f->rc != 0 ? f->err : "");
+	if (f->rc != 0)
 		iql_plan_reset(f->pl);
-	}
 	return f->rc;
 }
 
 void
 iql_fill_free(struct iql_fill *f)
 {
+	int	k;
+
 	if (f == NULL)
 		return;
-	jsplit_free(f->js);
-	free(f);
-}
-
-/* The row of (statement, kind, name); NULL when none or ambiguous. */
-static const struct iql_row *
-find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name,
-    bool *ambiguous)
-{
-	const struct iql_slot	*slot;
-	uint32_t		 ri;
-
-	slot = iql_map_get(&pl->series, 0, kind, name);
-	if (slot == NULL)
-		return NULL;
-	ri = pl->entries[slot->val * pl->nstmts + sid];
-	if (ri == IQL_ROW_NONE)
-		return NULL;
-	if (ri == IQL_ROW_AMBIG) {
-		*ambiguous = true;
-		return NULL;
-	}
-	return &pl->rows[ri];
-}
-
-/* One window's observation from its three statements. */
-static void
-window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
-    const char *name, struct decide_obs *o, const char **why)
-{
-	const struct iql_row	*r[3];
-	bool			 ambiguous = false;
-	int			 k;
-
-	for (k = 0; k < 3; k++) {
-		if (pl->stmts[idx[k]].error != NULL) {
-			*why = pl->stmts[idx[k]].error;
-			return;
-		}
-	}
+	yajl_free(f->h);
 	for (k = 0; k < 3; k++)
-		r[k] = find_row(pl, idx[k], kind, name, &ambiguous);
-	if (ambiguous) {
-		*why = iql_ambiguous;
-		return;
-	}
-	if (r[IQL_AGG] == NULL || r[IQL_FIRST] == NULL || r[IQL_LAST] == NULL)
-		return;
-	o->present = true;
-	o->value = r[IQL_AGG]->value;
-	o->min = r[IQL_AGG]->lo;
-	o->max = r[IQL_AGG]->hi;
-	o->count = r[IQL_AGG]->n;
-	o->first_ns = r[IQL_FIRST]->time;
-	o->last_ns = r[IQL_LAST]->time;
-}
-
-static void
-obs_absent(struct decide_obs *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->value = o->min = o->max = NAN;
-}
-
-void
-iql_plan_obs(const struct iql_plan *pl, size_t i, const char *service_id,
-    const char *service_name, struct decide_obs *out_obs,
-    struct decide_obs *in_obs, const char **stmt_error)
-{
-	const struct iql_pol	*pol;
-	const char		*why = NULL, *name;
-	char			 kind;
-
-	obs_absent(out_obs);
-	obs_absent(in_obs);
-	if (i < pl->npols && pl->pols[i].planned) {
-		pol = &pl->pols[i];
-		kind = pol->backend == POLICY_BACKEND_SWARM ? 's' :
-		    pol->backend == POLICY_BACKEND_RUNC ? 'r' : 'n';
-		name = kind == 's' ? service_id : service_name;
-		if (name != NULL && *name != '\0') {
-			window_obs(pl, pol->out, kind, name, out_obs, &why);
-			window_obs(pl, pol->in, kind, name, in_obs, &why);
-		}
-	}
-	if (stmt_error != NULL)
-		*stmt_error = why;
+		buf_free(&f->s.tag[k]);
+	buf_free(&f->s.strs);
+	free(f->top_error);
+	free(f->res_error);
+	free(f);
 }

@@ -17,6 +17,7 @@ clang
 libcurl4-openssl-dev
 libpq-dev
 libjansson-dev
+libyajl-dev
 libevent-dev
 libcriterion-dev
 zlib1g-dev

@@ -36,6 +36,16 @@
 #                   same facts": das's three statements (aggregate + count
 #                   + min + max, first, last) restricted to the service,
 #                   one request per policy — what the coverage rule needs.
+#   reading the answer  (at the largest N, from 256 on) das's reading of
+#                   InfluxDB's answer alone, by tests/bench/bench_answer.c
+#                   on the answers InfluxDB gives to the two parts of das's
+#                   query: das's reader (yajl, as the answer streams in)
+#                   against the floors of the other ways (yajl parsing
+#                   alone; chunked=true, one jansson document per series,
+#                   parsed and dropped; the whole answer as one jansson
+#                   tree): das CPU, growth of das's peak RSS, and InfluxDB's
+#                   own CPU for the two requests (/proc/PID/stat of
+#                   influxd), plain and chunked=true.
 #   swarm row       (DAS_BENCH_SWARM services > 0) 10,000 swarm policies
 #                   over that many real Swarm services created with
 #                   --replicas 0: adds GET /services and id resolution.
@@ -229,6 +239,57 @@ das_query() { # IDB N; sets Q_MS (median of REPEAT), Q_BYTES
 	Q_BYTES=$(($(stat -c %s "$TMP/q0.json") + $(stat -c %s "$TMP/q1.json")))
 }
 
+# answer_readers IDB N: the ways to read das's answer (header); rows in
+# READ_ROWS.
+READ_ROWS=()
+influxd_cpu() { # PID: its utime + stime in jiffies, 0 when unknown
+	if [[ -n $1 && -r /proc/$1/stat ]]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi
+}
+answer_ask() { # IDB QUERY CHUNKED OUT
+	curl -sf -G "$DAS_INFLUX_URL/query" --data-urlencode "db=$1" --data-urlencode epoch=ns \
+		--data-urlencode "chunked=$3" --data-urlencode "q=$2" -o "$4" || die "das's query failed"
+}
+answer_readers() {
+	local idb=$1 n=$2 c i ipid c0 p0 p1 mode files
+	local -A icpu bytes
+	# shellcheck disable=SC2046  # pkg-config's flags are words
+	cc -O2 -std=c11 -D_GNU_SOURCE -I"$ROOT/lib" -I"$ROOT/scaler" "$ROOT/tests/bench/bench_answer.c" \
+		"$ROOT"/scaler/policy*.c "$ROOT"/scaler/iql*.c "$ROOT/lib/strpool.c" \
+		"$ROOT/lib/xmalloc.c" "$ROOT/lib/buf.c" "$ROOT/lib/log.c" \
+		$(pkg-config --cflags --libs jansson yajl) -lm -o "$TMP/bench_answer" ||
+		die "could not build tests/bench/bench_answer.c"
+	ipid=$(pgrep -x influxd | head -1 || true)
+	for c in false true; do
+		: >"$TMP/icpu"
+		for ((i = 0; i < REPEAT; i++)); do
+			c0=$(influxd_cpu "$ipid")
+			answer_ask "$idb" "$DAS_Q0" "$c" "$TMP/ans.$c.0" & p0=$!
+			answer_ask "$idb" "$DAS_Q1" "$c" "$TMP/ans.$c.1" & p1=$!
+			if ! wait "$p0" || ! wait "$p1"; then die "das's query failed"; fi
+			awk -v a="$c0" -v b="$(influxd_cpu "$ipid")" -v hz="$(getconf CLK_TCK)" \
+				'BEGIN { print (b - a) * 1000 / hz }' >>"$TMP/icpu"
+		done
+		icpu[$c]=$([[ -n $ipid ]] && median <"$TMP/icpu" || echo -)
+		bytes[$c]=$(( ($(stat -c %s "$TMP/ans.$c.0") + $(stat -c %s "$TMP/ans.$c.1")) / 1024 ))
+	done
+	for mode in reader yajl chunked whole; do
+		c=false; [[ $mode == chunked ]] && c=true
+		files=("$TMP/ans.$c.0" "$TMP/ans.$c.1")
+		: >"$TMP/readers"
+		for ((i = 0; i < REPEAT; i++)); do
+			if [[ $mode == reader ]]; then
+				"$TMP/bench_answer" reader "$n" "${files[@]}"
+			else
+				"$TMP/bench_answer" "$mode" "${files[@]}"
+			fi >>"$TMP/readers" || die "bench_answer $mode failed"
+		done
+		[[ $mode != reader ]] || awk -v n="$n" '$4 != n { exit 1 }' "$TMP/readers" ||
+			die "das's reader did not find every policy's data"
+		READ_ROWS+=("$mode|$(awk '{ print $2 }' "$TMP/readers" | median)|$(awk '{ print $3 }' "$TMP/readers" | sort -g | tail -1)|${icpu[$c]}|${bytes[$c]}")
+	done
+	READ_N=$n
+}
+
 # per_policy IDB N KIND: N sequential requests over one keep-alive
 # connection; sets P_MS and P_OK (answers that carry a value).
 per_policy() {
@@ -265,6 +326,10 @@ bench_n() {
 	das_daemon "$idb"
 	say "N=$n: das's query alone x$REPEAT"
 	das_query "$idb" "$n"
+	if [[ $n == "${NS##* }" ]] && ((n >= 256)); then
+		say "N=$n: reading the answer, each way (bench_answer) x$REPEAT"
+		answer_readers "$idb" "$n"
+	fi
 	say "N=$n: per policy, the seed's query ($n requests)"
 	per_policy "$idb" "$n" seed
 	local seed_ms=$P_MS seed_ok=$P_OK
@@ -303,7 +368,7 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
 report() {
-	local row n be tick once cpu req rss qms seed same note maxreq=0 big
+	local row n be tick once cpu req rss qms seed same note maxreq=0 big mode
 	echo
 	echo "das: one tick with N policies vs one InfluxDB request per policy ($(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg))"
 	echo "times in ms; das tick = median of $TICKS daemon ticks; --once and query = median of $REPEAT runs"
@@ -324,6 +389,21 @@ report() {
 	echo "per-policy = the seed's query once per policy,"
 	echo "sequential, one keep-alive connection; same facts = das's 3 statements per policy, same way."
 	big=${NS##* }
+	if ((${#READ_ROWS[@]})); then
+		echo
+		echo "reading das's answer at N=$READ_N (median of $REPEAT; +RSS = growth of the peak over the reading):"
+		printf '  %-52s %8s %9s %14s %10s\n' way "das CPU" "+RSS KB" "InfluxDB CPU" "answer KB"
+		for row in "${READ_ROWS[@]}"; do
+			IFS='|' read -r mode cpu rss qms note <<<"$row"
+			case $mode in
+			reader) mode="yajl as it streams, series read as they close (das)" ;;
+			yajl) mode="yajl parsing alone (floor of any yajl reader)" ;;
+			chunked) mode="chunked=true, json_loadb per series (parse only)" ;;
+			whole) mode="whole answer, one jansson tree (parse only)" ;;
+			esac
+			printf '  %-52s %8s %9s %14s %10s\n' "$mode" "$cpu" "$rss" "$qms" "$note"
+		done
+	fi
 	echo
 	echo "targets:"
 	printf '  %-4s <= 2 InfluxDB requests per tick at any N: at most %s\n' "$(verdict le "$maxreq" 2)" "$maxreq"

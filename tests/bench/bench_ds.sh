@@ -29,6 +29,11 @@
 #   seed path       what the seed's ds did each interval: `docker ps -q`,
 #                   `docker inspect` of each container, `docker stats
 #                   --no-stream`.
+#   listing         ds's CPU to read one GET /containers/json answer
+#                   (collector/discover_list.c, jansson) on the Engine's
+#                   answer at this N, by tests/bench/bench_discover.c:
+#                   what a cycle that lists (after a Docker event, and
+#                   every 60 s) spends reading it.
 #
 # Targets (at N = 100): ds < 50 µs CPU per container per cycle; docker
 # stats costs >= 50x the host CPU of a ds cycle; ds max RSS < 8 MB.
@@ -175,6 +180,25 @@ seed_path() {
 	docker stats --no-stream $ids
 }
 
+# listing_cost N: ds's CPU to read the Engine's container list at this N;
+# sets AT[N,list_ctrs], AT[N,list_us], AT[N,list_kb].
+listing_cost() {
+	local n=$1 out
+	if [[ ! -x $TMP/bench_discover ]]; then
+		# shellcheck disable=SC2046  # pkg-config's flags are words
+		cc -O2 -std=c11 -D_GNU_SOURCE -I"$ROOT/lib" -I"$ROOT/collector" \
+			"$ROOT/tests/bench/bench_discover.c" "$ROOT/collector/discover_list.c" \
+			"$ROOT/lib/xmalloc.c" "$ROOT/lib/buf.c" "$ROOT/lib/log.c" \
+			$(pkg-config --cflags --libs jansson) -o "$TMP/bench_discover" ||
+			die "could not build tests/bench/bench_discover.c"
+	fi
+	curl -sf --unix-socket "$DAS_DOCKER_SOCK" -o "$TMP/list.json" http://docker/containers/json ||
+		die "GET /containers/json failed"
+	out=$("$TMP/bench_discover" "$TMP/list.json" 500) || die "bench_discover failed"
+	read -r AT[$n,list_ctrs] AT[$n,list_us] <<<"$out"
+	AT[$n,list_kb]=$(( $(stat -c %s "$TMP/list.json") / 1024 ))
+}
+
 # ------------------------------------------------------------ one N
 
 ROWS=()	# "N|tool|wall ms|host ms|per-ctr µs|note"
@@ -188,6 +212,8 @@ bench_n() {
 	say "N=$n: idle baseline (${BASELINE_S}s)"
 	r0=$(baseline)
 
+	say "N=$n: reading one container listing (bench_discover)"
+	listing_cost "$n"
 	say "N=$n: ds daemon every ${INTERVAL}s for ${WINDOW}s"
 	ds_daemon
 	say "N=$n: ds --once x$REPEAT"
@@ -285,6 +311,9 @@ report() {
 	for n in $NS; do
 		printf 'N=%s: idle baseline %.1f ms CPU/s; ds peak RSS %s KB (daemon: VmHWM %s KB = %s KB anonymous + %s KB shared-library files)\n' \
 			"$n" "${AT[$n,rate]}" "${AT[$n,rss]}" "${AT[$n,hwm]}" "${AT[$n,anon]}" "${AT[$n,file]}"
+		printf '  reading one GET /containers/json answer (%s containers, %s KB; jansson): %s µs of ds CPU (%s µs per container)\n' \
+			"${AT[$n,list_ctrs]}" "${AT[$n,list_kb]}" "${AT[$n,list_us]}" \
+			"$(awk -v u="${AT[$n,list_us]}" -v k="${AT[$n,list_ctrs]}" 'BEGIN { if (k > 0) printf "%.1f", u / k; else print "n/a" }')"
 		if awk -v r="${AT[$n,rate]}" 'BEGIN { exit !(r > 100) }'; then
 			printf '  WARNING: the host was not idle (%.0f ms CPU/s without any tool running): host-CPU figures at N=%s are noisy\n' "${AT[$n,rate]}" "$n"
 		fi

@@ -1,0 +1,168 @@
+/*
+ * iql_obs: the rows kept from InfluxDB's answer, indexed by tag, and each
+ * policy's observations looked up in them (pure). iql_answer.c reads the
+ * answer and hands over one row per series.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "iql.h"
+#include "iql_int.h"
+#include "xmalloc.h"
+
+static const char iql_ambiguous[] =
+    "several series carry this service's tag; no data used";
+
+/* A new series entry, with no row for any statement yet. */
+static size_t
+new_entry(struct iql_plan *pl)
+{
+	size_t	i, n = pl->nstmts;
+
+	if (pl->nentries == pl->entcap) {
+		pl->entcap = pl->entcap == 0 ? 64 : pl->entcap * 2;
+		pl->entries = xreallocarray(pl->entries, pl->entcap,
+		    n * sizeof(*pl->entries));
+	}
+	for (i = 0; i < n; i++)
+		pl->entries[pl->nentries * n + i] = IQL_ROW_NONE;
+	return pl->nentries++;
+}
+
+/* Map (statement, kind, name) to row ri; a second series poisons it. */
+static void
+index_key(struct iql_plan *pl, size_t sid, char kind, const char *name,
+    size_t ri)
+{
+	struct iql_slot	*slot;
+	uint32_t	*row;
+	bool		 added;
+
+	if (*name == '\0')
+		return;
+	slot = iql_map_put(&pl->series, 0, kind, name, &added);
+	if (added)
+		slot->val = new_entry(pl);
+	row = &pl->entries[slot->val * pl->nstmts + sid];
+	*row = *row == IQL_ROW_NONE ? (uint32_t)ri : IQL_ROW_AMBIG;
+}
+
+/* The next capacity of a full array. */
+static size_t
+grown(size_t cap)
+{
+	return cap == 0 ? 64 : cap * 2;
+}
+
+int
+iql_keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
+    const char *const tag[3])
+{
+	size_t	ri;
+
+	if (pl->stmts[sid].kind == IQL_AGG) {
+		if ((ri = pl->naggs) >= IQL_ROW_AMBIG)
+			return -EPROTO;
+		if (pl->naggs == pl->aggcap) {
+			pl->aggcap = grown(pl->aggcap);
+			pl->aggs = xreallocarray(pl->aggs, pl->aggcap,
+			    sizeof *pl->aggs);
+		}
+		pl->aggs[pl->naggs++] = (struct iql_agg){ r->value, r->lo,
+		    r->hi, r->n };
+	} else {
+		if ((ri = pl->ntimes) >= IQL_ROW_AMBIG)
+			return -EPROTO;
+		if (pl->ntimes == pl->timecap) {
+			pl->timecap = grown(pl->timecap);
+			pl->times = xreallocarray(pl->times, pl->timecap,
+			    sizeof *pl->times);
+		}
+		pl->times[pl->ntimes++] = r->time;
+	}
+	index_key(pl, sid, 's', tag[0], ri);
+	if (strcmp(tag[2], "runc") == 0)
+		index_key(pl, sid, 'r', tag[1], ri);
+	index_key(pl, sid, 'n', tag[1], ri);
+	return 0;
+}
+
+/* The row index of (statement, kind, name): IQL_ROW_* or an index. */
+static uint32_t
+find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name)
+{
+	const struct iql_slot	*slot;
+
+	slot = iql_map_get(&pl->series, 0, kind, name);
+	return slot == NULL ? IQL_ROW_NONE :
+	    pl->entries[slot->val * pl->nstmts + sid];
+}
+
+/* One window's observation from its three statements. */
+static void
+window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
+    const char *name, struct decide_obs *o, const char **why)
+{
+	const struct iql_agg	*a;
+	uint32_t		 ri[3];
+	int			 k;
+
+	for (k = 0; k < 3; k++) {
+		if (pl->stmts[idx[k]].error != NULL) {
+			*why = pl->stmts[idx[k]].error;
+			return;
+		}
+	}
+	for (k = 0; k < 3; k++)
+		ri[k] = find_row(pl, idx[k], kind, name);
+	for (k = 0; k < 3; k++) {
+		if (ri[k] == IQL_ROW_AMBIG) {
+			*why = iql_ambiguous;
+			return;
+		}
+	}
+	if (ri[IQL_AGG] == IQL_ROW_NONE || ri[IQL_FIRST] == IQL_ROW_NONE ||
+	    ri[IQL_LAST] == IQL_ROW_NONE)
+		return;
+	a = &pl->aggs[ri[IQL_AGG]];
+	o->present = true;
+	o->value = a->value;
+	o->min = a->lo;
+	o->max = a->hi;
+	o->count = a->n;
+	o->first_ns = pl->times[ri[IQL_FIRST]];
+	o->last_ns = pl->times[ri[IQL_LAST]];
+}
+
+static void
+obs_absent(struct decide_obs *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->value = o->min = o->max = NAN;
+}
+
+void
+iql_plan_obs(const struct iql_plan *pl, size_t i, const char *service_id,
+    const char *service_name, struct decide_obs *out_obs,
+    struct decide_obs *in_obs, const char **stmt_error)
+{
+	const struct iql_pol	*pol;
+	const char		*why = NULL, *name;
+	char			 kind;
+
+	obs_absent(out_obs);
+	obs_absent(in_obs);
+	if (i < pl->npols && pl->pols[i].planned) {
+		pol = &pl->pols[i];
+		kind = pol->backend == POLICY_BACKEND_SWARM ? 's' :
+		    pol->backend == POLICY_BACKEND_RUNC ? 'r' : 'n';
+		name = kind == 's' ? service_id : service_name;
+		if (name != NULL && *name != '\0') {
+			window_obs(pl, pol->out, kind, name, out_obs, &why);
+			window_obs(pl, pol->in, kind, name, in_obs, &why);
+		}
+	}
+	if (stmt_error != NULL)
+		*stmt_error = why;
+}

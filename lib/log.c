@@ -24,12 +24,6 @@ log_set_level(int level)
 	log_level = level;
 }
 
-int
-log_get_level(void)
-{
-	return log_level;
-}
-
 bool
 log_enabled(int level)
 {

@@ -19,7 +19,6 @@ enum log_level {
 /* name is borrowed for the life of the program. */
 void	log_init(const char *name, int level);
 void	log_set_level(int level);
-int	log_get_level(void);
 bool	log_enabled(int level);
 
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));

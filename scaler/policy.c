@@ -147,7 +147,6 @@ col_keyword(const char *col, const char *s, const char *const *names,
 static const char *const policy_backends[] = { "swarm", "runc", "exec" };
 static const char *const policy_modes[] = { "threshold", "capacity" };
 static const char *const policy_aggs[] = { "mean", "min", "max", "median" };
-static const char *const policy_ops[] = { ">", ">=", "<", "<=" };
 
 /* aggregate column: mean|min|max|median|pNN, 0 < NN <= 100. */
 static int
@@ -486,12 +485,6 @@ policy_row_hash(const struct policy_row *r)
 			h = fnv1a(h, cols[i], strlen(cols[i]) + 1);
 	}
 	return h;
-}
-
-const char *
-policy_op_name(enum policy_op op)
-{
-	return (unsigned)op < NITEMS(policy_ops) ? policy_ops[op] : "?";
 }
 
 const char *

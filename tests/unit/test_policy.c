@@ -800,8 +800,6 @@ Test(policy, row_hash_tracks_every_column)
 
 Test(policy, names)
 {
-	cr_expect_str_eq(policy_op_name(POLICY_OP_GE), ">=");
-	cr_expect_str_eq(policy_op_name(POLICY_OP_LT), "<");
 	cr_expect_str_eq(policy_backend_name(POLICY_BACKEND_EXEC), "exec");
 	cr_expect_str_eq(policy_mode_name(POLICY_MODE_CAPACITY), "capacity");
 	cr_expect_str_eq(policy_backend_name((enum policy_backend)9), "?");

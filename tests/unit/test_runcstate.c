@@ -194,16 +194,16 @@ status_of(const char *id)
 
 Test(runcstate, status_from_recorded_files)
 {
-	cr_assert_str_eq(runcstate_status_name(status_of("web_1")), "running");
-	cr_assert_str_eq(runcstate_status_name(status_of("web_2")), "created");
+	cr_assert_eq(status_of("web_1"), RUNCSTATE_RUNNING);
+	cr_assert_eq(status_of("web_2"), RUNCSTATE_CREATED);
 	/* the freezer of the recording is gone: not paused here */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_3")), "running");
+	cr_assert_eq(status_of("web_3"), RUNCSTATE_RUNNING);
 	/* killed: a zombie */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_4")), "stopped");
+	cr_assert_eq(status_of("web_4"), RUNCSTATE_STOPPED);
 	/* pid recycled by another process (start time differs) */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_5")), "stopped");
+	cr_assert_eq(status_of("web_5"), RUNCSTATE_STOPPED);
 	/* pid gone */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_6")), "stopped");
+	cr_assert_eq(status_of("web_6"), RUNCSTATE_STOPPED);
 }
 
 /* A container whose init is this test, with a freezer dir we control. */

@@ -48,7 +48,6 @@ struct http_resp {
 /* unix_socket may be NULL (TCP). Strings are copied. Caller frees. */
 struct http	*http_new(const char *unix_socket, long connect_ms, long total_ms);
 void		 http_free(struct http *);
-void		 http_set_timeouts(struct http *, long connect_ms, long total_ms);
 
 void		 http_resp_init(struct http_resp *);
 void		 http_resp_free(struct http_resp *);

@@ -1,6 +1,7 @@
 /* log: leveled logging to stderr with a timestamp and the program name. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ log_set_level(int level)
 	log_level = level;
 }
 
-bool
+static bool
 log_enabled(int level)
 {
 	return level <= log_level;

@@ -7,8 +7,6 @@
 #ifndef DAS_LOG_H
 #define DAS_LOG_H
 
-#include <stdbool.h>
-
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARN,
@@ -19,7 +17,6 @@ enum log_level {
 /* name is borrowed for the life of the program. */
 void	log_init(const char *name, int level);
 void	log_set_level(int level);
-bool	log_enabled(int level);
 
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "ctl_int.h"
 #include "decide.h"
 #include "journal.h"
@@ -238,7 +239,7 @@ ctl_history(struct ctl *c, const char *service, const char *since)
 	}
 	if ((rc = ctl_connect(c)) != CTL_EXIT_OK)
 		return rc;
-	if (journal_history(c->pg, ctl_now_ns() - ns, service, &v, &n, err,
+	if (journal_history(c->pg, realtime_ns() - ns, service, &v, &n, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "dasctl: journal: %s\n", err);
 		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;

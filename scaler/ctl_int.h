@@ -19,7 +19,6 @@ struct ctl {
 	int64_t				 now_ns;
 };
 
-int64_t	ctl_now_ns(void);
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
 const struct engine_status *ctl_find(struct ctl *, const char *service);

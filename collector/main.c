@@ -1,9 +1,10 @@
 /*
  * ds — the das collector.
  *
- * Every interval: list this node's containers through the Engine API, read
- * their cgroup and /proc files, compute docker-stats figures and write one
- * point per container to InfluxDB through a bounded, retrying queue. The
+ * Every interval: list this node's containers (Docker's through the Engine
+ * API, runc's from its state directory), read their cgroup and /proc
+ * files, compute docker-stats figures and write one point per container
+ * to InfluxDB through a bounded, retrying queue. The
  * writes run beside the interval timer on the same libevent loop (one at a
  * time, lib/httpev.h): an InfluxDB that is slow, stuck or wrong delays
  * delivery, never a sample.

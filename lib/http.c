@@ -1,4 +1,4 @@
-/* http: libcurl wrapper with timeouts, keep-alive, gzip bodies, unix sockets. */
+/* http: libcurl with timeouts, keep-alive, gzip bodies and unix sockets. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

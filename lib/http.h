@@ -3,7 +3,9 @@
  * (unix socket). One struct http holds one curl easy handle so connections
  * are kept alive between http_do requests (http_do_many connects anew).
  *
- * Every request has a connect and a total timeout (STYLE rule 9).
+ * Every request has a connect and a total timeout (http_new: 2 s and 10 s
+ * unless told), so that a server that stops answering never holds the
+ * caller.
  */
 #ifndef DAS_HTTP_H
 #define DAS_HTTP_H

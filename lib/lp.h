@@ -40,7 +40,7 @@ void	lp_field_str(struct lp_point *, const char *key, const char *);
 /* ts is in the precision the batch is written with; 0 leaves it out. */
 bool	lp_end(struct lp_point *, int64_t ts) __attribute__((warn_unused_result));
 
-/* The escapers, exported for tests and for callers writing by hand. */
+/* The escapers, exported for the tests. */
 void	lp_escape_measurement(struct buf *, const char *);
 void	lp_escape_key(struct buf *, const char *);	/* tag key/value, field key */
 void	lp_escape_string(struct buf *, const char *);	/* string field value, no quotes */

@@ -1,4 +1,4 @@
-/* ctl_int: dasctl's shared state (ctl.c, ctl_show.c, ctl_add.c). */
+/* ctl_int: what ctl.c shares with the commands in scaler/ctl_*.c. */
 #ifndef DAS_CTL_INT_H
 #define DAS_CTL_INT_H
 

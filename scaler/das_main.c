@@ -2,7 +2,8 @@
  * das — the scaler.
  *
  * Every interval: read the policy table, ask InfluxDB for each service's
- * aggregate over its windows, decide, change replica counts, journal.
+ * aggregate over its windows, decide, change replica counts (Docker Swarm
+ * services, runc clusters or an exec command), journal.
  * Two instances may run: the one holding the PostgreSQL advisory lock
  * acts, the other waits.
  */

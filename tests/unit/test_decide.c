@@ -1,4 +1,4 @@
-/* Unit tests for decide: the decision semantics of DESIGN.md, table-driven. */
+/* Unit tests for decide: the order of evaluation in decide.h, table-driven. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>

@@ -16,10 +16,18 @@
 #   on_exit 'CMD'                 run CMD when the test exits, however it
 #                                 exits (pass, fail, timeout signal);
 #                                 last registered runs first
+#   on_exit_last 'CMD'            the same, after every other cleanup
 #   unique_name PREFIX            PREFIX-<8 random hex>, valid for Docker names
 #   iq [-d DB] 'INFLUXQL'         query InfluxDB, print the JSON answer
 #   iw [-d DB] 'LINE PROTOCOL'    write points to InfluxDB
 #   psql_das 'SQL'                run SQL on the das database, print rows
+#   das_test_db PREFIX            a PostgreSQL and an InfluxDB database of
+#                                 one unique name, dropped on exit; sets
+#                                 PGDB (the name), PG (libpq connection
+#                                 string) and IDB (InfluxDB database, the
+#                                 same name, not created: some tests want
+#                                 das to meet it missing)
+#   q 'SQL'                       run SQL on $PG, print rows
 #   service_create NAME ARGS...   docker service create, labelled das.test=1,
 #                                 removed on exit; ARGS as for the CLI; sets
 #                                 SERVICE_ID (call it directly, not in $(...):
@@ -99,6 +107,7 @@ wait_for() {
 # EXIT trap still runs and services do not outlive the test.
 _das_cleanups=()
 on_exit() { _das_cleanups+=("$1"); }
+on_exit_last() { _das_cleanups=("$1" "${_das_cleanups[@]}"); }
 
 # The loop counter has a name no cleanup uses: an eval'd `for i in ...`
 # would otherwise move it and skip cleanups.
@@ -148,8 +157,29 @@ iw() {
 
 # ------------------------------------------------------------ PostgreSQL
 
+# shellcheck disable=SC2034  # PGDB, PG and IDB are for the caller
 psql_das() {
 	psql "$DAS_PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# The shared server, as the superuser: each test makes its own database.
+_DAS_PGSU=(-h 127.0.0.1 -p 15432 -U postgres)
+
+# das_test_db PREFIX: this test's own databases (see the top). Call it
+# directly, not in $(...): a subshell would lose the variables and the
+# cleanups. dropdb --force: a das that hangs must not keep the database.
+das_test_db() {
+	[[ $BASH_SUBSHELL -eq 0 ]] || fail "das_test_db $1: called in a subshell"
+	PGDB=$(unique_name "$1" | tr '-' '_')
+	createdb "${_DAS_PGSU[@]}" "$PGDB"
+	on_exit "dropdb ${_DAS_PGSU[*]} --if-exists --force '$PGDB'"
+	PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
+	IDB=$PGDB
+	on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+}
+
+q() {
+	psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"
 }
 
 # ------------------------------------------------------------ Docker

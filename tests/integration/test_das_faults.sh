@@ -14,19 +14,13 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_faults | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_faults
 LOCK=$((RANDOM * 7 + 600011))
 S1=$(unique_name faults-a)
 S2=$(unique_name faults-b)
 DIR=$(mktemp -d /tmp/das-faults.XXXXXX)
 on_exit "rm -rf '$DIR'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$1"; }
 # das_once LOG [das options...]: one tick, prints the exit status.
 das_once() {

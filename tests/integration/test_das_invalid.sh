@@ -9,19 +9,13 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_invalid | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_invalid
 LOCK=$((RANDOM * 7 + 300007))
 SVC=$(unique_name inval)
 GHOST=$(unique_name no-such-service)
 LOG=$(mktemp /tmp/das-invalid.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 das_once() {
 	local rc=0
 	echo "--- das --once" >>"$LOG"

@@ -13,17 +13,11 @@ source "$(dirname "$0")/lib.sh"
 
 N=300
 HOT=150
-PGDB=$(unique_name das_many | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null"
+das_test_db das_many
 LOCK=$((RANDOM * 7 + 800003))
 LOG=$(mktemp /tmp/das-many.XXXXXX)
 on_exit "rm -f '$LOG.lp'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 das_once() {
 	local rc=0
 	echo "--- das --once $*" >>"$LOG"

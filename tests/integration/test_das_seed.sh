@@ -9,18 +9,12 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_seed | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_seed
 LOCK=$((RANDOM * 7 + 100003))
 SVC=$(unique_name seed)
 LOG=$(mktemp /tmp/das-seed.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 # One das tick; its exit status is the test's business (set -e stops on 1).
 das_once() {
 	echo "--- das --once" >>"$LOG"

@@ -33,6 +33,17 @@
 #                                 SERVICE_ID (call it directly, not in $(...):
 #                                 a subshell would lose the cleanup)
 #   service_running NAME          number of tasks of NAME in state Running
+#   port_open PORT                something accepts on 127.0.0.1:PORT
+#   listen PORT LOG PROG [ARGS]   a stand-in server: PROG serves each
+#                                 connection to 127.0.0.1:PORT (stdin and
+#                                 stdout are the connection), its stderr
+#                                 to LOG; stopped on exit
+#   unlisten                      stop it
+#   ds_cycles LOG                 ds's cycles that made points so far
+#   ds_back_to_influx PORT LOG PID  the stand-in gives way to the stack's
+#                                 InfluxDB; ds (pid PID, -v, logging to
+#                                 LOG) must deliver what it held, sample
+#                                 on and flush everything on SIGTERM
 #
 # Tests label every Docker object they create with das.test=1, so that
 # `tests/stack.sh clean` can find leftovers of a test that was killed hard.
@@ -206,4 +217,50 @@ service_create() {
 service_running() {
 	docker service ps "$1" --filter desired-state=running \
 		--format '{{.CurrentState}}' 2>/dev/null | grep -c '^Running' || true
+}
+
+# ------------------------------------------------------------ stand-ins
+
+# What ds writes to is put on a port of its own, with busybox nc
+# (tests/deps.sh: busybox-static) on 127.0.0.1 only: `nc -ll -e PROG` runs
+# PROG on each connection. One stand-in at a time.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+LISTEN_PID=
+listen() {
+	local port=$1 log=$2; shift 2
+	if [[ -z ${_das_listening:-} ]]; then
+		on_exit '[[ -z $LISTEN_PID ]] || kill -TERM $LISTEN_PID'
+		_das_listening=1
+	fi
+	busybox nc -ll -p "$port" 127.0.0.1 -e "$@" </dev/null >/dev/null 2>>"$log" &
+	LISTEN_PID=$!
+	wait_for "port_open $port" 10 0.1 || fail "busybox nc did not listen on $port"
+}
+
+unlisten() {
+	kill -TERM "$LISTEN_PID"
+	wait "$LISTEN_PID" || true
+	LISTEN_PID=
+}
+
+ds_cycles() { grep -cE 'debug: cycle: .*, [1-9][0-9]* points' "$1" || true; }
+
+# The forwarder takes the stand-in's place: the same address now leads to
+# the stack's InfluxDB.
+ds_back_to_influx() {
+	local port=$1 log=$2 pid=$3 hostport=${DAS_INFLUX_URL#*://} n rc=0
+	unlisten
+	listen "$port" "$log.nc" busybox nc "${hostport%:*}" "${hostport##*:}"
+	wait_for "grep -q 'works again; delivering [0-9]* held points' '$log'" 60 ||
+		{ tail -30 "$log"; fail "ds never delivered the held points"; }
+	grep 'works again' "$log" | sed 's/^ */   /'
+	n=$(ds_cycles "$log")
+	wait_for "(( \$(ds_cycles '$log') >= $n + 2 ))" 30 ||
+		fail "ds stopped sampling after InfluxDB came back"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 0 "$rc" "ds exit status after SIGTERM"
+	grep -q 'signal 15: flushed; 0 points could not be delivered' "$log" ||
+		{ tail -5 "$log"; fail "ds did not deliver everything"; }
 }

@@ -230,6 +230,7 @@ LISTEN_PID=
 listen() {
 	local port=$1 log=$2; shift 2
 	if [[ -z ${_das_listening:-} ]]; then
+		# shellcheck disable=SC2016  # read at exit, not now
 		on_exit '[[ -z $LISTEN_PID ]] || kill -TERM $LISTEN_PID'
 		_das_listening=1
 	fi

@@ -28,6 +28,9 @@
 #                                 same name, not created: some tests want
 #                                 das to meet it missing)
 #   q 'SQL'                       run SQL on $PG, print rows
+#   das_run_once LOG [ARGS]       das --once ARGS on those databases, its
+#                                 output appended to LOG; das's status
+#   das_once_ok LOG [ARGS]        the same, failing the test unless 0
 #   service_create NAME ARGS...   docker service create, labelled das.test=1,
 #                                 removed on exit; ARGS as for the CLI; sets
 #                                 SERVICE_ID (call it directly, not in $(...):
@@ -191,6 +194,21 @@ das_test_db() {
 
 q() {
 	psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# A "--- das --once ARGS" line first, so that the log says which run said
+# what.
+das_run_once() {
+	local log=$1; shift
+	echo "--- das --once $*" >>"$log"
+	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
+		--once "$@" >>"$log" 2>&1
+}
+
+das_once_ok() {
+	local log=$1 rc=0; shift
+	das_run_once "$log" "$@" || rc=$?
+	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$log"))"
 }
 
 # ------------------------------------------------------------ Docker

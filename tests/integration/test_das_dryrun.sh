@@ -19,13 +19,7 @@ LOG=$(mktemp /tmp/das-dryrun.XXXXXX)
 on_exit "rm -f '$LOG'"
 
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$1"; }
-das_once() {
-	local rc=0
-	echo "--- das --once $*" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=1 "$@" >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$LOG"))"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=1 "$@"; }
 # Thirty samples, one a second up to now, of cpu_ratio 90 for service ID
 # NAME: a covered 20 s window, well above the out threshold.
 load() {

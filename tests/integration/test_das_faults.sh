@@ -25,9 +25,7 @@ replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$1"
 # das_once LOG [das options...]: one tick, prints the exit status.
 das_once() {
 	local log=$1 rc=0; shift
-	echo "--- das --once $*" >>"$DIR/$log"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 "$@" >>"$DIR/$log" 2>&1 || rc=$?
+	das_run_once "$DIR/$log" -o lock_key=$LOCK -o ds_interval=2 "$@" || rc=$?
 	echo "$rc"
 }
 rows() { q "SELECT count(*) FROM das_event WHERE seq = $1 AND action = '$2'"; }

@@ -16,13 +16,7 @@ GHOST=$(unique_name no-such-service)
 LOG=$(mktemp /tmp/das-invalid.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-das_once() {
-	local rc=0
-	echo "--- das --once" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once exit status (log: $(tail -n 5 "$LOG"))"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=2; }
 invalid_count() { q "SELECT count(*) FROM das_event WHERE seq = $1 AND action = 'invalid'"; }
 invalid_detail() { q "SELECT detail FROM das_event WHERE seq = $1 AND action = 'invalid' ORDER BY ts DESC, id DESC LIMIT 1"; }
 # Log lines that refuse seq N (das says "policy seq N (service ...): why").

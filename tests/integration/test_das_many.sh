@@ -19,12 +19,8 @@ LOG=$(mktemp /tmp/das-many.XXXXXX)
 on_exit "rm -f '$LOG.lp'"
 
 das_once() {
-	local rc=0
-	echo "--- das --once $*" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -v --dry-run -o lock_key=$LOCK -o ds_interval=1 \
-		-o "exec.noop=/bin/true {service} {replicas}" "$@" >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$LOG"))"
+	das_once_ok "$LOG" -v --dry-run -o lock_key=$LOCK -o ds_interval=1 \
+		-o "exec.noop=/bin/true {service} {replicas}" "$@"
 }
 # Thirty samples a second apart up to now for services m1..mN: 90 for the
 # first HOT, 50 for the others.

@@ -16,12 +16,7 @@ LOG=$(mktemp /tmp/das-seed.XXXXXX)
 on_exit "rm -f '$LOG'"
 
 # One das tick; its exit status is the test's business (set -e stops on 1).
-das_once() {
-	echo "--- das --once" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 >>"$LOG" 2>&1 ||
-		fail "das --once exited $?: $(tail -n 20 "$LOG")"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=2; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 
 echo "== the seed's table and INSERT, verbatim"

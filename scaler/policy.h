@@ -100,7 +100,7 @@ enum policy_aggregate {
 };
 
 enum policy_mode {
-	POLICY_MODE_THRESHOLD,	/* seed semantics: out/in thresholds */
+	POLICY_MODE_THRESHOLD,	/* out/in thresholds (README's INSERT) */
 	POLICY_MODE_CAPACITY,	/* SimpleScaleVM: capacity per replica */
 };
 

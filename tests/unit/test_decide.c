@@ -11,7 +11,7 @@
 #define IVL	(10 * NS_S)
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The seed's policy: 1..10 replicas, > 70 out, < 10 in, 10m windows. */
+/* README's example policy: 1..10 replicas, > 70 out, < 10 in, 10m windows. */
 static struct policy
 seed_policy(void)
 {

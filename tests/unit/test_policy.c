@@ -11,7 +11,7 @@
 #define NS_S	INT64_C(1000000000)
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The seed's INSERT, verbatim. */
+/* README's INSERT ("Register a service"), verbatim. */
 static struct policy_row
 seed_row(void)
 {

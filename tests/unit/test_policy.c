@@ -214,88 +214,91 @@ struct ecase {
 
 #define COL(c)	offsetof(struct policy_row, c)
 
+/* Each turns README's row invalid, and says so. */
+static char long_name[POLICY_NAME_MAX + 2];
+static char long_target[POLICY_TARGET_MAX + 2];
+static const struct ecase invalid_cases[] = {
+	{ COL(seq), NULL, "seq is missing" },
+	{ COL(seq), "one", "seq \"one\" is not an integer" },
+	{ COL(min_no), NULL, "min_no is missing" },
+	{ COL(max_no), NULL, "max_no is missing" },
+	{ COL(min_no), "20", "min_no 20 is greater than max_no 10" },
+	{ COL(min_no), "-1", "min_no -1 is negative" },
+	{ COL(min_no), "1x", "min_no \"1x\" is not an integer" },
+	{ COL(min_no), "2147483648", "min_no 2147483648 is too large" },
+	{ COL(max_no), "0", "max_no 0 is below 1" },
+	{ COL(max_no), "ten", "max_no \"ten\" is not an integer" },
+	{ COL(cur_no), "-3", "cur_no -3 is negative" },
+	{ COL(cur_no), "", "cur_no \"\" is not an integer" },
+	{ COL(step_out), "0", "step_out 0 is below 1" },
+	{ COL(step_in), "-2", "step_in -2 is below 1" },
+	{ COL(cond_item), NULL, "cond_item NULL is not one of" },
+	{ COL(cond_item), "cpu", "cond_item \"cpu\" is not one of" },
+	{ COL(cond_item), "CPU_RATIO",
+	    "cond_item \"CPU_RATIO\" is not" },
+	{ COL(cond_item), "cpu_ratio\") FROM x; --",
+	    "cond_item \"cpu_ratio\") FROM x; --\" is not one of" },
+	{ COL(out_cond), NULL, "out_cond is missing" },
+	{ COL(in_cond), NULL, "in_cond is missing" },
+	{ COL(out_cond), "70 %%%", "out_cond \"70 %%%\": unknown unit "
+	    "\"%%%\"" },
+	{ COL(in_cond), "80%", "in_cond \"80%\" is not below out_cond "
+	    "\"70%\"" },
+	{ COL(in_cond), "70", "in_cond \"70\" is not below out_cond" },
+	{ COL(out_cond), "512MB",
+	    "out_cond \"512MB\": byte units apply to mem_*, net_* "
+	    "and blk_* fields only, not to cpu_ratio" },
+	{ COL(out_duration), NULL, "out_duration is missing" },
+	{ COL(in_duration), NULL, "in_duration is missing" },
+	{ COL(out_duration), "10", "out_duration \"10\" is not a "
+	    "positive InfluxQL duration" },
+	{ COL(in_duration), "0s",
+	    "in_duration \"0s\" is not a positive" },
+	{ COL(in_duration), "10 minutes",
+	    "in_duration \"10 minutes\"" },
+	{ COL(cooldown_out), "soon", "cooldown_out \"soon\" is not a" },
+	{ COL(cooldown_in), "-1m", "cooldown_in \"-1m\" is not a" },
+	{ COL(service_id), NULL, "service_id is missing" },
+	{ COL(service_id), "", "service_id \"\" is not a Docker" },
+	{ COL(service_id), "my web", "service_id \"my web\" is not a "
+	    "Docker service name or ID "
+	    "(1 to 128 of A-Z a-z 0-9 _ . -)" },
+	{ COL(service_id), "x';DROP", "service_id \"x';DROP\" is not" },
+	{ COL(service_id), "a\nb", "service_id \"a?b\" is not" },
+	{ COL(service_id), "caf\xc3\xa9",
+	    "service_id \"caf\xc3\xa9\"" },
+	{ COL(service_id), long_name, "service_id \"xxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" is not" },
+	{ COL(enabled), "maybe", "enabled \"maybe\" is not a boolean" },
+	{ COL(dry_run), "2", "dry_run \"2\" is not a boolean" },
+	{ COL(sustained), "", "sustained \"\" is not a boolean" },
+	{ COL(backend), "k8s", "backend \"k8s\" is not one of swarm, "
+	    "runc or exec" },
+	{ COL(mode), "auto", "mode \"auto\" is not one of threshold or "
+	    "capacity" },
+	{ COL(target), "a\tb", "target \"a?b\" contains control" },
+	{ COL(target), long_target, "target \"/xxxx" },
+};
+
 Test(policy, invalid_rows_say_why)
 {
-	static char long_name[POLICY_NAME_MAX + 2];
-	static char long_target[POLICY_TARGET_MAX + 2];
-	static const struct ecase cases[] = {
-		{ COL(seq), NULL, "seq is missing" },
-		{ COL(seq), "one", "seq \"one\" is not an integer" },
-		{ COL(min_no), NULL, "min_no is missing" },
-		{ COL(max_no), NULL, "max_no is missing" },
-		{ COL(min_no), "20", "min_no 20 is greater than max_no 10" },
-		{ COL(min_no), "-1", "min_no -1 is negative" },
-		{ COL(min_no), "1x", "min_no \"1x\" is not an integer" },
-		{ COL(min_no), "2147483648", "min_no 2147483648 is too large" },
-		{ COL(max_no), "0", "max_no 0 is below 1" },
-		{ COL(max_no), "ten", "max_no \"ten\" is not an integer" },
-		{ COL(cur_no), "-3", "cur_no -3 is negative" },
-		{ COL(cur_no), "", "cur_no \"\" is not an integer" },
-		{ COL(step_out), "0", "step_out 0 is below 1" },
-		{ COL(step_in), "-2", "step_in -2 is below 1" },
-		{ COL(cond_item), NULL, "cond_item NULL is not one of" },
-		{ COL(cond_item), "cpu", "cond_item \"cpu\" is not one of" },
-		{ COL(cond_item), "CPU_RATIO",
-		    "cond_item \"CPU_RATIO\" is not" },
-		{ COL(cond_item), "cpu_ratio\") FROM x; --",
-		    "cond_item \"cpu_ratio\") FROM x; --\" is not one of" },
-		{ COL(out_cond), NULL, "out_cond is missing" },
-		{ COL(in_cond), NULL, "in_cond is missing" },
-		{ COL(out_cond), "70 %%%", "out_cond \"70 %%%\": unknown unit "
-		    "\"%%%\"" },
-		{ COL(in_cond), "80%", "in_cond \"80%\" is not below out_cond "
-		    "\"70%\"" },
-		{ COL(in_cond), "70", "in_cond \"70\" is not below out_cond" },
-		{ COL(out_cond), "512MB",
-		    "out_cond \"512MB\": byte units apply to mem_*, net_* "
-		    "and blk_* fields only, not to cpu_ratio" },
-		{ COL(out_duration), NULL, "out_duration is missing" },
-		{ COL(in_duration), NULL, "in_duration is missing" },
-		{ COL(out_duration), "10", "out_duration \"10\" is not a "
-		    "positive InfluxQL duration" },
-		{ COL(in_duration), "0s",
-		    "in_duration \"0s\" is not a positive" },
-		{ COL(in_duration), "10 minutes",
-		    "in_duration \"10 minutes\"" },
-		{ COL(cooldown_out), "soon", "cooldown_out \"soon\" is not a" },
-		{ COL(cooldown_in), "-1m", "cooldown_in \"-1m\" is not a" },
-		{ COL(service_id), NULL, "service_id is missing" },
-		{ COL(service_id), "", "service_id \"\" is not a Docker" },
-		{ COL(service_id), "my web", "service_id \"my web\" is not a "
-		    "Docker service name or ID "
-		    "(1 to 128 of A-Z a-z 0-9 _ . -)" },
-		{ COL(service_id), "x';DROP", "service_id \"x';DROP\" is not" },
-		{ COL(service_id), "a\nb", "service_id \"a?b\" is not" },
-		{ COL(service_id), "caf\xc3\xa9",
-		    "service_id \"caf\xc3\xa9\"" },
-		{ COL(service_id), long_name, "service_id \"xxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" is not" },
-		{ COL(enabled), "maybe", "enabled \"maybe\" is not a boolean" },
-		{ COL(dry_run), "2", "dry_run \"2\" is not a boolean" },
-		{ COL(sustained), "", "sustained \"\" is not a boolean" },
-		{ COL(backend), "k8s", "backend \"k8s\" is not one of swarm, "
-		    "runc or exec" },
-		{ COL(mode), "auto", "mode \"auto\" is not one of threshold or "
-		    "capacity" },
-		{ COL(target), "a\tb", "target \"a?b\" contains control" },
-		{ COL(target), long_target, "target \"/xxxx" },
-	};
-	struct policy_row	r;
-	struct policy		p;
-	char			err[256];
-	size_t			i;
+	const struct ecase	*c;
+	struct policy_row	 r;
+	struct policy		 p;
+	char			 err[256];
+	size_t			 i;
 
 	memset(long_name, 'x', POLICY_NAME_MAX + 1);
 	long_target[0] = '/';
 	memset(long_target + 1, 'x', POLICY_TARGET_MAX);
-	for (i = 0; i < NITEMS(cases); i++) {
+	for (i = 0; i < NITEMS(invalid_cases); i++) {
+		c = &invalid_cases[i];
 		r = seed_row();
-		*(const char **)((char *)&r + cases[i].off) = cases[i].value;
+		*(const char **)((char *)&r + c->off) = c->value;
 		cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL,
-		    "case %zu (%s) accepted", i, cases[i].err);
-		cr_expect(strncmp(err, cases[i].err, strlen(cases[i].err)) ==
-		    0, "case %zu: got \"%s\", want \"%s...\"", i, err,
-		    cases[i].err);
+		    "case %zu (%s) accepted", i, c->err);
+		cr_expect(strncmp(err, c->err, strlen(c->err)) == 0,
+		    "case %zu: got \"%s\", want \"%s...\"", i, err, c->err);
 		cr_expect_null(p.field);
 		cr_expect_null(p.service);
 	}
@@ -350,59 +353,62 @@ Test(policy, units_must_suit_the_field)
 	cr_expect_eq(policy_field_unit("cpu_ratio"), POLICY_UNIT_PERCENT);
 }
 
+/* Each backend with its target: NULL err means valid. */
+static const struct target_case {
+	const char	*backend;
+	const char	*target;
+	const char	*err;	/* NULL: valid */
+} target_cases[] = {
+	{ "swarm", NULL, NULL },
+	{ "swarm", "ignored but clean", NULL },
+	{ "runc", "web", NULL },
+	{ "runc", "web-1.prod_x", NULL },
+	{ "runc", NULL, "target is missing (backend runc needs the "
+	    "name of a das.conf bundle.NAME line)" },
+	{ "runc", "/srv/bundles/web", "target \"/srv/bundles/web\" is "
+	    "not a name" },
+	{ "runc", "../etc", "target \"../etc\" is not a name" },
+	{ "runc", "", "target \"\" is not a name" },
+	{ "runc", "w\neb", "target \"w?eb\" contains control" },
+	{ "exec", "scale-web", NULL },
+	{ "exec", NULL, "target is missing (backend exec needs the "
+	    "name of a das.conf exec.NAME line)" },
+	{ "exec", "/bin/touch /tmp/x", "target \"/bin/touch /tmp/x\" "
+	    "is not a name" },
+	{ "exec", "scale {replicas}", "target \"scale {replicas}\" is "
+	    "not a name" },
+	{ "exec", "   ", "target \"   \" is not a name" },
+	{ "exec", "a\x7f", "target \"a?\" contains control" },
+	{ "exec", "x234567890123456789012345678901234567890123456789"
+	    "012345678901234", NULL },
+	{ "exec", "x234567890123456789012345678901234567890123456789"
+	    "0123456789012345", "target \"x2345" },
+};
+
 Test(policy, backends_and_targets)
 {
-	static const struct {
-		const char	*backend;
-		const char	*target;
-		const char	*err;	/* NULL: valid */
-	} cases[] = {
-		{ "swarm", NULL, NULL },
-		{ "swarm", "ignored but clean", NULL },
-		{ "runc", "web", NULL },
-		{ "runc", "web-1.prod_x", NULL },
-		{ "runc", NULL, "target is missing (backend runc needs the "
-		    "name of a das.conf bundle.NAME line)" },
-		{ "runc", "/srv/bundles/web", "target \"/srv/bundles/web\" is "
-		    "not a name" },
-		{ "runc", "../etc", "target \"../etc\" is not a name" },
-		{ "runc", "", "target \"\" is not a name" },
-		{ "runc", "w\neb", "target \"w?eb\" contains control" },
-		{ "exec", "scale-web", NULL },
-		{ "exec", NULL, "target is missing (backend exec needs the "
-		    "name of a das.conf exec.NAME line)" },
-		{ "exec", "/bin/touch /tmp/x", "target \"/bin/touch /tmp/x\" "
-		    "is not a name" },
-		{ "exec", "scale {replicas}", "target \"scale {replicas}\" is "
-		    "not a name" },
-		{ "exec", "   ", "target \"   \" is not a name" },
-		{ "exec", "a\x7f", "target \"a?\" contains control" },
-		{ "exec", "x234567890123456789012345678901234567890123456789"
-		    "012345678901234", NULL },
-		{ "exec", "x234567890123456789012345678901234567890123456789"
-		    "0123456789012345", "target \"x2345" },
-	};
-	struct policy_row	r;
-	struct policy		p;
-	char			err[256];
-	size_t			i;
-	int			rc;
+	const struct target_case	*c;
+	struct policy_row		 r;
+	struct policy			 p;
+	char				 err[256];
+	size_t				 i;
+	int				 rc;
 
-	for (i = 0; i < NITEMS(cases); i++) {
+	for (i = 0; i < NITEMS(target_cases); i++) {
+		c = &target_cases[i];
 		r = seed_row();
 		r.service_id = "web-cluster_1.a";
-		r.backend = cases[i].backend;
-		r.target = cases[i].target;
+		r.backend = c->backend;
+		r.target = c->target;
 		rc = policy_parse(&r, &p, err, sizeof(err));
-		if (cases[i].err == NULL) {
+		if (c->err == NULL) {
 			cr_expect_eq(rc, 0, "%zu: %s", i, err);
-			if (cases[i].target != NULL)
-				cr_expect_str_eq(p.target, cases[i].target);
+			if (c->target != NULL)
+				cr_expect_str_eq(p.target, c->target);
 		} else {
 			cr_expect_eq(rc, -EINVAL, "%zu accepted", i);
-			cr_expect(strncmp(err, cases[i].err,
-			    strlen(cases[i].err)) == 0, "%zu: got \"%s\"", i,
-			    err);
+			cr_expect(strncmp(err, c->err, strlen(c->err)) == 0,
+			    "%zu: got \"%s\"", i, err);
 		}
 		policy_clear(&p);
 	}

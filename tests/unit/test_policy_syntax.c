@@ -196,82 +196,85 @@ struct tcase {
 	bool			 has_op;
 };
 
+/* Each text, out side or in, and what it parses to (or its error). */
+static const struct tcase threshold_cases[] = {
+	{ "70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 0 },
+	{ "70", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_NONE, 0 },
+	{ "0.5", true, 0, POLICY_OP_GT, 0.5, POLICY_UNIT_NONE, 0 },
+	{ ">70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 1 },
+	{ ">=70%", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT, 1 },
+	{ " >= 70 % ", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT,
+	    1 },
+	{ "10%", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_PERCENT, 0 },
+	{ "<10", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_NONE, 1 },
+	{ "<=10.25%", false, 0, POLICY_OP_LE, 10.25,
+	    POLICY_UNIT_PERCENT, 1 },
+	{ "512MB", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES, 0 },
+	{ "512 mb", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES,
+	    0 },
+	{ "1.5GiB", true, 0, POLICY_OP_GT, 1.5 * 1073741824.0,
+	    POLICY_UNIT_BYTES, 0 },
+	{ "1kib", true, 0, POLICY_OP_GT, 1024, POLICY_UNIT_BYTES, 0 },
+	{ "2KB", true, 0, POLICY_OP_GT, 2000, POLICY_UNIT_BYTES, 0 },
+	{ "3GB", true, 0, POLICY_OP_GT, 3e9, POLICY_UNIT_BYTES, 0 },
+	{ "1TB", true, 0, POLICY_OP_GT, 1e12, POLICY_UNIT_BYTES, 0 },
+	{ "1TiB", true, 0, POLICY_OP_GT, 1099511627776.0,
+	    POLICY_UNIT_BYTES, 0 },
+	{ "4MiB", true, 0, POLICY_OP_GT, 4194304, POLICY_UNIT_BYTES,
+	    0 },
+	{ "100B", true, 0, POLICY_OP_GT, 100, POLICY_UNIT_BYTES, 0 },
+	{ "0", false, 0, POLICY_OP_LT, 0, POLICY_UNIT_NONE, 0 },
+	{ "", true, -EINVAL, 0, 0, 0, 0 },
+	{ "%", true, -EINVAL, 0, 0, 0, 0 },
+	{ ">", true, -EINVAL, 0, 0, 0, 0 },
+	{ "abc", true, -EINVAL, 0, 0, 0, 0 },
+	{ "70 %%%", true, -EINVAL, 0, 0, 0, 0 },
+	{ "70%%", true, -EINVAL, 0, 0, 0, 0 },
+	{ "0x10", true, -EINVAL, 0, 0, 0, 0 },
+	{ "inf", true, -EINVAL, 0, 0, 0, 0 },
+	{ "nan", true, -EINVAL, 0, 0, 0, 0 },
+	{ "1e3", true, -EINVAL, 0, 0, 0, 0 },
+	{ "-5", true, -EINVAL, 0, 0, 0, 0 },
+	{ "+5", true, -EINVAL, 0, 0, 0, 0 },
+	{ ".5", true, -EINVAL, 0, 0, 0, 0 },
+	{ "5.", true, -EINVAL, 0, 0, 0, 0 },
+	{ "1,5", true, -EINVAL, 0, 0, 0, 0 },
+	{ "=70", true, -EINVAL, 0, 0, 0, 0 },
+	{ ">>70", true, -EINVAL, 0, 0, 0, 0 },
+	{ "=>70", true, -EINVAL, 0, 0, 0, 0 },
+	{ "<70%", true, -EINVAL, 0, 0, 0, 0 },
+	{ "<=70%", true, -EINVAL, 0, 0, 0, 0 },
+	{ ">10%", false, -EINVAL, 0, 0, 0, 0 },
+	{ ">=10%", false, -EINVAL, 0, 0, 0, 0 },
+	{ "10 k", true, -EINVAL, 0, 0, 0, 0 },
+	{ "10K", true, -EINVAL, 0, 0, 0, 0 },
+	{ "10 MB extra", true, -EINVAL, 0, 0, 0, 0 },
+	{ "70%'; DROP TABLE das; --", true, -EINVAL, 0, 0, 0, 0 },
+	{ "1111111111111111111111111111111111111111111", true,
+	    -EINVAL, 0, 0, 0, 0 },
+};
+
 Test(policy_syntax, thresholds_parse)
 {
-	static const struct tcase cases[] = {
-		{ "70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 0 },
-		{ "70", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_NONE, 0 },
-		{ "0.5", true, 0, POLICY_OP_GT, 0.5, POLICY_UNIT_NONE, 0 },
-		{ ">70%", true, 0, POLICY_OP_GT, 70, POLICY_UNIT_PERCENT, 1 },
-		{ ">=70%", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT, 1 },
-		{ " >= 70 % ", true, 0, POLICY_OP_GE, 70, POLICY_UNIT_PERCENT,
-		    1 },
-		{ "10%", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_PERCENT, 0 },
-		{ "<10", false, 0, POLICY_OP_LT, 10, POLICY_UNIT_NONE, 1 },
-		{ "<=10.25%", false, 0, POLICY_OP_LE, 10.25,
-		    POLICY_UNIT_PERCENT, 1 },
-		{ "512MB", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES, 0 },
-		{ "512 mb", true, 0, POLICY_OP_GT, 512e6, POLICY_UNIT_BYTES,
-		    0 },
-		{ "1.5GiB", true, 0, POLICY_OP_GT, 1.5 * 1073741824.0,
-		    POLICY_UNIT_BYTES, 0 },
-		{ "1kib", true, 0, POLICY_OP_GT, 1024, POLICY_UNIT_BYTES, 0 },
-		{ "2KB", true, 0, POLICY_OP_GT, 2000, POLICY_UNIT_BYTES, 0 },
-		{ "3GB", true, 0, POLICY_OP_GT, 3e9, POLICY_UNIT_BYTES, 0 },
-		{ "1TB", true, 0, POLICY_OP_GT, 1e12, POLICY_UNIT_BYTES, 0 },
-		{ "1TiB", true, 0, POLICY_OP_GT, 1099511627776.0,
-		    POLICY_UNIT_BYTES, 0 },
-		{ "4MiB", true, 0, POLICY_OP_GT, 4194304, POLICY_UNIT_BYTES,
-		    0 },
-		{ "100B", true, 0, POLICY_OP_GT, 100, POLICY_UNIT_BYTES, 0 },
-		{ "0", false, 0, POLICY_OP_LT, 0, POLICY_UNIT_NONE, 0 },
-		{ "", true, -EINVAL, 0, 0, 0, 0 },
-		{ "%", true, -EINVAL, 0, 0, 0, 0 },
-		{ ">", true, -EINVAL, 0, 0, 0, 0 },
-		{ "abc", true, -EINVAL, 0, 0, 0, 0 },
-		{ "70 %%%", true, -EINVAL, 0, 0, 0, 0 },
-		{ "70%%", true, -EINVAL, 0, 0, 0, 0 },
-		{ "0x10", true, -EINVAL, 0, 0, 0, 0 },
-		{ "inf", true, -EINVAL, 0, 0, 0, 0 },
-		{ "nan", true, -EINVAL, 0, 0, 0, 0 },
-		{ "1e3", true, -EINVAL, 0, 0, 0, 0 },
-		{ "-5", true, -EINVAL, 0, 0, 0, 0 },
-		{ "+5", true, -EINVAL, 0, 0, 0, 0 },
-		{ ".5", true, -EINVAL, 0, 0, 0, 0 },
-		{ "5.", true, -EINVAL, 0, 0, 0, 0 },
-		{ "1,5", true, -EINVAL, 0, 0, 0, 0 },
-		{ "=70", true, -EINVAL, 0, 0, 0, 0 },
-		{ ">>70", true, -EINVAL, 0, 0, 0, 0 },
-		{ "=>70", true, -EINVAL, 0, 0, 0, 0 },
-		{ "<70%", true, -EINVAL, 0, 0, 0, 0 },
-		{ "<=70%", true, -EINVAL, 0, 0, 0, 0 },
-		{ ">10%", false, -EINVAL, 0, 0, 0, 0 },
-		{ ">=10%", false, -EINVAL, 0, 0, 0, 0 },
-		{ "10 k", true, -EINVAL, 0, 0, 0, 0 },
-		{ "10K", true, -EINVAL, 0, 0, 0, 0 },
-		{ "10 MB extra", true, -EINVAL, 0, 0, 0, 0 },
-		{ "70%'; DROP TABLE das; --", true, -EINVAL, 0, 0, 0, 0 },
-		{ "1111111111111111111111111111111111111111111", true,
-		    -EINVAL, 0, 0, 0, 0 },
-	};
-	struct policy_threshold	t;
-	char			err[256];
-	size_t			i;
+	const struct tcase	*c;
+	struct policy_threshold	 t;
+	char			 err[256];
+	size_t			 i;
+	int			 rc;
 
-	for (i = 0; i < NITEMS(cases); i++) {
-		int rc = policy_parse_threshold(cases[i].in, cases[i].out_side,
-		    &t, err, sizeof(err));
-
-		cr_expect_eq(rc, cases[i].rc, "\"%s\" (%s): %d %s",
-		    cases[i].in, cases[i].out_side ? "out" : "in", rc, err);
-		if (rc != 0 || cases[i].rc != 0)
+	for (i = 0; i < NITEMS(threshold_cases); i++) {
+		c = &threshold_cases[i];
+		rc = policy_parse_threshold(c->in, c->out_side, &t, err,
+		    sizeof(err));
+		cr_expect_eq(rc, c->rc, "\"%s\" (%s): %d %s", c->in,
+		    c->out_side ? "out" : "in", rc, err);
+		if (rc != 0 || c->rc != 0)
 			continue;
 		cr_expect(t.set);
-		cr_expect_eq(t.op, cases[i].op, "%s", cases[i].in);
-		cr_expect_eq(t.value, cases[i].value, "%s: %g", cases[i].in,
-		    t.value);
-		cr_expect_eq(t.unit, cases[i].unit, "%s", cases[i].in);
-		cr_expect_eq(t.has_op, cases[i].has_op, "%s", cases[i].in);
+		cr_expect_eq(t.op, c->op, "%s", c->in);
+		cr_expect_eq(t.value, c->value, "%s: %g", c->in, t.value);
+		cr_expect_eq(t.unit, c->unit, "%s", c->in);
+		cr_expect_eq(t.has_op, c->has_op, "%s", c->in);
 	}
 }
 

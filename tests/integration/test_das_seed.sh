@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The seed README's way in: its ten-column table and its INSERT, verbatim,
-# in a fresh database.  das must run on that table as is (creating only its
+# README's way in ("Register a service"): a table of the INSERT's ten
+# columns and the INSERT, verbatim, in a fresh database.  das must run on that table as is (creating only its
 # journal), refuse the unknown service once (not once per run), and once
 # service_id names a real service: hold on no data, write cur_no back with
 # the real replica count, and raise a service below min_no without metrics.
@@ -19,7 +19,7 @@ on_exit "rm -f '$LOG'"
 das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=2; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 
-echo "== the seed's table and INSERT, verbatim"
+echo "== the ten-column table and README's INSERT, verbatim"
 q "create table das (seq int primary key, min_no int, max_no int, cur_no int, cond_item text, out_cond text, in_cond text, out_duration text, in_duration text, service_id text)"
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id) values(1, 1, 10, 3, 'cpu_ratio', '70%', '10%', '10m', '10m', '6dnh8i971l5h');"
 assert_eq "" "$(q "SELECT to_regclass('das_event')")" "no journal before das ran"
@@ -35,7 +35,7 @@ assert_match 'no Swarm service .*"6dnh8i971l5h"' \
 	"$(q "SELECT detail FROM das_event WHERE seq = 1 AND action = 'invalid'")" "the detail names the service"
 assert_eq 3 "$(q "SELECT cur_no FROM das WHERE seq = 1")" "cur_no untouched for an invalid row"
 assert_eq 10 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'das'")" \
-	"das did not add columns to the seed's table"
+	"das did not add columns to the ten-column table"
 pts=$(iq -d "$IDB" "SELECT count(\"reason\") FROM das_event WHERE \"seq\" = '1' AND \"action\" = 'invalid'" |
 	jq -r '.results[0].series[0].values[0][1] // 0')
 assert_eq 1 "$pts" "one das_event point in InfluxDB for the invalid row"

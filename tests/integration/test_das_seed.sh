@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # README's way in ("Register a service"): a table of the INSERT's ten
-# columns and the INSERT, verbatim, in a fresh database.  das must run on that table as is (creating only its
-# journal), refuse the unknown service once (not once per run), and once
-# service_id names a real service: hold on no data, write cur_no back with
-# the real replica count, and raise a service below min_no without metrics.
+# columns and the INSERT, verbatim, in a fresh database.  das must run on
+# that table as is (creating only its journal), refuse the unknown service
+# once (not once per run), and once service_id names a real service: hold
+# on no data, write cur_no back with the real replica count, and raise a
+# service below min_no without metrics.
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
 # shellcheck source=tests/integration/lib.sh

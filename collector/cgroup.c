@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 
 #include "buf.h"
 #include "cgroup.h"
+#include "log.h"
 #include "xmalloc.h"
 
 enum cg_file {
@@ -103,22 +103,6 @@ struct cg_mounts {
 };
 /* ---- I/O ---- */
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Read a whole (small, open-once) file into b. 0 or -errno. */
 static int
 read_path(const char *path, struct buf *b)
@@ -172,7 +156,7 @@ cg_mounts_load(const char *proc_root, const char *sys_root, char *err,
 	buf_init(&all);
 	path = xasprintf("%s/self/mountinfo", proc_root);
 	if ((r = read_path(path, &all)) != 0) {
-		set_err(err, errlen, "%s: %s", path, strerror(-r));
+		errf(err, errlen, "%s: %s", path, strerror(-r));
 		buf_free(&all);
 		free(path);
 		return NULL;
@@ -314,7 +298,7 @@ open_files(struct cg *cg, const struct cg_filespec *spec, size_t n,
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		r = -errno;
 		if (fd == -1 && spec[i].required) {
-			set_err(err, errlen, "pid %ld: %s: %s", (long)pid, path,
+			errf(err, errlen, "pid %ld: %s: %s", (long)pid, path,
 			    strerror(-r));
 			free(path);
 			return r;
@@ -381,7 +365,7 @@ cg_open_mounts(const struct cg_mounts *cm, const char *proc_root, pid_t pid,
 	buf_init(&pc);
 	path = xasprintf("%s/%ld/cgroup", proc_root, (long)pid);
 	if ((r = read_path(path, &pc)) != 0) {
-		set_err(err, errlen, "pid %ld: %s: %s", (long)pid, path,
+		errf(err, errlen, "pid %ld: %s: %s", (long)pid, path,
 		    strerror(-r));
 		goto fail;
 	}
@@ -393,7 +377,7 @@ cg_open_mounts(const struct cg_mounts *cm, const char *proc_root, pid_t pid,
 		r = open_files(cg, cg_v2_files, NITEMS(cg_v2_files), pid, err,
 		    errlen);
 	else {
-		set_err(err, errlen, "pid %ld: %s: no mounted cgroup v1 "
+		errf(err, errlen, "pid %ld: %s: no mounted cgroup v1 "
 		    "(cpuacct, memory) or v2 hierarchy shows its cgroup: %s",
 		    (long)pid, path, resolve_why(r));
 		r = r != 0 ? r : -ENOENT;

@@ -11,28 +11,9 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "scan.h"
 
 /* ---- scanning helpers (bounds-checked, no NUL needed) ---- */
-
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static const char *
-skip_blank(const char *p, const char *end)
-{
-	while (p < end && is_blank(*p))
-		p++;
-	return p;
-}
 
 /* True when only blanks and newlines are left. */
 static bool
@@ -41,14 +22,6 @@ only_space(const char *p, const char *end)
 	while (p < end && (is_blank(*p) || *p == '\n'))
 		p++;
 	return p == end;
-}
-
-static const char *
-line_end(const char *p, const char *end)
-{
-	const char	*nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl != NULL ? nl : end;
 }
 
 /* Next blank-separated token of [*pp, end): its start and length. */
@@ -85,29 +58,6 @@ list_has(const char *p, size_t n, const char *name)
 		p = comma + 1;
 	}
 	return false;
-}
-
-/*
- * Decimal digits at *pp into *v, advancing *pp past them. 0, -EINVAL when
- * there is no digit, -ERANGE on overflow.
- */
-static int
-scan_u64(const char **pp, const char *end, uint64_t *v)
-{
-	const char	*p = *pp;
-	uint64_t	 x = 0, d;
-
-	if (p == end || !is_digit(*p))
-		return -EINVAL;
-	for (; p < end && is_digit(*p); p++) {
-		d = (uint64_t)(*p - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		x = x * 10 + d;
-	}
-	*pp = p;
-	*v = x;
-	return 0;
 }
 
 /* A whole token that must be a number. */

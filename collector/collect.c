@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "buf.h"
 #include "cgroup.h"
+#include "clock.h"
 #include "collect.h"
 #include "discover.h"
 #include "docker.h"
@@ -411,15 +411,6 @@ collector_ts(int64_t now_ns, const char *precision)
 	return now_ns / 1000000000;
 }
 
-static int64_t
-collector_mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Docker's containers into the entries; false when the Engine failed.
  * Listed only when the events watch says something may have changed
@@ -430,7 +421,7 @@ collector_docker(struct collector *c, struct cg_mounts **mounts, int *rc)
 {
 	struct discover_list	list;
 	char			err[512];
-	int64_t			now = collector_mono_ms();
+	int64_t			now = monotonic_ms();
 
 	if (c->docker == NULL)
 		return true;	/* docker_socket "": a runc-only node */

@@ -1,5 +1,6 @@
 /*
- * collect: one ds collection cycle — discover, read, compute, format.
+ * collect: one ds collection cycle — discover (Docker and runc), read,
+ * compute, format.
  *
  * The collector keeps one entry per running container: its cgroup and
  * /proc/<pid>/net/dev file descriptors and its previous sample, so each

@@ -176,9 +176,3 @@ dwatch_listed(struct dwatch *w, int64_t now_ms, bool ok)
 	if (ok)
 		w->listed_ms = now_ms;
 }
-
-int
-dwatch_nfds(const struct dwatch *w)
-{
-	return w != NULL && w->fd >= 0 ? 1 : 0;
-}

@@ -6,13 +6,14 @@
  *
  * The watch is one long GET /events (container start, die and update
  * events only: an update may change a memory limit, which ds reads only
- * on the cycles that list) on a connection of its own. Nothing of the answer is parsed but
- * its status line: any byte after it means an event, and the next cycle
- * lists. Whenever the watch is not established (Docker down or
- * restarting, an Engine without /events), every cycle lists, as without
- * a watch (a refused watch is asked again after DWATCH_RELIST_MS, a
- * closed one at the next cycle); and a list is made at least every DWATCH_RELIST_MS whatever
- * happens, so a lost event costs at most that.
+ * on the cycles that list) on a connection of its own. Nothing of the
+ * answer is parsed but its status line: any byte after it means an
+ * event, and the next cycle lists. Whenever the watch is not established
+ * (Docker down or restarting, an Engine without /events), every cycle
+ * lists, as without a watch (a refused watch is asked again after
+ * DWATCH_RELIST_MS, a closed one at the next cycle); and a list is made
+ * at least every DWATCH_RELIST_MS whatever happens, so a lost event
+ * costs at most that.
  */
 #ifndef DS_DWATCH_H
 #define DS_DWATCH_H
@@ -37,7 +38,5 @@ void		 dwatch_free(struct dwatch *);
 bool		 dwatch_should_list(struct dwatch *, int64_t now_ms);
 /* The caller listed at now_ms; ok false: it failed, list again. */
 void		 dwatch_listed(struct dwatch *, int64_t now_ms, bool ok);
-/* Descriptors held: 0 or 1. */
-int		 dwatch_nfds(const struct dwatch *);
 
 #endif

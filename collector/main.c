@@ -1,9 +1,10 @@
 /*
  * ds — the das collector.
  *
- * Every interval: list this node's containers through the Engine API, read
- * their cgroup and /proc files, compute docker-stats figures and write one
- * point per container to InfluxDB through a bounded, retrying queue. The
+ * Every interval: list this node's containers (Docker's through the Engine
+ * API, runc's from its state directory), read their cgroup and /proc
+ * files, compute docker-stats figures and write one point per container
+ * to InfluxDB through a bounded, retrying queue. The
  * writes run beside the interval timer on the same libevent loop (one at a
  * time, lib/httpev.h): an InfluxDB that is slow, stuck or wrong delays
  * delivery, never a sample.
@@ -22,6 +23,7 @@
 
 #include "buf.h"
 #include "cfg.h"
+#include "clock.h"
 #include "collect.h"
 #include "docker.h"
 #include "httpev.h"
@@ -113,24 +115,6 @@ struct ds {
 	struct buf		 lines;
 	int			 stopping;
 };
-
-static int64_t
-ds_now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t
-ds_mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Build settings: defaults, then the file (when one is named or the
@@ -237,13 +221,13 @@ ds_send(struct ds *ds)
 
 	if (wq_busy(ds->wq))
 		return;
-	if ((n = wq_take(ds->wq, ds_mono_ms(), 0, &p)) > 0) {
+	if ((n = wq_take(ds->wq, monotonic_ms(), 0, &p)) > 0) {
 		if (influx_write_start(ds->influx, ds->hv, p, n, ds_sent_cb,
 		    ds) != 0)
 			fatalx("InfluxDB write: one already runs");
 		return;
 	}
-	if ((ms = wq_retry_in(ds->wq, ds_mono_ms())) > 0)
+	if ((ms = wq_retry_in(ds->wq, monotonic_ms())) > 0)
 		loop_once_after(ds->loop, ms, ds_retry_cb);
 }
 
@@ -253,7 +237,7 @@ ds_sent_cb(void *arg, enum influx_result r, const char *err)
 {
 	struct ds	*ds = arg;
 
-	(void)wq_done(ds->wq, r, err, ds_mono_ms());
+	(void)wq_done(ds->wq, r, err, monotonic_ms());
 	ds_send(ds);
 }
 
@@ -265,7 +249,7 @@ ds_collect(struct ds *ds, bool push)
 	int			n;
 
 	buf_reset(&ds->lines);
-	n = collector_cycle(ds->col, ds_now_ns(), ds->set.precision,
+	n = collector_cycle(ds->col, realtime_ns(), ds->set.precision,
 	    &ds->lines);
 	if (n > 0 && push)
 		wq_push(ds->wq, ds->lines.data, ds->lines.len);
@@ -334,7 +318,7 @@ ds_signal_cb(int sig, void *arg)
 	 * keeps one point per series and time, so a batch it had already
 	 * stored is not doubled). */
 	ds_cancel_write(ds);
-	(void)wq_flush(ds->wq, ds->influx, ds_mono_ms(), 1);
+	(void)wq_flush(ds->wq, ds->influx, monotonic_ms(), 1);
 	wq_stats(ds->wq, &st);
 	log_info("signal %d: flushed; %zu points could not be delivered",
 	    (int)sig, st.held_points);
@@ -358,7 +342,7 @@ ds_once(struct ds *ds)
 		;
 	if (ds_collect(ds, true) < 0)
 		return 1;
-	rc = wq_flush(ds->wq, ds->influx, ds_mono_ms(), 1);
+	rc = wq_flush(ds->wq, ds->influx, monotonic_ms(), 1);
 	wq_stats(ds->wq, &st);
 	log_info("once: %llu points written, %zu not delivered, %llu refused",
 	    (unsigned long long)st.sent_points, st.held_points,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "scan.h"
 #include "xmalloc.h"
 
 #define PROCFS_BUF_MIN	4096
@@ -51,46 +52,12 @@ static struct {
 
 /* ---- scanning helpers ---- */
 
-static bool
-is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static const char *
-skip_blank(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
-static const char *
-line_end(const char *p, const char *end)
-{
-	const char	*nl = memchr(p, '\n', (size_t)(end - p));
-
-	return nl != NULL ? nl : end;
-}
-
-/* Blanks, then digits into *v. 0, -EINVAL (no digit), -ERANGE. */
+/* Blanks, then digits into *v (scan.h's scan_u64). */
 static int
-scan_u64(const char **pp, const char *end, uint64_t *v)
+field_u64(const char **pp, const char *end, uint64_t *v)
 {
-	const char	*p = skip_blank(*pp, end);
-	uint64_t	 x = 0, d;
-
-	if (p == end || !is_digit(*p))
-		return -EINVAL;
-	for (; p < end && is_digit(*p); p++) {
-		d = (uint64_t)(*p - '0');
-		if (x > (UINT64_MAX - d) / 10)
-			return -ERANGE;
-		x = x * 10 + d;
-	}
-	*pp = p;
-	*v = x;
-	return 0;
+	*pp = skip_blank(*pp, end);
+	return scan_u64(pp, end, v);
 }
 
 /* ---- pure parsers ---- */
@@ -103,7 +70,7 @@ stat_cpu_ticks(const char *p, const char *eol, uint64_t *ticks)
 	int		i;
 
 	for (i = 0; i < 7; i++) {
-		if (scan_u64(&p, eol, &v) != 0)
+		if (field_u64(&p, eol, &v) != 0)
 			return -EINVAL;
 		sum += v;
 	}
@@ -150,7 +117,7 @@ netdev_line(const char *p, const char *eol, uint64_t *rx, uint64_t *tx)
 		return -EINVAL;
 	name = skip_blank(p, colon);
 	for (p = colon + 1, i = 0; i < 16; i++)
-		if (scan_u64(&p, eol, &v[i]) != 0)
+		if (field_u64(&p, eol, &v[i]) != 0)
 			return -EINVAL;
 	if (colon - name == 2 && memcmp(name, "lo", 2) == 0)
 		return 0;
@@ -189,7 +156,7 @@ procfs_parse_meminfo_total(const char *buf, size_t len, uint64_t *bytes)
 		eol = line_end(p, end);
 		if (eol - p > 9 && memcmp(p, "MemTotal:", 9) == 0) {
 			p += 9;
-			if (scan_u64(&p, eol, &v) != 0)
+			if (field_u64(&p, eol, &v) != 0)
 				return -EINVAL;
 			p = skip_blank(p, eol);
 			if (eol - p == 2 && memcmp(p, "kB", 2) == 0) {

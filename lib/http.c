@@ -1,4 +1,4 @@
-/* http: libcurl wrapper with timeouts, keep-alive, gzip bodies, unix sockets. */
+/* http: libcurl with timeouts, keep-alive, gzip bodies and unix sockets. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +35,8 @@ http_new(const char *unix_socket, long connect_ms, long total_ms)
 	if (h->curl == NULL)
 		fatalx("curl_easy_init failed");
 	h->unix_socket = unix_socket != NULL ? xstrdup(unix_socket) : NULL;
-	http_set_timeouts(h, connect_ms, total_ms);
+	h->connect_ms = connect_ms > 0 ? connect_ms : 2000;
+	h->total_ms = total_ms > 0 ? total_ms : 10000;
 	return h;
 }
 
@@ -47,13 +48,6 @@ http_free(struct http *h)
 	curl_easy_cleanup(h->curl);
 	free(h->unix_socket);
 	free(h);
-}
-
-void
-http_set_timeouts(struct http *h, long connect_ms, long total_ms)
-{
-	h->connect_ms = connect_ms > 0 ? connect_ms : 2000;
-	h->total_ms = total_ms > 0 ? total_ms : 10000;
 }
 
 void

@@ -3,7 +3,9 @@
  * (unix socket). One struct http holds one curl easy handle so connections
  * are kept alive between http_do requests (http_do_many connects anew).
  *
- * Every request has a connect and a total timeout (STYLE rule 9).
+ * Every request has a connect and a total timeout (http_new: 2 s and 10 s
+ * unless told), so that a server that stops answering never holds the
+ * caller.
  */
 #ifndef DAS_HTTP_H
 #define DAS_HTTP_H
@@ -48,7 +50,6 @@ struct http_resp {
 /* unix_socket may be NULL (TCP). Strings are copied. Caller frees. */
 struct http	*http_new(const char *unix_socket, long connect_ms, long total_ms);
 void		 http_free(struct http *);
-void		 http_set_timeouts(struct http *, long connect_ms, long total_ms);
 
 void		 http_resp_init(struct http_resp *);
 void		 http_resp_free(struct http_resp *);

@@ -230,9 +230,3 @@ httpev_cancel(struct httpev *hv, struct http *h)
 	h->xfer = NULL;
 	free(x);
 }
-
-bool
-httpev_busy(const struct http *h)
-{
-	return h->xfer != NULL;
-}

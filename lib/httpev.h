@@ -35,7 +35,5 @@ int	httpev_start(struct httpev *, struct http *h, const struct http_req *req,
 	    __attribute__((warn_unused_result));
 /* End h's running request, if any, without calling its done. */
 void	httpev_cancel(struct httpev *, struct http *h);
-/* True while h has a request running. */
-bool	httpev_busy(const struct http *h);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "http.h"
 #include "influx.h"
 #include "influx_priv.h"
@@ -66,12 +68,6 @@ const char *
 influx_url(const struct influx *ix)
 {
 	return ix->url;
-}
-
-const char *
-influx_database(const struct influx *ix)
-{
-	return ix->database;
 }
 
 void
@@ -148,31 +144,6 @@ influx_post_query(struct influx *ix, const char *q, bool with_db,
 }
 
 int
-influx_query(struct influx *ix, const char *q, json_t **out, char *err,
-    size_t errlen)
-{
-	struct http_resp	 resp;
-	json_error_t		 je;
-	int			 rc;
-
-	*out = NULL;
-	http_resp_init(&resp);
-	rc = influx_post_query(ix, q, true, &resp, err, errlen);
-	if (rc == 0) {
-		*out = json_loadb(buf_str(&resp.body), resp.body.len, 0, &je);
-		if (*out == NULL || !json_is_object(*out)) {
-			snprintf(err, errlen, "InfluxDB query at %s: answer "
-			    "is not JSON: %s", ix->url, je.text);
-			json_decref(*out);
-			*out = NULL;
-			rc = -EBADMSG;
-		}
-	}
-	http_resp_free(&resp);
-	return rc;
-}
-
-int
 influx_query_streams(struct influx *ix, const char *const *qs, size_t n,
     int (*sink)(void *, const char *, size_t), void *const *args,
     char *err, size_t errlen)
@@ -241,41 +212,4 @@ influx_create_database(struct influx *ix, char *err, size_t errlen)
 	http_resp_free(&resp);
 	buf_free(&q);
 	return rc;
-}
-
-bool
-influx_ping(struct influx *ix)
-{
-	struct http_req		 req;
-	struct http_resp	 resp;
-	char			*url;
-	bool			 ok;
-
-	memset(&req, 0, sizeof req);
-	url = xasprintf("%s/ping", ix->url);
-	req.method = "GET";
-	req.url = url;
-	http_resp_init(&resp);
-	ok = http_do(ix->http, &req, &resp) == 0 && resp.status == 204;
-	http_resp_free(&resp);
-	free(url);
-	return ok;
-}
-
-const char *
-influx_statement_error(const json_t *j)
-{
-	const json_t	*res, *e;
-	size_t		 i;
-
-	e = json_object_get(j, "error");
-	if (json_is_string(e))
-		return json_string_value(e);
-	res = json_object_get(j, "results");
-	for (i = 0; i < json_array_size(res); i++) {
-		e = json_object_get(json_array_get(res, i), "error");
-		if (json_is_string(e))
-			return json_string_value(e);
-	}
-	return NULL;
 }

@@ -14,8 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "buf.h"
 
 struct influx_cfg {
@@ -64,7 +62,6 @@ struct influx	*influx_new(const struct influx_cfg *);
 void		 influx_free(struct influx *);
 /* Borrowed until influx_free. */
 const char	*influx_url(const struct influx *);
-const char	*influx_database(const struct influx *);
 
 /*
  * POST lines to /write. On anything but INFLUX_OK, err holds one sentence
@@ -86,19 +83,8 @@ typedef void	(*influx_done_fn)(void *arg, enum influx_result,
 int	influx_write_start(struct influx *, struct httpev *hv,
 	    const char *lines, size_t len, influx_done_fn done, void *arg)
 	    __attribute__((warn_unused_result));
-/* True while a write started by influx_write_start runs. */
-bool	influx_write_busy(const struct influx *);
 /* End the running write, if any, without calling its done. */
 void	influx_write_cancel(struct influx *);
-
-/*
- * Run q (one or more ';'-separated statements) with epoch=ns. On success
- * *out is the decoded JSON body (caller decrefs); each statement's own
- * "error" is the caller's to read. Returns 0, -EIO (transport or non-2xx)
- * or -EBADMSG (body is not JSON), with err filled.
- */
-int	influx_query(struct influx *, const char *q, json_t **out, char *err,
-	    size_t errlen) __attribute__((warn_unused_result));
 
 /*
  * Run n queries (n <= INFLUX_STREAMS_MAX) side by side, each on its own
@@ -118,11 +104,5 @@ int	influx_query_streams(struct influx *, const char *const *qs, size_t n,
 
 /* CREATE DATABASE "<name>" (idempotent on the server). 0 or -EIO. */
 int	influx_create_database(struct influx *, char *err, size_t errlen);
-
-/* True when GET /ping answers 204. */
-bool	influx_ping(struct influx *);
-
-/* The first statement error in a /query answer, or NULL. Borrowed from j. */
-const char *influx_statement_error(const json_t *j);
 
 #endif

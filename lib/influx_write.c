@@ -273,12 +273,6 @@ influx_write_start(struct influx *ix, struct httpev *hv, const char *lines,
 	return 0;
 }
 
-bool
-influx_write_busy(const struct influx *ix)
-{
-	return ix->op != NULL;
-}
-
 void
 influx_write_cancel(struct influx *ix)
 {

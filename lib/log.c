@@ -1,6 +1,7 @@
 /* log: leveled logging to stderr with a timestamp and the program name. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,7 @@ log_set_level(int level)
 	log_level = level;
 }
 
-int
-log_get_level(void)
-{
-	return log_level;
-}
-
-bool
+static bool
 log_enabled(int level)
 {
 	return level <= log_level;
@@ -128,4 +123,16 @@ fatalx(const char *fmt, ...)
 	log_vwrite("fatal", 0, fmt, ap);
 	va_end(ap);
 	exit(1);
+}
+
+void
+errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

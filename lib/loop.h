@@ -1,5 +1,6 @@
 /*
- * loop: a daemon's libevent loop — one interval timer and the signals.
+ * loop: a daemon's libevent loop — an interval timer, a one-shot timer
+ * and the signals.
  *
  * Signals go through libevent (pgbouncer's way): the handlers run in the
  * loop, between ticks, so a tick always finishes before a signal's work

@@ -159,15 +159,6 @@ lp_field_str(struct lp_point *pt, const char *key, const char *v)
 	buf_addc(pt->out, '"');
 }
 
-void
-lp_field_bool(struct lp_point *pt, const char *key, bool v)
-{
-	if (lp_blank(key))
-		return;
-	lp_field_key(pt, key);
-	buf_adds(pt->out, v ? "true" : "false");
-}
-
 bool
 lp_end(struct lp_point *pt, int64_t ts)
 {

@@ -37,11 +37,10 @@ void	lp_tag(struct lp_point *, const char *key, const char *value);
 void	lp_field_float(struct lp_point *, const char *key, double);
 void	lp_field_int(struct lp_point *, const char *key, int64_t);
 void	lp_field_str(struct lp_point *, const char *key, const char *);
-void	lp_field_bool(struct lp_point *, const char *key, bool);
 /* ts is in the precision the batch is written with; 0 leaves it out. */
 bool	lp_end(struct lp_point *, int64_t ts) __attribute__((warn_unused_result));
 
-/* The escapers, exported for tests and for callers writing by hand. */
+/* The escapers, exported for the tests. */
 void	lp_escape_measurement(struct buf *, const char *);
 void	lp_escape_key(struct buf *, const char *);	/* tag key/value, field key */
 void	lp_escape_string(struct buf *, const char *);	/* string field value, no quotes */

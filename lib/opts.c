@@ -26,21 +26,23 @@ opts_free(struct opts *o)
 	opts_init(o);
 }
 
-void
+static void
 opts_set_config(struct opts *o, const char *path)
 {
 	free(o->config_path);
 	o->config_path = xstrdup(path);
 }
 
-void
+/* default_path is used when no -c was given and it exists. */
+static void
 opts_default_config(struct opts *o, const char *default_path)
 {
 	if (o->config_path == NULL && access(default_path, R_OK) == 0)
 		o->config_path = xstrdup(default_path);
 }
 
-void
+/* Add an override: value NULL means key is already "key=value". */
+static void
 opts_add(struct opts *o, const char *key, const char *value)
 {
 	o->overrides = xreallocarray(o->overrides, o->n + 1,

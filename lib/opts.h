@@ -20,11 +20,6 @@ struct opts {
 
 void	opts_init(struct opts *);
 void	opts_free(struct opts *);
-/* Set the file; default_path is used when path is NULL and it exists. */
-void	opts_set_config(struct opts *, const char *path);
-void	opts_default_config(struct opts *, const char *default_path);
-/* Add an override: value NULL means key is already "key=value". */
-void	opts_add(struct opts *, const char *key, const char *value);
 
 /*
  * Build obj from the table: defaults, file, overrides. 0 or -errno with

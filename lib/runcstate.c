@@ -395,19 +395,3 @@ runcstate_status(const struct runcstate *st, const char *root,
 		return RUNCSTATE_PAUSED;
 	return RUNCSTATE_RUNNING;
 }
-
-const char *
-runcstate_status_name(enum runcstate_status s)
-{
-	switch (s) {
-	case RUNCSTATE_CREATED:
-		return "created";
-	case RUNCSTATE_RUNNING:
-		return "running";
-	case RUNCSTATE_PAUSED:
-		return "paused";
-	case RUNCSTATE_STOPPED:
-	default:
-		return "stopped";
-	}
-}

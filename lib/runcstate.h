@@ -110,7 +110,4 @@ bool	runcstate_alive(const struct runcstate *, const char *proc_root);
 enum runcstate_status runcstate_status(const struct runcstate *,
 	    const char *root, const char *proc_root);
 
-/* "stopped", "created", "running", "paused". */
-const char *runcstate_status_name(enum runcstate_status);
-
 #endif

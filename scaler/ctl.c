@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "ctl.h"
 #include "ctl_int.h"
 #include "docker.h"
@@ -49,15 +49,6 @@ ctl_free(struct ctl *c)
 	free(c);
 }
 
-int64_t
-ctl_now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Connect, or say the database is down. */
 int
 ctl_connect(struct ctl *c)
@@ -82,7 +73,7 @@ ctl_eval(struct ctl *c)
 	if ((rc = ctl_connect(c)) != CTL_EXIT_OK)
 		return rc;
 	engine_restore(c->engine);
-	c->now_ns = ctl_now_ns();
+	c->now_ns = realtime_ns();
 	if (engine_tick(c->engine, c->now_ns, &c->rep) != 0) {
 		/* connected: PostgreSQL refused the SELECT (no table das?) */
 		fprintf(stderr, "dasctl: cannot read the policy table \"das\" "

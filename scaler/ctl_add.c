@@ -28,7 +28,7 @@ ctl_col(struct ctl_cols *cols, const char *name, const char *value)
 	cols->value[cols->n++] = value;
 }
 
-/* The row's columns: the seed's ten, then each optional one given. */
+/* The row's columns: the ten of README's INSERT, then each optional one. */
 static void
 ctl_add_cols(const char *service, const struct ctl_add *a,
     struct ctl_cols *cols)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "ctl_int.h"
 #include "decide.h"
 #include "journal.h"
@@ -42,6 +43,20 @@ ctl_op(const char *cond, const char *def)
 	return *cond == '\0' || *cond == '<' || *cond == '>' ? "" : def;
 }
 
+/* "  out      over 10m: 42 (60 samples)": a window and what it held. */
+static void
+ctl_explain_window(struct buf *b, const char *dir, int64_t window_ns,
+    double v, uint64_t n)
+{
+	buf_printf(b, "  %-8s over ", dir);
+	ctl_dur(b, window_ns);
+	if (isnan(v))
+		buf_printf(b, ": no usable data (%llu samples)",
+		    (unsigned long long)n);
+	else
+		buf_printf(b, ": %.4g (%llu samples)", v, (unsigned long long)n);
+}
+
 /* The window lines: what each direction compares, with the numbers. */
 static void
 ctl_explain_windows(const struct engine_status *s, struct buf *b)
@@ -49,26 +64,13 @@ ctl_explain_windows(const struct engine_status *s, struct buf *b)
 	buf_printf(b, "  metric   %s(%s) of the service's containers%s\n",
 	    s->aggregate, s->field, s->sustained ?
 	    " (sustained: every sample must be past the threshold)" : "");
-	buf_adds(b, "  out      over ");
-	ctl_dur(b, s->out_window_ns);
-	if (isnan(s->value))
-		buf_printf(b, ": no usable data (%llu samples)",
-		    (unsigned long long)s->out_count);
-	else
-		buf_printf(b, ": %.4g (%llu samples)", s->value,
-		    (unsigned long long)s->out_count);
+	ctl_explain_window(b, "out", s->out_window_ns, s->value, s->out_count);
 	buf_printf(b, "; scale out by %d when %s%s, cooldown ", s->step_out,
 	    ctl_op(s->out_cond, "> "), *s->out_cond ? s->out_cond :
 	    "demand exceeds capacity");
 	ctl_dur(b, s->cooldown_out_ns);
-	buf_adds(b, "\n  in       over ");
-	ctl_dur(b, s->in_window_ns);
-	if (isnan(s->in_value))
-		buf_printf(b, ": no usable data (%llu samples)",
-		    (unsigned long long)s->in_count);
-	else
-		buf_printf(b, ": %.4g (%llu samples)", s->in_value,
-		    (unsigned long long)s->in_count);
+	buf_addc(b, '\n');
+	ctl_explain_window(b, "in", s->in_window_ns, s->in_value, s->in_count);
 	buf_printf(b, "; scale in by %d when %s%s, cooldown ", s->step_in,
 	    ctl_op(s->in_cond, "< "), *s->in_cond ? s->in_cond :
 	    "demand fits one replica fewer");
@@ -238,7 +240,7 @@ ctl_history(struct ctl *c, const char *service, const char *since)
 	}
 	if ((rc = ctl_connect(c)) != CTL_EXIT_OK)
 		return rc;
-	if (journal_history(c->pg, ctl_now_ns() - ns, service, &v, &n, err,
+	if (journal_history(c->pg, realtime_ns() - ns, service, &v, &n, err,
 	    sizeof err) != 0) {
 		fprintf(stderr, "dasctl: journal: %s\n", err);
 		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;

@@ -1,4 +1,4 @@
-/* ctl_int: dasctl's shared state (ctl.c, ctl_show.c, ctl_add.c). */
+/* ctl_int: what ctl.c shares with the commands in scaler/ctl_*.c. */
 #ifndef DAS_CTL_INT_H
 #define DAS_CTL_INT_H
 
@@ -19,7 +19,6 @@ struct ctl {
 	int64_t				 now_ns;
 };
 
-int64_t	ctl_now_ns(void);
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
 const struct engine_status *ctl_find(struct ctl *, const char *service);

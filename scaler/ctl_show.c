@@ -1,4 +1,4 @@
-/* ctl_show: dasctl list, explain, history and status. */
+/* ctl_show: dasctl list, as a table or as JSON (--json). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

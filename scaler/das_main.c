@@ -2,7 +2,8 @@
  * das — the scaler.
  *
  * Every interval: read the policy table, ask InfluxDB for each service's
- * aggregate over its windows, decide, change replica counts, journal.
+ * aggregate over its windows, decide, change replica counts (Docker Swarm
+ * services, runc clusters or an exec command), journal.
  * Two instances may run: the one holding the PostgreSQL advisory lock
  * acts, the other waits.
  */
@@ -13,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "docker.h"
 #include "engine.h"
 #include "influx.h"
@@ -43,15 +44,6 @@ struct das {
 	bool			 once;		/* --once: no next tick */
 	int			 stopping;
 };
-
-static int64_t
-das_now_ns(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* (Re)make the clients and the engine from the settings. */
 static void
@@ -82,7 +74,7 @@ static int
 das_tick(struct das *das)
 {
 	const struct engine_report	*rep;
-	struct timespec			 t0, t1;
+	int64_t				 t0, t1;
 	char				 err[512];
 	int				 rc;
 
@@ -96,14 +88,13 @@ das_tick(struct das *das)
 		das->schema_ok = true;
 	}
 	/* The tick's own duration, for tuning and tests/bench/bench_das.sh. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = engine_tick(das->engine, das_now_ns(), &rep);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	rc = engine_tick(das->engine, realtime_ns(), &rep);
+	t1 = clock_ns(CLOCK_MONOTONIC);
 	log_debug("tick: %zu policies (%zu valid), %zu actions, %zu InfluxDB "
 	    "requests, %zu journal rows%s, %.1f ms", rep->policies, rep->valid,
 	    rep->actions, rep->influx_requests, rep->journal_rows,
-	    rep->leader ? "" : ", standby", (double)(t1.tv_sec - t0.tv_sec) *
-	    1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+	    rep->leader ? "" : ", standby", (double)(t1 - t0) / 1e6);
 	return rc;
 }
 

@@ -5,7 +5,7 @@
  * the time of the last replica change and one observation per window,
  * decide() says what to do and why. No I/O, no clock reads, no state.
  *
- * Order of evaluation (DESIGN.md "Decision semantics"):
+ * Order of evaluation (each step has its cases in tests/unit/test_decide.c):
  *   1. disabled policy                      PAUSED  "paused" (no bounds either)
  *   2. replicas < min_no                    BOUNDS  "below_min", after = min_no
  *      replicas > max_no                    BOUNDS  "above_max", after = max_no
@@ -18,7 +18,8 @@
  *                         sample must be past the threshold
  *        capacity mode    see below
  *      A firing out direction decides, and in is not considered (out wins):
- *        replicas == max_no                  HOLD "at_max"
+ *        replicas == max_no, or the step     HOLD "at_max"
+ *        (clamped) moves nothing
  *        window reaches before last change   HOLD "window_after_change"
  *        now - last change < cooldown        HOLD "cooldown"
  *        else SCALE_OUT by step_out, clamped to max_no ("above_out")
@@ -114,7 +115,7 @@ void	 decide(const struct decide_in *, struct decide_out *);
 /* "steady", "scale_out", "scale_in", "bounds", "hold", "paused". */
 const char *decide_action_name(enum decide_action);
 
-/* The coverage rule alone, for dasctl explain and tests. */
+/* The coverage rule above, alone (the tests check it by itself). */
 bool	 decide_covered(const struct decide_obs *, int64_t window_ns,
 	    int64_t now_ns, int64_t sample_interval_ns);
 

@@ -3,32 +3,17 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "fnv.h"
+#include "log.h"
 #include "policy.h"
 #include "xmalloc.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
-static void perr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Format one sentence into err, when the caller gave room for it. */
-static void
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Parse column col (text s) as an int within [lo, INT_MAX] into *out.
@@ -44,17 +29,17 @@ col_int(const char *col, const char *s, int lo, int *out, char *err,
 
 	rc = policy_parse_int(s, lo, INT_MAX, &n);
 	if (rc == -EINVAL) {
-		perr(err, errlen, "%s \"%s\" is not an integer", col,
+		errf(err, errlen, "%s \"%s\" is not an integer", col,
 		    policy_show(s, v));
 		return -EINVAL;
 	}
 	if (rc == -ERANGE && n < lo) {
-		perr(err, errlen, "%s %s is %s", col, s,
+		errf(err, errlen, "%s %s is %s", col, s,
 		    lo == 0 ? "negative" : "below 1");
 		return -EINVAL;
 	}
 	if (rc == -ERANGE) {
-		perr(err, errlen, "%s %s is too large", col, s);
+		errf(err, errlen, "%s %s is too large", col, s);
 		return -EINVAL;
 	}
 	*out = (int)n;
@@ -71,7 +56,7 @@ col_bool(const char *col, const char *s, bool dflt, bool *out, char *err,
 	*out = dflt;
 	if (s == NULL || policy_parse_bool(s, out) == 0)
 		return 0;
-	perr(err, errlen, "%s \"%s\" is not a boolean (true/false, t/f, "
+	errf(err, errlen, "%s \"%s\" is not a boolean (true/false, t/f, "
 	    "yes/no, on/off, 1/0)", col, policy_show(s, v));
 	return -EINVAL;
 }
@@ -87,11 +72,11 @@ col_duration(const char *col, const char *s, int64_t dflt, int64_t *out,
 	if (s == NULL && dflt > 0)
 		return 0;
 	if (s == NULL) {
-		perr(err, errlen, "%s is missing", col);
+		errf(err, errlen, "%s is missing", col);
 		return -EINVAL;
 	}
 	if (policy_parse_duration(s, out) != 0) {
-		perr(err, errlen, "%s \"%s\" is not a positive InfluxQL "
+		errf(err, errlen, "%s \"%s\" is not a positive InfluxQL "
 		    "duration (such as 30s, 10m, 1h30m)", col,
 		    policy_show(s, v));
 		return -EINVAL;
@@ -138,7 +123,7 @@ col_keyword(const char *col, const char *s, const char *const *names,
 			return 0;
 		}
 	}
-	perr(err, errlen, "%s \"%s\" is not one of %s%s%s%s%s", col,
+	errf(err, errlen, "%s \"%s\" is not one of %s%s%s%s%s", col,
 	    policy_show(s, v), names[0], n > 2 ? ", " : " or ", names[1],
 	    n > 2 ? " or " : "", n > 2 ? names[2] : "");
 	return -EINVAL;
@@ -147,7 +132,6 @@ col_keyword(const char *col, const char *s, const char *const *names,
 static const char *const policy_backends[] = { "swarm", "runc", "exec" };
 static const char *const policy_modes[] = { "threshold", "capacity" };
 static const char *const policy_aggs[] = { "mean", "min", "max", "median" };
-static const char *const policy_ops[] = { ">", ">=", "<", "<=" };
 
 /* aggregate column: mean|min|max|median|pNN, 0 < NN <= 100. */
 static int
@@ -174,7 +158,7 @@ col_aggregate(const char *s, struct policy *p, char *err, size_t errlen)
 		p->aggregate = (enum policy_aggregate)agg;
 		return 0;
 	}
-	perr(err, errlen, "aggregate \"%s\" is not mean, min, max, median or "
+	errf(err, errlen, "aggregate \"%s\" is not mean, min, max, median or "
 	    "a percentile p1 .. p100 (such as p95 or p99.9)",
 	    policy_show(s, v));
 	return -EINVAL;
@@ -212,20 +196,20 @@ parse_ids(const struct policy_row *r, struct policy *p, char *err,
 	char	v[POLICY_SHOW_SIZE];
 
 	if (r->seq == NULL) {
-		perr(err, errlen, "seq is missing");
+		errf(err, errlen, "seq is missing");
 		return -EINVAL;
 	}
 	if (policy_parse_int(r->seq, INT64_MIN, INT64_MAX, &p->seq) != 0) {
-		perr(err, errlen, "seq \"%s\" is not an integer",
+		errf(err, errlen, "seq \"%s\" is not an integer",
 		    policy_show(r->seq, v));
 		return -EINVAL;
 	}
 	if (r->service_id == NULL) {
-		perr(err, errlen, "service_id is missing");
+		errf(err, errlen, "service_id is missing");
 		return -EINVAL;
 	}
 	if (!name_valid(r->service_id)) {
-		perr(err, errlen, "service_id \"%s\" is not a %s (1 to %d of "
+		errf(err, errlen, "service_id \"%s\" is not a %s (1 to %d of "
 		    "A-Z a-z 0-9 _ . -)", policy_show(r->service_id, v),
 		    p->backend == POLICY_BACKEND_SWARM ?
 		    "Docker service name or ID" : "cluster name",
@@ -242,7 +226,7 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
     size_t errlen)
 {
 	if (r->min_no == NULL || r->max_no == NULL) {
-		perr(err, errlen, "%s is missing",
+		errf(err, errlen, "%s is missing",
 		    r->min_no == NULL ? "min_no" : "max_no");
 		return -EINVAL;
 	}
@@ -250,7 +234,7 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
 	    col_int("max_no", r->max_no, 1, &p->max_no, err, errlen) != 0)
 		return -EINVAL;
 	if (p->min_no > p->max_no) {
-		perr(err, errlen, "min_no %d is greater than max_no %d",
+		errf(err, errlen, "min_no %d is greater than max_no %d",
 		    p->min_no, p->max_no);
 		return -EINVAL;
 	}
@@ -278,10 +262,10 @@ check_unit(const char *col, const char *s, enum policy_unit u,
 	if (u == POLICY_UNIT_NONE || u == policy_field_unit(field))
 		return 0;
 	if (u == POLICY_UNIT_PERCENT)
-		perr(err, errlen, "%s \"%s\": %% applies to cpu_ratio and "
+		errf(err, errlen, "%s \"%s\": %% applies to cpu_ratio and "
 		    "mem_ratio only, not to %s", col, policy_show(s, v), field);
 	else
-		perr(err, errlen, "%s \"%s\": byte units apply to mem_*, net_* "
+		errf(err, errlen, "%s \"%s\": byte units apply to mem_*, net_* "
 		    "and blk_* fields only, not to %s", col, policy_show(s, v),
 		    field);
 	return -EINVAL;
@@ -295,7 +279,7 @@ parse_cond(const struct policy *p, const char *s, bool out_side,
 	const char	*col = out_side ? "out_cond" : "in_cond";
 
 	if (s == NULL && p->mode == POLICY_MODE_THRESHOLD) {
-		perr(err, errlen, "%s is missing", col);
+		errf(err, errlen, "%s is missing", col);
 		return -EINVAL;
 	}
 	if (s == NULL)
@@ -325,7 +309,7 @@ parse_metric(const struct policy_row *r, struct policy *p, char *err,
 	char	v[POLICY_SHOW_SIZE], w[POLICY_SHOW_SIZE];
 
 	if (r->cond_item == NULL || !policy_field_known(r->cond_item)) {
-		perr(err, errlen, "cond_item %s%s%s is not one of cpu_ratio, "
+		errf(err, errlen, "cond_item %s%s%s is not one of cpu_ratio, "
 		    "mem_usage, mem_limit, mem_ratio, net_read, net_write, "
 		    "blk_read, blk_write", r->cond_item ? "\"" : "",
 		    r->cond_item ? policy_show(r->cond_item, v) : "NULL",
@@ -337,7 +321,7 @@ parse_metric(const struct policy_row *r, struct policy *p, char *err,
 	    parse_cond(p, r->in_cond, false, &p->in, err, errlen) != 0)
 		return -EINVAL;
 	if (p->mode == POLICY_MODE_THRESHOLD && p->in.value >= p->out.value) {
-		perr(err, errlen, "in_cond \"%s\" is not below out_cond \"%s\"",
+		errf(err, errlen, "in_cond \"%s\" is not below out_cond \"%s\"",
 		    policy_show(r->in_cond, v), policy_show(r->out_cond, w));
 		return -EINVAL;
 	}
@@ -349,10 +333,10 @@ parse_metric(const struct policy_row *r, struct policy *p, char *err,
 		return -EINVAL;
 	if (p->mode == POLICY_MODE_CAPACITY && !(p->capacity > 0)) {
 		if (r->capacity == NULL)
-			perr(err, errlen, "capacity is missing "
+			errf(err, errlen, "capacity is missing "
 			    "(mode capacity)");
 		else
-			perr(err, errlen, "capacity \"%s\" must be greater "
+			errf(err, errlen, "capacity \"%s\" must be greater "
 			    "than 0", policy_show(r->capacity, v));
 		return -EINVAL;
 	}
@@ -398,7 +382,7 @@ parse_target(const struct policy_row *r, struct policy *p, char *err,
 	char			 v[POLICY_SHOW_SIZE];
 
 	if (s == NULL && p->backend != POLICY_BACKEND_SWARM) {
-		perr(err, errlen, "target is missing (backend %s needs the "
+		errf(err, errlen, "target is missing (backend %s needs the "
 		    "name of a das.conf %s.NAME line)",
 		    policy_backend_name(p->backend),
 		    p->backend == POLICY_BACKEND_RUNC ? "bundle" : "exec");
@@ -417,7 +401,7 @@ parse_target(const struct policy_row *r, struct policy *p, char *err,
 		    "command or bundle it names is in das.conf, never in the "
 		    "table";
 	if (why != NULL) {
-		perr(err, errlen, "target \"%s\" %s", policy_show(s, v), why);
+		errf(err, errlen, "target \"%s\" %s", policy_show(s, v), why);
 		return -EINVAL;
 	}
 	p->target = xstrdup(s);
@@ -429,7 +413,7 @@ policy_parse(const struct policy_row *r, struct policy *p, char *err,
     size_t errlen)
 {
 	memset(p, 0, sizeof(*p));
-	perr(err, errlen, "%s", "");
+	errf(err, errlen, "%s", "");
 	if (parse_options(r, p, err, errlen) != 0 ||
 	    parse_ids(r, p, err, errlen) != 0 ||
 	    parse_counts(r, p, err, errlen) != 0 ||
@@ -453,18 +437,6 @@ policy_clear(struct policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static uint64_t
-fnv1a(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char	*c = p;
-
-	while (n-- > 0) {
-		h ^= *c++;
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
-
 uint64_t
 policy_row_hash(const struct policy_row *r)
 {
@@ -476,22 +448,16 @@ policy_row_hash(const struct policy_row *r)
 		r->aggregate, r->mode, r->capacity, r->min_available,
 		r->sustained, r->target,
 	};
-	uint64_t	h = UINT64_C(0xcbf29ce484222325);
+	uint64_t	h = FNV1A64_INIT;
 	size_t		i;
 
 	/* NULL hashes as one 0 byte; text as 1, the bytes, then 0. */
 	for (i = 0; i < NITEMS(cols); i++) {
-		h = fnv1a(h, cols[i] == NULL ? "" : "\1", 1);
+		h = fnv1a64_add(h, cols[i] == NULL ? "" : "\1", 1);
 		if (cols[i] != NULL)
-			h = fnv1a(h, cols[i], strlen(cols[i]) + 1);
+			h = fnv1a64_add(h, cols[i], strlen(cols[i]) + 1);
 	}
 	return h;
-}
-
-const char *
-policy_op_name(enum policy_op op)
-{
-	return (unsigned)op < NITEMS(policy_ops) ? policy_ops[op] : "?";
 }
 
 const char *

@@ -100,7 +100,7 @@ enum policy_aggregate {
 };
 
 enum policy_mode {
-	POLICY_MODE_THRESHOLD,	/* seed semantics: out/in thresholds */
+	POLICY_MODE_THRESHOLD,	/* out/in thresholds (README's INSERT) */
 	POLICY_MODE_CAPACITY,	/* SimpleScaleVM: capacity per replica */
 };
 
@@ -206,7 +206,6 @@ void	 policy_format_number(double d, struct buf *b);
 const char *policy_show(const char *s, char *out);
 
 /* Stable lower-case names, for logs, the journal and dasctl. */
-const char *policy_op_name(enum policy_op);
 const char *policy_backend_name(enum policy_backend);
 const char *policy_mode_name(enum policy_mode);
 /* "mean", "min", "max", "median", "p95", "p99.9", ... into b. */

@@ -7,12 +7,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "log.h"
 #include "policy.h"
 
 #define NUMBER_MAX	40	/* digits and point in a threshold number */
@@ -65,22 +65,6 @@ static const struct {
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
-static void perr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Format one sentence into err, when the caller gave room for it. */
-static void
-perr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *
 policy_show(const char *s, char *out)
@@ -215,7 +199,7 @@ parse_quantity(const char *col, const char *s, const char *p, double *v,
 	size_t	 i, n;
 
 	if (parse_decimal(&p, v) != 0) {
-		perr(err, errlen, "%s \"%s\": expected a number such as 70, "
+		errf(err, errlen, "%s \"%s\": expected a number such as 70, "
 		    "70%% or 512MB", col, policy_show(s, vs));
 		return -EINVAL;
 	}
@@ -235,7 +219,7 @@ parse_quantity(const char *col, const char *s, const char *p, double *v,
 	n = n < SHOW_MAX ? n : SHOW_MAX;
 	memcpy(u, p, n);
 	u[n] = '\0';
-	perr(err, errlen, "%s \"%s\": unknown unit \"%s\" (use %%, B, KB, MB, "
+	errf(err, errlen, "%s \"%s\": unknown unit \"%s\" (use %%, B, KB, MB, "
 	    "GB, TB, KiB, MiB, GiB or TiB)", col, policy_show(s, vs),
 	    policy_show(u, us));
 	return -EINVAL;
@@ -272,7 +256,7 @@ policy_parse_threshold(const char *s, bool out_side,
 	t->has_op = parse_op(&p, &t->op);
 	greater = t->op == POLICY_OP_GT || t->op == POLICY_OP_GE;
 	if (greater != out_side) {
-		perr(err, errlen, "%s \"%s\": the scale-%s threshold must use "
+		errf(err, errlen, "%s \"%s\": the scale-%s threshold must use "
 		    "%s", col, policy_show(s, vs), out_side ? "out" : "in",
 		    out_side ? "> or >=" : "< or <=");
 		return -EINVAL;

@@ -2,9 +2,10 @@
 -- (CREATE ... IF NOT EXISTS), so applying this file by hand is optional.
 -- CrateDB-compatible style: explicit columns, no SERIAL, no triggers.
 
--- The policy table: the seed README's ten columns, then optional columns
--- whose defaults keep the seed's meaning. A table made from the seed alone
--- (ten columns) works too: das reads missing columns as their defaults.
+-- The policy table: the ten columns of README's INSERT ("Register a
+-- service"), then optional columns whose defaults keep those ten's
+-- meaning. A table of the ten alone works too: das reads missing columns
+-- as their defaults.
 CREATE TABLE IF NOT EXISTS das (
 	seq		int PRIMARY KEY,
 	min_no		int,

@@ -16,15 +16,37 @@
 #   on_exit 'CMD'                 run CMD when the test exits, however it
 #                                 exits (pass, fail, timeout signal);
 #                                 last registered runs first
+#   on_exit_last 'CMD'            the same, after every other cleanup
 #   unique_name PREFIX            PREFIX-<8 random hex>, valid for Docker names
 #   iq [-d DB] 'INFLUXQL'         query InfluxDB, print the JSON answer
 #   iw [-d DB] 'LINE PROTOCOL'    write points to InfluxDB
 #   psql_das 'SQL'                run SQL on the das database, print rows
+#   das_test_db PREFIX            a PostgreSQL and an InfluxDB database of
+#                                 one unique name, dropped on exit; sets
+#                                 PGDB (the name), PG (libpq connection
+#                                 string) and IDB (InfluxDB database, the
+#                                 same name, not created: some tests want
+#                                 das to meet it missing)
+#   q 'SQL'                       run SQL on $PG, print rows
+#   das_run_once LOG [ARGS]       das --once ARGS on those databases, its
+#                                 output appended to LOG; das's status
+#   das_once_ok LOG [ARGS]        the same, failing the test unless 0
 #   service_create NAME ARGS...   docker service create, labelled das.test=1,
 #                                 removed on exit; ARGS as for the CLI; sets
 #                                 SERVICE_ID (call it directly, not in $(...):
 #                                 a subshell would lose the cleanup)
 #   service_running NAME          number of tasks of NAME in state Running
+#   port_open PORT                something accepts on 127.0.0.1:PORT
+#   listen PORT LOG PROG [ARGS]   a stand-in server: PROG serves each
+#                                 connection to 127.0.0.1:PORT (stdin and
+#                                 stdout are the connection), its stderr
+#                                 to LOG; stopped on exit
+#   unlisten                      stop it
+#   ds_cycles LOG                 ds's cycles that made points so far
+#   ds_back_to_influx PORT LOG PID  the stand-in gives way to the stack's
+#                                 InfluxDB; ds (pid PID, -v, logging to
+#                                 LOG) must deliver what it held, sample
+#                                 on and flush everything on SIGTERM
 #
 # Tests label every Docker object they create with das.test=1, so that
 # `tests/stack.sh clean` can find leftovers of a test that was killed hard.
@@ -99,6 +121,7 @@ wait_for() {
 # EXIT trap still runs and services do not outlive the test.
 _das_cleanups=()
 on_exit() { _das_cleanups+=("$1"); }
+on_exit_last() { _das_cleanups=("$1" "${_das_cleanups[@]}"); }
 
 # The loop counter has a name no cleanup uses: an eval'd `for i in ...`
 # would otherwise move it and skip cleanups.
@@ -148,8 +171,44 @@ iw() {
 
 # ------------------------------------------------------------ PostgreSQL
 
+# shellcheck disable=SC2034  # PGDB, PG and IDB are for the caller
 psql_das() {
 	psql "$DAS_PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# The shared server, as the superuser: each test makes its own database.
+_DAS_PGSU=(-h 127.0.0.1 -p 15432 -U postgres)
+
+# das_test_db PREFIX: this test's own databases (see the top). Call it
+# directly, not in $(...): a subshell would lose the variables and the
+# cleanups. dropdb --force: a das that hangs must not keep the database.
+das_test_db() {
+	[[ $BASH_SUBSHELL -eq 0 ]] || fail "das_test_db $1: called in a subshell"
+	PGDB=$(unique_name "$1" | tr '-' '_')
+	createdb "${_DAS_PGSU[@]}" "$PGDB"
+	on_exit "dropdb ${_DAS_PGSU[*]} --if-exists --force '$PGDB'"
+	PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
+	IDB=$PGDB
+	on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+}
+
+q() {
+	psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# A "--- das --once ARGS" line first, so that the log says which run said
+# what.
+das_run_once() {
+	local log=$1; shift
+	echo "--- das --once $*" >>"$log"
+	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
+		--once "$@" >>"$log" 2>&1
+}
+
+das_once_ok() {
+	local log=$1 rc=0; shift
+	das_run_once "$log" "$@" || rc=$?
+	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$log"))"
 }
 
 # ------------------------------------------------------------ Docker
@@ -176,4 +235,51 @@ service_create() {
 service_running() {
 	docker service ps "$1" --filter desired-state=running \
 		--format '{{.CurrentState}}' 2>/dev/null | grep -c '^Running' || true
+}
+
+# ------------------------------------------------------------ stand-ins
+
+# What ds writes to is put on a port of its own, with busybox nc
+# (tests/deps.sh: busybox-static) on 127.0.0.1 only: `nc -ll -e PROG` runs
+# PROG on each connection. One stand-in at a time.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+LISTEN_PID=
+listen() {
+	local port=$1 log=$2; shift 2
+	if [[ -z ${_das_listening:-} ]]; then
+		# shellcheck disable=SC2016  # read at exit, not now
+		on_exit '[[ -z $LISTEN_PID ]] || kill -TERM $LISTEN_PID'
+		_das_listening=1
+	fi
+	busybox nc -ll -p "$port" 127.0.0.1 -e "$@" </dev/null >/dev/null 2>>"$log" &
+	LISTEN_PID=$!
+	wait_for "port_open $port" 10 0.1 || fail "busybox nc did not listen on $port"
+}
+
+unlisten() {
+	kill -TERM "$LISTEN_PID"
+	wait "$LISTEN_PID" || true
+	LISTEN_PID=
+}
+
+ds_cycles() { grep -cE 'debug: cycle: .*, [1-9][0-9]* points' "$1" || true; }
+
+# The forwarder takes the stand-in's place: the same address now leads to
+# the stack's InfluxDB.
+ds_back_to_influx() {
+	local port=$1 log=$2 pid=$3 hostport=${DAS_INFLUX_URL#*://} n rc=0
+	unlisten
+	listen "$port" "$log.nc" busybox nc "${hostport%:*}" "${hostport##*:}"
+	wait_for "grep -q 'works again; delivering [0-9]* held points' '$log'" 60 ||
+		{ tail -30 "$log"; fail "ds never delivered the held points"; }
+	grep 'works again' "$log" | sed 's/^ */   /'
+	n=$(ds_cycles "$log")
+	wait_for "(( \$(ds_cycles '$log') >= $n + 2 ))" 30 ||
+		fail "ds stopped sampling after InfluxDB came back"
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	assert_eq 0 "$rc" "ds exit status after SIGTERM"
+	grep -q 'signal 15: flushed; 0 points could not be delivered' "$log" ||
+		{ tail -5 "$log"; fail "ds did not deliver everything"; }
 }

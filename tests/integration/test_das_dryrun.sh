@@ -10,12 +10,7 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_dryrun | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_dryrun
 LOCK=$((RANDOM * 7 + 700001))
 S1=$(unique_name dry-a)
 S2=$(unique_name dry-b)
@@ -23,15 +18,8 @@ S3=$(unique_name dry-c)
 LOG=$(mktemp /tmp/das-dryrun.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$1"; }
-das_once() {
-	local rc=0
-	echo "--- das --once $*" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=1 "$@" >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$LOG"))"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=1 "$@"; }
 # Thirty samples, one a second up to now, of cpu_ratio 90 for service ID
 # NAME: a covered 20 s window, well above the out threshold.
 load() {

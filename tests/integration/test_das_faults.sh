@@ -14,26 +14,18 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_faults | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_faults
 LOCK=$((RANDOM * 7 + 600011))
 S1=$(unique_name faults-a)
 S2=$(unique_name faults-b)
 DIR=$(mktemp -d /tmp/das-faults.XXXXXX)
 on_exit "rm -rf '$DIR'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$1"; }
 # das_once LOG [das options...]: one tick, prints the exit status.
 das_once() {
 	local log=$1 rc=0; shift
-	echo "--- das --once $*" >>"$DIR/$log"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 "$@" >>"$DIR/$log" 2>&1 || rc=$?
+	das_run_once "$DIR/$log" -o lock_key=$LOCK -o ds_interval=2 "$@" || rc=$?
 	echo "$rc"
 }
 rows() { q "SELECT count(*) FROM das_event WHERE seq = $1 AND action = '$2'"; }

@@ -9,26 +9,14 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_invalid | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_invalid
 LOCK=$((RANDOM * 7 + 300007))
 SVC=$(unique_name inval)
 GHOST=$(unique_name no-such-service)
 LOG=$(mktemp /tmp/das-invalid.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
-das_once() {
-	local rc=0
-	echo "--- das --once" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once exit status (log: $(tail -n 5 "$LOG"))"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=2; }
 invalid_count() { q "SELECT count(*) FROM das_event WHERE seq = $1 AND action = 'invalid'"; }
 invalid_detail() { q "SELECT detail FROM das_event WHERE seq = $1 AND action = 'invalid' ORDER BY ts DESC, id DESC LIMIT 1"; }
 # Log lines that refuse seq N (das says "policy seq N (service ...): why").

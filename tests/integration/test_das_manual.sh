@@ -8,18 +8,12 @@
 # shellcheck disable=SC2016
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dasmanual | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
+das_test_db dasmanual
 DIR=$(mktemp -d /tmp/das-manual.XXXXXX)
 on_exit "rm -rf '$DIR'"
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null 2>&1 || true"
 SVC=$(unique_name manual)
 ROUNDS=5
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 changes() {
 	q "SELECT coalesce(string_agg(action || ':' || before_no || ':' || after_no, ' ' ORDER BY ts, id), '')

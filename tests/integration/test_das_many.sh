@@ -13,24 +13,14 @@ source "$(dirname "$0")/lib.sh"
 
 N=300
 HOT=150
-PGDB=$(unique_name das_many | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null"
+das_test_db das_many
 LOCK=$((RANDOM * 7 + 800003))
 LOG=$(mktemp /tmp/das-many.XXXXXX)
 on_exit "rm -f '$LOG.lp'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 das_once() {
-	local rc=0
-	echo "--- das --once $*" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -v --dry-run -o lock_key=$LOCK -o ds_interval=1 \
-		-o "exec.noop=/bin/true {service} {replicas}" "$@" >>"$LOG" 2>&1 || rc=$?
-	assert_eq 0 "$rc" "das --once $* exit status (log: $(tail -n 5 "$LOG"))"
+	das_once_ok "$LOG" -v --dry-run -o lock_key=$LOCK -o ds_interval=1 \
+		-o "exec.noop=/bin/true {service} {replicas}" "$@"
 }
 # Thirty samples a second apart up to now for services m1..mN: 90 for the
 # first HOT, 50 for the others.

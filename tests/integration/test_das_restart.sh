@@ -10,19 +10,13 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_restart | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_restart
 LOCK=$((RANDOM * 7 + 500009))
 SVC=$(unique_name restart)
 DIR=$(mktemp -d /tmp/das-restart.XXXXXX)
 on_exit "rm -rf '$DIR'"
 SEQ=77 WINDOW=20
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 scale_outs() { q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND action = 'scale_out'"; }
 start_das() { # log name

@@ -13,12 +13,7 @@
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_scale | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_scale
 LOCK=$((RANDOM * 7 + 200003))
 SVC=$(unique_name scale)
 DIR=$(mktemp -d /tmp/das-scale.XXXXXX)
@@ -29,7 +24,6 @@ WINDOW=20 DS_INT=2 DAS_INT=2
 TOLERANCE=10
 PHASE_TIMEOUT=300
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 now() { date +%s.%N; }
 # The scale rows of the policy, oldest first: "action:before:after ...".

@@ -1,36 +1,26 @@
 #!/usr/bin/env bash
-# The seed README's way in: its ten-column table and its INSERT, verbatim,
-# in a fresh database.  das must run on that table as is (creating only its
-# journal), refuse the unknown service once (not once per run), and once
-# service_id names a real service: hold on no data, write cur_no back with
-# the real replica count, and raise a service below min_no without metrics.
+# README's way in ("Register a service"): a table of the INSERT's ten
+# columns and the INSERT, verbatim, in a fresh database.  das must run on
+# that table as is (creating only its journal), refuse the unknown service
+# once (not once per run), and once service_id names a real service: hold
+# on no data, write cur_no back with the real replica count, and raise a
+# service below min_no without metrics.
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name das_seed | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_seed
 LOCK=$((RANDOM * 7 + 100003))
 SVC=$(unique_name seed)
 LOG=$(mktemp /tmp/das-seed.XXXXXX)
 on_exit "rm -f '$LOG'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 # One das tick; its exit status is the test's business (set -e stops on 1).
-das_once() {
-	echo "--- das --once" >>"$LOG"
-	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-		--once -o lock_key=$LOCK -o ds_interval=2 >>"$LOG" 2>&1 ||
-		fail "das --once exited $?: $(tail -n 20 "$LOG")"
-}
+das_once() { das_once_ok "$LOG" -o lock_key=$LOCK -o ds_interval=2; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 
-echo "== the seed's table and INSERT, verbatim"
+echo "== the ten-column table and README's INSERT, verbatim"
 q "create table das (seq int primary key, min_no int, max_no int, cur_no int, cond_item text, out_cond text, in_cond text, out_duration text, in_duration text, service_id text)"
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id) values(1, 1, 10, 3, 'cpu_ratio', '70%', '10%', '10m', '10m', '6dnh8i971l5h');"
 assert_eq "" "$(q "SELECT to_regclass('das_event')")" "no journal before das ran"
@@ -46,7 +36,7 @@ assert_match 'no Swarm service .*"6dnh8i971l5h"' \
 	"$(q "SELECT detail FROM das_event WHERE seq = 1 AND action = 'invalid'")" "the detail names the service"
 assert_eq 3 "$(q "SELECT cur_no FROM das WHERE seq = 1")" "cur_no untouched for an invalid row"
 assert_eq 10 "$(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'das'")" \
-	"das did not add columns to the seed's table"
+	"das did not add columns to the ten-column table"
 pts=$(iq -d "$IDB" "SELECT count(\"reason\") FROM das_event WHERE \"seq\" = '1' AND \"action\" = 'invalid'" |
 	jq -r '.results[0].series[0].values[0][1] // 0')
 assert_eq 1 "$pts" "one das_event point in InfluxDB for the invalid row"

@@ -12,18 +12,12 @@
 # shellcheck disable=SC2016
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dasstuck | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists --force '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
+das_test_db dasstuck
 DIR=$(mktemp -d /tmp/das-stuck.XXXXXX)
 on_exit "rm -rf '$DIR'"
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null 2>&1 || true"
 LOCK=$((RANDOM * 7 + 300007))
 EXEC_TIMEOUT=8
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 now() { date +%s.%N; }
 ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%d", (b - a) * 1000 }'; }
 row() { # SEQ SERVICE MIN CUR TARGET

@@ -9,22 +9,16 @@
 #   and a role that may only INSERT policies cannot read the journal.
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dastrust | tr '-' '_')
+das_test_db dastrust
 SUFFIX=${PGDB##*_}
 DAS_ROLE=das_daemon_$SUFFIX OP_ROLE=das_operator_$SUFFIX W_ROLE=das_writer_$SUFFIX
 # Roles are the cluster's: dropped after the database that holds their grants.
 for r in $DAS_ROLE $OP_ROLE $W_ROLE; do
-	on_exit "psql -h 127.0.0.1 -p 15432 -U postgres -XAtq -d postgres -c 'DROP ROLE IF EXISTS $r'"
+	on_exit_last "psql -h 127.0.0.1 -p 15432 -U postgres -XAtq -d postgres -c 'DROP ROLE IF EXISTS $r'"
 done
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
 DIR=$(mktemp -d /tmp/das-trust.XXXXXX)
 on_exit "rm -rf '$DIR'"
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null 2>&1 || true"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 as_role() { psql "host=127.0.0.1 port=15432 user=$1 dbname=$PGDB" -XAtq -v ON_ERROR_STOP=1 -c "$2"; }
 das_once() {
 	local conn=${DAS_CONN:-$PG}

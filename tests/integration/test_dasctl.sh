@@ -5,15 +5,10 @@
 # enforce min/max; a paused policy is left alone.
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dasctl | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
+das_test_db dasctl
 # An InfluxDB database without points: "no data yet", not "no database"
 # (which dasctl reports as a partial answer, exit 5).
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
 LOCK=$((RANDOM * 3 + 17))
 SVC=$(unique_name ctl)
 
@@ -22,7 +17,6 @@ das_once() {
 	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
 		--once -o lock_key=$LOCK -o ds_interval=2 >>"$LOG" 2>&1
 }
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 # The exit status of a command expected to fail (an && || list does not
 # trip the ERR trap).

@@ -9,17 +9,12 @@
 # database without the das table, a read-only session) or by the policy.
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dasctl_exit | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
+das_test_db dasctl_exit
 EMPTYDB=${PGDB}_empty	# no das table
 createdb -h 127.0.0.1 -p 15432 -U postgres "$EMPTYDB"
 on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$EMPTYDB'"
-IDB=$PGDB
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
 
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
 # Nothing listens on port 1 (checked): connections are refused at once.
 [[ -z $(ss -Hltn 'sport = :1') ]] || fail "something listens on port 1"
 PG_DOWN="host=127.0.0.1 port=1 connect_timeout=2"
@@ -34,7 +29,6 @@ OUT=$(mktemp /tmp/das-ctlx.XXXXXX)
 ERR=$(mktemp /tmp/das-ctlx.XXXXXX)
 on_exit "rm -f '$OUT' '$ERR'"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 replicas() { docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC"; }
 
 # x WANT WHAT ARGS...: dasctl ARGS exits WANT; stdout in $OUT, stderr in

@@ -7,8 +7,7 @@
 # address leads to the stack's InfluxDB (a forwarder takes the page's
 # place) every point of the bad period arrives.
 #
-# The endpoints are busybox nc (tests/deps.sh: busybox-static), on
-# 127.0.0.1 only: `nc -ll -e PROG` runs PROG on each connection.
+# The endpoints are busybox nc stand-ins (lib.sh: listen).
 # wait_for takes code to eval later: single quotes are meant.
 # Variables read only inside wait_for's eval'd code look unused.
 # shellcheck disable=SC2016,SC2034
@@ -23,26 +22,8 @@ DIR=$(mktemp -d /tmp/ds-notinflux.XXXXXX)
 LOG=$DIR/ds.log
 on_exit "rm -rf '$DIR'"
 on_exit "iq -d '$DB' 'DROP DATABASE \"$DB\"'"
-LISTEN_PID=
 
 now_ms() { date +%s%3N; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
-# listen PROG [ARGS...]: PROG serves each connection to $PORT (stdin and
-# stdout are the connection); sets LISTEN_PID.
-listen() {
-	busybox nc -ll -p "$PORT" 127.0.0.1 -e "$@" </dev/null >/dev/null 2>>"$DIR/nc.log" &
-	LISTEN_PID=$!
-	wait_for port_open 10 0.1 || fail "busybox nc did not listen on $PORT"
-}
-unlisten() {
-	kill -TERM "$LISTEN_PID"
-	wait "$LISTEN_PID" || true
-	LISTEN_PID=
-}
-on_exit '[[ -z $LISTEN_PID ]] || kill -TERM $LISTEN_PID'
-
-cycles() { grep -cE 'debug: cycle: .*, [1-9][0-9]* points' "$LOG" || true; }
 
 # count CONTAINER [FROM_MS TO_MS]: its points on the stack's InfluxDB.
 count() {
@@ -71,14 +52,14 @@ printf 'HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Type: text/html\r\nContent-L
 EOF
 chmod +x "$DIR/page.sh"
 
-if port_open; then fail "something already listens on $PORT; set DS_NOT_INFLUX_PORT"; fi
+if port_open "$PORT"; then fail "something already listens on $PORT; set DS_NOT_INFLUX_PORT"; fi
 name=$(unique_name ds-notinflux)
 on_exit "docker rm -f $name"
 CID=$(docker run -d --network none --label das.test=1 --name "$name" "$DAS_IMAGE" sleep 600)
 CID=${CID:0:12}
 
 echo "== $URL answers every write 200 with an HTML page; ds every second for $BAD s"
-listen "$DIR/page.sh"
+listen "$PORT" "$DIR/nc.log" "$DIR/page.sh"
 code=$(curl -sS -o /dev/null -w '%{http_code}' -XPOST --data-binary 'x v=1' "$URL/write?db=x")
 assert_eq 200 "$code" "the page's answer to a write"
 T0=$(now_ms)
@@ -93,29 +74,17 @@ grep -E "$re" "$LOG" | head -1 | sed 's/^ */   /'
 sleep "$BAD"
 kill -0 "$DS_PID" || { tail -20 "$LOG"; fail "ds died answering a page"; }
 T1=$(now_ms)
-bad_cycles=$(cycles)
+bad_cycles=$(ds_cycles "$LOG")
 if grep -q 'works again' "$LOG"; then fail "ds took the page's 200 for a delivery"; fi
 echo "   $bad_cycles samples in $(((T1 - T0) / 1000)) s, $(grep -cE "$re" "$LOG") writes refused as not InfluxDB"
 
 echo "== the same address now leads to InfluxDB"
-unlisten
-hostport=${DAS_INFLUX_URL#*://}
-listen busybox nc "${hostport%:*}" "${hostport##*:}"
-wait_for 'grep -q "works again; delivering [0-9]* held points" "$LOG"' 60 ||
-	{ tail -30 "$LOG"; fail "ds never delivered the held points"; }
-grep 'works again' "$LOG" | sed 's/^ */   /'
-n=$(cycles)
-wait_for '(( $(cycles) >= n + 2 ))' 30 || fail "ds stopped sampling after InfluxDB came back"
-kill -TERM "$DS_PID"
-rc=0; wait "$DS_PID" || rc=$?
-assert_eq 0 "$rc" "ds exit status after SIGTERM"
-grep -q 'signal 15: flushed; 0 points could not be delivered' "$LOG" ||
-	{ tail -5 "$LOG"; fail "ds did not deliver everything"; }
+ds_back_to_influx "$PORT" "$LOG" "$DS_PID"
 
 echo "== nothing of the bad period was lost"
 inbad=$(count "$CID" "$T0" "$T1")
 all=$(count "$CID")
-echo "   $inbad points of the $(((T1 - T0) / 1000)) s with the page, $all in all, $(cycles) cycles"
-assert_eq "$(cycles)" "$all" "points for $CID vs ds cycles"
+echo "   $inbad points of the $(((T1 - T0) / 1000)) s with the page, $all in all, $(ds_cycles "$LOG") cycles"
+assert_eq "$(ds_cycles "$LOG")" "$all" "points for $CID vs ds cycles"
 assert_ge "$inbad" "$bad_cycles" "points of the bad period in InfluxDB"
 echo "not InfluxDB: $inbad points of the bad period kept and delivered, the page named in the log"

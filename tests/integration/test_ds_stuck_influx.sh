@@ -8,8 +8,7 @@
 # forwarder takes the listener's place) and every point of the hang
 # arrives, 2 s apart.
 #
-# The endpoints are busybox nc (tests/deps.sh: busybox-static), on
-# 127.0.0.1 only: `nc -ll -e PROG` runs PROG on each connection.
+# The endpoints are busybox nc stand-ins (lib.sh: listen).
 # wait_for takes code to eval later: single quotes are meant.
 # Variables read only inside wait_for's eval'd code look unused.
 # shellcheck disable=SC2016,SC2034
@@ -25,27 +24,8 @@ DIR=$(mktemp -d /tmp/ds-stuck.XXXXXX)
 LOG=$DIR/ds.log
 on_exit "rm -rf '$DIR'"
 on_exit "iq -d '$DB' 'DROP DATABASE \"$DB\"'"
-LISTEN_PID=
 
 now_ms() { date +%s%3N; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
-
-# listen PROG [ARGS...]: PROG serves each connection to $PORT (stdin and
-# stdout are the connection); sets LISTEN_PID.
-listen() {
-	busybox nc -ll -p "$PORT" 127.0.0.1 -e "$@" </dev/null >/dev/null 2>>"$DIR/nc.log" &
-	LISTEN_PID=$!
-	wait_for port_open 10 0.1 || fail "busybox nc did not listen on $PORT"
-}
-unlisten() {
-	kill -TERM "$LISTEN_PID"
-	wait "$LISTEN_PID" || true
-	LISTEN_PID=
-}
-on_exit '[[ -z $LISTEN_PID ]] || kill -TERM $LISTEN_PID'
-
-# cycles: ds's cycles that made points so far.
-cycles() { grep -cE 'debug: cycle: .*, [1-9][0-9]* points' "$LOG" || true; }
 
 # times CONTAINER: its points' timestamps (ms), sorted, one per line.
 times() {
@@ -54,7 +34,7 @@ times() {
 		jq -r '.results[0].series[0].values // [] | map(.[0]) | sort[]'
 }
 
-if port_open; then fail "something already listens on $PORT; set DS_STUCK_PORT"; fi
+if port_open "$PORT"; then fail "something already listens on $PORT; set DS_STUCK_PORT"; fi
 
 name=$(unique_name ds-stuck)
 on_exit "docker rm -f $name"
@@ -62,7 +42,7 @@ CID=$(docker run -d --network none --label das.test=1 --name "$name" "$DAS_IMAGE
 CID=${CID:0:12}
 
 echo "== $URL takes connections and never answers; ds every $INTERVAL s for $HANG s"
-listen sh -c 'exec cat >/dev/null'
+listen "$PORT" "$DIR/nc.log" sh -c 'exec cat >/dev/null'
 T0=$(now_ms)
 "$DAS_ROOT/bin/ds" -v --interval "$INTERVAL" --influx "$URL" --database "$DB" \
 	-o docker_socket="$DAS_DOCKER_SOCK" -o timeout=5 -o retry_min=1 -o retry_max=8 \
@@ -75,30 +55,18 @@ grep -E 'timed out' "$LOG" | head -1 | sed 's/^ */   /'
 sleep "$(awk -v ms=$((T0 + HANG * 1000 - $(now_ms))) 'BEGIN { printf "%.3f", (ms > 0 ? ms / 1000 : 0) }')"
 kill -0 "$DS_PID" || { tail -20 "$LOG"; fail "ds died while InfluxDB hung"; }
 T1=$(now_ms)
-hang_cycles=$(cycles)
+hang_cycles=$(ds_cycles "$LOG")
 fails=$(grep -cE 'InfluxDB write to .*; keeping [0-9]+ points' "$LOG" || true)
 echo "   $hang_cycles samples in $(((T1 - T0) / 1000)) s, $fails writes failed meanwhile"
 want=$(((T1 - T0) / (INTERVAL * 1000) - 1))
 assert_ge "$hang_cycles" "$want" "samples taken while InfluxDB hung"
 
 echo "== the same address now leads to InfluxDB"
-unlisten
-hostport=${DAS_INFLUX_URL#*://}
-listen busybox nc "${hostport%:*}" "${hostport##*:}"
-wait_for 'grep -q "works again; delivering [0-9]* held points" "$LOG"' 60 ||
-	{ tail -30 "$LOG"; fail "ds never delivered the held points"; }
-grep 'works again' "$LOG" | sed 's/^ */   /'
-n=$(cycles)
-wait_for '(( $(cycles) >= n + 2 ))' 30 || fail "ds stopped sampling after InfluxDB came back"
-kill -TERM "$DS_PID"
-rc=0; wait "$DS_PID" || rc=$?
-assert_eq 0 "$rc" "ds exit status after SIGTERM"
-grep -q 'signal 15: flushed; 0 points could not be delivered' "$LOG" ||
-	{ tail -5 "$LOG"; fail "ds did not deliver everything"; }
+ds_back_to_influx "$PORT" "$LOG" "$DS_PID"
 
 echo "== every point of the hang arrived, $INTERVAL s apart"
 mapfile -t ts < <(times "$CID")
-assert_eq "$(cycles)" "${#ts[@]}" "points for $CID vs ds cycles (none lost)"
+assert_eq "$(ds_cycles "$LOG")" "${#ts[@]}" "points for $CID vs ds cycles (none lost)"
 inwin=() gap=0 min=999999
 for t in "${ts[@]}"; do ((t >= T0 && t < T1)) && inwin+=("$t"); done
 for ((i = 1; i < ${#inwin[@]}; i++)); do
@@ -107,7 +75,7 @@ for ((i = 1; i < ${#inwin[@]}; i++)); do
 	((d < min)) && min=$d
 done
 echo "   ${#inwin[@]} points from the $(((T1 - T0) / 1000)) s hang in InfluxDB," \
-	"spacing ${min}..${gap} ms; ${#ts[@]} points in all = $(cycles) cycles"
+	"spacing ${min}..${gap} ms; ${#ts[@]} points in all = $(ds_cycles "$LOG") cycles"
 assert_ge "${#inwin[@]}" "$want" "points of the hang window in InfluxDB"
 ((gap <= INTERVAL * 1500)) || fail "points of the hang are up to $gap ms apart (interval $INTERVAL s)"
 echo "stuck InfluxDB: ${#inwin[@]} samples in $(((T1 - T0) / 1000)) s, none lost, at most $gap ms apart"

@@ -4,17 +4,11 @@
 # anti-flapping rule applied, and a non-zero exit journaled as an error.
 source "$(dirname "$0")/lib.sh"
 
-PGDB=$(unique_name dasexec | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
+das_test_db dasexec
 SVC=$(unique_name vmpool)
 DIR=$(mktemp -d /tmp/das-exec.XXXXXX)
 on_exit "rm -rf '$DIR'"
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"' >/dev/null 2>&1 || true"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 das_once() {
 	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
 		--once -o lock_key=$((RANDOM + 40000)) -o ds_interval=1 \

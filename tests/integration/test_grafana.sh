@@ -12,14 +12,12 @@
 source "$(dirname "$0")/lib.sh"
 
 DASH=$DAS_ROOT/contrib/grafana/das-dashboard.json
-DB=$(unique_name grafana | tr - _)
-PGDB=$DB
+das_test_db grafana
+DB=$IDB
 SVC=$(unique_name grafana)
 LOCK=$((RANDOM * 32768 + RANDOM + 100000))
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
 TMP=$(mktemp -d /tmp/das-grafana.XXXXXX)
 on_exit "rm -rf '$TMP'"
-on_exit "iq -d '$DB' 'DROP DATABASE \"$DB\"'"
 
 jq -e . "$DASH" >/dev/null || fail "$DASH is not valid JSON"
 
@@ -60,8 +58,6 @@ on_exit "kill $DS_PID 2>/dev/null || true"
 T0=$(date +%s)
 
 echo "== das: a policy with min_no 3 for the 2-replica service -> bounds 2 -> 3"
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
 das_once() {
 	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$DB" --once \
 		-o lock_key="$LOCK" -o docker_socket="$DAS_DOCKER_SOCK" >>"$TMP/das.log" 2>&1 ||

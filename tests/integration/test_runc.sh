@@ -18,12 +18,7 @@ source "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2016
 
 command -v runc >/dev/null || fail "runc not found (run: sh tests/deps.sh)"
-PGDB=$(unique_name das_runc | tr '-' '_')
-createdb -h 127.0.0.1 -p 15432 -U postgres "$PGDB"
-on_exit "dropdb -h 127.0.0.1 -p 15432 -U postgres --if-exists '$PGDB'"
-PG="host=127.0.0.1 port=15432 user=postgres dbname=$PGDB"
-IDB=$PGDB
-on_exit "iq -d '$IDB' 'DROP DATABASE \"$IDB\"'"
+das_test_db das_runc
 LOCK=$((RANDOM * 7 + 300007))
 CL=$(unique_name rc)		# the cluster: containers $CL_1, $CL_2, ...
 SEQ=7
@@ -36,7 +31,6 @@ on_exit "rm -rf '$ROOT' '$BND'"
 # Every container of the root, whatever das left: kill, then delete.
 on_exit "for id in \$(runc --root '$ROOT' list -q); do runc --root '$ROOT' kill \$id KILL; runc --root '$ROOT' delete --force \$id; done"
 
-q() { psql "$PG" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 rl() { runc --root "$ROOT" list --format json | jq -c '. // []'; }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "fixtures.h"
 
 struct t_settings {
 	char		*url;
@@ -26,18 +27,6 @@ static const struct cfg_param t_params[] = {
 	{ NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
-static char *
-t_file(const char *text)
-{
-	char	*path = strdup("/tmp/das-cfg-XXXXXX");
-	int	 fd = mkstemp(path);
-
-	cr_assert(fd >= 0);
-	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	return path;
-}
-
 Test(cfg, defaults)
 {
 	struct t_settings	s;
@@ -56,7 +45,7 @@ Test(cfg, file_and_override)
 	char			 err[256];
 	char			*path;
 
-	path = t_file("# comment\n\nurl = \"http://influx:8086\"\n"
+	path = t_tmpfile("# comment\n\nurl = \"http://influx:8086\"\n"
 	    "  n=7\n; other comment\nflag = yes\ninterval = 2.5\n");
 	cfg_defaults(t_params, &s);
 	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), 0, "%s",
@@ -79,18 +68,18 @@ Test(cfg, errors_name_file_line_and_key)
 	char			*path;
 
 	cfg_defaults(t_params, &s);
-	path = t_file("url = a\nn = 500\n");
+	path = t_tmpfile("url = a\nn = 500\n");
 	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -EINVAL);
 	cr_assert(strstr(err, ":2: n: \"500\" is not a number from 1 to 100")
 	    != NULL, "%s", err);
 	unlink(path);
 	free(path);
-	path = t_file("bogus = 1\n");
+	path = t_tmpfile("bogus = 1\n");
 	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -ENOENT);
 	cr_assert(strstr(err, "unknown setting \"bogus\"") != NULL, "%s", err);
 	unlink(path);
 	free(path);
-	path = t_file("just words\n");
+	path = t_tmpfile("just words\n");
 	cr_assert_eq(cfg_load(t_params, &s, path, err, sizeof err), -EINVAL);
 	unlink(path);
 	free(path);
@@ -143,7 +132,7 @@ Test(cfg, prefix_keys_fill_a_map)
 	char		 err[256];
 	char		*path;
 
-	path = t_file("url = x\nexec.vmpool = /sbin/scale {replicas}\n"
+	path = t_tmpfile("url = x\nexec.vmpool = /sbin/scale {replicas}\n"
 	    "exec.web-1.a_b = /bin/true\nexec.vmpool = /sbin/other\n");
 	cfg_defaults(t_map_params, &s);
 	cr_assert_eq(s.exec.n, 0);

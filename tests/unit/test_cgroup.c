@@ -5,10 +5,8 @@
  * the kernel's documented formats).
  */
 #include <criterion/criterion.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fixtures.h"
 
 #define ID_V1	"2bc9f3990c1bc18b03419f3493d7d58f960eb758e97d2ea885ae34ca45ba7fd7"
 #define ID_V1C	"c6a6279da4f1e2b973294e9f63692190a96d5ed070ec3ecf710b4bc3b93c5342"
@@ -29,39 +28,6 @@
 
 /* ---- helpers ---- */
 
-static char *
-t_slurp(const char *rel, size_t *len)
-{
-	char	 path[PATH_MAX], *data;
-	FILE	*f;
-	long	 n;
-
-	snprintf(path, sizeof path, "%s/%s", TEST_DATA, rel);
-	cr_assert_not_null(f = fopen(path, "r"), "%s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	data = malloc((size_t)n + 1);
-	cr_assert_eq(fread(data, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return data;
-}
-
-static int
-t_count_fds(void)
-{
-	DIR		*d = opendir("/proc/self/fd");
-	struct dirent	*e;
-	int		 n = 0;
-
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n - 1;		/* the DIR's own fd */
-}
-
 /* Open pid's cgroup in the recorded tree tests/data/<tree>. */
 static struct cg *
 t_open(const char *tree, pid_t pid, char *err, size_t errlen)
@@ -71,35 +37,6 @@ t_open(const char *tree, pid_t pid, char *err, size_t errlen)
 	snprintf(proc, sizeof proc, "%s/%s/proc", TEST_DATA, tree);
 	snprintf(sys, sizeof sys, "%s/%s", TEST_DATA, tree);
 	return cg_open(proc, sys, pid, err, errlen);
-}
-
-static void
-t_write(const char *root, const char *rel, const char *text)
-{
-	char	path[PATH_MAX], *p;
-	FILE	*f;
-
-	snprintf(path, sizeof path, "%s/%s", root, rel);
-	for (p = path + strlen(root) + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	cr_assert_not_null(f = fopen(path, "w"), "%s", path);
-	fputs(text, f);
-	fclose(f);
-}
-
-static int
-t_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
-static void
-t_rmtree(const char *root)
-{
-	nftw(root, t_rm, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* ---- cg_parse_u64 ---- */
@@ -149,7 +86,7 @@ Test(cg_parse_u64, bad_input_leaves_output)
 Test(cg_parse_kv, memory_stat_v1_recorded)
 {
 	size_t		 len;
-	char		*buf = t_slurp("v1-cgroupfs-cache/sys/fs/cgroup/memory/"
+	char		*buf = t_data("v1-cgroupfs-cache/sys/fs/cgroup/memory/"
 			    "docker/" ID_V1C "/memory.stat", &len);
 	uint64_t	 v;
 
@@ -210,7 +147,7 @@ Test(cg_parse_kv, bad_input)
 Test(cg_parse_blkio_v1, cfq_two_devices)
 {
 	size_t		 len;
-	char		*buf = t_slurp("v1-systemd-cfq/sys/fs/cgroup/blkio/"
+	char		*buf = t_data("v1-systemd-cfq/sys/fs/cgroup/blkio/"
 			    "system.slice/docker-" ID_CFQ ".scope/"
 			    "blkio.io_service_bytes_recursive", &len);
 	uint64_t	 rd, wr;
@@ -268,7 +205,7 @@ Test(cg_parse_blkio_v1, garbage_and_truncated)
 Test(cg_parse_io_stat_v2, recorded)
 {
 	size_t		 len;
-	char		*buf = t_slurp("v2-systemd/sys/fs/cgroup/system.slice/"
+	char		*buf = t_data("v2-systemd/sys/fs/cgroup/system.slice/"
 			    "docker-" ID_V2S ".scope/io.stat", &len);
 	uint64_t	 rd, wr;
 
@@ -329,7 +266,7 @@ Test(cg_count_percpu, counts)
 Test(cg_parse_proc_cgroup, recorded_v1_hybrid)
 {
 	size_t	 len;
-	char	*buf = t_slurp("v1-cgroupfs/proc/7182/cgroup", &len);
+	char	*buf = t_data("v1-cgroupfs/proc/7182/cgroup", &len);
 	char	 path[PATH_MAX];
 
 	cr_assert_eq(cg_parse_proc_cgroup(buf, len, "memory", path,
@@ -406,7 +343,7 @@ Test(cg_parse_proc_cgroup, garbage_and_long)
 Test(cg_parse_mountinfo, recorded_v1_hybrid)
 {
 	size_t	 len;
-	char	*buf = t_slurp("v1-cgroupfs/proc/self/mountinfo", &len);
+	char	*buf = t_data("v1-cgroupfs/proc/self/mountinfo", &len);
 	char	 dir[PATH_MAX];
 
 	cr_assert_eq(cg_parse_mountinfo(buf, len, "memory", "/docker/x", "",
@@ -432,7 +369,7 @@ Test(cg_parse_mountinfo, recorded_v1_hybrid)
 Test(cg_parse_mountinfo, joined_and_v2)
 {
 	size_t	 len;
-	char	*buf = t_slurp("v1-systemd-cfq/proc/self/mountinfo", &len);
+	char	*buf = t_data("v1-systemd-cfq/proc/self/mountinfo", &len);
 	char	 dir[PATH_MAX];
 
 	cr_assert_eq(cg_parse_mountinfo(buf, len, "cpuacct", "/s/d.scope", "",
@@ -442,7 +379,7 @@ Test(cg_parse_mountinfo, joined_and_v2)
 	    sizeof dir), 0);
 	cr_assert_str_eq(dir, "/sys/fs/cgroup/unified/s");
 	free(buf);
-	buf = t_slurp("v2-systemd/proc/self/mountinfo", &len);
+	buf = t_data("v2-systemd/proc/self/mountinfo", &len);
 	cr_assert_eq(cg_parse_mountinfo(buf, len, "", "/system.slice/a.scope",
 	    "", dir, sizeof dir), 0);
 	cr_assert_str_eq(dir, "/sys/fs/cgroup/system.slice/a.scope");
@@ -682,10 +619,9 @@ Test(cg_open, missing_pid_names_pid_and_file)
 /* A tree whose cgroup path no mount shows, and one missing a file. */
 Test(cg_open, unresolvable_and_missing_file)
 {
-	char		 root[] = "/tmp/ds-cg-XXXXXX", proc[PATH_MAX], err[512];
+	char		*root = t_tmpdir(), proc[PATH_MAX], err[512];
 	struct cg	*cg;
 
-	cr_assert_not_null(mkdtemp(root));
 	snprintf(proc, sizeof proc, "%s/proc", root);
 	t_write(root, "proc/self/mountinfo", "41 31 0:38 /docker/ds "
 	    "/sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
@@ -711,17 +647,17 @@ Test(cg_open, unresolvable_and_missing_file)
 	cr_assert_eq(cg_nfds(cg), 4);		/* io.stat is optional */
 	cg_free(cg);
 	t_rmtree(root);
+	free(root);
 }
 
 /* A counter file that stops parsing is -EBADMSG, and *out untouched. */
 Test(cg_read, garbage_is_ebadmsg)
 {
-	char			 root[] = "/tmp/ds-cg-XXXXXX", proc[PATH_MAX];
+	char			*root = t_tmpdir(), proc[PATH_MAX];
 	char			 err[512];
 	struct cg		*cg;
 	struct cg_sample	 s = { .cpu_ns = 77 };
 
-	cr_assert_not_null(mkdtemp(root));
 	snprintf(proc, sizeof proc, "%s/proc", root);
 	t_write(root, "proc/self/mountinfo", "41 31 0:38 / /sys/fs/cgroup rw "
 	    "- cgroup2 cgroup2 rw\n");
@@ -736,18 +672,18 @@ Test(cg_read, garbage_is_ebadmsg)
 	cr_assert_eq(s.cpu_ns, 77);
 	cg_free(cg);
 	t_rmtree(root);
+	free(root);
 }
 
 /* A memory.stat bigger than the scratch buffer is read whole. */
 Test(cg_read, big_file_grows_buffer)
 {
-	char			 root[] = "/tmp/ds-cg-XXXXXX", proc[PATH_MAX];
+	char			*root = t_tmpdir(), proc[PATH_MAX];
 	char			 err[512], *stat;
 	struct cg		*cg;
 	struct cg_sample	 s;
 	size_t			 off = 0, i;
 
-	cr_assert_not_null(mkdtemp(root));
 	snprintf(proc, sizeof proc, "%s/proc", root);
 	stat = malloc(64 * 1024);
 	for (i = 0; i < 2000; i++)
@@ -768,6 +704,7 @@ Test(cg_read, big_file_grows_buffer)
 	cg_free(cg);
 	free(stat);
 	t_rmtree(root);
+	free(root);
 }
 
 /*
@@ -777,7 +714,7 @@ Test(cg_read, big_file_grows_buffer)
  */
 Test(cg_read, removed_cgroup_is_enoent)
 {
-	char			 root[] = "/tmp/ds-cg-XXXXXX", proc[PATH_MAX];
+	char			*root, proc[PATH_MAX];
 	char			 name[64], mi[65536], cgfile[256], err[512];
 	char			 d1[PATH_MAX], d2[PATH_MAX];
 	struct cg		*cg;
@@ -806,7 +743,7 @@ Test(cg_read, removed_cgroup_is_enoent)
 		len += (size_t)n;
 	mi[len] = '\0';
 	close(fd);
-	cr_assert_not_null(mkdtemp(root));
+	root = t_tmpdir();
 	snprintf(proc, sizeof proc, "%s/proc", root);
 	t_write(root, "proc/self/mountinfo", mi);
 	t_write(root, "proc/9/cgroup", cgfile);
@@ -823,6 +760,7 @@ Test(cg_read, removed_cgroup_is_enoent)
 	if (d2[0] != '\0')
 		rmdir(d2);
 	t_rmtree(root);
+	free(root);
 	if (cg == NULL)
 		cr_skip_test("live cgroup not usable: %s", err);
 }

@@ -1,4 +1,4 @@
-/* Unit tests for decide: the decision semantics of DESIGN.md, table-driven. */
+/* Unit tests for decide: the order of evaluation in decide.h, table-driven. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -11,7 +11,7 @@
 #define IVL	(10 * NS_S)
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* The seed's policy: 1..10 replicas, > 70 out, < 10 in, 10m windows. */
+/* README's example policy: 1..10 replicas, > 70 out, < 10 in, 10m windows. */
 static struct policy
 seed_policy(void)
 {
@@ -565,6 +565,29 @@ random_obs(uint64_t *x, int64_t window)
 	return o;
 }
 
+/* A random policy of either mode into *p, and a random input for it. */
+static struct decide_in
+random_input(uint64_t *x, struct policy *p)
+{
+	struct decide_in	in;
+
+	*p = rnd(x) % 2 ? seed_policy() : capacity_policy();
+	p->min_no = (int)(rnd(x) % 4);
+	p->max_no = p->min_no + 1 + (int)(rnd(x) % 8);
+	p->step_out = 1 + (int)(rnd(x) % 4);
+	p->step_in = 1 + (int)(rnd(x) % 4);
+	p->sustained = rnd(x) % 3 == 0;
+	p->in_window_ns = (1 + (int64_t)(rnd(x) % 20)) * MIN;
+	p->cooldown_in_ns = p->in_window_ns;
+	p->min_available = (double)(rnd(x) % 200);
+	in = input(p, (int)(rnd(x) % 16), NAN, NAN);
+	in.out = random_obs(x, p->out_window_ns);
+	in.in = random_obs(x, p->in_window_ns);
+	in.last_change_ns = rnd(x) % 2 ? 0 :
+	    NOW - (int64_t)(rnd(x) % (uint64_t)(30 * MIN));
+	return in;
+}
+
 /* Invariants over many random inputs, whatever the mode. */
 Test(decide, random_invariants)
 {
@@ -576,20 +599,7 @@ Test(decide, random_invariants)
 	int			i;
 
 	for (i = 0; i < 200000; i++) {
-		p = rnd(&x) % 2 ? seed_policy() : capacity_policy();
-		p.min_no = (int)(rnd(&x) % 4);
-		p.max_no = p.min_no + 1 + (int)(rnd(&x) % 8);
-		p.step_out = 1 + (int)(rnd(&x) % 4);
-		p.step_in = 1 + (int)(rnd(&x) % 4);
-		p.sustained = rnd(&x) % 3 == 0;
-		p.in_window_ns = (1 + (int64_t)(rnd(&x) % 20)) * MIN;
-		p.cooldown_in_ns = p.in_window_ns;
-		p.min_available = (double)(rnd(&x) % 200);
-		in = input(&p, (int)(rnd(&x) % 16), NAN, NAN);
-		in.out = random_obs(&x, p.out_window_ns);
-		in.in = random_obs(&x, p.in_window_ns);
-		in.last_change_ns = rnd(&x) % 2 ? 0 :
-		    NOW - (int64_t)(rnd(&x) % (uint64_t)(30 * MIN));
+		in = random_input(&x, &p);
 		decide(&in, &out);
 		cr_assert_eq(out.before, in.replicas);
 		cr_assert_not_null(out.reason);

@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "dwatch.h"
+#include "fixtures.h"
 
 struct engine {
-	char	dir[64];
-	char	path[96];
-	int	lfd;	/* listening */
-	int	cfd;	/* the watch's connection */
+	char	*dir;
+	char	 path[96];
+	int	 lfd;	/* listening */
+	int	 cfd;	/* the watch's connection */
+	int	 nfds;	/* this process's descriptors with lfd, before cfd */
 };
 
 static void
@@ -24,8 +26,7 @@ engine_up(struct engine *e)
 {
 	struct sockaddr_un	sa;
 
-	snprintf(e->dir, sizeof(e->dir), "/tmp/dwatch.XXXXXX");
-	cr_assert_not_null(mkdtemp(e->dir));
+	e->dir = t_tmpdir();
 	snprintf(e->path, sizeof(e->path), "%s/docker.sock", e->dir);
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -35,6 +36,14 @@ engine_up(struct engine *e)
 	cr_assert_eq(bind(e->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	cr_assert_eq(listen(e->lfd, 4), 0);
 	e->cfd = -1;
+	e->nfds = t_count_fds();
+}
+
+/* The descriptors the watch holds: this process's less the engine's. */
+static int
+watch_fds(const struct engine *e)
+{
+	return t_count_fds() - e->nfds - (e->cfd >= 0);
 }
 
 /* Take the watch's connection and check its request. */
@@ -69,8 +78,8 @@ engine_down(struct engine *e)
 	if (e->cfd >= 0)
 		close(e->cfd);
 	close(e->lfd);
-	unlink(e->path);
-	rmdir(e->dir);
+	t_rmtree(e->dir);
+	free(e->dir);
 }
 
 static const char ok_head[] = "HTTP/1.1 200 OK\r\nContent-Type: "
@@ -88,7 +97,7 @@ Test(dwatch, lists_only_after_events)
 	cr_expect(dwatch_should_list(w, t));
 	engine_accept(&e);
 	dwatch_listed(w, t, true);
-	cr_expect_eq(dwatch_nfds(w), 1);
+	cr_expect_eq(watch_fds(&e), 1);
 	/* no answer yet: the watch is not established, list every cycle */
 	cr_expect(dwatch_should_list(w, t));
 	dwatch_listed(w, t, true);
@@ -134,7 +143,7 @@ Test(dwatch, closed_watch_lists_every_cycle_and_reconnects)
 	usleep(20000);
 	cr_expect(dwatch_should_list(w, 2));	/* sees the close */
 	dwatch_listed(w, 2, true);
-	cr_expect_eq(dwatch_nfds(w), 0);
+	cr_expect_eq(watch_fds(&e), 0);
 	cr_expect(dwatch_should_list(w, 3));	/* connects again */
 	dwatch_listed(w, 3, true);
 	engine_accept(&e);
@@ -154,13 +163,15 @@ Test(dwatch, refused_or_absent_engine_lists_every_cycle)
 	struct dwatch	*w;
 	int		 i;
 
-	/* no socket at all */
+	/* no socket at all: no engine's descriptors either */
+	e.cfd = -1;
+	e.nfds = t_count_fds();
 	w = dwatch_new("/nonexistent/docker.sock");
 	for (i = 0; i < 3; i++) {
 		cr_expect(dwatch_should_list(w, i));
 		dwatch_listed(w, i, true);
 	}
-	cr_expect_eq(dwatch_nfds(w), 0);
+	cr_expect_eq(watch_fds(&e), 0);
 	dwatch_free(w);
 
 	/* an Engine that answers 404: not watching */
@@ -171,14 +182,14 @@ Test(dwatch, refused_or_absent_engine_lists_every_cycle)
 	engine_say(&e, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
 	cr_expect(dwatch_should_list(w, 1));
 	dwatch_listed(w, 1, true);
-	cr_expect_eq(dwatch_nfds(w), 0, "the refused watch is closed");
+	cr_expect_eq(watch_fds(&e), 0, "the refused watch is closed");
 	/* not asked again at every cycle, but after DWATCH_RELIST_MS */
 	close(e.cfd);
 	e.cfd = -1;
 	cr_expect(dwatch_should_list(w, 2));
-	cr_expect_eq(dwatch_nfds(w), 0, "asked again too soon");
+	cr_expect_eq(watch_fds(&e), 0, "asked again too soon");
 	cr_expect(dwatch_should_list(w, 1 + DWATCH_RELIST_MS));
-	cr_expect_eq(dwatch_nfds(w), 1, "never asked again");
+	cr_expect_eq(watch_fds(&e), 1, "never asked again");
 	dwatch_free(w);
 	engine_down(&e);
 }

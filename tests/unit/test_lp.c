@@ -77,11 +77,10 @@ Test(lp, full_point)
 	lp_field_float(&pt, "cpu_ratio", 99.5);
 	lp_field_int(&pt, "mem_usage", 1024);
 	lp_field_str(&pt, "reason", "a \"b\"");
-	lp_field_bool(&pt, "ok", true);
 	cr_assert(lp_end(&pt, 1700000000));
 	cr_assert_str_eq(buf_str(&b), "docker,container=1e7563c03ae9,"
 	    "service_name=we\\,ird\\ name\\=\"x\" cpu_ratio=99.5,"
-	    "mem_usage=1024i,reason=\"a \\\"b\\\"\",ok=true 1700000000\n");
+	    "mem_usage=1024i,reason=\"a \\\"b\\\"\" 1700000000\n");
 	buf_free(&b);
 }
 

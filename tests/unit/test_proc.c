@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bjobs.h"
+#include "fixtures.h"
 #include "proc.h"
 
 static int
@@ -64,14 +65,11 @@ Test(proc, output_to_dev_null_without_a_buffer)
 /* A timeout kills the command's process group: its children too. */
 Test(proc, timeout_kills_the_process_group)
 {
-	char		err[256], path[] = "/tmp/das-proc-XXXXXX", cmd[512];
-	int		fd, status;
+	char		err[256], *path = t_tmpfile(""), cmd[512];
+	int		status;
 	long		pid = 0;
 	FILE		*f;
 
-	fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	close(fd);
 	snprintf(cmd, sizeof cmd, "sleep 60 & echo $! > %s; wait", path);
 	cr_assert_eq(sh(cmd, 300, NULL, &status, err, sizeof err),
 	    -ETIMEDOUT);
@@ -81,6 +79,7 @@ Test(proc, timeout_kills_the_process_group)
 	cr_assert_eq(fscanf(f, "%ld", &pid), 1);
 	fclose(f);
 	unlink(path);
+	free(path);
 	/* the grandchild is gone (or a zombie of init's, never running) */
 	snprintf(cmd, sizeof cmd, "/proc/%ld/stat", pid);
 	f = fopen(cmd, "r");

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "procfs.h"
 
 #define S(lit)	lit, sizeof(lit) - 1
@@ -29,15 +29,10 @@ static const char t_netdev[] =
 
 Test(procfs_parse_stat_cpu, recorded_first_seven_fields)
 {
-	char		path[PATH_MAX], buf[8192];
-	FILE		*f;
 	size_t		len;
+	char		*buf = t_data("v1-cgroupfs/proc/stat", &len);
 	uint64_t	ns;
 
-	snprintf(path, sizeof path, "%s/v1-cgroupfs/proc/stat", TEST_DATA);
-	cr_assert_not_null(f = fopen(path, "r"));
-	len = fread(buf, 1, sizeof buf, f);
-	fclose(f);
 	/* cpu  11992 0 2015 174357 409 0 147 319 0 0: steal not counted. */
 	cr_assert_eq(procfs_parse_stat_cpu(buf, len, 100, &ns), 0);
 	cr_assert_eq(ns, UINT64_C(188920) * 10000000);
@@ -45,6 +40,7 @@ Test(procfs_parse_stat_cpu, recorded_first_seven_fields)
 	cr_assert_eq(ns, UINT64_C(188920) * 10000000);
 	cr_assert_eq(procfs_parse_stat_cpu(buf, len, 250, &ns), 0);
 	cr_assert_eq(ns, UINT64_C(188920) * 4000000);
+	free(buf);
 }
 
 Test(procfs_parse_stat_cpu, short_lines)
@@ -95,18 +91,13 @@ Test(procfs_parse_netdev, all_but_lo)
 
 Test(procfs_parse_netdev, lo_only_and_headers_only)
 {
-	char		path[PATH_MAX], buf[4096];
-	FILE		*f;
 	size_t		len;
+	char		*buf = t_data("v1-cgroupfs/proc/7182/net/dev", &len);
 	uint64_t	rx = 1, tx = 1;
 
-	snprintf(path, sizeof path, "%s/v1-cgroupfs/proc/7182/net/dev",
-	    TEST_DATA);
-	cr_assert_not_null(f = fopen(path, "r"));
-	len = fread(buf, 1, sizeof buf, f);
-	fclose(f);
 	cr_assert_eq(procfs_parse_netdev(buf, len, &rx, &tx), 0);
 	cr_assert_eq(rx + tx, 0);
+	free(buf);
 	rx = tx = 1;
 	cr_assert_eq(procfs_parse_netdev(t_netdev, 200, &rx, &tx), 0);
 	cr_assert_eq(rx + tx, 0);
@@ -229,35 +220,24 @@ Test(procfs_net, recorded)
 /* A net/dev longer than the first buffer (many interfaces). */
 Test(procfs_net, many_interfaces)
 {
-	char			 root[] = "/tmp/ds-pf-XXXXXX", path[PATH_MAX];
+	char			*root = t_tmpdir(), dev[300 * 64 + 8];
 	struct procfs_net	*pn;
-	FILE			*f;
 	uint64_t		 rx, tx;
+	size_t			 off;
 	int			 i;
 
-	cr_assert_not_null(mkdtemp(root));
-	snprintf(path, sizeof path, "%s/1", root);
-	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/1/net", root);
-	mkdir(path, 0755);
-	snprintf(path, sizeof path, "%s/1/net/dev", root);
-	cr_assert_not_null(f = fopen(path, "w"));
-	fputs("h1\nh2\n", f);
+	off = (size_t)sprintf(dev, "h1\nh2\n");
 	for (i = 0; i < 300; i++)
-		fprintf(f, "veth%04d: %8d 1 0 0 0 0 0 0 %8d 1 0 0 0 0 0 0\n",
-		    i, 10, 20);
-	fclose(f);
+		off += (size_t)sprintf(dev + off, "veth%04d: %8d 1 0 0 0 0 0 "
+		    "0 %8d 1 0 0 0 0 0 0\n", i, 10, 20);
+	t_write(root, "1/net/dev", dev);
 	cr_assert_not_null(pn = procfs_net_open(root, 1));
 	cr_assert_eq(procfs_net_read(pn, &rx, &tx), 0);
 	cr_assert_eq(rx, 3000);
 	cr_assert_eq(tx, 6000);
 	procfs_net_free(pn);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/1/net", root);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/1", root);
-	rmdir(path);
-	rmdir(root);
+	t_rmtree(root);
+	free(root);
 }
 
 Test(procfs_net, live_self)

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "runcb.h"
 
 #define ROOT	TEST_DATA "/runc/root"
@@ -106,39 +106,6 @@ Test(runcb, list_edge_cases)
 	cr_assert(strstr(err, "README") != NULL, "%s", err);
 }
 
-/* A directory with a stand-in runc first in PATH; returns its path. */
-static char *
-fake_runc(const char *body)
-{
-	static char	 dir[64];
-	char		 path[128], *oldpath, *newpath;
-	FILE		*f;
-
-	snprintf(dir, sizeof dir, "/tmp/das-fake-runc.XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/runc", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "#!/bin/sh\n%s\n", body);
-	fclose(f);
-	chmod(path, 0755);
-	oldpath = getenv("PATH");
-	cr_assert_gt(asprintf(&newpath, "%s:%s", dir, oldpath ? oldpath :
-	    "/bin:/usr/bin"), 0);
-	setenv("PATH", newpath, 1);
-	free(newpath);
-	return dir;
-}
-
-static void
-rm_fake(const char *dir)
-{
-	char	cmd[256];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
-}
-
 /*
  * The stand-in records its argv, its open descriptors and where stdio
  * points; runc's log path is its 4th argument.
@@ -150,7 +117,7 @@ Test(runcb, runs_runc_detached_with_its_log)
 	FILE		*f;
 	int		 n;
 
-	dir = fake_runc("d=$(dirname \"$0\")\n"
+	dir = t_fake_program("runc", "d=$(dirname \"$0\")\n"
 	    "echo \"$*\" > \"$d/argv\"\n"
 	    "ls /proc/self/fd | sort -n | tr '\\n' ' ' > \"$d/fds\"\n"
 	    "s=$(readlink /proc/$$/fd/0 /proc/$$/fd/1 /proc/$$/fd/2)\n"
@@ -180,7 +147,8 @@ Test(runcb, runs_runc_detached_with_its_log)
 		cr_assert_str_eq(line, "/dev/null\n");
 	fclose(f);
 	cr_assert_eq(n, 3);
-	rm_fake(dir);
+	t_rmtree(dir);
+	free(dir);
 }
 
 Test(runcb, reports_runc_error_message)
@@ -188,7 +156,8 @@ Test(runcb, reports_runc_error_message)
 	const char	*args[] = { "run", "-d", "--bundle", "/b", "web_1", NULL };
 	char		*dir, err[256];
 
-	dir = fake_runc("echo '{\"level\":\"warning\",\"msg\":\"meh\"}' >> \"$4\"\n"
+	dir = t_fake_program("runc",
+	    "echo '{\"level\":\"warning\",\"msg\":\"meh\"}' >> \"$4\"\n"
 	    "echo '{\"level\":\"error\",\"msg\":\"runc run failed: container "
 	    "with given ID already exists\",\"time\":\"x\"}' >> \"$4\"\n"
 	    "echo '{\"level\":\"info\",\"msg\":\"bye\"}' >> \"$4\"\n"
@@ -197,7 +166,8 @@ Test(runcb, reports_runc_error_message)
 	    -ECHILD);
 	cr_assert_str_eq(err, "runc run web_1: exit status 1: runc run failed: "
 	    "container with given ID already exists");
-	rm_fake(dir);
+	t_rmtree(dir);
+	free(dir);
 }
 
 Test(runcb, kills_a_hung_runc)
@@ -205,11 +175,12 @@ Test(runcb, kills_a_hung_runc)
 	const char	*args[] = { "delete", "--force", "web_1", NULL };
 	char		*dir, err[256];
 
-	dir = fake_runc("exec sleep 30");
+	dir = t_fake_program("runc", "exec sleep 30");
 	cr_assert_eq(runcb_runc("/run/r", args, 200, err, sizeof err),
 	    -ETIMEDOUT);
 	cr_assert_str_eq(err, "runc delete web_1: killed after 200 ms");
-	rm_fake(dir);
+	t_rmtree(dir);
+	free(dir);
 }
 
 Test(runcb, scale_refuses_bad_input)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "runcstate.h"
 
 #define ROOT	TEST_DATA "/runc/root"
@@ -194,56 +195,42 @@ status_of(const char *id)
 
 Test(runcstate, status_from_recorded_files)
 {
-	cr_assert_str_eq(runcstate_status_name(status_of("web_1")), "running");
-	cr_assert_str_eq(runcstate_status_name(status_of("web_2")), "created");
+	cr_assert_eq(status_of("web_1"), RUNCSTATE_RUNNING);
+	cr_assert_eq(status_of("web_2"), RUNCSTATE_CREATED);
 	/* the freezer of the recording is gone: not paused here */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_3")), "running");
+	cr_assert_eq(status_of("web_3"), RUNCSTATE_RUNNING);
 	/* killed: a zombie */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_4")), "stopped");
+	cr_assert_eq(status_of("web_4"), RUNCSTATE_STOPPED);
 	/* pid recycled by another process (start time differs) */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_5")), "stopped");
+	cr_assert_eq(status_of("web_5"), RUNCSTATE_STOPPED);
 	/* pid gone */
-	cr_assert_str_eq(runcstate_status_name(status_of("web_6")), "stopped");
+	cr_assert_eq(status_of("web_6"), RUNCSTATE_STOPPED);
 }
 
 /* A container whose init is this test, with a freezer dir we control. */
 Test(runcstate, paused_v1_and_v2)
 {
-	char			 dir[] = "/tmp/das-runcstate.XXXXXX";
-	char			 path[512], json[1024];
+	char			*dir = t_tmpdir(), err[512], json[1024];
 	struct runcstate	 st;
-	FILE			*f;
 
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/freezer.state", dir);
-	f = fopen(path, "w");
-	fputs("FROZEN\n", f);
-	fclose(f);
+	t_write(dir, "freezer.state", "FROZEN\n");
 	snprintf(json, sizeof json, "{\"id\":\"p_1\",\"init_process_pid\":%d,"
 	    "\"cgroup_paths\":{\"freezer\":\"%s\",\"\":\"%s\"}}",
 	    (int)getpid(), dir, dir);
-	cr_assert_eq(runcstate_parse(json, strlen(json), &st, path,
-	    sizeof path), 0);
+	cr_assert_eq(runcstate_parse(json, strlen(json), &st, err,
+	    sizeof err), 0, "%s", err);
 	cr_assert(runcstate_alive(&st, "/proc"));
 	cr_assert_eq(runcstate_status(&st, dir, "/proc"), RUNCSTATE_PAUSED);
-	snprintf(path, sizeof path, "%s/freezer.state", dir);
-	f = fopen(path, "w");
-	fputs("THAWED\n", f);
-	fclose(f);
+	t_write(dir, "freezer.state", "THAWED\n");
 	cr_assert_eq(runcstate_status(&st, dir, "/proc"), RUNCSTATE_RUNNING);
 	/* v2: no freezer entry, cgroup.freeze of the unified dir */
 	free(st.freezer);
 	st.freezer = NULL;
-	snprintf(path, sizeof path, "%s/cgroup.freeze", dir);
-	f = fopen(path, "w");
-	fputs("1\n", f);
-	fclose(f);
+	t_write(dir, "cgroup.freeze", "1\n");
 	cr_assert_eq(runcstate_status(&st, dir, "/proc"), RUNCSTATE_PAUSED);
 	runcstate_clear(&st);
-	unlink(path);
-	snprintf(path, sizeof path, "%s/freezer.state", dir);
-	unlink(path);
-	rmdir(dir);
+	t_rmtree(dir);
+	free(dir);
 }
 
 Test(runcstate, split_id)

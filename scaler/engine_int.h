@@ -22,6 +22,7 @@
 #include "cfg.h"
 #include "decide.h"
 #include "engine.h"
+#include "engine_ports.h"
 #include "iql.h"
 #include "journal.h"
 #include "policy.h"
@@ -74,9 +75,8 @@ struct tick {
 
 struct engine {
 	struct engine_cfg	 cfg;
-	struct pgc		*pg;
-	struct influx		*influx;
-	struct docker		*docker;
+	struct engine_clients	 clients;	/* das, dasctl; NULL in tests */
+	struct engine_ports	 ports;		/* all the engine asks outside */
 	struct wq		*events;	/* das_event points */
 	struct buf		 lines;
 	struct bjobs		*jobs;		/* background backend calls */

@@ -57,8 +57,9 @@ bool	pstate_once_invalid(struct pstate *, uint64_t row_hash,
 
 /*
  * Read back every policy's last change, and what das last journaled of
- * it (its keys), from the journal (through the engine's ports). 0, or -errno with err filled (the last
- * changes unknown).
+ * it (its keys), from the journal through the engine's ports
+ * (engine_ports.h). 0, or -errno with err filled (the last changes
+ * unknown).
  */
 int	pstates_restore(struct pstates *, const struct engine_ports *,
 	    char *err, size_t errlen) __attribute__((warn_unused_result));

@@ -217,7 +217,7 @@ engine_load(struct engine *e)
 		return 0;
 	}
 	e->t.table_stalled = stalled;
-	/* row, not rows: a good load always has it (store.c, the fakes) */
+	/* row, not rows: every good load has it (store.c, fake_ports.c) */
 	if (e->pols.row == NULL) {
 		log_warnx("%s%s; no policy set yet, trying again next tick",
 		    err, stalled ? " (is the das table locked?)" : "");

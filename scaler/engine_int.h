@@ -2,8 +2,9 @@
  * engine_int: the engine's private types. struct engine lives from
  * engine_new to engine_free (configuration, clients and the ports over
  * them (engine_ports.h), what das remembers of each policy, the last good
- * policy set, background calls); struct tick is one tick's scratch (the works, the service list, the query
- * plan, the report), cleared when the next tick starts.
+ * policy set, background calls); struct tick is one tick's scratch (the
+ * works, the service list, the query plan, the report), cleared when the
+ * next tick starts.
  *
  * The tick (tick.c) runs its phases in order over struct tick:
  *   load, lead   engine.c       the policy table, leadership

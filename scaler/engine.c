@@ -10,12 +10,10 @@
 
 #include "engine_int.h"
 #include "log.h"
-#include "pgc.h"
 #include "xmalloc.h"
 
-struct engine *
-engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
-    struct docker *d)
+static struct engine *
+engine_alloc(const struct engine_cfg *cfg)
 {
 	struct engine	*e;
 	struct wq_cfg	 wc = { 100000, 16 << 20, 1 << 20, 1000, 30000 };
@@ -26,9 +24,6 @@ engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
 	e->cfg.measurement = xstrdup(cfg->measurement);
 	e->cfg.event_measurement = xstrdup(cfg->event_measurement);
 	e->cfg.runc_root = xstrdup(cfg->runc_root ? cfg->runc_root : "");
-	e->pg = pg;
-	e->influx = ix;
-	e->docker = d;
 	e->events = wq_new(&wc);
 	buf_init(&e->lines);
 	if (cfg->exec_cmds != NULL)
@@ -39,6 +34,29 @@ engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
 	e->cfg.bundles = &e->bundles;
 	if (cfg->background)
 		e->jobs = bjobs_new();
+	return e;
+}
+
+struct engine *
+engine_new(const struct engine_cfg *cfg, struct pgc *pg, struct influx *ix,
+    struct docker *d)
+{
+	struct engine	*e = engine_alloc(cfg);
+
+	e->clients.pg = pg;
+	e->clients.influx = ix;
+	e->clients.docker = d;
+	engine_ports_default(&e->ports, &e->clients);
+	return e;
+}
+
+struct engine *
+engine_new_ports(const struct engine_cfg *cfg,
+    const struct engine_ports *ports)
+{
+	struct engine	*e = engine_alloc(cfg);
+
+	e->ports = *ports;
 	return e;
 }
 
@@ -118,7 +136,7 @@ engine_restore(struct engine *e)
 {
 	char	err[512];
 
-	if (pstates_restore(&e->states, e->pg, err, sizeof err) != 0)
+	if (pstates_restore(&e->states, &e->ports, err, sizeof err) != 0)
 		log_warnx("%s; last changes unknown, treating every policy "
 		    "as just changed", err);
 }
@@ -135,8 +153,8 @@ engine_seek_lock(struct engine *e)
 	char	err[512];
 	bool	held;
 
-	if (pgc_try_lock(e->pg, e->cfg.lock_key, &held, err, sizeof err)
-	    != 0) {
+	if (e->ports.try_lock(e->ports.ctx, e->cfg.lock_key, &held, err,
+	    sizeof err) != 0) {
 		log_warnx("%s; not acting this tick", err);
 		return false;
 	}
@@ -150,7 +168,7 @@ engine_seek_lock(struct engine *e)
 	}
 	e->leader = true;
 	e->standby_said = false;
-	e->lock_gen = pgc_generation(e->pg);
+	e->lock_gen = e->ports.session(e->ports.ctx);
 	log_info("leader: took advisory lock %lld", e->cfg.lock_key);
 	engine_restore(e);
 	return true;
@@ -161,15 +179,16 @@ engine_lead(struct engine *e)
 {
 	if (e->cfg.single || !e->cfg.act)
 		return true;
-	if (pgc_connected(e->pg) && pgc_is_crate(e->pg)) {
+	if (e->ports.lockless(e->ports.ctx)) {
 		if (!e->crate_warned)
 			log_warnx("CrateDB has no advisory locks: running as "
 			    "the single das instance; do not start another");
 		e->crate_warned = true;
 		return true;
 	}
-	if (e->leader && e->lock_gen == pgc_generation(e->pg) &&
-	    pgc_connected(e->pg))
+	/* session 0: not connected; another: a new connection, no lock */
+	if (e->leader && e->lock_gen != 0 &&
+	    e->lock_gen == e->ports.session(e->ports.ctx))
 		return true;
 	if (e->leader)
 		log_warnx("PostgreSQL session lost: leadership lost; seeking "
@@ -190,15 +209,16 @@ engine_load(struct engine *e)
 	char			err[512];
 	bool			stalled;
 
-	if (store_load(e->pg, &fresh, err, sizeof err) == 0) {
+	stalled = false;
+	if (e->ports.load(e->ports.ctx, &fresh, &stalled, err, sizeof err)
+	    == 0) {
 		store_policies_free(&e->pols);
 		e->pols = fresh;
 		return 0;
 	}
-	/* 57014 query_canceled: statement_timeout, a lock most often */
-	stalled = strcmp(pgc_sqlstate(e->pg), "57014") == 0;
 	e->t.table_stalled = stalled;
-	if (e->pols.rows == NULL) {
+	/* row, not rows: every good load has it (store.c, fake_ports.c) */
+	if (e->pols.row == NULL) {
 		log_warnx("%s%s; no policy set yet, trying again next tick",
 		    err, stalled ? " (is the das table locked?)" : "");
 		return -EIO;

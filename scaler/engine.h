@@ -95,6 +95,13 @@ struct engine;
 /* Clients are borrowed for the engine's life; cfg strings are copied. */
 struct engine	*engine_new(const struct engine_cfg *, struct pgc *,
 		    struct influx *, struct docker *);
+/*
+ * The same over ports of the caller's (engine_ports.h): the unit tests'
+ * fakes. The ports are copied; their ctx is borrowed.
+ */
+struct engine_ports;
+struct engine	*engine_new_ports(const struct engine_cfg *,
+		    const struct engine_ports *);
 /* Waits for backend calls still running (each bounded by its timeout). */
 void		 engine_free(struct engine *);
 

@@ -1,9 +1,10 @@
 /*
  * engine_int: the engine's private types. struct engine lives from
- * engine_new to engine_free (configuration, clients, what das remembers
- * of each policy, the last good policy set, background calls); struct
- * tick is one tick's scratch (the works, the service list, the query
- * plan, the report), cleared when the next tick starts.
+ * engine_new to engine_free (configuration, clients and the ports over
+ * them (engine_ports.h), what das remembers of each policy, the last good
+ * policy set, background calls); struct tick is one tick's scratch (the
+ * works, the service list, the query plan, the report), cleared when the
+ * next tick starts.
  *
  * The tick (tick.c) runs its phases in order over struct tick:
  *   load, lead   engine.c       the policy table, leadership
@@ -22,6 +23,7 @@
 #include "cfg.h"
 #include "decide.h"
 #include "engine.h"
+#include "engine_ports.h"
 #include "iql.h"
 #include "journal.h"
 #include "policy.h"
@@ -74,9 +76,8 @@ struct tick {
 
 struct engine {
 	struct engine_cfg	 cfg;
-	struct pgc		*pg;
-	struct influx		*influx;
-	struct docker		*docker;
+	struct engine_clients	 clients;	/* das, dasctl; NULL in tests */
+	struct engine_ports	 ports;		/* all the engine asks outside */
 	struct wq		*events;	/* das_event points */
 	struct buf		 lines;
 	struct bjobs		*jobs;		/* background backend calls */

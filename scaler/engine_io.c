@@ -12,7 +12,6 @@
 #include "influx.h"
 #include "log.h"
 #include "lp.h"
-#include "pgc.h"
 
 /* A point in measurement das_event, for Grafana annotations. */
 static void
@@ -66,7 +65,8 @@ engine_record(struct engine *e, const struct engine_who *who, int64_t ts_ns,
 	ev.threshold = threshold;
 	ev.reason = reason;
 	ev.detail = detail;
-	if (journal_write(e->pg, e->cfg.node, &ev, err, sizeof err) != 0)
+	if (e->ports.journal_write(e->ports.ctx, e->cfg.node, &ev, err,
+	    sizeof err) != 0)
 		log_warnx("journal: %s; the %s of seq %lld is only in the log"
 		    " and InfluxDB", err, action, (long long)ev.seq);
 	else
@@ -104,9 +104,9 @@ engine_flush_events(struct engine *e)
 		wq_push(e->events, e->lines.data, e->lines.len);
 		buf_reset(&e->lines);
 	}
-	if (e->influx != NULL)
-		(void)wq_flush(e->events, e->influx, backend_clock_ns() / 1000000,
-		    0);
+	if (e->clients.influx != NULL)
+		(void)wq_flush(e->events, e->clients.influx,
+		    backend_clock_ns() / 1000000, 0);
 }
 
 
@@ -118,21 +118,23 @@ void
 engine_set_cur_no(struct engine *e, int64_t seq, int n)
 {
 	char	err[512];
+	bool	stalled = false;
 
 	if (e->t.table_stalled)
 		return;
-	if (store_set_cur_no(e->pg, seq, n, err, sizeof err) == 0)
+	if (e->ports.set_cur_no(e->ports.ctx, seq, n, &stalled, err,
+	    sizeof err) == 0)
 		return;
 	log_warnx("seq %lld: writing cur_no %d: %s; trying again next tick",
 	    (long long)seq, n, err);
-	if (strcmp(pgc_sqlstate(e->pg), "57014") == 0)
+	if (stalled)
 		e->t.table_stalled = true;
 }
 
 void
 engine_backend_env(struct engine *e, struct backend_env *env)
 {
-	env->docker = e->docker;
+	env->docker = e->clients.docker;
 	env->services = e->t.services_ok ? &e->t.services : NULL;
 	env->services_err = e->t.services_err;
 	env->runc_root = e->cfg.runc_root;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_ports.h"
 #include "journal.h"
 #include "log.h"
 #include "pstate.h"
@@ -171,7 +172,7 @@ pstate_key_of(const struct journal_newest *v)
 /* What das last journaled about each policy, so that a restarted das
  * does not journal the same invalid row, hold, error or dry run again. */
 static void
-pstates_restore_keys(struct pstates *t, struct pgc *pg)
+pstates_restore_keys(struct pstates *t, const struct engine_ports *p)
 {
 	struct journal_newest	*v = NULL;
 	struct pstate		*st;
@@ -179,7 +180,7 @@ pstates_restore_keys(struct pstates *t, struct pgc *pg)
 	size_t			 i, n = 0;
 	uint64_t		 key;
 
-	if (journal_newest(pg, &v, &n, err, sizeof err) != 0) {
+	if (p->journal_newest(p->ctx, &v, &n, err, sizeof err) != 0) {
 		log_warnx("%s; holds and invalid rows may be journaled again",
 		    err);
 		return;
@@ -196,14 +197,16 @@ pstates_restore_keys(struct pstates *t, struct pgc *pg)
 }
 
 int
-pstates_restore(struct pstates *t, struct pgc *pg, char *err, size_t errlen)
+pstates_restore(struct pstates *t, const struct engine_ports *p, char *err,
+    size_t errlen)
 {
 	struct journal_last	*last = NULL;
 	struct pstate		*st;
 	size_t			 i, n = 0;
 	int			 rc;
 
-	if ((rc = journal_last_changes(pg, &last, &n, err, errlen)) != 0)
+	if ((rc = p->journal_last_changes(p->ctx, &last, &n, err, errlen))
+	    != 0)
 		return rc;
 	for (i = 0; i < n; i++) {
 		st = pstate_get(t, last[i].seq);
@@ -212,7 +215,7 @@ pstates_restore(struct pstates *t, struct pgc *pg, char *err, size_t errlen)
 		st->known = last[i].after;
 	}
 	free(last);
-	pstates_restore_keys(t, pg);
+	pstates_restore_keys(t, p);
 	log_info("restored the last change of %zu policies from the journal",
 	    n);
 	return 0;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct pgc;
+struct engine_ports;
 
 struct pstate {
 	int64_t		 seq;
@@ -57,10 +57,11 @@ bool	pstate_once_invalid(struct pstate *, uint64_t row_hash,
 
 /*
  * Read back every policy's last change, and what das last journaled of
- * it (its keys), from the journal. 0, or -errno with err filled (the last
- * changes unknown).
+ * it (its keys), from the journal through the engine's ports
+ * (engine_ports.h). 0, or -errno with err filled (the last changes
+ * unknown).
  */
-int	pstates_restore(struct pstates *, struct pgc *, char *err,
-	    size_t errlen) __attribute__((warn_unused_result));
+int	pstates_restore(struct pstates *, const struct engine_ports *,
+	    char *err, size_t errlen) __attribute__((warn_unused_result));
 
 #endif

@@ -12,7 +12,6 @@
 
 #include "engine_int.h"
 #include "log.h"
-#include "pgc.h"
 #include "xmalloc.h"
 
 static bool

@@ -158,7 +158,7 @@ tick_parse(struct engine *e)
 			continue;
 		}
 		w->valid = true;
-		w->be = backend_of(&w->pol);
+		w->be = e->ports.backend_of(e->ports.ctx, &w->pol);
 		t->report.valid++;
 		engine_status_policy(e, w);
 	}
@@ -210,8 +210,8 @@ tick_list_services(struct engine *e)
 		need |= t->work[i].valid && t->work[i].be == &backend_swarm;
 	if (!need)
 		return;
-	t->services_ok = swarm_list(e->docker, &t->services, t->services_err,
-	    sizeof t->services_err) == 0;
+	t->services_ok = e->ports.list_services(e->ports.ctx, &t->services,
+	    t->services_err, sizeof t->services_err) == 0;
 	if (!t->services_ok)
 		log_warnx("%s; no Swarm policy acts this tick", t->services_err);
 }
@@ -270,8 +270,8 @@ engine_query_stream(struct engine *e)
 		q[k] = iql_plan_part_query(t->plan, k);
 	}
 	t->query_err[0] = '\0';
-	rc = influx_query_streams(e->influx, q, n, engine_query_sink,
-	    args, t->query_err, sizeof t->query_err);
+	rc = e->ports.query(e->ports.ctx, q, n, engine_query_sink, args,
+	    t->query_err, sizeof t->query_err);
 	for (k = 0; k < n; k++) {
 		/*
 		 * Always finish: a cut transfer must leave no half-read
@@ -281,7 +281,7 @@ engine_query_stream(struct engine *e)
 			if (t->query_err[0] == '\0')
 				snprintf(t->query_err, sizeof t->query_err,
 				    "InfluxDB query at %s: %s",
-				    influx_url(e->influx), why);
+				    e->ports.query_where(e->ports.ctx), why);
 			rc = rc != 0 ? rc : -EPROTO;
 		}
 		iql_fill_free(f[k]);
@@ -340,7 +340,8 @@ tick_detect_manual(struct engine *e, struct work *w)
 	}
 	if (!e->cfg.act || !e->t.report.leader)
 		return;
-	if (journal_last_changes(e->pg, &last, &n, err, sizeof err) != 0)
+	if (e->ports.journal_last_changes(e->ports.ctx, &last, &n, err,
+	    sizeof err) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
 		if (last[i].seq == st->seq && last[i].after == w->replicas &&

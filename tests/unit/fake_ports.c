@@ -1,0 +1,362 @@
+/* fake_ports: the engine's ports over an in-memory world (fake_ports.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_ports.h"
+#include "journal.h"
+#include "store.h"
+#include "swarm.h"
+#include "xmalloc.h"
+
+static struct fake_world *fake_current;
+
+static int
+fake_load(void *ctx, struct store_policies *sp, bool *timed_out, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->loads++;
+	memset(sp, 0, sizeof *sp);
+	if (w->load_fail) {
+		*timed_out = w->load_timeout;
+		snprintf(err, errlen, "fake: SELECT failed%s", w->load_timeout ?
+		    ": canceling statement due to statement timeout" : "");
+		return -EIO;
+	}
+	/* rows NULL: store_policies_free frees row only (store.c) */
+	sp->row = xcalloc(w->nrows + 1, sizeof *sp->row);
+	memcpy(sp->row, w->rows, w->nrows * sizeof *sp->row);
+	sp->n = w->nrows;
+	return 0;
+}
+
+static int
+fake_try_lock(void *ctx, long long key, bool *held, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->lock_tries++;
+	if (w->session == 0) {
+		snprintf(err, errlen, "fake: not connected");
+		return -EIO;
+	}
+	*held = !w->lock_taken;
+	return 0;
+}
+
+static unsigned long
+fake_session(void *ctx)
+{
+	return ((struct fake_world *)ctx)->session;
+}
+
+static bool
+fake_lockless(void *ctx)
+{
+	return ((struct fake_world *)ctx)->lockless;
+}
+
+static void
+fake_copy(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s != NULL ? s : "");
+}
+
+static int
+fake_journal_write(void *ctx, const char *node,
+    const struct journal_event *ev, char *err, size_t errlen)
+{
+	struct fake_world	*w = ctx;
+	struct fake_jrow	*r;
+
+	if (w->njournal == FAKE_JOURNAL) {
+		snprintf(err, errlen, "fake: journal full");
+		return -ENOSPC;
+	}
+	r = &w->journal[w->njournal++];
+	r->ts_ns = ev->ts_ns;
+	r->seq = ev->seq;
+	fake_copy(r->action, sizeof r->action, ev->action);
+	r->before = ev->before;
+	r->after = ev->after;
+	fake_copy(r->reason, sizeof r->reason, ev->reason);
+	fake_copy(r->detail, sizeof r->detail, ev->detail);
+	return 0;
+}
+
+static bool
+fake_is_change(const char *action)
+{
+	return strcmp(action, "scale_out") == 0 ||
+	    strcmp(action, "scale_in") == 0 ||
+	    strcmp(action, "bounds") == 0 || strcmp(action, "manual") == 0;
+}
+
+/* The newest row of seq (changes only, or any), or NULL. */
+static const struct fake_jrow *
+fake_newest_of(const struct fake_world *w, int64_t seq, bool changes)
+{
+	const struct fake_jrow	*best = NULL;
+	size_t			 i;
+
+	for (i = 0; i < w->njournal; i++) {
+		if (w->journal[i].seq != seq ||
+		    (changes && !fake_is_change(w->journal[i].action)))
+			continue;
+		if (best == NULL || w->journal[i].ts_ns >= best->ts_ns)
+			best = &w->journal[i];
+	}
+	return best;
+}
+
+static int
+fake_last_changes(void *ctx, struct journal_last **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct fake_world	*w = ctx;
+	const struct fake_jrow	*r;
+	int64_t			 seq;
+
+	w->last_changes_calls++;
+	*out = xcalloc(FAKE_SEQS, sizeof **out);
+	*n = 0;
+	for (seq = 0; seq < FAKE_SEQS; seq++) {
+		if ((r = fake_newest_of(w, seq, true)) == NULL)
+			continue;
+		(*out)[*n].seq = seq;
+		(*out)[*n].ts_ns = r->ts_ns;
+		(*out)[(*n)++].after = r->after;
+	}
+	return 0;
+}
+
+static int
+fake_newest(void *ctx, struct journal_newest **out, size_t *n, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+	struct journal_newest	*v;
+	const struct fake_jrow	*r;
+	int64_t			 seq;
+
+	w->newest_calls++;
+	*out = xcalloc(FAKE_SEQS, sizeof **out);
+	*n = 0;
+	for (seq = 0; seq < FAKE_SEQS; seq++) {
+		if ((r = fake_newest_of(w, seq, false)) == NULL)
+			continue;
+		v = &(*out)[(*n)++];
+		v->seq = seq;
+		v->action = xstrdup(r->action);
+		v->reason = xstrdup(r->reason);
+		v->detail = xstrdup(r->detail);
+		v->after = r->after;
+	}
+	return 0;
+}
+
+static int
+fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->cur_no_writes++;
+	if (w->cur_no_timeout) {
+		*timed_out = true;
+		snprintf(err, errlen, "fake: canceling statement due to "
+		    "statement timeout");
+		return -EIO;
+	}
+	if (seq >= 0 && seq < FAKE_SEQS)
+		w->cur_no[seq] = n;
+	return 0;
+}
+
+static int
+fake_list_services(void *ctx, struct swarm_list *l, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->list_calls++;
+	memset(l, 0, sizeof *l);
+	return 0;
+}
+
+/* InfluxDB is down: every policy that needs metrics holds (no_data). */
+static int
+fake_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
+    void *const *args, char *err, size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->query_calls++;
+	snprintf(err, errlen, "fake: InfluxDB is down");
+	return -EIO;
+}
+
+static const char *
+fake_query_where(void *ctx)
+{
+	return "http://fake.invalid:8086";
+}
+
+static const struct backend *
+fake_backend_of(void *ctx, const struct policy *p)
+{
+	return &((struct fake_world *)ctx)->be;
+}
+
+static int
+fake_observe(const struct backend_env *env, const struct backend_target *t,
+    struct backend_obs *o, char *err, size_t errlen)
+{
+	struct fake_world	*w = fake_current;
+
+	w->observe_calls++;
+	if (t->seq < 0 || t->seq >= FAKE_SEQS) {
+		snprintf(err, errlen, "fake: no service for seq %lld",
+		    (long long)t->seq);
+		return -EINVAL;
+	}
+	o->replicas = w->replicas[t->seq];
+	return 0;
+}
+
+/*
+ * The change ends strictly after every row journaled so far: a real call
+ * takes time, and the journal's order by time must not depend on how
+ * fast the test machine is (journal times are microseconds).
+ */
+static void
+fake_scale(struct backend_call *c)
+{
+	struct fake_world	*w = fake_current;
+	int64_t			 now = backend_clock_ns();
+	size_t			 i;
+
+	w->scale_calls++;
+	w->last_to = c->to;
+	for (i = 0; i < w->njournal; i++)
+		if (w->journal[i].ts_ns >= now)
+			now = w->journal[i].ts_ns + 1000;
+	c->done_ns = now;
+	c->rc = w->scale_rc;
+	if (c->rc != 0) {
+		snprintf(c->err, sizeof c->err, "%s", w->scale_err ?
+		    w->scale_err : "fake: scale refused");
+		return;
+	}
+	if (c->seq >= 0 && c->seq < FAKE_SEQS)
+		w->replicas[c->seq] = c->to;
+}
+
+void
+fake_world_init(struct fake_world *w)
+{
+	size_t	i;
+
+	memset(w, 0, sizeof *w);
+	w->session = 1;
+	for (i = 0; i < FAKE_SEQS; i++)
+		w->cur_no[i] = -1;
+	w->be.name = "fake";
+	w->be.observe = fake_observe;
+	w->be.scale = fake_scale;
+	fake_current = w;
+}
+
+void
+fake_ports(struct fake_world *w, struct engine_ports *p)
+{
+	memset(p, 0, sizeof *p);
+	p->ctx = w;
+	p->load = fake_load;
+	p->try_lock = fake_try_lock;
+	p->session = fake_session;
+	p->lockless = fake_lockless;
+	p->journal_write = fake_journal_write;
+	p->journal_last_changes = fake_last_changes;
+	p->journal_newest = fake_newest;
+	p->set_cur_no = fake_set_cur_no;
+	p->list_services = fake_list_services;
+	p->query = fake_query;
+	p->query_where = fake_query_where;
+	p->backend_of = fake_backend_of;
+}
+
+struct policy_row
+fake_row(int seq, const char *min_no, const char *max_no)
+{
+	static const char *const seqs[FAKE_SEQS] = { "0", "1", "2", "3", "4",
+	    "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15" };
+	struct policy_row	r;
+
+	memset(&r, 0, sizeof r);
+	r.seq = seqs[seq];
+	r.min_no = min_no;
+	r.max_no = max_no;
+	r.cur_no = "1";
+	r.cond_item = "cpu_ratio";
+	r.out_cond = "70%";
+	r.in_cond = "10%";
+	r.out_duration = "1m";
+	r.in_duration = "1m";
+	r.service_id = "web";
+	return r;
+}
+
+void
+fake_add_row(struct fake_world *w, struct policy_row r)
+{
+	if (w->nrows < FAKE_ROWS)
+		w->rows[w->nrows++] = r;
+}
+
+void
+fake_journal_add(struct fake_world *w, int64_t ts_ns, int64_t seq,
+    const char *action, int before, int after)
+{
+	struct journal_event	ev;
+	char			err[64];
+
+	memset(&ev, 0, sizeof ev);
+	ev.ts_ns = ts_ns;
+	ev.seq = seq;
+	ev.service = "web";
+	ev.action = action;
+	ev.before = before;
+	ev.after = after;
+	ev.reason = "other";
+	(void)fake_journal_write(w, "other", &ev, err, sizeof err);
+}
+
+size_t
+fake_journal_count(const struct fake_world *w, int64_t seq,
+    const char *action)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w->njournal; i++)
+		n += w->journal[i].seq == seq && (action == NULL ||
+		    strcmp(w->journal[i].action, action) == 0);
+	return n;
+}
+
+void
+fake_cfg(struct engine_cfg *c)
+{
+	memset(c, 0, sizeof *c);
+	c->node = "test";
+	c->measurement = "docker";
+	c->event_measurement = "das_event";
+	c->sample_interval_ns = INT64_C(10000000000);
+	c->act = true;
+	c->lock_key = 42;
+	c->exec_timeout_ms = 1000;
+}

@@ -1,0 +1,88 @@
+/*
+ * fake_ports: an in-memory world for the engine's unit tests
+ * (tests/unit/test_engine.c) behind the engine's ports
+ * (scaler/engine_ports.h) — the das table, the advisory lock, the journal,
+ * cur_no, the Swarm list, InfluxDB and a backend, each counting its calls
+ * and each told by the test how to answer.
+ *
+ * The fake backend's calls get no context (scaler/backend.h), so one
+ * world is current at a time (fake_world_init); Criterion runs each test
+ * in a process of its own.
+ */
+#ifndef DAS_FAKE_PORTS_H
+#define DAS_FAKE_PORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend.h"
+#include "engine.h"
+#include "engine_ports.h"
+#include "policy.h"
+
+#define FAKE_ROWS	8
+#define FAKE_SEQS	16	/* seq 0..15 */
+#define FAKE_JOURNAL	256
+
+struct fake_jrow {
+	int64_t		 ts_ns;
+	int64_t		 seq;
+	char		 action[24];
+	int		 before, after;
+	char		 reason[40];
+	char		 detail[320];
+};
+
+struct fake_world {
+	/* the das table: rows' texts are the test's (string literals) */
+	struct policy_row rows[FAKE_ROWS];
+	size_t		 nrows;
+	bool		 load_fail;		/* every load fails */
+	bool		 load_timeout;		/* ... as a statement timeout */
+	size_t		 loads;
+	/* leadership */
+	bool		 lock_taken;		/* another das holds the lock */
+	unsigned long	 session;		/* 0: not connected */
+	bool		 lockless;		/* CrateDB */
+	size_t		 lock_tries;
+	/* the journal */
+	struct fake_jrow journal[FAKE_JOURNAL];
+	size_t		 njournal;
+	size_t		 last_changes_calls, newest_calls;
+	/* cur_no */
+	int		 cur_no[FAKE_SEQS];	/* -1: never written */
+	size_t		 cur_no_writes;		/* tried, including failed */
+	bool		 cur_no_timeout;	/* writes time out */
+	/* Swarm and InfluxDB */
+	size_t		 list_calls, query_calls;
+	/* the backend: replica counts by seq, and the calls made */
+	struct backend	 be;
+	int		 replicas[FAKE_SEQS];
+	int		 scale_rc;		/* scale's result: 0 or -errno */
+	const char	*scale_err;
+	size_t		 observe_calls, scale_calls;
+	int		 last_to;
+};
+
+/*
+ * Make w the current world: an empty table, the lock free in session 1,
+ * a journal with nothing, every query failing, a backend that does what
+ * it is asked (background false: on the tick's thread).
+ */
+void	fake_world_init(struct fake_world *w);
+void	fake_ports(struct fake_world *w, struct engine_ports *out);
+/* A valid row for seq, min_no, max_no (its texts are static). */
+struct policy_row fake_row(int seq, const char *min_no, const char *max_no);
+/* Append a row to the table. */
+void	fake_add_row(struct fake_world *w, struct policy_row r);
+/* A journal row written by someone else (another das). */
+void	fake_journal_add(struct fake_world *w, int64_t ts_ns, int64_t seq,
+	    const char *action, int before, int after);
+/* How many journal rows of seq have action (NULL: any). */
+size_t	fake_journal_count(const struct fake_world *w, int64_t seq,
+	    const char *action);
+/* The engine's configuration the tests start from. */
+void	fake_cfg(struct engine_cfg *c);
+
+#endif

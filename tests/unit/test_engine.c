@@ -1,0 +1,355 @@
+/*
+ * Unit tests for the tick engine (scaler/tick.c and the files it calls),
+ * through fake ports and a fake backend (fake_ports.h): what das journals,
+ * which backend calls it makes and what it writes back, tick after tick.
+ * InfluxDB is down in every test, so policies hold with no_data and only
+ * min_no and max_no move replica counts (scaler/decide.c).
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fake_ports.h"
+#include "log.h"
+
+static struct fake_world	 w;
+static struct engine		*e;
+
+static void
+start(const struct engine_cfg *cfg)
+{
+	struct engine_ports	p;
+	struct engine_cfg	c;
+
+	if (cfg == NULL) {
+		fake_cfg(&c);
+		cfg = &c;
+	}
+	/* the journal rows are what the tests read, not the log lines */
+	log_set_level(LOG_LEVEL_ERROR);
+	fake_ports(&w, &p);
+	e = engine_new_ports(cfg, &p);
+}
+
+static const struct engine_report *
+tick(void)
+{
+	const struct engine_report	*r = NULL;
+	int				 rc;
+
+	rc = engine_tick(e, backend_clock_ns(), &r);
+	cr_assert_eq(rc, 0, "engine_tick: %d", rc);
+	cr_assert_not_null(r);
+	return r;
+}
+
+static void
+ticks(int n)
+{
+	while (n-- > 0)
+		(void)tick();
+}
+
+static void
+one_policy(const char *min_no, const char *max_no, int replicas)
+{
+	fake_world_init(&w);
+	fake_add_row(&w, fake_row(1, min_no, max_no));
+	w.replicas[1] = replicas;
+}
+
+static void
+teardown(void)
+{
+	engine_free(e);
+	e = NULL;
+}
+
+TestSuite(engine, .fini = teardown);
+
+Test(engine, bounds_raise_to_min_no_once)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	start(NULL);
+	r = tick();
+	cr_expect(r->leader);
+	cr_expect_eq(r->policies, 1);
+	cr_expect_eq(r->valid, 1);
+	cr_expect_eq(r->actions, 1);
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_eq(w.last_to, 2);
+	cr_expect_eq(fake_journal_count(&w, 1, "bounds"), 1);
+	cr_expect_eq(w.cur_no[1], 2);
+	cr_expect_eq(r->status[0].replicas, 2);
+	cr_expect_eq(w.list_calls, 0, "no Swarm policy, no service list");
+	cr_expect_eq(w.query_calls, 1);
+	r = tick();
+	r = tick();
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_eq(fake_journal_count(&w, 1, "bounds"), 1);
+	cr_expect_eq(fake_journal_count(&w, 1, "hold"), 1,
+	    "no_data is journaled once, not every tick");
+	cr_expect_str_eq(r->status[0].state, "no_data");
+	cr_expect_eq(r->actions, 0);
+}
+
+/* The journal rows of seq 1 with action, their indices in v. */
+static size_t
+rows_of(const char *action, size_t *v, size_t max)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < w.njournal && n < max; i++)
+		if (w.journal[i].seq == 1 &&
+		    strcmp(w.journal[i].action, action) == 0)
+			v[n++] = i;
+	return n;
+}
+
+Test(engine, manual_change_then_bounds_in_order)
+{
+	const struct fake_jrow	*m, *b;
+	size_t			 man[8], bnd[8], round;
+
+	one_policy("1", "3", 2);
+	w.rows[0].min_no = "3";		/* das sets 3 first */
+	start(NULL);
+	tick();
+	cr_assert_eq(w.replicas[1], 3);
+	w.rows[0].min_no = "1";
+	for (round = 1; round <= 5; round++) {
+		w.replicas[1] = 5;	/* docker service scale web=5 */
+		tick();
+		cr_assert_eq(rows_of("manual", man, 8), round);
+		cr_assert_eq(rows_of("bounds", bnd, 8), round + 1);
+		m = &w.journal[man[round - 1]];
+		b = &w.journal[bnd[round]];
+		cr_expect_eq(m->before, 3);
+		cr_expect_eq(m->after, 5);
+		cr_expect_eq(b->before, 5);
+		cr_expect_eq(b->after, 3);
+		cr_expect_lt(man[round - 1], bnd[round], "manual first");
+		cr_expect_lt(m->ts_ns, b->ts_ns);
+		cr_expect_eq(w.replicas[1], 3);
+	}
+	cr_expect_eq(w.scale_calls, 6);
+}
+
+Test(engine, invalid_row_journaled_once_per_change)
+{
+	const struct engine_report	*r;
+
+	one_policy("x", "5", 1);
+	start(NULL);
+	ticks(3);
+	r = tick();
+	cr_expect_eq(r->valid, 0);
+	cr_expect_str_eq(r->status[0].state, "invalid");
+	cr_expect_eq(fake_journal_count(&w, 1, "invalid"), 1);
+	cr_expect_eq(w.observe_calls, 0);
+	cr_expect_eq(w.scale_calls, 0);
+	w.rows[0].max_no = "6";		/* still invalid, another row */
+	ticks(3);
+	cr_expect_eq(fake_journal_count(&w, 1, "invalid"), 2);
+	cr_expect_eq(w.njournal, 2);
+}
+
+Test(engine, standby_acts_on_nothing)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	w.lock_taken = true;
+	start(NULL);
+	r = tick();
+	cr_expect_not(r->leader);
+	r = tick();
+	cr_expect_not(r->leader);
+	cr_expect_eq(w.lock_tries, 2, "the lock is sought every tick");
+	cr_expect_eq(w.scale_calls, 0);
+	cr_expect_eq(w.njournal, 0);
+	cr_expect_eq(w.cur_no_writes, 0);
+	cr_expect_eq(r->status[0].replicas, 1, "a standby still observes");
+	w.lock_taken = false;
+	r = tick();
+	cr_expect(r->leader);
+	cr_expect_eq(w.newest_calls, 1, "restored on becoming leader");
+	cr_expect_eq(w.scale_calls, 1);
+}
+
+Test(engine, leadership_lost_with_the_session)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	start(NULL);
+	r = tick();
+	cr_assert(r->leader);
+	cr_assert_eq(w.scale_calls, 1);
+	w.session = 2;			/* a new connection: the lock is gone */
+	w.lock_taken = true;		/* and another das took it */
+	w.replicas[1] = 1;
+	r = tick();
+	cr_expect_not(r->leader);
+	cr_expect_eq(w.lock_tries, 2);
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_eq(w.njournal, 1);
+}
+
+Test(engine, new_session_restores_last_changes)
+{
+	const struct engine_report	*r;
+	int64_t				 t;
+
+	one_policy("1", "5", 2);
+	start(NULL);
+	r = tick();
+	cr_assert(r->leader);
+	cr_assert_eq(w.lock_tries, 1);
+	cr_assert_eq(w.newest_calls, 1);
+	r = tick();
+	cr_assert_eq(w.lock_tries, 1, "a held lock is not sought again");
+	/* another das led meanwhile and scaled out */
+	t = backend_clock_ns();
+	fake_journal_add(&w, t, 1, "scale_out", 2, 4);
+	w.replicas[1] = 4;
+	w.session = 2;
+	r = tick();
+	cr_expect(r->leader);
+	cr_expect_eq(w.lock_tries, 2);
+	cr_expect_eq(w.newest_calls, 2);
+	cr_expect_eq(r->status[0].last_change_ns, t);
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 0,
+	    "another das's change is its own, not a manual one");
+	cr_expect_eq(w.scale_calls, 0);
+}
+
+Test(engine, failing_backend_journals_one_error)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	w.scale_rc = -EIO;
+	w.scale_err = "fake: the cluster refused";
+	start(NULL);
+	ticks(3);
+	r = tick();
+	cr_expect_eq(w.scale_calls, 4, "tried again each tick");
+	cr_expect_eq(fake_journal_count(&w, 1, "error"), 1);
+	cr_expect_eq(fake_journal_count(&w, 1, NULL), 1);
+	cr_expect_eq(w.cur_no_writes, 0);
+	cr_expect_eq(w.cur_no[1], -1);
+	cr_expect_str_eq(r->status[0].state, "error");
+	cr_expect_eq(r->actions, 0);
+	w.scale_rc = 0;
+	tick();
+	cr_expect_eq(fake_journal_count(&w, 1, "bounds"), 1);
+	cr_expect_eq(w.cur_no[1], 2);
+}
+
+Test(engine, locked_table_keeps_last_good_set)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	start(NULL);
+	tick();
+	cr_assert_eq(w.cur_no[1], 2);
+	cr_assert_eq(w.cur_no_writes, 1);
+	w.load_fail = w.load_timeout = true;
+	w.replicas[1] = 1;
+	r = tick();
+	cr_expect_eq(r->policies, 1, "the last good set");
+	cr_expect_eq(w.scale_calls, 2, "bounds still enforced");
+	cr_expect_eq(w.replicas[1], 2);
+	cr_expect_eq(w.cur_no_writes, 1, "no cur_no on a locked table");
+	cr_expect_eq(fake_journal_count(&w, 1, "bounds"), 2);
+}
+
+Test(engine, cur_no_timeout_skips_the_rest_of_the_tick)
+{
+	const struct engine_report	*r;
+
+	fake_world_init(&w);
+	fake_add_row(&w, fake_row(1, "2", "5"));
+	fake_add_row(&w, fake_row(2, "2", "5"));
+	w.replicas[1] = w.replicas[2] = 1;
+	w.cur_no_timeout = true;
+	start(NULL);
+	r = tick();
+	cr_expect_eq(r->actions, 2);
+	cr_expect_eq(w.cur_no_writes, 1, "the second would wait again");
+	w.cur_no_timeout = false;
+	tick();
+	cr_expect_eq(w.cur_no_writes, 3, "both tried again next tick");
+	cr_expect_eq(w.cur_no[1], 2);
+	cr_expect_eq(w.cur_no[2], 2);
+}
+
+Test(engine, no_good_set_yet_fails_the_tick)
+{
+	const struct engine_report	*r = NULL;
+
+	one_policy("2", "5", 1);
+	w.load_fail = true;
+	start(NULL);
+	cr_expect_eq(engine_tick(e, backend_clock_ns(), &r), -EIO);
+	cr_expect_eq(w.observe_calls, 0);
+	cr_expect_eq(w.njournal, 0);
+}
+
+Test(engine, evaluate_only_changes_nothing)
+{
+	const struct engine_report	*r;
+	struct engine_cfg		 c;
+
+	one_policy("2", "5", 1);
+	fake_cfg(&c);
+	c.act = false;			/* dasctl */
+	start(&c);
+	r = tick();
+	cr_expect_eq(w.lock_tries, 0);
+	cr_expect_eq(w.scale_calls, 0);
+	cr_expect_eq(w.njournal, 0);
+	cr_expect_eq(w.cur_no_writes, 0);
+	cr_expect_str_eq(r->status[0].action, "bounds");
+	cr_expect_eq(r->status[0].after, 2);
+}
+
+Test(engine, lockless_server_leads_without_a_lock)
+{
+	const struct engine_report	*r;
+
+	one_policy("2", "5", 1);
+	w.lockless = true;
+	w.lock_taken = true;
+	start(NULL);
+	r = tick();
+	cr_expect(r->leader);
+	cr_expect_eq(w.lock_tries, 0);
+	cr_expect_eq(w.scale_calls, 1);
+}
+
+Test(engine, background_call_journaled_when_it_ends)
+{
+	const struct engine_report	*r;
+	struct engine_cfg		 c;
+
+	one_policy("2", "5", 1);
+	w.be.background = true;
+	fake_cfg(&c);
+	c.background = true;
+	start(&c);
+	r = tick();
+	cr_expect_str_eq(r->status[0].state, "acting");
+	cr_assert_eq(engine_drain(e, 10000), 0);
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_eq(fake_journal_count(&w, 1, "bounds"), 1);
+	cr_expect_eq(w.cur_no[1], 2);
+	r = tick();
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_eq(r->status[0].replicas, 2);
+}

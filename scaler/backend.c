@@ -1,9 +1,9 @@
 /* backend: the choice of a policy's backend and a call's copied inputs. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "backend.h"
+#include "clock.h"
 #include "xmalloc.h"
 
 const struct backend *
@@ -22,10 +22,7 @@ backend_of(const struct policy *p)
 int64_t
 backend_clock_ns(void)
 {
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec / 1000 * 1000;
+	return realtime_ns() / 1000 * 1000;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "proc.h"
 
 extern char	**environ;
@@ -104,15 +105,6 @@ proc_is_stopping(void)
 	return s;
 }
 
-static int64_t
-proc_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* File actions and attributes: the child's whole inheritance. */
 static int
 proc_spawn(const char *const *argv, int wfd, pid_t *pid)
@@ -182,7 +174,7 @@ proc_wait(pid_t pid, int pidfd, int rfd, int64_t deadline, struct buf *out)
 	int		n;
 
 	for (;;) {
-		now = proc_now_ms();
+		now = monotonic_ms();
 		if (proc_is_stopping())
 			return -ECANCELED;
 		if (now >= until)
@@ -266,7 +258,7 @@ proc_run(const char *const *argv, long timeout_ms, struct buf *out,
 	if (p[1] >= 0)
 		close(p[1]);
 	if (rc == 0) {
-		rc = proc_wait(pid, pidfd, p[0], proc_now_ms() + timeout_ms,
+		rc = proc_wait(pid, pidfd, p[0], monotonic_ms() + timeout_ms,
 		    out);
 		if (rc != 0) {
 			(void)kill(-pid, SIGKILL);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine_ports.h"
+#include "fnv.h"
 #include "journal.h"
 #include "log.h"
 #include "pstate.h"
@@ -66,12 +67,11 @@ pstates_free(struct pstates *t)
 uint64_t
 pstate_hash(const char *s)
 {
-	uint64_t	h = UINT64_C(0xcbf29ce484222325);
+	uint64_t	h;
 
 	if (*s == '\0')
 		return 0;
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+	h = fnv1a64(s);
 	return h != 0 ? h : 1;
 }
 

@@ -118,13 +118,38 @@ const struct iql_slot *iql_map_get(const struct iql_map *, size_t stmt,
 struct iql_slot	*iql_map_put(struct iql_map *, size_t stmt, char kind,
 	    const char *name, bool *added);
 void		 iql_map_free(struct iql_map *);
+/* Our statements have 2 to 5 columns. */
+#define IQL_MAX_COLS	64
+
+/* A scalar from yajl: 'i' integer, 'd' real, 'z' null, 's' string, 'b'. */
+struct iql_cell {
+	char		 kind;
+	long long	 i;
+	double		 d;
+	const char	*s;		/* 's': borrowed for the callback */
+	size_t		 len;
+	size_t		 off;		/* 's' kept in a row: in strs */
+};
+
+/* The series being read (iql_answer.c). */
+struct iql_series {
+	bool		 has_tags, has_cols, has_vals, has_tag[3];
+	struct buf	 tag[3];
+	int		 col[5];	/* time, value, n, lo, hi; -1: none */
+	size_t		 ncols, nvals, ncells;
+	struct iql_cell	 cells[IQL_MAX_COLS];
+	struct buf	 strs;		/* the string cells, NUL-ended */
+};
+
 /*
- * Keep r, the first row of one series of statement sid, under the
- * series' service, service_name and backend tags ("" when absent).
- * 0, or -EPROTO when the answer holds more rows than a plan can index.
+ * Keep the first row of series s (its cells as many as its columns) of
+ * statement sid under the series' service, service_name and backend tags
+ * ("" when absent). 0, or -EPROTO when the row lacks a column the
+ * statement asked for or a cell of the wrong type, or the answer holds
+ * more rows than a plan can index.
  */
-int		 iql_keep_row(struct iql_plan *, size_t sid,
-		    const struct iql_row *r, const char *const tag[3]);
+int		 iql_keep_series(struct iql_plan *, size_t sid,
+		    const struct iql_series *s);
 /* Forget the answer of an earlier fill. */
 void		 iql_plan_reset(struct iql_plan *);
 

@@ -83,14 +83,21 @@ ctl_eval(struct ctl *c)
 	return CTL_EXIT_OK;
 }
 
-/* The policy a SERVICE argument names: service_id as written, or the
- * resolved Swarm name or id. NULL (and a message) when none or several. */
+/*
+ * Evaluate (ctl_eval), then the policy a SERVICE argument names:
+ * service_id as written, or the resolved Swarm name or id. NULL with *rc
+ * set (and a message) when the evaluation failed or none or several name
+ * it.
+ */
 const struct engine_status *
-ctl_find(struct ctl *c, const char *service)
+ctl_find(struct ctl *c, const char *service, int *rc)
 {
 	const struct engine_status	*s, *hit = NULL;
 	size_t				 i, n = 0;
 
+	if ((*rc = ctl_eval(c)) != CTL_EXIT_OK)
+		return NULL;
+	*rc = CTL_EXIT_UNKNOWN;
 	for (i = 0; i < c->rep->nstatus; i++) {
 		s = &c->rep->status[i];
 		if (strcmp(s->service, service) == 0 ||
@@ -103,8 +110,10 @@ ctl_find(struct ctl *c, const char *service)
 			hit = s;
 		}
 	}
-	if (n == 1)
+	if (n == 1) {
+		*rc = CTL_EXIT_OK;
 		return hit;
+	}
 	if (n == 0)
 		fprintf(stderr, "dasctl: no policy for service \"%s\" in the "
 		    "das table (dasctl list shows them)\n", service);
@@ -121,10 +130,8 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 	char				 err[512];
 	int				 rc;
 
-	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
+	if ((s = ctl_find(c, service, &rc)) == NULL)
 		return rc;
-	if ((s = ctl_find(c, service)) == NULL)
-		return CTL_EXIT_UNKNOWN;
 	if (store_set_enabled(c->pg, s->seq, !pause, err, sizeof err) != 0) {
 		fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; nothing "
 		    "was changed\n", pause ? "pausing" : "resuming",

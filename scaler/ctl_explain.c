@@ -160,10 +160,8 @@ ctl_explain(struct ctl *c, const char *service)
 	const struct engine_status	*s;
 	int				 rc;
 
-	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
+	if ((s = ctl_find(c, service, &rc)) == NULL)
 		return rc;
-	if ((s = ctl_find(c, service)) == NULL)
-		return CTL_EXIT_UNKNOWN;
 	ctl_explain_one(c, s);
 	if (!ctl_degraded(s))
 		return CTL_EXIT_OK;
@@ -279,10 +277,8 @@ ctl_status(struct ctl *c, const char *service)
 	const struct engine_status	*s;
 	int				 rc;
 
-	if ((rc = ctl_eval(c)) != CTL_EXIT_OK)
+	if ((s = ctl_find(c, service, &rc)) == NULL)
 		return rc;
-	if ((s = ctl_find(c, service)) == NULL)
-		return CTL_EXIT_UNKNOWN;
 	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
 		fprintf(stderr, "dasctl: seq %lld (service %s): %s; no "
 		    "containers listed\n", (long long)s->seq, s->service,

@@ -21,7 +21,8 @@ struct ctl {
 
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
-const struct engine_status *ctl_find(struct ctl *, const char *service);
+const struct engine_status *ctl_find(struct ctl *, const char *service,
+	    int *rc);
 
 /* What das does with a count dasctl scale set (scaler/decide.h). */
 enum ctl_after {

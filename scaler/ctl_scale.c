@@ -136,12 +136,8 @@ ctl_scale_find(struct ctl *c, const char *service, int *rc)
 {
 	const struct engine_status	*s;
 
-	if ((*rc = ctl_eval(c)) != CTL_EXIT_OK)
+	if ((s = ctl_find(c, service, rc)) == NULL)
 		return NULL;
-	if ((s = ctl_find(c, service)) == NULL) {
-		*rc = CTL_EXIT_UNKNOWN;
-		return NULL;
-	}
 	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
 		fprintf(stderr, "dasctl: seq %lld (service %s) cannot be "
 		    "scaled: %s; nothing was done\n", (long long)s->seq,

@@ -2,7 +2,7 @@
  * store: the policy table and the decision journal in SQL.
  *
  * One SELECT reads every policy each tick; columns a table
- * does not have read as NULL, so a table made from the seed README's ten
+ * does not have read as NULL, so a table made from README's ten-column INSERT
  * columns works with every optional column at its default. das creates the
  * tables when they are missing and never rewrites a user's row, except for
  * cur_no, which it owns.

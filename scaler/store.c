@@ -169,7 +169,8 @@ store_set_enabled(struct pgc *pg, int64_t seq, bool enabled, char *err,
 	snprintf(b, sizeof b, "%lld", (long long)seq);
 	rc = pgc_exec(pg, "UPDATE das SET enabled = $1::boolean WHERE seq = "
 	    "$2::int", 2, params, NULL, err, errlen);
-	/* 42703 undefined_column: a table with only the ten required columns; add the column once. */
+	/* 42703 undefined_column: a table with only README's ten columns;
+	 * add the column once. */
 	if (rc == -EINVAL && strcmp(pgc_sqlstate(pg), "42703") == 0) {
 		rc = pgc_exec(pg, pgc_is_crate(pg) ?
 		    "ALTER TABLE das ADD COLUMN enabled boolean" :

@@ -2,8 +2,8 @@
  * store: the policy table and the decision journal in SQL.
  *
  * One SELECT reads every policy each tick; columns a table
- * does not have read as NULL, so a table made from README's ten-column INSERT
- * columns works with every optional column at its default. das creates the
+ * does not have read as NULL, so a table with only the ten columns of
+ * README's INSERT works with every optional column at its default. das creates the
  * tables when they are missing and never rewrites a user's row, except for
  * cur_no, which it owns.
  */

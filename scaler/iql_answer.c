@@ -104,13 +104,12 @@ malformed(struct iql_fill *f)
 static char *
 sanitized(const char *s, size_t len)
 {
-	char	*c = xstrndup(s, len);
+	char	*c = xmalloc(len + 1);
 	size_t	 i;
 
-	for (i = 0; i < len; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			c[i] = '?';
-	}
+	for (i = 0; i < len; i++)
+		c[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	c[len] = '\0';
 	return c;
 }
 

@@ -151,6 +151,22 @@ Test(discover, not_json)
 	    sizeof err), 0);
 }
 
+/* The error names the place, in printable text (it goes to the log). */
+Test(discover, error_is_printable)
+{
+	struct discover_list	 l;
+	size_t			 skipped;
+	char			 err[256];
+	const char		*p;
+
+	cr_assert_eq(discover_parse_list("[{\"Id\":\x01\x1b]", 9, &l,
+	    &skipped, err, sizeof err), -EBADMSG);
+	cr_expect_not_null(strstr(err, "not JSON"), "%s", err);
+	cr_expect_not_null(strstr(err, "near byte"), "%s", err);
+	for (p = err; *p != '\0'; p++)
+		cr_expect((unsigned char)*p >= 0x20 && *p != 0x7f, "%s", err);
+}
+
 /* jansson counts every value, scalars too, and stops past 2048. */
 Test(discover, depth)
 {

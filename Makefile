@@ -5,6 +5,7 @@
 #   make check            install deps, build with sanitizers, unit + integration tests
 #   make demo             install deps, start the local stack, show a service scaling
 #   make bench            benchmarks side by side with peers, prints ratios
+#   make bin/tracegen     the synthetic trace generator of the replay bench
 #   make deps             apt-get what the build and the tests need (idempotent)
 #   make install / uninstall   honour PREFIX and DESTDIR
 #   V=1 shows the commands; WERROR= turns -Werror off.
@@ -152,8 +153,18 @@ demo: deps
 	@tests/demo.sh
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	tests/bench/run.sh
+
+# Bench tools (tests/bench/): built for make bench, not by all. tracegen,
+# the seeded trace generator of tests/bench/bench_replay.sh, needs libm
+# alone.
+BENCH_BIN = bin/tracegen
+
+bin/tracegen: $(call obj,tests/bench/tracegen.c) $(FLAVOR)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) -lm
 
 # libFuzzer targets for the parsers and the line-protocol writer (clang
 # only). Each links just the pure modules it exercises: no I/O clients.

@@ -17,6 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BENCHES=(
 	bench_ds.sh
 	bench_das.sh
+	bench_replay.sh
 )
 
 if (($# > 0)); then

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# tests/bench/bench_replay.sh — decision quality: das's policies against
+# the Kubernetes HPA on the same synthetic loads, by dasctl replay --trace
+# (README "Replay"), and the speed of one long replay.
+#
+#   tests/bench/bench_replay.sh        (normally through `make bench`)
+#   REPLAY_BENCH_SHAPES="step bursts" REPLAY_BENCH_GRID=small
+#   REPLAY_BENCH_PLOTS=DIR             also write DIR/SHAPE-seed.svg and
+#                                      DIR/SHAPE-best.svg (--plot)
+#   REPLAY_BENCH_DASCTL=PATH           another dasctl than bin/dasctl
+#
+# Needs no server: trace mode reads a CSV and writes nothing else.
+#
+# Per shape of tests/bench/tracegen.c (step, ramp, diurnal, bursts; seed
+# REPLAY_BENCH_SEED, default spans, one row every 10 s), three runs with
+# dasctl replay's defaults (interval and tick 10 s, start delay 20 s,
+# demand at 80 % of a replica, --start from the first 10 minutes):
+#   das seed   the README's seed row (cpu_ratio, out 70 %, in 10 %, 10 m
+#              windows), with max_no 40 so that every trace fits
+#   das best   the best policy of a grid over the das table's columns
+#              (below), chosen on the same trace it is scored on: what
+#              tuning can reach at most, not what one tuning gives
+#              everywhere
+#   hpa        the HPA peer with its documented defaults (--peer hpa:
+#              target 70, tolerance 0.1, sync 15 s, stabilization 300 s),
+#              same bounds
+# and the das/HPA ratios of θU, θO, replica-hours and reversals.
+#
+# The grid (REPLAY_BENCH_GRID=full; small is a 21-policy subset), all with
+# cond_item cpu_ratio, min_no 1, max_no 40:
+#   threshold  out_cond 50 60 70 80 %, in_cond 20 30 40 %, out_duration
+#              30s 1m 3m, in_duration 3m 10m, step_out 1 2 4    (216)
+#   capacity   capacity 60 70 80, min_available 0 100 200, out_duration
+#              30s 1m 3m, in_duration 3m 10m, step_out 4 40      (108)
+#   the seed row itself                                          (1)
+# then up to two rounds around the best so far, one column at a time:
+# aggregate max, p95, median; sustained true; step_in 2; cooldown_out 2m;
+# cooldown_in 20m.
+# The rule: among the policies whose replica-hours are at most 1.25 x the
+# HPA's, the lowest θU (ties: fewer replica-hours, fewer reversals); when
+# none is that cheap, the lowest θU + θO.
+#
+# Speed: one replay of 7 days at 1 s (tracegen diurnal --days 7 --step-s
+# 1, --interval 1s --tick 1s: 604,800 samples and ticks), the seed policy
+# and the HPA peer, wall time including reading the CSV; median of
+# REPLAY_BENCH_REPEAT runs. Target (issue 10): under 2 s.
+#
+# Benchmarks report: exit 0 whether the target is met or not (MISS is
+# printed), non-zero only when something could not be measured.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DASCTL=${REPLAY_BENCH_DASCTL:-$ROOT/bin/dasctl}
+TRACEGEN=$ROOT/bin/tracegen
+SHAPES=${REPLAY_BENCH_SHAPES:-step ramp diurnal bursts}
+SEED=${REPLAY_BENCH_SEED:-1}
+GRID=${REPLAY_BENCH_GRID:-full}
+JOBS=${REPLAY_BENCH_JOBS:-$(nproc)}
+REPEAT=${REPLAY_BENCH_REPEAT:-3}
+PLOTS=${REPLAY_BENCH_PLOTS:-}
+TMP=$(mktemp -d /tmp/bench-replay.XXXXXX)
+
+BOUNDS="cond_item=cpu_ratio,min_no=1,max_no=40"
+SEED_POLICY="cond_item=cpu_ratio,out_cond=70%,in_cond=10%,out_duration=10m,in_duration=10m,min_no=1,max_no=40"
+
+say() { printf 'bench_replay: %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ------------------------------------------------------------ setup
+
+[[ -x $DASCTL ]] || die "$DASCTL not built (make)"
+[[ -e $ROOT/bin/.flavor-plain ]] ||
+	die "bin/ holds a sanitized build (make check); run make (or make bench) for a plain one"
+make -C "$ROOT" --no-print-directory -s bin/tracegen >&2 || die "could not build bin/tracegen"
+"$DASCTL" replay --help >/dev/null 2>&1 || die "$DASCTL has no replay command"
+command -v jq >/dev/null || die "jq is needed (make deps)"
+[[ $GRID == full || $GRID == small ]] || die "REPLAY_BENCH_GRID: full or small, not $GRID"
+[[ -z $PLOTS ]] || mkdir -p "$PLOTS"
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ms_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f\n", (b - a) * 1000 }'; }
+
+# The fields of one run of the JSON answer, tab-separated, in the order
+# the report reads them.
+FIELDS='[.theta_u, .theta_o, .replica_hours, .reversals, .actions, .tau_u, .dropped_pct, .longest_under_s]'
+
+# set_kv POLICY KEY VALUE: POLICY with KEY's value replaced (or added).
+set_kv() {
+	local p=",$1," k=$2 v=$3
+	if [[ $p == *",$k="* ]]; then
+		p=$(sed -E "s/,$k=[^,]*,/,$k=$v,/" <<<"$p")
+	else
+		p="$p$k=$v,"
+	fi
+	p=${p#,}
+	echo "${p%,}"
+}
+
+grid() {
+	local oc ic od id so cap ma
+	local -a OC=(50 60 70 80) IC=(20 30 40) OD=(30s 1m 3m) ID=(3m 10m) SO=(1 2 4)
+	local -a CAP=(60 70 80) MA=(0 100 200) CSO=(4 40)
+	if [[ $GRID == small ]]; then
+		OC=(60 70) IC=(20 40) OD=(1m 3m) ID=(10m) SO=(1 4)
+		CAP=(70 80) MA=(0 100) CSO=(40)
+	fi
+	echo "$SEED_POLICY"
+	for oc in "${OC[@]}"; do for ic in "${IC[@]}"; do for od in "${OD[@]}"; do
+	for id in "${ID[@]}"; do for so in "${SO[@]}"; do
+		echo "$BOUNDS,out_cond=$oc%,in_cond=$ic%,out_duration=$od,in_duration=$id,step_out=$so"
+	done; done; done; done; done
+	if [[ $GRID == small ]]; then OD=(1m); fi
+	for cap in "${CAP[@]}"; do for ma in "${MA[@]}"; do for od in "${OD[@]}"; do
+	for id in "${ID[@]}"; do for so in "${CSO[@]}"; do
+		echo "$BOUNDS,mode=capacity,capacity=$cap,min_available=$ma,out_duration=$od,in_duration=$id,step_out=$so"
+	done; done; done; done; done
+}
+
+# variants POLICY: POLICY changed in one column at a time.
+variants() {
+	local a
+	for a in max p95 median; do set_kv "$1" aggregate "$a"; done
+	set_kv "$1" sustained true
+	set_kv "$1" step_in 2
+	set_kv "$1" cooldown_out 2m
+	set_kv "$1" cooldown_in 20m
+}
+
+# run_list TRACE LIST RESULTS: replays every policy of LIST not yet in
+# RESULTS, JOBS at a time, and appends a line per policy to RESULTS: the
+# das run's FIELDS, then the policy. One light shell per replay and one jq
+# for all: the grid is hundreds of replays.
+run_list() {
+	local trace=$1 list=$2 res=$3 dir
+	dir=$(mktemp -d "$TMP/run.XXXXXX")
+	touch "$res"
+	awk -F'\t' 'FILENAME == ARGV[1] { seen[$NF] = 1; next } !($0 in seen) && !dup[$0]++' \
+		"$res" "$list" >"$dir/todo"
+	if [[ -s $dir/todo ]]; then
+		# shellcheck disable=SC2016  # expanded by sh, per replay
+		awk '{ print NR; print }' "$dir/todo" |
+			DASCTL=$DASCTL T=$trace D=$dir xargs -d '\n' -n 2 -P "$JOBS" sh -c \
+			'"$DASCTL" replay --trace "$T" --policy "$1" --json >"$D/$0.json" 2>"$D/$0.err" ||
+			{ echo "bench_replay: ERROR: --policy $1: $(cat "$D/$0.err")" >&2; exit 255; }' ||
+			die "a replay failed"
+		(cd "$dir" && jq -r "(input_filename | rtrimstr(\".json\")) as \$f |
+			.runs[] | select(.name == \"das\") | [\$f] + $FIELDS | @tsv" [0-9]*.json) |
+			awk -F'\t' -v OFS='\t' 'FILENAME == ARGV[1] { p[FNR] = $0; next }
+				{ id = $1; $1 = ""; sub(/^\t/, ""); print $0, p[id]; n++ }
+				END { exit n != length(p) }' "$dir/todo" - >>"$res" ||
+			die "dasctl replay --json: not one das run per policy"
+	fi
+	rm -rf "$dir"
+}
+
+# pick RESULTS HPA_RH: the line of the best policy by the rule above.
+pick() {
+	awk -F'\t' -v cap="$(awk -v r="$2" 'BEGIN { print 1.25 * r }')" '
+	function better(a, b, ka, kb) {
+		if (ka != kb) return ka < kb
+		if (A[a, 3] != A[b, 3]) return A[a, 3] < A[b, 3]
+		if (A[a, 4] != A[b, 4]) return A[a, 4] < A[b, 4]
+		return A[a, 9] < A[b, 9]
+	}
+	{ for (i = 1; i <= 9; i++) A[NR, i] = $i; line[NR] = $0
+	  if ($3 <= cap) { if (!c || better(NR, c, $1, A[c, 1])) c = NR }
+	  if (!o || better(NR, o, $1 + $2, A[o, 1] + A[o, 2])) o = NR }
+	END { print line[c ? c : o] }' "$1"
+}
+
+# ------------------------------------------------------------ quality
+
+ROWS=()
+NOTES=()
+RUNS=0
+
+bench_shape() {
+	local shape=$1 trace=$TMP/$1.csv res=$TMP/$1.res j seedrow hparow best b0 t0 _
+	local -a plot=()
+	t0=$EPOCHREALTIME
+	[[ -z $PLOTS ]] || plot=(--plot "$PLOTS/$shape-seed.svg")
+	"$TRACEGEN" "$shape" --seed "$SEED" >"$trace" || die "tracegen $shape failed"
+	j=$("$DASCTL" replay --trace "$trace" --policy "$SEED_POLICY" --peer hpa --json "${plot[@]}") ||
+		die "dasctl replay ($shape, seed) failed"
+	seedrow=$(jq -r ".runs[] | select(.name == \"das\") | $FIELDS | @tsv" <<<"$j")
+	hparow=$(jq -r ".runs[] | select(.name == \"hpa\") | $FIELDS | @tsv" <<<"$j")
+	[[ -n $seedrow && -n $hparow ]] || die "dasctl replay --json ($shape): no das or hpa run: $j"
+	SPAN[$shape]=$(jq -r '.span_s' <<<"$j")
+	PEER=$(jq -r '.runs[] | select(.name == "hpa") | .peer' <<<"$j")
+	grid >"$TMP/list"
+	say "$shape: $(($(wc -l <"$TMP/list"))) grid policies"
+	run_list "$trace" "$TMP/list" "$res"
+	best=$(pick "$res" "$(cut -f3 <<<"$hparow")")
+	for _ in 1 2; do
+		b0=${best##*$'\t'}
+		variants "$b0" >"$TMP/list"
+		run_list "$trace" "$TMP/list" "$res"
+		best=$(pick "$res" "$(cut -f3 <<<"$hparow")")
+		[[ ${best##*$'\t'} != "$b0" ]] || break
+	done
+	RUNS=$((RUNS + $(wc -l <"$res")))
+	if [[ -n $PLOTS ]]; then
+		"$DASCTL" replay --trace "$trace" --policy "${best##*$'\t'}" --peer hpa \
+			--plot "$PLOTS/$shape-best.svg" >/dev/null || die "dasctl replay --plot ($shape) failed"
+	fi
+	ROWS+=("$shape|$seedrow|${best%$'\t'*}|$hparow")
+	NOTES+=("$shape: ${best##*$'\t'}  ($(wc -l <"$res") policies, $(ms_since "$t0") ms)")
+}
+
+# ------------------------------------------------------------ speed
+
+time_week() {
+	local i have_time=false
+	"$TRACEGEN" diurnal --days 7 --step-s 1 --seed "$SEED" >"$TMP/week.csv" || die "tracegen failed"
+	[[ -x /usr/bin/time ]] && have_time=true
+	: >"$TMP/week.ms"
+	W_RSS=-
+	for ((i = 0; i < REPEAT; i++)); do
+		local t0=$EPOCHREALTIME
+		if $have_time; then
+			/usr/bin/time -f '%M' -o "$TMP/week.rss" "$DASCTL" replay --trace "$TMP/week.csv" \
+				--policy "$SEED_POLICY" --peer hpa --interval 1s --tick 1s --json >"$TMP/week.json" ||
+				die "the 7-day replay failed"
+			W_RSS=$(tail -1 "$TMP/week.rss")
+		else
+			"$DASCTL" replay --trace "$TMP/week.csv" --policy "$SEED_POLICY" --peer hpa \
+				--interval 1s --tick 1s --json >"$TMP/week.json" || die "the 7-day replay failed"
+		fi
+		ms_since "$t0" >>"$TMP/week.ms"
+	done
+	W_MS=$(median <"$TMP/week.ms")
+	W_SAMPLES=$(jq -r '.samples' "$TMP/week.json")
+}
+
+# ------------------------------------------------------------ report
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else if (a == 0) print "="; else print "-" }'; }
+verdict() { if "$@"; then echo PASS; else echo MISS; fi; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+
+row() { # LABEL FIELDS(tab-separated)
+	local tu to rh rev act tau drop lu
+	IFS=$'\t' read -r tu to rh rev act tau drop lu <<<"$2"
+	printf '  %-10s %8.2f %8.2f %9.1f %6s %6s %7.1f %8.2f %9s\n' "$1" "$tu" "$to" "$rh" "$rev" "$act" \
+		"$tau" "$drop" "$lu"
+}
+
+ratios() { # LABEL DAS_FIELDS HPA_FIELDS
+	local -a d h
+	IFS=$'\t' read -r -a d <<<"$2"
+	IFS=$'\t' read -r -a h <<<"$3"
+	printf '  %-10s %8s %8s %9s %6s\n' "$1" "$(ratio "${d[0]}" "${h[0]}")" "$(ratio "${d[1]}" "${h[1]}")" \
+		"$(ratio "${d[2]}" "${h[2]}")" "$(ratio "${d[3]}" "${h[3]}")"
+}
+
+report() {
+	local r shape seedrow bestrow hparow n
+	echo
+	echo "decision quality: das and the Kubernetes HPA on the same synthetic loads (dasctl replay --trace;"
+	echo "tracegen seed $SEED, one row every 10 s; replay defaults: interval and tick 10 s, start delay 20 s,"
+	echo "demand at 80 % of a replica); peer: hpa $PEER"
+	echo "θU, θO: SPEC RG under/over-provisioning, % of demand per second; repl-h: replica-hours;"
+	echo "rev: reversals; τU: % of time under-provisioned; dropped: % of the load beyond the ready capacity;"
+	echo "longest U: the longest under-provisioning, s. Ratios: das/HPA (= both 0, - HPA's is 0)."
+	for r in "${ROWS[@]}"; do
+		IFS='|' read -r shape seedrow bestrow hparow <<<"$r"
+		echo
+		printf '%s (%s h)\n' "$shape" "$(awk -v s="${SPAN[$shape]}" 'BEGIN { printf "%g", s / 3600 }')"
+		# θ and τ are two bytes each: one more column of width.
+		printf '  %-10s %9s %9s %9s %6s %6s %8s %8s %9s\n' run "θU" "θO" repl-h rev actions "τU %" dropped% "longest U"
+		row "das seed" "$seedrow"
+		row "das best" "$bestrow"
+		row "hpa" "$hparow"
+		ratios "seed/hpa" "$seedrow" "$hparow"
+		ratios "best/hpa" "$bestrow" "$hparow"
+	done
+	echo
+	echo "das best, per shape (rule: lowest θU within 1.25 x the HPA's replica-hours, else lowest θU + θO):"
+	for n in "${NOTES[@]}"; do echo "  $n"; done
+	echo "  $RUNS replays in the grids ($GRID grid, $JOBS at a time)"
+	echo
+	echo "speed: 7 days at 1 s ($W_SAMPLES samples, --interval 1s --tick 1s), seed policy + HPA peer, CSV read included:"
+	printf '  %-4s one replay < 2 s: %s ms (median of %s; max RSS %s KB)\n' \
+		"$(verdict lt "$W_MS" 2000)" "$W_MS" "$REPEAT" "$W_RSS"
+}
+
+declare -A SPAN
+PEER=
+say "shapes: $SHAPES; seed $SEED; $GRID grid; $JOBS jobs"
+for s in $SHAPES; do bench_shape "$s"; done
+say "7 days at 1 s x$REPEAT"
+time_week
+report

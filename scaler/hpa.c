@@ -11,9 +11,9 @@
  *			metric means no change (the metric's error returns
  *			before any scaling), else compute, then normalize.
  *   replicas_for	GetResourceReplicas (percent) and
- *			calcPlainMetricReplicas (a raw value), after
- *			groupPods: tolerance, unready pods as 0 on a
- *			scale-up, the direction checks.
+ *			calcPlainMetricReplicas (a raw value): tolerance,
+ *			unready pods as 0 on a scale-up, the direction
+ *			check. groupPods is the caller's: in->counted.
  *   usage_level	GetResourceUtilizationRatio's truncated integer
  *			percent, GetMetricUtilizationRatio's plain mean.
  *   normalize		normalizeDesiredReplicasWithBehaviors.
@@ -25,6 +25,12 @@
  * The behavior is the documented default: scale-up stabilization 0 and
  * policies {100 % per 15 s, 4 pods per 15 s} with selectPolicy Max;
  * scale-down stabilization `stabilize` and policy 100 % per 15 s.
+ *
+ * Left out, as the model has no use for them: missing pods (a counted pod
+ * always has samples), more than one metric, configurable selectPolicy
+ * and scale-up stabilization, and earlier syncs' scale events inside a
+ * policy's period: the period is one sync, so each sync may add up to
+ * max(up_pods, up_percent %) of its own count.
  */
 #include <errno.h>
 #include <limits.h>
@@ -147,7 +153,7 @@ static int
 replicas_for(const struct hpa_params *p, const struct hpa_in *in)
 {
 	double	ratio, new_ratio;
-	int	unready, considered, n;
+	int	unready, considered;
 
 	unready = in->replicas > in->counted ? in->replicas - in->counted : 0;
 	ratio = usage_level(p, in->usage) / p->target;
@@ -159,23 +165,17 @@ replicas_for(const struct hpa_params *p, const struct hpa_in *in)
 		return ceil_count(ratio * in->counted);
 	}
 
-	/* Unready pods as using 0: the total spread over more pods. */
+	/*
+	 * Unready pods as using 0: the same total over more pods. Upstream's
+	 * second direction check (fewer replicas out of a ratio above 1)
+	 * cannot fire here: the pods considered are all the replicas.
+	 */
 	considered = in->counted + unready;
 	new_ratio = usage_level(p, in->usage * in->counted / considered) /
 	    p->target;
 	if (fabs(1.0 - new_ratio) <= p->tolerance || new_ratio < 1.0)
 		return in->replicas;
-
-	/*
-	 * Upstream also refuses a scale-up that the number of pods
-	 * considered turns into fewer replicas: only possible when counted
-	 * exceeds replicas, which the model never passes, but the counts
-	 * are the caller's.
-	 */
-	n = ceil_count(new_ratio * considered);
-	if (n < in->replicas)
-		return in->replicas;
-	return n;
+	return ceil_count(new_ratio * considered);
 }
 
 /*
@@ -269,7 +269,7 @@ hpa_sync(struct hpa *h, const struct hpa_in *in)
 	if (h->nrecs == 0)
 		rec_store(h, SIZE_MAX, in->now_ns, in->replicas);
 	if (in->replicas <= 0)
-		return 0;		/* "scaling is disabled" */
+		return 0;		/* autoscaling disabled */
 	if (in->replicas > h->p.max_no)
 		return h->p.max_no;
 	if (in->replicas < h->p.min_no)
@@ -280,10 +280,7 @@ hpa_sync(struct hpa *h, const struct hpa_in *in)
 	return normalize(h, in, replicas_for(&h->p, in));
 }
 
-/*
- * Parsing "key=value,...". Each value is checked on its own; the keys'
- * table gives the range sentence.
- */
+/* Parsing "key=value,...": each value on its own, against its range. */
 
 enum hpa_key {
 	KEY_TARGET,

@@ -552,8 +552,8 @@ rp_one(struct rp *r, size_t i, json_t *top)
 		json_object_set_new(top, "samples", json_integer((json_int_t)l.n));
 		json_object_set_new(top, "start", json_integer(res.start));
 		if (l.origin_ns != 0)	/* the history's: times are from it */
-			json_object_set_new(top, "origin_s",
-			    json_real((double)l.origin_ns / NS));
+			json_object_set_new(top, "origin_ns",
+			    json_integer((json_int_t)l.origin_ns));
 		rc = rp_files(r, &res, i, p.service);
 	}
 	replay_result_free(&res);

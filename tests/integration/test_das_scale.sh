@@ -139,7 +139,7 @@ T_UNTIL=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	--since "$T_SINCE" --until "$T_UNTIL" --interval ${DS_INT}s --tick ${DAS_INT}s \
 	--start-delay $((2 * DS_INT))s --timeline "$DIR/replay.csv" --json >"$DIR/replay.json" ||
 	{ show; fail "dasctl replay failed"; }
-origin=$(jq -r .origin_s "$DIR/replay.json")
+origin=$(jq -r '.origin_ns / 1e9' "$DIR/replay.json")
 # Changes in the timeline: "action:before:after@epoch" per count change.
 replayed=$(awk -F, -v o="$origin" 'NR > 1 { if (NR > 2 && $4 != prev)
 	printf "%s%s:%d:%d@%.1f", n++ ? " " : "", $6, prev, $4, o + $1; prev = $4 }

@@ -22,6 +22,9 @@ opts_free(struct opts *o)
 	for (i = 0; i < o->n; i++)
 		free(o->overrides[i]);
 	free(o->overrides);
+	for (i = 0; i < o->njoined; i++)
+		free(o->joined[i]);
+	free(o->joined);
 	free(o->config_path);
 	opts_init(o);
 }
@@ -192,6 +195,24 @@ opts_parse(struct opts *o, const struct opts_prog *p, int argc, char **argv,
 	return -1;
 }
 
+/* Option i's value: its argument, "" without one, or all joined. */
+static void
+opts_cmd_value(struct opts *o, struct opts_cmdline *cl, int i)
+{
+	const struct opts_cmdopt	*opt = &cl->opt[i];
+	char				*j;
+
+	if (opt->repeat && opt->has_arg && cl->val[i] != NULL) {
+		j = xasprintf("%s,%s", cl->val[i], optarg);
+		o->joined = xreallocarray(o->joined, o->njoined + 1,
+		    sizeof *o->joined);
+		o->joined[o->njoined++] = j;
+		cl->val[i] = j;
+		return;
+	}
+	cl->val[i] = opt->has_arg ? optarg : "";
+}
+
 /*
  * One option of a command-line with commands: 0 done, else an exit
  * status. Help only notes it: "dasctl add --help" wants add's usage.
@@ -205,8 +226,7 @@ opts_cmd_one(struct opts *o, const struct opts_prog *p,
 		return 0;
 	}
 	if (c >= OPTS_CMD_VAL) {
-		cl->val[c - OPTS_CMD_VAL] = cl->opt[c - OPTS_CMD_VAL].has_arg ?
-		    optarg : "";
+		opts_cmd_value(o, cl, c - OPTS_CMD_VAL);
 		return 0;
 	}
 	if (c == '?' || c == ':') {

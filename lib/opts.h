@@ -16,6 +16,8 @@ struct opts {
 	char	 *config_path;		/* NULL: defaults and overrides only */
 	char	**overrides;		/* "key=value" */
 	size_t	  n;
+	char	**joined;		/* repeated options' values, owned */
+	size_t	  njoined;
 };
 
 void	opts_init(struct opts *);
@@ -67,6 +69,8 @@ struct opts_cmdopt {
 	const char	*name;
 	bool		 has_arg;
 	const char	*commands;	/* space-separated: "add", "list explain" */
+	bool		 repeat;	/* given again, the values are joined
+					 * with ',' (--set a=1 --set b=2) */
 };
 
 /* What opts_parse_command found besides the settings. */
@@ -74,7 +78,8 @@ struct opts_cmdline {
 	const struct opts_cmdopt *opt;	/* NULL-name terminated */
 	const char	**val;		/* one per opt: its argument, "" for
 					 * one without, NULL when not given
-					 * (the last one given wins) */
+					 * (the last one given wins, or all
+					 * joined for a repeat option) */
 	bool		 help;		/* -h/--help: the caller prints usage */
 	int		 first;		/* the command and its operands are
 					 * argv[first..argc), in order */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_replay.h"
 #include "log.h"
 #include "opts.h"
 #include "settings.h"
@@ -27,11 +28,13 @@ enum {
 	O_SINCE, O_FORCE, O_SEQ, O_MIN, O_MAX, O_ITEM, O_OUT, O_IN,
 	O_OUT_WINDOW, O_IN_WINDOW, O_STEP_OUT, O_STEP_IN, O_COOLDOWN_OUT,
 	O_COOLDOWN_IN, O_AGGREGATE, O_BACKEND, O_TARGET, O_MODE, O_CAPACITY,
-	O_MIN_AVAILABLE, O_SUSTAINED, O_DRY_RUN, O_PAUSED, O_COUNT
+	O_MIN_AVAILABLE, O_SUSTAINED, O_DRY_RUN, O_PAUSED, O_TRACE, O_UNTIL,
+	O_POLICY, O_SET, O_PEER, O_START, O_START_DELAY, O_INTERVAL, O_TICK,
+	O_DEMAND_UTIL, O_TIMELINE, O_PLOT, O_COUNT
 };
 
 static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
-	[O_SINCE] = { "since", true, "history" },
+	[O_SINCE] = { "since", true, "history replay" },
 	[O_FORCE] = { "force", false, "scale" },
 	[O_SEQ] = { "seq", true, "add" },
 	[O_MIN] = { "min", true, "add" },
@@ -49,11 +52,23 @@ static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
 	[O_BACKEND] = { "backend", true, "add" },
 	[O_TARGET] = { "target", true, "add" },
 	[O_MODE] = { "mode", true, "add" },
-	[O_CAPACITY] = { "capacity", true, "add" },
+	[O_CAPACITY] = { "capacity", true, "add replay" },
 	[O_MIN_AVAILABLE] = { "min-available", true, "add" },
 	[O_SUSTAINED] = { "sustained", false, "add" },
 	[O_DRY_RUN] = { "dry-run", false, "add" },
 	[O_PAUSED] = { "paused", false, "add" },
+	[O_TRACE] = { "trace", true, "replay" },
+	[O_UNTIL] = { "until", true, "replay" },
+	[O_POLICY] = { "policy", true, "replay" },
+	[O_SET] = { "set", true, "replay", true },
+	[O_PEER] = { "peer", true, "replay" },
+	[O_START] = { "start", true, "replay" },
+	[O_START_DELAY] = { "start-delay", true, "replay" },
+	[O_INTERVAL] = { "interval", true, "replay" },
+	[O_TICK] = { "tick", true, "replay" },
+	[O_DEMAND_UTIL] = { "demand-util", true, "replay" },
+	[O_TIMELINE] = { "timeline", true, "replay" },
+	[O_PLOT] = { "plot", true, "replay" },
 	[O_COUNT] = { NULL, false, NULL }
 };
 
@@ -140,6 +155,29 @@ dasctl_add(struct ctl *c, char **arg, const char **val)
 	return ctl_add(c, arg[0], &a);
 }
 
+static int
+dasctl_replay(struct ctl *c, char **arg, const char **val)
+{
+	struct ctl_replay_opts	o;
+
+	memset(&o, 0, sizeof o);
+	o.trace = val[O_TRACE];
+	o.since = val[O_SINCE];
+	o.until = val[O_UNTIL];
+	o.policy = val[O_POLICY];
+	o.set = val[O_SET];
+	o.peer = val[O_PEER];
+	o.start = val[O_START];
+	o.start_delay = val[O_START_DELAY];
+	o.interval = val[O_INTERVAL];
+	o.tick = val[O_TICK];
+	o.demand_util = val[O_DEMAND_UTIL];
+	o.capacity = val[O_CAPACITY];
+	o.timeline = val[O_TIMELINE];
+	o.plot = val[O_PLOT];
+	return ctl_replay(c, arg[0], &o);
+}
+
 static const struct dasctl_cmd dasctl_cmds[] = {
 	{ "list", 0, 0, dasctl_list, "",
 "one row per policy: replicas, value against the thresholds,\n"
@@ -169,6 +207,18 @@ static const struct dasctl_cmd dasctl_cmds[] = {
 "      [--capacity X] [--min-available Y] [--sustained] [--dry-run]\n"
 "      [--paused]",
 "write the policy row an INSERT would, validated as das validates it\n" },
+	{ "replay", 0, 1, dasctl_replay,
+"[SERVICE] --since 7d [--until T] | --trace FILE|- --policy COLS\n"
+"      [--set col=value]... [--peer hpa[:target=70,tolerance=0.1,sync=15s,\n"
+"      window=30s,stabilize=300s,up_pods=4,up_percent=100]] [--start N]\n"
+"      [--start-delay 20s] [--interval 10s] [--tick 10s] [--demand-util 80]\n"
+"      [--capacity N] [--timeline FILE.csv] [--plot FILE.svg] [--json]",
+"what the policy would have done on the service's recorded load (from\n"
+"InfluxDB, the policy from the das table) or on a CSV trace\n"
+"(time,load), beside the Kubernetes HPA algorithm (--peer): under-\n"
+"and over-provisioning, replica-hours, actions, reversals (README,\n"
+"\"Replay\"). COLS: col=value,... with the das table's column names;\n"
+"--set overrides columns of the row. Writes nothing but its output\n" },
 	{ NULL, 0, 0, NULL, NULL, NULL }
 };
 

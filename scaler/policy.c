@@ -1,6 +1,7 @@
 /* policy: turn one policy row into a validated struct policy (pure). */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -437,25 +438,52 @@ policy_clear(struct policy *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* The table's columns, in policy_row's order. */
+#define PC(name)	{ #name, offsetof(struct policy_row, name) }
+static const struct {
+	const char	*name;
+	size_t		 off;
+} policy_cols[] = {
+	PC(seq), PC(min_no), PC(max_no), PC(cur_no), PC(cond_item),
+	PC(out_cond), PC(in_cond), PC(out_duration), PC(in_duration),
+	PC(service_id), PC(step_out), PC(step_in), PC(cooldown_out),
+	PC(cooldown_in), PC(enabled), PC(dry_run), PC(backend),
+	PC(aggregate), PC(mode), PC(capacity), PC(min_available),
+	PC(sustained), PC(target),
+};
+#undef PC
+
+const char **
+policy_row_column(struct policy_row *r, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NITEMS(policy_cols); i++)
+		if (strcmp(policy_cols[i].name, name) == 0)
+			return (const char **)((char *)r + policy_cols[i].off);
+	return NULL;
+}
+
+const char *
+policy_column_name(size_t i)
+{
+	return i < NITEMS(policy_cols) ? policy_cols[i].name : NULL;
+}
+
 uint64_t
 policy_row_hash(const struct policy_row *r)
 {
-	const char *const cols[] = {
-		r->seq, r->min_no, r->max_no, r->cur_no, r->cond_item,
-		r->out_cond, r->in_cond, r->out_duration, r->in_duration,
-		r->service_id, r->step_out, r->step_in, r->cooldown_out,
-		r->cooldown_in, r->enabled, r->dry_run, r->backend,
-		r->aggregate, r->mode, r->capacity, r->min_available,
-		r->sustained, r->target,
-	};
-	uint64_t	h = FNV1A64_INIT;
-	size_t		i;
+	const char	*col;
+	uint64_t	 h = FNV1A64_INIT;
+	size_t		 i;
 
 	/* NULL hashes as one 0 byte; text as 1, the bytes, then 0. */
-	for (i = 0; i < NITEMS(cols); i++) {
-		h = fnv1a64_add(h, cols[i] == NULL ? "" : "\1", 1);
-		if (cols[i] != NULL)
-			h = fnv1a64_add(h, cols[i], strlen(cols[i]) + 1);
+	for (i = 0; i < NITEMS(policy_cols); i++) {
+		col = *(const char *const *)((const char *)r +
+		    policy_cols[i].off);
+		h = fnv1a64_add(h, col == NULL ? "" : "\1", 1);
+		if (col != NULL)
+			h = fnv1a64_add(h, col, strlen(col) + 1);
 	}
 	return h;
 }

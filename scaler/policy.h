@@ -156,6 +156,14 @@ void	 policy_clear(struct policy *);
  */
 uint64_t policy_row_hash(const struct policy_row *);
 
+/*
+ * The member of r that holds column `name` (a pointer to its text
+ * pointer), or NULL when the table has no such column.
+ */
+const char **policy_row_column(struct policy_row *r, const char *name);
+/* The i-th column's name, or NULL past the last. */
+const char *policy_column_name(size_t i);
+
 /* Parse an InfluxQL duration literal into ns (> 0). 0 or -EINVAL. */
 int	 policy_parse_duration(const char *, int64_t *ns);
 

@@ -59,10 +59,14 @@ void	 replay_load_free(struct replay_load *);
 int	 replay_trace_read(FILE *, const char *name, int64_t interval_ns,
 	    struct replay_load *, char *err, size_t errlen);
 
+/* RFC 3339 ("2024-05-01T12:00:00.25Z", "...+02:00") to seconds. 0 or -1. */
+int	 replay_parse_time(const char *, double *sec);
+
 /* One das tick of the timeline (dasctl replay --timeline). */
 struct replay_row {
 	int64_t		 t_ns;		/* from t = 0 */
-	double		 load;		/* of the interval holding t */
+	double		 load;		/* of the interval sampled at or
+					 * last before t */
 	int		 demand;
 	int		 ready, replicas; /* das's, after this tick's action */
 	double		 value;		/* decide's value (NAN: none) */

@@ -77,6 +77,8 @@ wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id)
    values($SEQ, 1, 3, 1, 'cpu_ratio', '40%', '10%', '${WINDOW}s', '${WINDOW}s', '$SVC')"
 
+# The replay below starts here: the policy's first tick.
+T_SINCE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # Let the idle service be seen (cpu samples near 0) before the load.
 wait_for '[[ $(q "SELECT count(*) FROM das_event WHERE seq = $SEQ") -ge 1 ]]' 60 ||
 	{ show; fail "das never journaled the new policy (hold no_data expected)"; }
@@ -127,6 +129,35 @@ echo "   reaction (flag touched -> first scale_out row): ${react}s"
 echo "   README bound: out window + 2 x (ds + das interval) = ${bound}s (+ ${TOLERANCE}s update/task start = $((bound + TOLERANCE))s)"
 awk -v r="$react" -v b="$(((bound + TOLERANCE) * 3))" 'BEGIN { exit !(r > 0 && r <= b) }' ||
 	fail "reaction ${react}s is not within 3 x $((bound + TOLERANCE))s"
+echo "== dasctl replay of this span reproduces das's actions"
+# The history ds wrote and the policy row, replayed with das's own rules
+# on the model (README, "Replay"): the same changes in the same order,
+# each within two ticks of das's. The start delay is what a task takes
+# here to start and be sampled twice (a cpu ratio needs two readings).
+T_UNTIL=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+"$DAS_ROOT/bin/dasctl" replay "$SVC" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
+	--since "$T_SINCE" --until "$T_UNTIL" --interval ${DS_INT}s --tick ${DAS_INT}s \
+	--start-delay $((2 * DS_INT))s --timeline "$DIR/replay.csv" --json >"$DIR/replay.json" ||
+	{ show; fail "dasctl replay failed"; }
+origin=$(jq -r '.origin_ns / 1e9' "$DIR/replay.json")
+# Changes in the timeline: "action:before:after@epoch" per count change.
+replayed=$(awk -F, -v o="$origin" 'NR > 1 { if (NR > 2 && $4 != prev)
+	printf "%s%s:%d:%d@%.1f", n++ ? " " : "", $6, prev, $4, o + $1; prev = $4 }
+	NR == 2 { prev = $4 }' "$DIR/replay.csv")
+real=$(q "SELECT string_agg(action || ':' || before_no || ':' || after_no || '@' ||
+	round(extract(epoch FROM ts)::numeric, 1), ' ' ORDER BY ts, id)
+	FROM das_event WHERE seq = $SEQ AND action IN ('scale_out', 'scale_in')")
+echo "   das:    $real"
+echo "   replay: $replayed"
+assert_eq "$(sed 's/@[0-9.]*//g' <<<"$real")" "$(sed 's/@[0-9.]*//g' <<<"$replayed")" \
+	"replayed changes (count, direction, counts)"
+while read -r a b; do
+	awk -v a="${a#*@}" -v b="${b#*@}" -v tol=$((2 * DAS_INT)) \
+		'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= tol) }' ||
+		fail "replayed change $b is more than two ticks from das's $a"
+done < <(paste -d' ' <(tr ' ' '\n' <<<"$real") <(tr ' ' '\n' <<<"$replayed"))
+jq -e '.runs[0].actions == 4 and .runs[0].name == "das"' "$DIR/replay.json" >/dev/null ||
+	fail "replay summary: $(cat "$DIR/replay.json")"
 kill -0 "$DAS_PID" || fail "das died"
 kill -0 "$DS_PID" || fail "ds died"
 echo "scale: 1->2->3->2->1 step by step; journal = cur_no = replicas; gaps >= window; reaction ${react}s (bound ${bound}s)"

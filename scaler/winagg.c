@@ -1,0 +1,116 @@
+/* winagg: InfluxDB's window aggregates over samples in memory (winagg.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "winagg.h"
+
+static int
+winagg_cmp(const void *a, const void *b)
+{
+	double	x = ((const struct winagg_point *)a)->value;
+	double	y = ((const struct winagg_point *)b)->value;
+
+	return (x > y) - (x < y);
+}
+
+/* The value of the rank-th sample (0-based) of the sorted points. */
+static double
+winagg_rank(const struct winagg_point *s, size_t n, uint64_t rank)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (rank < s[i].weight)
+			return s[i].value;
+		rank -= s[i].weight;
+	}
+	return n > 0 ? s[n - 1].value : NAN;
+}
+
+/*
+ * Median and percentile: InfluxDB sorts every sample; here the instants
+ * are sorted and their weights walked. false: InfluxDB gives no row.
+ */
+static bool
+winagg_ranked(const struct policy *p, struct winagg_point *s, size_t n,
+    uint64_t count, double *v)
+{
+	double	pos;
+
+	qsort(s, n, sizeof *s, winagg_cmp);
+	if (p->aggregate == POLICY_AGG_MEDIAN) {
+		if (count % 2 == 1)
+			*v = winagg_rank(s, n, count / 2);
+		else
+			*v = (winagg_rank(s, n, count / 2 - 1) +
+			    winagg_rank(s, n, count / 2)) / 2;
+		return true;
+	}
+	pos = floor((double)count * p->percentile / 100.0 + 0.5) - 1;
+	if (pos < 0 || pos >= (double)count)
+		return false;
+	*v = winagg_rank(s, n, (uint64_t)pos);
+	return true;
+}
+
+/* The instants of pts inside (now − window, now], as indices [*lo, *hi). */
+static void
+winagg_span(size_t n, int64_t t0, int64_t step, int64_t now, int64_t window,
+    size_t *lo, size_t *hi)
+{
+	int64_t	a, b;
+
+	/* first k with t0 + k·step > now − window; last with <= now */
+	a = (now - window - t0) / step + 1;
+	if (now - window - t0 < 0)
+		a = 0;
+	b = now < t0 ? -1 : (now - t0) / step;
+	*lo = a < 0 ? 0 : (size_t)a;
+	*hi = b < 0 ? 0 : (size_t)b + 1 > n ? n : (size_t)b + 1;
+	if (*lo > *hi)
+		*lo = *hi;
+}
+
+void
+winagg_obs(const struct policy *p, const struct winagg_point *pts, size_t n,
+    int64_t t0, int64_t step, int64_t now, int64_t window,
+    struct winagg_point *scratch, struct decide_obs *o)
+{
+	size_t	lo, hi, k, m = 0;
+	double	sum = 0;
+
+	memset(o, 0, sizeof *o);
+	o->min = INFINITY;
+	o->max = -INFINITY;
+	winagg_span(n, t0, step, now, window, &lo, &hi);
+	for (k = lo; k < hi; k++) {
+		if (pts[k].weight == 0)
+			continue;
+		if (o->count == 0)
+			o->first_ns = t0 + (int64_t)k * step;
+		o->last_ns = t0 + (int64_t)k * step;
+		o->count += pts[k].weight;
+		sum += pts[k].value * pts[k].weight;
+		o->min = fmin(o->min, pts[k].value);
+		o->max = fmax(o->max, pts[k].value);
+		scratch[m++] = pts[k];
+	}
+	if (o->count == 0)
+		return;
+	o->present = true;
+	switch (p->aggregate) {
+	case POLICY_AGG_MIN:
+		o->value = o->min;
+		break;
+	case POLICY_AGG_MAX:
+		o->value = o->max;
+		break;
+	case POLICY_AGG_MEDIAN:
+	case POLICY_AGG_PERCENTILE:
+		o->present = winagg_ranked(p, scratch, m, o->count, &o->value);
+		break;
+	default:
+		o->value = sum / (double)o->count;
+	}
+}

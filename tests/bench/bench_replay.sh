@@ -28,17 +28,19 @@
 #
 # The grid (REPLAY_BENCH_GRID=full; small is a 21-policy subset), all with
 # cond_item cpu_ratio, min_no 1, max_no 40:
-#   threshold  out_cond 50 60 70 80 %, in_cond 20 30 40 %, out_duration
-#              30s 1m 3m, in_duration 3m 10m, step_out 1 2 4    (216)
-#   capacity   capacity 60 70 80, min_available 0 100 200, out_duration
-#              30s 1m 3m, in_duration 3m 10m, step_out 4 40      (108)
-#   the seed row itself                                          (1)
+#   threshold  out_cond 50 60 70 %, in_cond 20 40 %, out_duration 30s 2m,
+#              in_duration 3m 10m 30m, step_out 1 4                 (72)
+#   capacity   capacity 60 70 80, min_available 0 200, out_duration 30s
+#              2m, in_duration 3m 10m 30m, step_out 4 40            (72)
+#   the seed row itself                                             (1)
 # then up to two rounds around the best so far, one column at a time:
 # aggregate max, p95, median; sustained true; step_in 2; cooldown_out 2m;
 # cooldown_in 20m.
-# The rule: among the policies whose replica-hours are at most 1.25 x the
-# HPA's, the lowest θU (ties: fewer replica-hours, fewer reversals); when
-# none is that cheap, the lowest θU + θO.
+# The rule: of the policies with at most 1.25 x the HPA's replica-hours
+# and at most max(2, the HPA's) reversals, the lowest θU (ties: fewer
+# replica-hours, fewer reversals); when there is none, the lowest θU + θO.
+# (Without the reversals' bound the lowest θU is a policy that flaps:
+# tens to hundreds of reversals where the HPA makes a few.)
 #
 # Speed: one replay of 7 days at 1 s (tracegen diurnal --days 7 --step-s
 # 1, --interval 1s --tick 1s: 604,800 samples and ticks), the seed policy
@@ -102,18 +104,17 @@ set_kv() {
 
 grid() {
 	local oc ic od id so cap ma
-	local -a OC=(50 60 70 80) IC=(20 30 40) OD=(30s 1m 3m) ID=(3m 10m) SO=(1 2 4)
-	local -a CAP=(60 70 80) MA=(0 100 200) CSO=(4 40)
+	local -a OC=(50 60 70) IC=(20 40) OD=(30s 2m) ID=(3m 10m 30m) SO=(1 4)
+	local -a CAP=(60 70 80) MA=(0 200) CSO=(4 40)
 	if [[ $GRID == small ]]; then
-		OC=(60 70) IC=(20 40) OD=(1m 3m) ID=(10m) SO=(1 4)
-		CAP=(70 80) MA=(0 100) CSO=(40)
+		OC=(60 70) IC=(20 40) OD=(1m) ID=(3m 30m) SO=(1 4)
+		CAP=(70 80) MA=(0) CSO=(40)
 	fi
 	echo "$SEED_POLICY"
 	for oc in "${OC[@]}"; do for ic in "${IC[@]}"; do for od in "${OD[@]}"; do
 	for id in "${ID[@]}"; do for so in "${SO[@]}"; do
 		echo "$BOUNDS,out_cond=$oc%,in_cond=$ic%,out_duration=$od,in_duration=$id,step_out=$so"
 	done; done; done; done; done
-	if [[ $GRID == small ]]; then OD=(1m); fi
 	for cap in "${CAP[@]}"; do for ma in "${MA[@]}"; do for od in "${OD[@]}"; do
 	for id in "${ID[@]}"; do for so in "${CSO[@]}"; do
 		echo "$BOUNDS,mode=capacity,capacity=$cap,min_available=$ma,out_duration=$od,in_duration=$id,step_out=$so"
@@ -157,9 +158,12 @@ run_list() {
 	rm -rf "$dir"
 }
 
-# pick RESULTS HPA_RH: the line of the best policy by the rule above.
+# pick RESULTS HPA_FIELDS: the line of the best policy by the rule above.
 pick() {
-	awk -F'\t' -v cap="$(awk -v r="$2" 'BEGIN { print 1.25 * r }')" '
+	local -a h
+	IFS=$'\t' read -r -a h <<<"$2"
+	awk -F'\t' -v cap="$(awk -v r="${h[2]}" 'BEGIN { print 1.25 * r }')" \
+		-v rev="$(( h[3] > 2 ? h[3] : 2 ))" '
 	function better(a, b, ka, kb) {
 		if (ka != kb) return ka < kb
 		if (A[a, 3] != A[b, 3]) return A[a, 3] < A[b, 3]
@@ -167,9 +171,9 @@ pick() {
 		return A[a, 9] < A[b, 9]
 	}
 	{ for (i = 1; i <= 9; i++) A[NR, i] = $i; line[NR] = $0
-	  if ($3 <= cap) { if (!c || better(NR, c, $1, A[c, 1])) c = NR }
+	  if ($3 <= cap && $4 <= rev) { if (!c || better(NR, c, $1, A[c, 1])) c = NR }
 	  if (!o || better(NR, o, $1 + $2, A[o, 1] + A[o, 2])) o = NR }
-	END { print line[c ? c : o] }' "$1"
+	END { print line[c ? c : o]; print (c ? "feasible" : "none feasible: lowest θU + θO") >"/dev/stderr" }' "$1"
 }
 
 # ------------------------------------------------------------ quality
@@ -194,12 +198,12 @@ bench_shape() {
 	grid >"$TMP/list"
 	say "$shape: $(($(wc -l <"$TMP/list"))) grid policies"
 	run_list "$trace" "$TMP/list" "$res"
-	best=$(pick "$res" "$(cut -f3 <<<"$hparow")")
+	best=$(pick "$res" "$hparow" 2>/dev/null)
 	for _ in 1 2; do
 		b0=${best##*$'\t'}
 		variants "$b0" >"$TMP/list"
 		run_list "$trace" "$TMP/list" "$res"
-		best=$(pick "$res" "$(cut -f3 <<<"$hparow")")
+		best=$(pick "$res" "$hparow" 2>"$TMP/why")
 		[[ ${best##*$'\t'} != "$b0" ]] || break
 	done
 	RUNS=$((RUNS + $(wc -l <"$res")))
@@ -208,7 +212,7 @@ bench_shape() {
 			--plot "$PLOTS/$shape-best.svg" >/dev/null || die "dasctl replay --plot ($shape) failed"
 	fi
 	ROWS+=("$shape|$seedrow|${best%$'\t'*}|$hparow")
-	NOTES+=("$shape: ${best##*$'\t'}  ($(wc -l <"$res") policies, $(ms_since "$t0") ms)")
+	NOTES+=("$shape: ${best##*$'\t'}  ($(wc -l <"$res") policies, $(<"$TMP/why"), $(ms_since "$t0") ms)")
 }
 
 # ------------------------------------------------------------ speed
@@ -279,7 +283,8 @@ report() {
 		ratios "best/hpa" "$bestrow" "$hparow"
 	done
 	echo
-	echo "das best, per shape (rule: lowest θU within 1.25 x the HPA's replica-hours, else lowest θU + θO):"
+	echo "das best, per shape (rule: the lowest θU of the policies within 1.25 x the HPA's replica-hours and"
+	echo "max(2, the HPA's) reversals; none such: the lowest θU + θO):"
 	for n in "${NOTES[@]}"; do echo "  $n"; done
 	echo "  $RUNS replays in the grids ($GRID grid, $JOBS at a time)"
 	echo

@@ -31,13 +31,14 @@
 #   threshold  out_cond 50 60 70 %, in_cond 20 40 %, out_duration 30s 2m,
 #              in_duration 3m 10m 30m, step_out 1 4                 (72)
 #   capacity   capacity 60 70 80, min_available 0 200, out_duration 30s
-#              2m, in_duration 3m 10m 30m, step_out 4 40            (72)
+#              2m, in_duration 3m 10m 30m, steps: out 4, out 40, out
+#              and in 40 (straight to the replicas wanted)          (108)
 #   the seed row itself                                             (1)
 # then up to two rounds around the best so far, one column at a time:
 # aggregate max, p95, median; sustained true; step_in 2; cooldown_out 2m;
 # cooldown_in 20m.
 # The rule: of the policies with at most 1.25 x the HPA's replica-hours
-# and at most max(2, the HPA's) reversals, the lowest θU (ties: fewer
+# and at most 2 x the HPA's reversals + 2, the lowest θU (ties: fewer
 # replica-hours, fewer reversals); when there is none, the lowest θU + θO.
 # (Without the reversals' bound the lowest θU is a policy that flaps:
 # tens to hundreds of reversals where the HPA makes a few.)
@@ -105,10 +106,12 @@ set_kv() {
 grid() {
 	local oc ic od id so cap ma
 	local -a OC=(50 60 70) IC=(20 40) OD=(30s 2m) ID=(3m 10m 30m) SO=(1 4)
-	local -a CAP=(60 70 80) MA=(0 200) CSO=(4 40)
+	# shellcheck disable=SC2054  # a comma inside one element
+	local -a CAP=(60 70 80) MA=(0 200) CSO=(step_out=4 step_out=40 step_out=40,step_in=40)
 	if [[ $GRID == small ]]; then
 		OC=(60 70) IC=(20 40) OD=(1m) ID=(3m 30m) SO=(1 4)
-		CAP=(70 80) MA=(0) CSO=(40)
+		# shellcheck disable=SC2054  # a comma inside one element
+		CAP=(70 80) MA=(0) CSO=(step_out=40,step_in=40)
 	fi
 	echo "$SEED_POLICY"
 	for oc in "${OC[@]}"; do for ic in "${IC[@]}"; do for od in "${OD[@]}"; do
@@ -117,7 +120,7 @@ grid() {
 	done; done; done; done; done
 	for cap in "${CAP[@]}"; do for ma in "${MA[@]}"; do for od in "${OD[@]}"; do
 	for id in "${ID[@]}"; do for so in "${CSO[@]}"; do
-		echo "$BOUNDS,mode=capacity,capacity=$cap,min_available=$ma,out_duration=$od,in_duration=$id,step_out=$so"
+		echo "$BOUNDS,mode=capacity,capacity=$cap,min_available=$ma,out_duration=$od,in_duration=$id,$so"
 	done; done; done; done; done
 }
 
@@ -163,7 +166,7 @@ pick() {
 	local -a h
 	IFS=$'\t' read -r -a h <<<"$2"
 	awk -F'\t' -v cap="$(awk -v r="${h[2]}" 'BEGIN { print 1.25 * r }')" \
-		-v rev="$(( h[3] > 2 ? h[3] : 2 ))" '
+		-v rev="$((2 * h[3] + 2))" '
 	function better(a, b, ka, kb) {
 		if (ka != kb) return ka < kb
 		if (A[a, 3] != A[b, 3]) return A[a, 3] < A[b, 3]
@@ -284,7 +287,7 @@ report() {
 	done
 	echo
 	echo "das best, per shape (rule: the lowest θU of the policies within 1.25 x the HPA's replica-hours and"
-	echo "max(2, the HPA's) reversals; none such: the lowest θU + θO):"
+	echo "2 x the HPA's reversals + 2; none such: the lowest θU + θO):"
 	for n in "${NOTES[@]}"; do echo "  $n"; done
 	echo "  $RUNS replays in the grids ($GRID grid, $JOBS at a time)"
 	echo

@@ -16,6 +16,8 @@
 #include "xmalloc.h"
 
 #define NS	1e9
+/* Intervals at most (replay_hist.c's limit): a year at 1 s. */
+#define REPLAY_TRACE_MAX	50000000
 
 /* n decimal digits at s into *v; -1 unless all n are digits. */
 static int
@@ -224,16 +226,24 @@ trace_rows_read(FILE *f, const char *name, struct trace_rows *r, char *err,
  * trace sparser than the interval) holds the last. The trace's last row
  * lasts one mean spacing, so n intervals cover the trace's whole span.
  */
-static void
+static int
 trace_resample(const struct trace_rows *r, int64_t interval_ns,
-    struct replay_load *l)
+    struct replay_load *l, const char *name, char *err, size_t errlen)
 {
 	double	 iv = (double)interval_ns / NS, origin = r->t[0];
 	double	 spacing = (r->t[r->n - 1] - origin) / (double)(r->n - 1);
+	double	 n = floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
 	double	*sum;
 	size_t	*cnt, i, k;
 
-	l->n = (size_t)floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
+	if (!(n <= REPLAY_TRACE_MAX)) {
+		errf(err, errlen, "%s: the trace spans %.3g days, more than %d "
+		    "intervals of %.3g s; replay a shorter trace or a longer "
+		    "--interval", name, (r->t[r->n - 1] - origin) / 86400,
+		    REPLAY_TRACE_MAX, iv);
+		return -EINVAL;
+	}
+	l->n = (size_t)n;
 	if (l->n == 0)
 		l->n = 1;
 	l->load = xcalloc(l->n, sizeof *l->load);
@@ -253,6 +263,7 @@ trace_resample(const struct trace_rows *r, int64_t interval_ns,
 	l->origin_ns = 0;
 	free(sum);
 	free(cnt);
+	return 0;
 }
 
 int
@@ -266,7 +277,7 @@ replay_trace_read(FILE *f, const char *name, int64_t interval_ns,
 	memset(&r, 0, sizeof r);
 	rc = trace_rows_read(f, name, &r, err, errlen);
 	if (rc == 0)
-		trace_resample(&r, interval_ns, l);
+		rc = trace_resample(&r, interval_ns, l, name, err, errlen);
 	free(r.t);
 	free(r.v);
 	return rc;

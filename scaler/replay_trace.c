@@ -232,10 +232,10 @@ trace_resample(const struct trace_rows *r, int64_t interval_ns,
 {
 	double	 iv = (double)interval_ns / NS, origin = r->t[0];
 	double	 spacing = (r->t[r->n - 1] - origin) / (double)(r->n - 1);
-	double	 n = floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
-	double	*sum;
+	double	 n, *sum;
 	size_t	*cnt, i, k;
 
+	n = floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
 	if (!(n <= REPLAY_TRACE_MAX)) {
 		errf(err, errlen, "%s: the trace spans %.3g days, more than %d "
 		    "intervals of %.3g s; replay a shorter trace or a longer "

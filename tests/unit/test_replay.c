@@ -230,7 +230,8 @@ Test(replay, constant_load_settles_and_never_acts)
  */
 Test(replay, load_on_the_band_edges_settles)
 {
-	static const struct seg	hi[] = { { 360, 160 } }, lo[] = { { 360, 40 } };
+	static const struct seg	hi[] = { { 360, 160 } };
+	static const struct seg	lo[] = { { 360, 40 } };
 	struct replay_model	m = t_model(2);
 	struct replay_result	res;
 	struct policy		p;
@@ -539,7 +540,8 @@ Test(replay, capacity_option_scales_demand)
 Test(replay, start_default_from_the_first_ten_minutes)
 {
 	static const struct seg	a[] = { { 60, 100 }, { 60, 1000 } };
-	static const struct seg	b[] = { { 1, 100 }, { 1, 300 }, { 1, 500 } };
+	static const struct seg	b[] = { { 1, 100 }, { 1, 300 },
+	    { 1, 500 } };
 	static const struct seg	z[] = { { 10, 0 } };
 	struct replay_model	m = t_model(-1);
 	struct replay_result	res;

@@ -386,10 +386,12 @@ Test(replay_hist, parse_errors)
 		    "authorization failed" },
 		{ "{\"results\":[{\"statement_id\":0}]}", -ENODATA,
 		    "no sample" },
-		{ "{\"results\":[{\"series\":[{\"values\":[[1714564800000000000,"
-		    "null,0]]}]}]}", -ENODATA, "no sample" },
-		{ "{\"results\":[{\"series\":[{\"values\":[[1714564900000000000,"
-		    "5,1]]}]}]}", -ENODATA, "no sample" },
+		{ "{\"results\":[{\"series\":[{\"values\":["
+		    "[1714564800000000000,null,0]]}]}]}", -ENODATA,
+		    "no sample" },
+		{ "{\"results\":[{\"series\":[{\"values\":["
+		    "[1714564900000000000,5,1]]}]}]}", -ENODATA,
+		    "no sample" },
 		{ "{\"results\":[]}", -EINVAL, "no results" },
 		{ "<html>", -EINVAL, "not JSON" },
 		{ "", -EINVAL, "not JSON" },

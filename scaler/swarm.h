@@ -53,17 +53,18 @@ int	swarm_scale(struct docker *, const char *id, int replicas,
 	    int *before, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 
-/* Running tasks of a service: their container ids (12 chars) and nodes.
- * Caller frees with swarm_tasks_free. */
+/*
+ * Running tasks of a service: their container ids (12 chars) and nodes
+ * (a node id is 25 characters, a state one word). Caller frees *out.
+ */
 struct swarm_task {
 	char	container[13];
 	char	slot[16];
-	char	*node;
-	char	*state;
+	char	node[64];
+	char	state[24];
 };
 int	swarm_tasks(struct docker *, const char *id, struct swarm_task **out,
 	    size_t *n, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
-void	swarm_tasks_free(struct swarm_task *, size_t);
 
 #endif

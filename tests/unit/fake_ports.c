@@ -1,5 +1,6 @@
 /* fake_ports: the engine's ports over an in-memory world (fake_ports.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,49 +114,52 @@ fake_newest_of(const struct fake_world *w, int64_t seq, bool changes)
 	return best;
 }
 
-static int
-fake_last_changes(void *ctx, struct journal_last **out, size_t *n,
-    char *err, size_t errlen)
+/* The newest row of each seq (changes only, or any), as journal.c reads. */
+static void
+fake_newest_rows(struct fake_world *w, bool changes, struct journal_row **out,
+    size_t *n)
 {
-	struct fake_world	*w = ctx;
+	struct journal_row	*v;
 	const struct fake_jrow	*r;
 	int64_t			 seq;
 
-	w->last_changes_calls++;
 	*out = xcalloc(FAKE_SEQS, sizeof **out);
 	*n = 0;
 	for (seq = 0; seq < FAKE_SEQS; seq++) {
-		if ((r = fake_newest_of(w, seq, true)) == NULL)
+		if ((r = fake_newest_of(w, seq, changes)) == NULL)
 			continue;
-		(*out)[*n].seq = seq;
-		(*out)[*n].ts_ns = r->ts_ns;
-		(*out)[(*n)++].after = r->after;
+		v = &(*out)[(*n)++];
+		v->ts_ns = r->ts_ns;
+		v->seq = seq;
+		v->before = r->before;
+		v->after = r->after;
+		v->value = v->threshold = NAN;
+		v->service = xstrdup("web");
+		v->action = xstrdup(r->action);
+		v->reason = xstrdup(r->reason);
+		v->detail = xstrdup(r->detail);
 	}
+}
+
+static int
+fake_last_changes(void *ctx, struct journal_row **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->last_changes_calls++;
+	fake_newest_rows(w, true, out, n);
 	return 0;
 }
 
 static int
-fake_newest(void *ctx, struct journal_newest **out, size_t *n, char *err,
+fake_newest(void *ctx, struct journal_row **out, size_t *n, char *err,
     size_t errlen)
 {
 	struct fake_world	*w = ctx;
-	struct journal_newest	*v;
-	const struct fake_jrow	*r;
-	int64_t			 seq;
 
 	w->newest_calls++;
-	*out = xcalloc(FAKE_SEQS, sizeof **out);
-	*n = 0;
-	for (seq = 0; seq < FAKE_SEQS; seq++) {
-		if ((r = fake_newest_of(w, seq, false)) == NULL)
-			continue;
-		v = &(*out)[(*n)++];
-		v->seq = seq;
-		v->action = xstrdup(r->action);
-		v->reason = xstrdup(r->reason);
-		v->detail = xstrdup(r->detail);
-		v->after = r->after;
-	}
+	fake_newest_rows(w, false, out, n);
 	return 0;
 }
 
@@ -274,20 +278,18 @@ fake_world_init(struct fake_world *w)
 void
 fake_ports(struct fake_world *w, struct engine_ports *p)
 {
-	memset(p, 0, sizeof *p);
+	static const struct engine_ports fake = {
+		.load = fake_load, .try_lock = fake_try_lock,
+		.session = fake_session, .lockless = fake_lockless,
+		.journal_write = fake_journal_write,
+		.journal_last_changes = fake_last_changes,
+		.journal_newest = fake_newest, .set_cur_no = fake_set_cur_no,
+		.list_services = fake_list_services, .query = fake_query,
+		.query_where = fake_query_where, .backend_of = fake_backend_of,
+	};
+
+	*p = fake;
 	p->ctx = w;
-	p->load = fake_load;
-	p->try_lock = fake_try_lock;
-	p->session = fake_session;
-	p->lockless = fake_lockless;
-	p->journal_write = fake_journal_write;
-	p->journal_last_changes = fake_last_changes;
-	p->journal_newest = fake_newest;
-	p->set_cur_no = fake_set_cur_no;
-	p->list_services = fake_list_services;
-	p->query = fake_query;
-	p->query_where = fake_query_where;
-	p->backend_of = fake_backend_of;
 }
 
 struct policy_row

@@ -189,6 +189,17 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 
 	w->list_calls++;
 	memset(l, 0, sizeof *l);
+	if (w->list_fail) {
+		snprintf(err, errlen, "fake: GET /services: connection refused");
+		return -EIO;
+	}
+	l->svc = xcalloc(2, sizeof *l->svc);
+	if (w->swarm_name != NULL) {
+		l->svc[0].id = xstrdup("fakeswarmid0123456789abcd");
+		l->svc[0].name = xstrdup(w->swarm_name);
+		l->svc[0].replicas = w->swarm_replicas;
+		l->n = 1;
+	}
 	return 0;
 }
 
@@ -213,7 +224,11 @@ fake_query_where(void *ctx)
 static const struct backend *
 fake_backend_of(void *ctx, const struct policy *p)
 {
-	return &((struct fake_world *)ctx)->be;
+	struct fake_world	*w = ctx;
+
+	if (w->swarm_name != NULL && strcmp(p->service, w->swarm_name) == 0)
+		return &backend_swarm;
+	return &w->be;
 }
 
 static int
@@ -229,27 +244,35 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 		return -EINVAL;
 	}
 	o->replicas = w->replicas[t->seq];
+	o->stopped = w->stopped[t->seq];
 	return 0;
 }
 
 /*
- * The change ends strictly after every row journaled so far: a real call
+ * A call ends strictly after every row journaled so far: a real call
  * takes time, and the journal's order by time must not depend on how
  * fast the test machine is (journal times are microseconds).
  */
+static int64_t
+fake_done_ns(const struct fake_world *w)
+{
+	int64_t	now = backend_clock_ns();
+	size_t	i;
+
+	for (i = 0; i < w->njournal; i++)
+		if (w->journal[i].ts_ns >= now)
+			now = w->journal[i].ts_ns + 1000;
+	return now;
+}
+
 static void
 fake_scale(struct backend_call *c)
 {
 	struct fake_world	*w = fake_current;
-	int64_t			 now = backend_clock_ns();
-	size_t			 i;
 
 	w->scale_calls++;
 	w->last_to = c->to;
-	for (i = 0; i < w->njournal; i++)
-		if (w->journal[i].ts_ns >= now)
-			now = w->journal[i].ts_ns + 1000;
-	c->done_ns = now;
+	c->done_ns = fake_done_ns(w);
 	c->rc = w->scale_rc;
 	if (c->rc != 0) {
 		snprintf(c->err, sizeof c->err, "%s", w->scale_err ?
@@ -258,6 +281,28 @@ fake_scale(struct backend_call *c)
 	}
 	if (c->seq >= 0 && c->seq < FAKE_SEQS)
 		w->replicas[c->seq] = c->to;
+}
+
+/* Every stopped member of c's cluster runs again, one more running each. */
+static void
+fake_replace(struct backend_call *c)
+{
+	struct fake_world	*w = fake_current;
+	struct backend_replaced	*r;
+	int			 k, n;
+
+	w->replace_calls++;
+	c->done_ns = fake_done_ns(w);
+	if (c->seq < 0 || c->seq >= FAKE_SEQS)
+		return;
+	n = w->stopped[c->seq];
+	for (k = 0; k < n && k < BACKEND_REPLACED_MAX; k++) {
+		r = &c->replaced[c->replaced_n++];
+		snprintf(r->id, sizeof r->id, "web_%d",
+		    w->replicas[c->seq] + 1);
+		r->running = w->replicas[c->seq]++;
+	}
+	w->stopped[c->seq] = 0;
 }
 
 void
@@ -272,6 +317,7 @@ fake_world_init(struct fake_world *w)
 	w->be.name = "fake";
 	w->be.observe = fake_observe;
 	w->be.scale = fake_scale;
+	w->be.replace = fake_replace;
 	fake_current = w;
 }
 

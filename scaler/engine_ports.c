@@ -1,8 +1,8 @@
 /*
  * engine_ports: the engine's ports over the real clients — PostgreSQL or
  * CrateDB (pgc, store.c, journal.c), InfluxDB (influx.c), Docker
- * (swarm.c), and backend_of (backend.c). Each is the call the engine
- * made before it had ports, unchanged.
+ * (swarm.c), and backend_of (backend.c). Each is one call of those
+ * modules, nothing added.
  */
 #include <string.h>
 

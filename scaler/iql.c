@@ -1,4 +1,4 @@
-/* iql: InfluxQL quoting and the tick's query plan (pure); answers: iql_answer.c. */
+/* iql: InfluxQL quoting and the tick's query plan (pure). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

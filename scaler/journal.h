@@ -16,7 +16,7 @@ struct journal_event {
 	int64_t		 ts_ns;
 	int64_t		 seq;		/* -1: none */
 	const char	*service;
-	const char	*action;	/* scale_out, scale_in, bounds, hold, ... */
+	const char	*action;	/* scale_out, bounds, hold, ... */
 	int		 before, after;	/* -1: NULL */
 	double		 value;		/* NAN: NULL */
 	double		 threshold;	/* NAN: NULL */

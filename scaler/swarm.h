@@ -1,7 +1,8 @@
 /*
- * swarm: the Docker Swarm backend — list services, resolve a policy's
- * service_id, read and set the replica count through the Engine API
- * (what `docker service update --replicas` does).
+ * swarm: Docker Swarm services through the Engine API — list them,
+ * resolve a policy's service_id, list a service's tasks, and set the
+ * replica count (what `docker service update --replicas` does). The
+ * backend over it is backend_swarm.c; dasctl status lists tasks.
  */
 #ifndef DAS_SWARM_H
 #define DAS_SWARM_H

@@ -190,7 +190,7 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 	w->list_calls++;
 	memset(l, 0, sizeof *l);
 	if (w->list_fail) {
-		snprintf(err, errlen, "fake: GET /services: connection refused");
+		snprintf(err, errlen, "fake: GET /services: refused");
 		return -EIO;
 	}
 	l->svc = xcalloc(2, sizeof *l->svc);

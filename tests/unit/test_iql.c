@@ -148,7 +148,8 @@ Test(iql, seed_policy_query)
 	pl = iql_plan_build(pv, 1, NULL, "docker");
 	cr_expect_eq(iql_plan_nstatements(pl), 3);
 	cr_expect_str_eq(iql_plan_part_query(pl, 0), seed_query);
-	cr_expect_not_null(strstr(iql_plan_part_query(pl, 0), "mean(\"cpu_ratio\")"));
+	cr_expect_not_null(strstr(iql_plan_part_query(pl, 0),
+	    "mean(\"cpu_ratio\")"));
 	cr_expect_not_null(strstr(iql_plan_part_query(pl, 0),
 	    "time > now() - 10m"));
 	/* the service id never appears in the query text */
@@ -216,7 +217,8 @@ Test(iql, distinct_windows_fields_and_aggregates)
 	iql_plan_free(pl);
 
 	pl = iql_plan_build(pv, 1, "", NULL);
-	cr_expect_not_null(strstr(iql_plan_part_query(pl, 0), "FROM \"docker\" "));
+	cr_expect_not_null(strstr(iql_plan_part_query(pl, 0),
+	    "FROM \"docker\" "));
 	iql_plan_free(pl);
 	pl = iql_plan_build(pv, 0, NULL, NULL);
 	cr_expect_eq(iql_plan_nstatements(pl), 0);

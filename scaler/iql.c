@@ -1,4 +1,4 @@
-/* iql: InfluxQL quoting and the tick's query plan (pure); answers: iql_answer.c. */
+/* iql: InfluxQL quoting and the tick's query plan (pure). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -11,33 +11,21 @@
 #include "iql_int.h"
 #include "xmalloc.h"
 
-/* Quote s with q, escaping backslash, q and newline as InfluxQL reads them. */
-static void
-iql_quote(struct buf *b, const char *s, char q)
+/* Quote s with ", escaping backslash, " and newline as InfluxQL reads them. */
+void
+iql_quote_ident(struct buf *b, const char *s)
 {
-	buf_addc(b, q);
+	buf_addc(b, '"');
 	for (; *s != '\0'; s++) {
 		if (*s == '\n') {
 			buf_adds(b, "\\n");
 			continue;
 		}
-		if (*s == '\\' || *s == q)
+		if (*s == '\\' || *s == '"')
 			buf_addc(b, '\\');
 		buf_addc(b, *s);
 	}
-	buf_addc(b, q);
-}
-
-void
-iql_quote_ident(struct buf *b, const char *s)
-{
-	iql_quote(b, s, '"');
-}
-
-void
-iql_quote_string(struct buf *b, const char *s)
-{
-	iql_quote(b, s, '\'');
+	buf_addc(b, '"');
 }
 
 static uint64_t
@@ -336,12 +324,6 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
 	plan_render(pl, buf_str(&from));
 	buf_free(&from);
 	return pl;
-}
-
-const char *
-iql_plan_query(const struct iql_plan *pl)
-{
-	return buf_str(&pl->query);
 }
 
 size_t

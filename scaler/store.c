@@ -1,4 +1,4 @@
-/* store: policy table and journal over pgc (parameters only). */
+/* store: the policy table over pgc (parameters only), and the schema. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

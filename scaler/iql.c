@@ -11,21 +11,33 @@
 #include "iql_int.h"
 #include "xmalloc.h"
 
-/* Quote s with ", escaping backslash, " and newline as InfluxQL reads them. */
-void
-iql_quote_ident(struct buf *b, const char *s)
+/* Quote s with q, escaping backslash, q and newline as InfluxQL reads them. */
+static void
+iql_quote(struct buf *b, const char *s, char q)
 {
-	buf_addc(b, '"');
+	buf_addc(b, q);
 	for (; *s != '\0'; s++) {
 		if (*s == '\n') {
 			buf_adds(b, "\\n");
 			continue;
 		}
-		if (*s == '\\' || *s == '"')
+		if (*s == '\\' || *s == q)
 			buf_addc(b, '\\');
 		buf_addc(b, *s);
 	}
-	buf_addc(b, '"');
+	buf_addc(b, q);
+}
+
+void
+iql_quote_ident(struct buf *b, const char *s)
+{
+	iql_quote(b, s, '"');
+}
+
+void
+iql_quote_string(struct buf *b, const char *s)
+{
+	iql_quote(b, s, '\'');
 }
 
 static uint64_t

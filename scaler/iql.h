@@ -36,6 +36,9 @@
 
 /* Append s as a double-quoted identifier ("my \"db\""). */
 void	 iql_quote_ident(struct buf *, const char *s);
+/* Append s as a single-quoted string literal ('it\'s'): dasctl
+ * replay's history statement (replay_hist.c). */
+void	 iql_quote_string(struct buf *, const char *s);
 
 struct iql_plan;
 

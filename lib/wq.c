@@ -174,8 +174,7 @@ wq_land(struct wq *q)
 	q->points -= q->flight_pts;
 	buf_consume(&q->data, q->flight_len);
 	q->busy = false;
-	q->flight_len = 0;
-	q->flight_pts = 0;
+	q->flight_len = q->flight_pts = 0;
 }
 
 int
@@ -208,8 +207,7 @@ void
 wq_requeue(struct wq *q)
 {
 	q->busy = false;
-	q->flight_len = 0;
-	q->flight_pts = 0;
+	q->flight_len = q->flight_pts = 0;
 }
 
 bool

@@ -3,7 +3,7 @@
  * implementations: backend_swarm.c (the Engine API), backend_exec.c (a
  * command das.conf names), backend_runc.c (a runc cluster from a bundle
  * das.conf names). The engine never asks which kind a policy has; tests
- * give it fakes (tests/unit/test_engine.c).
+ * give it fakes (tests/unit/fake_ports.c).
  */
 #ifndef DAS_BACKEND_H
 #define DAS_BACKEND_H

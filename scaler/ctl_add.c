@@ -70,16 +70,8 @@ ctl_add_validate(const struct ctl_cols *cols)
 	int			 i;
 
 	memset(&row, 0, sizeof row);
-#define SET(col) if (strcmp(cols->name[i], #col) == 0) row.col = cols->value[i]
-	for (i = 0; i < cols->n; i++) {
-		SET(seq); SET(min_no); SET(max_no); SET(cond_item);
-		SET(out_cond); SET(in_cond); SET(out_duration);
-		SET(in_duration); SET(service_id); SET(step_out); SET(step_in);
-		SET(cooldown_out); SET(cooldown_in); SET(backend);
-		SET(aggregate); SET(mode); SET(capacity); SET(min_available);
-		SET(target); SET(dry_run); SET(sustained); SET(enabled);
-	}
-#undef SET
+	for (i = 0; i < cols->n; i++)
+		*policy_row_column(&row, cols->name[i]) = cols->value[i];
 	if (policy_parse(&row, &p, err, sizeof err) != 0) {
 		fprintf(stderr, "dasctl: add: %s\n", err);
 		return CTL_EXIT_USAGE;

@@ -267,7 +267,7 @@ ctl_status_swarm(struct ctl *c, const struct engine_status *s)
 	for (i = 0; i < n; i++)
 		printf("  %-14s %-6s %-28s %s\n", *t[i].container ?
 		    t[i].container : "-", t[i].slot, t[i].node, t[i].state);
-	swarm_tasks_free(t, n);
+	free(t);
 	return CTL_EXIT_OK;
 }
 

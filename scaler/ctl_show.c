@@ -16,12 +16,14 @@
 #include "swarm.h"
 #include "xmalloc.h"
 
-/* The last replica action per seq from the journal, for `list`. */
-/* The journal's newest action of each policy; NULL (said) on failure. */
-static struct journal_action *
+/*
+ * The journal's newest action of each policy, for `list`; NULL (said) on
+ * failure.
+ */
+static struct journal_row *
 ctl_last_actions(struct ctl *c, size_t *n)
 {
-	struct journal_action	*v = NULL;
+	struct journal_row	*v = NULL;
 	char			 err[512];
 
 	if (journal_last_actions(c->pg, &v, n, err, sizeof err) != 0) {
@@ -32,8 +34,8 @@ ctl_last_actions(struct ctl *c, size_t *n)
 	return v;
 }
 
-static const struct journal_action *
-ctl_last_find(const struct journal_action *v, size_t n, int64_t seq)
+static const struct journal_row *
+ctl_last_find(const struct journal_row *v, size_t n, int64_t seq)
 {
 	size_t	i;
 
@@ -84,7 +86,7 @@ ctl_dur(struct buf *b, int64_t ns)
 #define CTL_NCOLS	12
 static void
 ctl_row(struct ctl *c, const struct engine_status *s,
-    const struct journal_action *last, struct buf cell[CTL_NCOLS])
+    const struct journal_row *last, struct buf cell[CTL_NCOLS])
 {
 	int	i;
 
@@ -114,7 +116,7 @@ ctl_row(struct ctl *c, const struct engine_status *s,
 }
 
 static void
-ctl_list_text(struct ctl *c, const struct journal_action *last, size_t nlast)
+ctl_list_text(struct ctl *c, const struct journal_row *last, size_t nlast)
 {
 	static const char	*head[CTL_NCOLS] = { "SEQ", "SERVICE",
 	    "BACKEND", "MIN/MAX", "REPLICAS", "VALUE", "OUT", "IN",
@@ -153,7 +155,7 @@ ctl_num_json(double v)
 }
 
 static json_t *
-ctl_status_json(const struct engine_status *s, const struct journal_action *last)
+ctl_status_json(const struct engine_status *s, const struct journal_row *last)
 {
 	json_t	*o;
 
@@ -210,7 +212,7 @@ ctl_list_degraded(struct ctl *c)
 int
 ctl_list(struct ctl *c)
 {
-	struct journal_action	*last;
+	struct journal_row	*last;
 	json_t		*arr;
 	size_t		 nlast, i;
 	int		 rc;
@@ -229,6 +231,6 @@ ctl_list(struct ctl *c)
 		json_decref(arr);
 	} else
 		ctl_list_text(c, last, nlast);
-	free(last);
+	journal_rows_free(last, nlast);
 	return ctl_list_degraded(c);
 }

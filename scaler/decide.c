@@ -12,6 +12,7 @@ struct decide_side {
 	double		 value;		/* NAN when not covered */
 	double		 threshold;
 	int		 target;	/* replicas it wants, within bounds */
+	int		 desired;	/* its recommendation (stabilization) */
 	const char	*reason;	/* when it acts */
 };
 
@@ -45,15 +46,18 @@ bool
 decide_covered(const struct decide_obs *o, int64_t window_ns, int64_t now_ns,
     int64_t interval_ns)
 {
-	int64_t	slack;
+	int64_t	slack, start;
 
 	if (interval_ns <= 0)
 		interval_ns = DECIDE_DEFAULT_INTERVAL_NS;
 	if (__builtin_mul_overflow(interval_ns, DECIDE_COVER_SLACK, &slack))
 		slack = INT64_MAX;
+	if (__builtin_mul_overflow(interval_ns / 4, DECIDE_START_SLACK_QUARTERS,
+	    &start))
+		start = INT64_MAX;
 	return o->present && isfinite(o->value) &&
 	    o->count >= DECIDE_MIN_SAMPLES &&
-	    o->first_ns <= sat_add(sat_sub(now_ns, window_ns), slack) &&
+	    o->first_ns <= sat_add(sat_sub(now_ns, window_ns), start) &&
 	    o->last_ns >= sat_sub(now_ns, slack);
 }
 
@@ -72,7 +76,7 @@ side_value(const struct decide_in *in, const struct decide_side *s)
 	w = s->out_side ? p->out_window_ns : p->in_window_ns;
 	if (!decide_covered(o, w, in->now_ns, in->sample_interval_ns))
 		return NAN;
-	if (!p->sustained)
+	if (!(s->out_side ? p->sustained_out : p->sustained_in))
 		return o->value;
 	return s->out_side ? o->min : o->max;
 }
@@ -106,17 +110,36 @@ eval_threshold(const struct decide_in *in, struct decide_side *s)
 	s->covered = isfinite(s->value);
 	s->fires = s->covered && t->set && op_holds(s->value, t->op, t->value);
 	if (s->out_side)
-		s->target = clamp_int(r + p->step_out, p->min_no, p->max_no);
+		s->target = clamp_int(r + policy_step(p, true, (int)r),
+		    p->min_no, p->max_no);
 	else
-		s->target = clamp_int(r - p->step_in, p->min_no, p->max_no);
+		s->target = clamp_int(r - policy_step(p, false, (int)r),
+		    p->min_no, p->max_no);
+	s->desired = s->target;
 	s->reason = s->out_side ? "above_out" : "below_in";
 }
 
 /*
- * Capacity mode: demand = v * replicas + min_available against
- * capacity * replicas; move toward ceil(demand / capacity) by a step.
- * With no replica there is nothing to measure and nothing used.
+ * Capacity mode: demand = what the ready replicas carry + min_available
+ * against capacity * replicas; move toward ceil(demand / capacity) by a
+ * step. Starting replicas are supply, not load: counting them as load
+ * overshot by one and came back. Without the ready count (!ready_known),
+ * every replica carries the aggregate, as before.
  */
+static double
+capacity_demand(const struct decide_in *in, const struct decide_side *s,
+    double v)
+{
+	const struct policy	*p = in->policy;
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
+	bool			 extreme;
+
+	if (!o->ready_known || in->replicas == 0)
+		return v * (double)in->replicas + p->min_available;
+	extreme = s->out_side ? p->sustained_out : p->sustained_in;
+	return (extreme ? v * o->ready_n : o->ready_total) + p->min_available;
+}
+
 static void
 eval_capacity(const struct decide_in *in, struct decide_side *s)
 {
@@ -127,14 +150,14 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 
 	s->threshold = p->capacity * (double)(s->out_side ? r : r - 1);
 	s->reason = "capacity";
-	s->target = in->replicas;
+	s->target = s->desired = in->replicas;
 	v = r == 0 ? 0.0 : side_value(in, s);
 	s->covered = isfinite(v);
 	if (!s->covered || !(p->capacity > 0)) {
 		s->value = NAN;
 		return;
 	}
-	s->value = v * (double)r + p->min_available;
+	s->value = capacity_demand(in, s, v);
 	desired = ceil(s->value / p->capacity);
 	if (!isfinite(desired))
 		return;
@@ -142,10 +165,56 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 	    desired > p->max_no ? p->max_no : (int)desired;
 	if (s->out_side) {
 		s->fires = desired > (double)r;
-		s->target = clamp_int(r + p->step_out, p->min_no, want);
+		s->target = clamp_int(r + policy_step(p, true, (int)r),
+		    p->min_no, want);
 	} else {
 		s->fires = desired < (double)r;
-		s->target = clamp_int(r - p->step_in, want, p->max_no);
+		s->target = clamp_int(r - policy_step(p, false, (int)r), want,
+		    p->max_no);
+	}
+	s->desired = want;
+}
+
+/*
+ * Target mode: desired = ceil(ready_total / setpoint), from the
+ * containers that reported over the whole window only (starting
+ * replicas are neither capacity nor load), unchanged while the ready
+ * replicas' mean is within the tolerance of the setpoint. Out goes
+ * straight to desired (at most max_step_out more); in goes to the
+ * highest recommendation of the stabilization window (act_target).
+ */
+static void
+eval_target(const struct decide_in *in, struct decide_side *s)
+{
+	const struct policy	*p = in->policy;
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
+	int64_t			 r = in->replicas;
+	double			 desired;
+	bool			 within;
+	int			 want;
+
+	s->threshold = p->setpoint;
+	s->reason = s->out_side ? "above_target" : "below_target";
+	s->target = s->desired = in->replicas;
+	s->value = side_value(in, s);
+	s->covered = isfinite(s->value) && o->ready_known && o->ready_n > 0;
+	if (!s->covered || !(p->setpoint > 0)) {
+		s->value = NAN;
+		return;
+	}
+	s->value = o->ready_total / o->ready_n;
+	desired = ceil(o->ready_total / p->setpoint - 1e-9);
+	within = fabs(s->value / p->setpoint - 1) <= p->tolerance;
+	want = desired < p->min_no ? p->min_no :
+	    desired > p->max_no ? p->max_no : (int)desired;
+	s->desired = within ? (int)r : want;
+	if (s->out_side) {
+		s->fires = !within && desired > (double)r;
+		s->target = clamp_int(r + policy_max_step_out(p, (int)r),
+		    p->min_no, want);
+	} else {
+		s->fires = !within && desired < (double)r;
+		s->target = want;
 	}
 }
 
@@ -159,32 +228,101 @@ set_out(struct decide_out *out, enum decide_action action, int after,
 }
 
 /*
+ * Stabilization: a scale-in goes no lower than the highest
+ * recommendation of the last stabilize_in, a scale-out no higher than
+ * the lowest of the last stabilize_out (this tick's included).
+ */
+static int
+stabilized(const struct decide_in *in, const struct decide_side *s)
+{
+	const struct policy	*p = in->policy;
+	int64_t			 win;
+	int			 t = s->target;
+	size_t			 i;
+
+	win = s->out_side ? p->stabilize_out_ns : p->stabilize_in_ns;
+	if (win <= 0)
+		return t;
+	for (i = 0; i < in->nrecs; i++) {
+		if (in->recs[i].ns <= sat_sub(in->now_ns, win) ||
+		    in->recs[i].ns > in->now_ns)
+			continue;
+		if (s->out_side && in->recs[i].desired < t)
+			t = in->recs[i].desired;
+		if (!s->out_side && in->recs[i].desired > t)
+			t = in->recs[i].desired;
+	}
+	return s->out_side ? (t > in->replicas ? t : in->replicas) :
+	    (t < in->replicas ? t : in->replicas);
+}
+
+/*
+ * Whether the window-after-change rule holds s back. In target mode it
+ * does not hold a scale-out: desired counts only containers that
+ * reported over the whole window, and their sum is at most the load
+ * they carried, so a pre-change sample (the load spread over fewer
+ * replicas) can make desired smaller, never larger than the load needs,
+ * while the replicas still starting are already in the count it is
+ * compared with. The next scale-out comes as soon as those samples show
+ * the ready replicas still over the setpoint.
+ */
+static bool
+window_holds(const struct decide_in *in, const struct decide_side *s)
+{
+	const struct policy	*p = in->policy;
+	int64_t			 w;
+
+	if (in->last_change_ns == 0 ||
+	    (s->out_side && p->mode == POLICY_MODE_TARGET))
+		return false;
+	w = s->out_side ? p->out_window_ns : p->in_window_ns;
+	return sat_sub(in->now_ns, w) < in->last_change_ns;
+}
+
+/*
  * A side that fires acts unless it is at its bound, its window reaches
- * back before the last change, or its cooldown has not passed.
+ * back before the last change, its cooldown has not passed, or
+ * stabilization keeps the count.
  */
 static void
 act(const struct decide_in *in, const struct decide_side *s,
     struct decide_out *out)
 {
 	const struct policy	*p = in->policy;
-	int64_t			 w, cool;
-	int			 r = in->replicas;
+	int64_t			 cool;
+	int			 r = in->replicas, to;
 
 	out->value = s->value;
 	out->threshold = s->threshold;
-	w = s->out_side ? p->out_window_ns : p->in_window_ns;
 	cool = s->out_side ? p->cooldown_out_ns : p->cooldown_in_ns;
+	to = stabilized(in, s);
 	if (s->target == r || (s->out_side ? r >= p->max_no : r <= p->min_no))
 		set_out(out, DECIDE_HOLD, r, s->out_side ? "at_max" : "at_min");
-	else if (in->last_change_ns != 0 &&
-	    sat_sub(in->now_ns, w) < in->last_change_ns)
+	else if (window_holds(in, s))
 		set_out(out, DECIDE_HOLD, r, "window_after_change");
 	else if (in->last_change_ns != 0 &&
 	    sat_sub(in->now_ns, in->last_change_ns) < cool)
 		set_out(out, DECIDE_HOLD, r, "cooldown");
+	else if (to == r)
+		set_out(out, DECIDE_HOLD, r, "stabilizing");
 	else
 		set_out(out, s->out_side ? DECIDE_SCALE_OUT : DECIDE_SCALE_IN,
-		    s->target, s->reason);
+		    to, s->reason);
+}
+
+static void
+eval_side(const struct decide_in *in, struct decide_side *s)
+{
+	switch (in->policy->mode) {
+	case POLICY_MODE_CAPACITY:
+		eval_capacity(in, s);
+		break;
+	case POLICY_MODE_TARGET:
+		eval_target(in, s);
+		break;
+	default:
+		eval_threshold(in, s);
+	}
 }
 
 void
@@ -194,7 +332,8 @@ decide(const struct decide_in *in, struct decide_out *out)
 	struct decide_side	 o = { .out_side = true };
 	struct decide_side	 i = { .out_side = false };
 
-	out->before = in->replicas;
+	out->before = out->desired = in->replicas;
+	out->has_data = false;
 	out->value = out->threshold = NAN;
 	out->dry_run = p->dry_run;
 	set_out(out, DECIDE_STEADY, in->replicas, "in_band");
@@ -208,13 +347,11 @@ decide(const struct decide_in *in, struct decide_out *out)
 		    "below_min" : "above_max");
 		return;
 	}
-	if (p->mode == POLICY_MODE_CAPACITY) {
-		eval_capacity(in, &o);
-		eval_capacity(in, &i);
-	} else {
-		eval_threshold(in, &o);
-		eval_threshold(in, &i);
-	}
+	eval_side(in, &o);
+	eval_side(in, &i);
+	out->has_data = o.covered && i.covered;
+	out->desired = o.fires ? o.desired : i.fires ? i.desired :
+	    in->replicas;
 	if (o.fires || i.fires) {
 		act(in, o.fires ? &o : &i, out);
 		return;
@@ -226,6 +363,50 @@ decide(const struct decide_in *in, struct decide_out *out)
 	}
 	out->value = o.value;
 	out->threshold = o.threshold;
+}
+
+/* The first row (not paused) doing action, with the highest count. */
+static size_t
+group_pick(const struct decide_out *rows, size_t n, enum decide_action a,
+    bool *found)
+{
+	size_t	i, k = n;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].action == a && (k == n ||
+		    rows[i].after > rows[k].after))
+			k = i;
+	*found = k < n;
+	return k < n ? k : 0;
+}
+
+size_t
+decide_group(const struct decide_out *rows, size_t n, struct decide_out *out)
+{
+	size_t	i, k, active = 0, in = 0;
+	bool	found;
+
+	k = group_pick(rows, n, DECIDE_BOUNDS, &found);
+	if (!found)
+		k = group_pick(rows, n, DECIDE_SCALE_OUT, &found);
+	for (i = 0; i < n; i++) {
+		active += rows[i].action != DECIDE_PAUSED;
+		in += rows[i].action == DECIDE_SCALE_IN;
+	}
+	/* in only when every row taking part agrees, to the highest count */
+	if (!found && active > 0 && in == active)
+		k = group_pick(rows, n, DECIDE_SCALE_IN, &found);
+	/* else the first row that holds or is in band says why */
+	for (i = 0; !found && i < n; i++) {
+		if (rows[i].action != DECIDE_PAUSED &&
+		    rows[i].action != DECIDE_SCALE_IN) {
+			k = i;
+			found = true;
+		}
+	}
+	if (n > 0)
+		*out = rows[k];	/* (all paused: the first, paused) */
+	return k;
 }
 
 const char *

@@ -67,8 +67,16 @@
 
 /* A window needs at least this many samples to count as data. */
 #define DECIDE_MIN_SAMPLES	2
-/* Slack, in sample intervals, at the window start and at now (coverage). */
+/* Slack, in sample intervals, at now (coverage: ds may be a sample late). */
 #define DECIDE_COVER_SLACK	2
+/*
+ * At the window's start: one interval (a sample at t stands for the
+ * interval before t, so one at now − W + interval covers the window from
+ * its start) and a quarter for ds's timing jitter. The first decision
+ * after a start or a change thus uses the full window; two intervals
+ * let it come one interval early, on less than the window.
+ */
+#define DECIDE_START_SLACK_QUARTERS	5
 /* Sample interval assumed when the caller passes <= 0. */
 #define DECIDE_DEFAULT_INTERVAL_NS	INT64_C(10000000000)
 
@@ -80,6 +88,22 @@ struct decide_obs {
 	uint64_t	 count;		/* number of samples */
 	int64_t		 first_ns;	/* time of the oldest sample */
 	int64_t		 last_ns;	/* time of the newest sample */
+	/*
+	 * Target and capacity modes: the containers that reported over the
+	 * whole window (the ready replicas), how many and the sum of their
+	 * aggregates. Without ready_known, capacity mode counts every
+	 * replica as carrying the aggregate, as before, and target mode
+	 * has no data.
+	 */
+	bool		 ready_known;
+	int		 ready_n;
+	double		 ready_total;
+};
+
+/* One earlier tick's recommendation (stabilization). */
+struct decide_rec {
+	int64_t		 ns;
+	int		 desired;
 };
 
 struct decide_in {
@@ -89,6 +113,11 @@ struct decide_in {
 	int64_t		 last_change_ns; /* last replica change; 0 = never */
 	int64_t		 sample_interval_ns; /* ds interval (coverage) */
 	struct decide_obs out, in;	/* out window and in window */
+	/* this policy's recommendations of earlier ticks, any order
+	 * (out->desired as the caller kept them; older than the
+	 * stabilization windows are ignored) */
+	const struct decide_rec *recs;
+	size_t		 nrecs;
 };
 
 enum decide_action {
@@ -107,10 +136,25 @@ struct decide_out {
 	double		 threshold;	/* NAN when none */
 	const char	*reason;	/* static, see above */
 	bool		 dry_run;	/* copied from the policy */
+	int		 desired;	/* this tick's recommendation, before
+					 * windows, cooldowns, stabilization:
+					 * the caller keeps it (decide_rec) */
+	bool		 has_data;	/* every window it needs was covered */
 };
 
 /* Decide for one policy. Never fails; *out is always fully set. */
 void	 decide(const struct decide_in *, struct decide_out *);
+
+/*
+ * Several rows for one service (one per metric) form a group: each
+ * decides alone, then the group scales out when any row scales out (to
+ * the highest count), and in only when every row scales in (to the
+ * highest of their counts): a row without data, or in band, blocks a
+ * scale-in but not a scale-out. Bounds first; paused rows take no part.
+ * Returns the row whose decision stands (the driver), copied to *out.
+ */
+size_t	 decide_group(const struct decide_out *rows, size_t n,
+	    struct decide_out *out);
 
 /* "steady", "scale_out", "scale_in", "bounds", "hold", "paused". */
 const char *decide_action_name(enum decide_action);

@@ -2,13 +2,15 @@
  * engine: one das tick — policies in, decisions, actions, journal out.
  *
  * A tick reads the policy table (one SELECT), lists the Swarm services
- * (one GET), asks InfluxDB for every window of every policy (one request),
- * decides each policy with the pure decide(), acts through the policy's
- * backend, and records what it did in the journal (SQL) and in InfluxDB
- * (measurement das_event, for Grafana annotations).
+ * (one GET), asks InfluxDB for every window of every policy (one request,
+ * or two side by side for many policies: iql.h), decides each policy with
+ * the pure decide(), acts through the policy's backend, and records what
+ * it did in the journal (SQL) and in InfluxDB (measurement das_event, for
+ * Grafana annotations). tick.c is the tick, top to bottom.
  *
  * dasctl uses the same tick with act = false to explain the current state
- * without changing or journaling anything.
+ * without changing or journaling anything; engine_scale_by_hand is its
+ * one change.
  */
 #ifndef DAS_ENGINE_H
 #define DAS_ENGINE_H
@@ -66,7 +68,11 @@ struct engine_status {
 	double		 value;		/* NAN: no data */
 	double		 out_threshold, in_threshold;
 	const char	*out_cond, *in_cond;
-	const char	*state;		/* ok, cooling_down, no_data, paused, invalid, dry_run, error */
+	/*
+	 * ok, cooling_down, no_data, paused, invalid, dry_run, error; busy
+	 * (its backend call still runs), acting (one started this tick)
+	 */
+	const char	*state;
 	const char	*action;	/* decide's action */
 	const char	*reason;
 	int		 after;

@@ -1,8 +1,8 @@
 /*
  * engine_ports: the engine's ports over the real clients — PostgreSQL or
  * CrateDB (pgc, store.c, journal.c), InfluxDB (influx.c), Docker
- * (swarm.c), and backend_of (backend.c). Each is the call the engine
- * made before it had ports, unchanged.
+ * (swarm.c), and backend_of (backend.c). Each is one call of those
+ * modules, nothing added.
  */
 #include <string.h>
 
@@ -69,7 +69,7 @@ ports_journal_write(void *ctx, const char *node,
 }
 
 static int
-ports_journal_last_changes(void *ctx, struct journal_last **out, size_t *n,
+ports_journal_last_changes(void *ctx, struct journal_row **out, size_t *n,
     char *err, size_t errlen)
 {
 	struct engine_clients	*c = ctx;
@@ -78,7 +78,7 @@ ports_journal_last_changes(void *ctx, struct journal_last **out, size_t *n,
 }
 
 static int
-ports_journal_newest(void *ctx, struct journal_newest **out, size_t *n,
+ports_journal_newest(void *ctx, struct journal_row **out, size_t *n,
     char *err, size_t errlen)
 {
 	struct engine_clients	*c = ctx;
@@ -134,18 +134,18 @@ ports_backend_of(void *ctx, const struct policy *p)
 void
 engine_ports_default(struct engine_ports *p, struct engine_clients *c)
 {
-	memset(p, 0, sizeof *p);
+	static const struct engine_ports ports = {
+		.load = ports_load, .try_lock = ports_try_lock,
+		.session = ports_session, .lockless = ports_lockless,
+		.journal_write = ports_journal_write,
+		.journal_last_changes = ports_journal_last_changes,
+		.journal_newest = ports_journal_newest,
+		.set_cur_no = ports_set_cur_no,
+		.list_services = ports_list_services, .query = ports_query,
+		.query_where = ports_query_where,
+		.backend_of = ports_backend_of,
+	};
+
+	*p = ports;
 	p->ctx = c;
-	p->load = ports_load;
-	p->try_lock = ports_try_lock;
-	p->session = ports_session;
-	p->lockless = ports_lockless;
-	p->journal_write = ports_journal_write;
-	p->journal_last_changes = ports_journal_last_changes;
-	p->journal_newest = ports_journal_newest;
-	p->set_cur_no = ports_set_cur_no;
-	p->list_services = ports_list_services;
-	p->query = ports_query;
-	p->query_where = ports_query_where;
-	p->backend_of = ports_backend_of;
 }

@@ -16,8 +16,7 @@
 
 struct backend;
 struct journal_event;
-struct journal_last;
-struct journal_newest;
+struct journal_row;
 struct policy;
 struct store_policies;
 struct swarm_list;
@@ -48,9 +47,9 @@ struct engine_ports {
 	/* The journal (journal.h). Results freed as journal.h says. */
 	int	(*journal_write)(void *ctx, const char *node,
 		    const struct journal_event *, char *err, size_t errlen);
-	int	(*journal_last_changes)(void *ctx, struct journal_last **,
+	int	(*journal_last_changes)(void *ctx, struct journal_row **,
 		    size_t *n, char *err, size_t errlen);
-	int	(*journal_newest)(void *ctx, struct journal_newest **,
+	int	(*journal_newest)(void *ctx, struct journal_row **,
 		    size_t *n, char *err, size_t errlen);
 	/* UPDATE das SET cur_no; *timed_out as for load. */
 	int	(*set_cur_no)(void *ctx, int64_t seq, int n, bool *timed_out,

@@ -1,4 +1,4 @@
-/* iql: InfluxQL quoting and the tick's query plan (pure); answers: iql_answer.c. */
+/* iql: InfluxQL quoting and the tick's query plan (pure). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -336,12 +336,6 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
 	plan_render(pl, buf_str(&from));
 	buf_free(&from);
 	return pl;
-}
-
-const char *
-iql_plan_query(const struct iql_plan *pl)
-{
-	return buf_str(&pl->query);
 }
 
 size_t

@@ -14,7 +14,7 @@
  * policy uses the statement (the window's extremes),
  * and per distinct (field, window) one first() and one last() statement,
  * whose time column is the oldest / newest sample's own time (what the
- * coverage rule needs). Ask with epoch=ns; RFC 3339 times are read too.
+ * coverage rule needs). Ask with epoch=ns (times as integers).
  *
  * Quoting (InfluxQL's scanner, influxql/scanner.go ScanString): inside
  * quotes a backslash escapes \ " ' and n only, and a raw newline ends the
@@ -36,7 +36,8 @@
 
 /* Append s as a double-quoted identifier ("my \"db\""). */
 void	 iql_quote_ident(struct buf *, const char *s);
-/* Append s as a single-quoted string literal ('it\'s'). */
+/* Append s as a single-quoted string literal ('it\'s'): dasctl
+ * replay's history statement (replay_hist.c). */
 void	 iql_quote_string(struct buf *, const char *s);
 
 struct iql_plan;
@@ -52,8 +53,6 @@ struct iql_plan;
 struct iql_plan *iql_plan_build(const struct policy *const *policies,
 	    size_t n, const char *rp, const char *measurement);
 
-/* The statements joined by ";". Borrowed until iql_plan_free. */
-const char *iql_plan_query(const struct iql_plan *);
 size_t	 iql_plan_nstatements(const struct iql_plan *);
 
 /*

@@ -145,7 +145,6 @@ series_begin(struct iql_series *s)
 	for (k = 0; k < 5; k++)
 		s->col[k] = -1;
 	s->ncols = s->nvals = s->ncells = 0;
-	buf_reset(&s->strs);
 }
 
 /*
@@ -234,7 +233,10 @@ column(struct iql_fill *f, const struct iql_cell *c)
 	return 1;
 }
 
-/* A cell of the first row; a string is kept (it may be the time). */
+/*
+ * A cell of the first row. A string's text is yajl's, gone after the
+ * callback; only its kind is kept (no cell we read may be a string).
+ */
 static int
 cell(struct iql_fill *f, const struct iql_cell *c)
 {
@@ -245,12 +247,7 @@ cell(struct iql_fill *f, const struct iql_cell *c)
 		return malformed(f);
 	d = &s->cells[s->ncells++];
 	*d = *c;
-	if (c->kind == 's') {
-		d->off = s->strs.len;
-		buf_add(&s->strs, c->s, c->len);
-		buf_addc(&s->strs, '\0');
-		d->s = NULL;
-	}
+	d->s = NULL;
 	return 1;
 }
 
@@ -594,7 +591,6 @@ iql_fill_new(struct iql_plan *pl, size_t part)
 	f->sp = pl->parts[part];
 	for (k = 0; k < 3; k++)
 		buf_init(&f->s.tag[k]);
-	buf_init(&f->s.strs);
 	if ((f->h = yajl_alloc(&iql_callbacks, &iql_alloc, f)) == NULL)
 		fatalx("iql_fill_new: yajl_alloc failed");
 	return f;
@@ -674,7 +670,6 @@ iql_fill_free(struct iql_fill *f)
 	yajl_free(f->h);
 	for (k = 0; k < 3; k++)
 		buf_free(&f->s.tag[k]);
-	buf_free(&f->s.strs);
 	free(f->top_error);
 	free(f->res_error);
 	free(f);

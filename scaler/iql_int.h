@@ -128,7 +128,6 @@ struct iql_cell {
 	double		 d;
 	const char	*s;		/* 's': borrowed for the callback */
 	size_t		 len;
-	size_t		 off;		/* 's' kept in a row: in strs */
 };
 
 /* The series being read (iql_answer.c). */
@@ -138,7 +137,6 @@ struct iql_series {
 	int		 col[5];	/* time, value, n, lo, hi; -1: none */
 	size_t		 ncols, nvals, ncells;
 	struct iql_cell	 cells[IQL_MAX_COLS];
-	struct buf	 strs;		/* the string cells, NUL-ended */
 };
 
 /*

@@ -4,7 +4,6 @@
  * looked up in the rows (pure). iql_answer.c reads the answer and hands
  * over each series as it closes.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -15,74 +14,6 @@
 
 static const char iql_ambiguous[] =
     "several series carry this service's tag; no data used";
-
-/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* Exactly n digits at s, as a number; false otherwise. */
-static bool
-digits(const char *s, int n, int *v)
-{
-	int	i;
-
-	for (*v = 0, i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-/*
- * An RFC 3339 UTC time as InfluxDB writes it without epoch=
- * ("2024-05-01T10:00:00.5Z") into ns since the epoch. 0 or -EINVAL.
- */
-static int
-parse_rfc3339(const char *s, int64_t *ns)
-{
-	const char	*p;
-	int		 y, mo, d, h, mi, sec, i;
-	int64_t		 frac = 0, scale = 1000000000, t;
-
-	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' ||
-	    !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
-	    (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2, &h) ||
-	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &sec) || mo < 1 || mo > 12 || d < 1 ||
-	    d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -EINVAL;
-	p = s + 19;
-	if (*p == '.') {
-		for (p++, i = 0; isdigit((unsigned char)*p); p++, i++) {
-			if (i == 9)
-				return -EINVAL;
-			frac = frac * 10 + (*p - '0');
-			scale /= 10;
-		}
-		if (i == 0)
-			return -EINVAL;
-		frac *= scale;
-	}
-	if ((*p != 'Z' && *p != 'z') || p[1] != '\0')
-		return -EINVAL;
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-	if (__builtin_mul_overflow(t, 1000000000, &t) ||
-	    __builtin_add_overflow(t, frac, &t))
-		return -EINVAL;
-	*ns = t;
-	return 0;
-}
 
 /* A number cell: JSON number, or null as NAN. 0 or -EPROTO. */
 static int
@@ -103,17 +34,17 @@ cell_number(const struct iql_cell *c, double *d)
 	}
 }
 
-/* A time cell: integer ns (epoch=ns) or an RFC 3339 string. */
+/*
+ * A time cell: integer ns. lib/influx.c always asks with epoch=ns, so a
+ * string time is not InfluxDB's answer to our query.
+ */
 static int
-cell_time(const struct iql_series *s, const struct iql_cell *c, int64_t *ns)
+cell_time(const struct iql_cell *c, int64_t *ns)
 {
-	if (c->kind == 'i') {
-		*ns = (int64_t)c->i;
-		return 0;
-	}
-	if (c->kind == 's' && parse_rfc3339(s->strs.data + c->off, ns) == 0)
-		return 0;
-	return -EPROTO;
+	if (c->kind != 'i')
+		return -EPROTO;
+	*ns = (int64_t)c->i;
+	return 0;
 }
 
 /*
@@ -136,7 +67,7 @@ read_row(const struct iql_stmt *st, const struct iql_series *s,
 	}
 	memset(r, 0, sizeof *r);
 	r->lo = r->hi = NAN;
-	if (cell_time(s, &c[s->col[0]], &r->time) != 0 ||
+	if (cell_time(&c[s->col[0]], &r->time) != 0 ||
 	    cell_number(&c[s->col[1]], &r->value) != 0)
 		return -EPROTO;
 	if (st->kind != IQL_AGG)

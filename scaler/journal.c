@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -20,14 +19,19 @@
 /* The actions that change a replica count (a runc replace does not). */
 #define JOURNAL_CHANGES	"'scale_out','scale_in','bounds','manual'"
 
+/* The columns every read returns, in journal_row_fill's order. */
+static const char *const journal_cols[] = { "ts", "seq", "service",
+    "action", "before_no", "after_no", "value", "threshold", "reason",
+    "detail", NULL };
+
 /*
  * The newest row of each seq (among actions, NULL: all), its columns
- * cols ("ts" the time as journal_ts_ns reads it). DISTINCT ON is
+ * journal_cols ("ts" the time as journal_ts_ns reads it). DISTINCT ON is
  * PostgreSQL's; CrateDB takes the max(ts) join.
  */
 static int
-journal_per_seq(struct pgc *pg, const char *const *cols,
-    const char *actions, struct pgc_rows **rows, char *err, size_t errlen)
+journal_per_seq(struct pgc *pg, const char *actions, struct pgc_rows **rows,
+    char *err, size_t errlen)
 {
 	struct buf	sql;
 	bool		crate = pgc_is_crate(pg);
@@ -36,10 +40,9 @@ journal_per_seq(struct pgc *pg, const char *const *cols,
 
 	buf_init(&sql);
 	buf_adds(&sql, crate ? "SELECT " : "SELECT DISTINCT ON (seq) ");
-	for (i = 0; cols[i] != NULL; i++)
+	for (i = 0; journal_cols[i] != NULL; i++)
 		buf_printf(&sql, "%s%s%s", i ? ", " : "", crate ? "e." : "",
-		    strcmp(cols[i], "ts") == 0 && !crate ? JOURNAL_TS_PG :
-		    cols[i]);
+		    i == 0 && !crate ? JOURNAL_TS_PG : journal_cols[i]);
 	if (crate)
 		buf_adds(&sql, " FROM das_event e, (SELECT seq, max(ts) AS ts "
 		    "FROM das_event");
@@ -119,114 +122,10 @@ journal_write(struct pgc *pg, const char *node,
 	    "$12)", 12, params, NULL, err, errlen);
 }
 
-int
-journal_last_changes(struct pgc *pg, struct journal_last **out, size_t *n,
-    char *err, size_t errlen)
-{
-	struct pgc_rows	*rows = NULL;
-	const char	*a;
-	size_t		 r;
-	int		 rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = journal_per_seq(pg, (const char *const[]){ "seq", "ts",
-	    "after_no", NULL }, JOURNAL_CHANGES, &rows, err, errlen);
-	if (rc != 0)
-		return rc;
-	*out = xcalloc(rows->nrows + 1, sizeof **out);
-	for (r = 0; r < rows->nrows; r++) {
-		if (pgc_rows_get(rows, r, 0) == NULL)
-			continue;
-		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
-		(*out)[*n].ts_ns = journal_ts_ns(pg, pgc_rows_get(rows, r, 1));
-		a = pgc_rows_get(rows, r, 2);
-		(*out)[*n].after = a != NULL ? atoi(a) : -1;
-		(*n)++;
-	}
-	pgc_rows_free(rows);
-	return 0;
-}
-
 static char *
 journal_dup(const char *s)
 {
 	return xstrdup(s != NULL ? s : "");
-}
-
-int
-journal_newest(struct pgc *pg, struct journal_newest **out, size_t *n,
-    char *err, size_t errlen)
-{
-	struct pgc_rows	*rows = NULL;
-	const char	*a;
-	size_t		 r;
-	int		 rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = journal_per_seq(pg, (const char *const[]){ "seq", "action",
-	    "reason", "detail", "after_no", NULL }, NULL, &rows, err, errlen);
-	if (rc != 0)
-		return rc;
-	*out = xcalloc(rows->nrows + 1, sizeof **out);
-	for (r = 0; r < rows->nrows; r++) {
-		if (pgc_rows_get(rows, r, 0) == NULL ||
-		    pgc_rows_get(rows, r, 1) == NULL)
-			continue;
-		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
-		(*out)[*n].action = journal_dup(pgc_rows_get(rows, r, 1));
-		(*out)[*n].reason = journal_dup(pgc_rows_get(rows, r, 2));
-		(*out)[*n].detail = journal_dup(pgc_rows_get(rows, r, 3));
-		a = pgc_rows_get(rows, r, 4);
-		(*out)[*n].after = a != NULL ? atoi(a) : -1;
-		(*n)++;
-	}
-	pgc_rows_free(rows);
-	return 0;
-}
-
-void
-journal_newest_free(struct journal_newest *v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].action);
-		free(v[i].reason);
-		free(v[i].detail);
-	}
-	free(v);
-}
-
-int
-journal_last_actions(struct pgc *pg, struct journal_action **out, size_t *n,
-    char *err, size_t errlen)
-{
-	struct pgc_rows	*rows = NULL;
-	size_t		 r;
-	int		 rc;
-
-	*out = NULL;
-	*n = 0;
-	rc = journal_per_seq(pg, (const char *const[]){ "seq", "action", "ts",
-	    NULL }, JOURNAL_CHANGES ",'replace','error','dry_run'", &rows, err,
-	    errlen);
-	if (rc != 0)
-		return rc;
-	*out = xcalloc(rows->nrows + 1, sizeof **out);
-	for (r = 0; r < rows->nrows; r++) {
-		if (pgc_rows_get(rows, r, 0) == NULL ||
-		    pgc_rows_get(rows, r, 1) == NULL)
-			continue;
-		(*out)[*n].seq = strtoll(pgc_rows_get(rows, r, 0), NULL, 10);
-		snprintf((*out)[*n].action, sizeof (*out)[*n].action, "%s",
-		    pgc_rows_get(rows, r, 1));
-		(*out)[*n].ts_ns = journal_ts_ns(pg, pgc_rows_get(rows, r, 2));
-		(*n)++;
-	}
-	pgc_rows_free(rows);
-	return 0;
 }
 
 static int
@@ -259,6 +158,64 @@ journal_row_fill(struct pgc *pg, const struct pgc_rows *rows, size_t r,
 	j->detail = journal_dup(pgc_rows_get(rows, r, 9));
 }
 
+/*
+ * rows (freed here) as journal rows; keyed: only those with a seq and an
+ * action (CrateDB's columns may be NULL), which a policy's state is made of.
+ */
+static void
+journal_rows_of(struct pgc *pg, struct pgc_rows *rows, bool keyed,
+    struct journal_row **out, size_t *n)
+{
+	size_t	r;
+
+	*out = xcalloc(rows->nrows + 1, sizeof **out);
+	for (r = 0; r < rows->nrows; r++) {
+		if (keyed && (pgc_rows_get(rows, r, 1) == NULL ||
+		    pgc_rows_get(rows, r, 3) == NULL))
+			continue;
+		journal_row_fill(pg, rows, r, &(*out)[(*n)++]);
+	}
+	pgc_rows_free(rows);
+}
+
+/* The newest row of each seq among actions (NULL: all). */
+static int
+journal_newest_of(struct pgc *pg, const char *actions,
+    struct journal_row **out, size_t *n, char *err, size_t errlen)
+{
+	struct pgc_rows	*rows = NULL;
+	int		 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = journal_per_seq(pg, actions, &rows, err, errlen)) != 0)
+		return rc;
+	journal_rows_of(pg, rows, true, out, n);
+	return 0;
+}
+
+int
+journal_last_changes(struct pgc *pg, struct journal_row **out, size_t *n,
+    char *err, size_t errlen)
+{
+	return journal_newest_of(pg, JOURNAL_CHANGES, out, n, err, errlen);
+}
+
+int
+journal_newest(struct pgc *pg, struct journal_row **out, size_t *n,
+    char *err, size_t errlen)
+{
+	return journal_newest_of(pg, NULL, out, n, err, errlen);
+}
+
+int
+journal_last_actions(struct pgc *pg, struct journal_row **out, size_t *n,
+    char *err, size_t errlen)
+{
+	return journal_newest_of(pg, JOURNAL_CHANGES
+	    ",'replace','error','dry_run'", out, n, err, errlen);
+}
+
 int
 journal_history(struct pgc *pg, int64_t since_ns, const char *service,
     struct journal_row **out, size_t *n, char *err, size_t errlen)
@@ -266,7 +223,6 @@ journal_history(struct pgc *pg, int64_t since_ns, const char *service,
 	struct pgc_rows	*rows = NULL;
 	const char	*params[2];
 	char		 since[32];
-	size_t		 r;
 	int		 rc;
 
 	*out = NULL;
@@ -287,11 +243,7 @@ journal_history(struct pgc *pg, int64_t since_ns, const char *service,
 	    "id", 2, params, &rows, err, errlen);
 	if (rc != 0)
 		return rc;
-	*out = xcalloc(rows->nrows + 1, sizeof **out);
-	for (r = 0; r < rows->nrows; r++)
-		journal_row_fill(pg, rows, r, &(*out)[r]);
-	*n = rows->nrows;
-	pgc_rows_free(rows);
+	journal_rows_of(pg, rows, false, out, n);
 	return 0;
 }
 

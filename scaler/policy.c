@@ -12,6 +12,7 @@
 #include "fnv.h"
 #include "log.h"
 #include "policy.h"
+#include "policy_int.h"
 #include "xmalloc.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -20,9 +21,9 @@
  * Parse column col (text s) as an int within [lo, INT_MAX] into *out.
  * Returns 0 or -EINVAL with a sentence in err.
  */
-static int
-col_int(const char *col, const char *s, int lo, int *out, char *err,
-    size_t errlen)
+int
+policy_col_int(const char *col, const char *s, int lo, int *out,
+    char *err, size_t errlen)
 {
 	char	v[POLICY_SHOW_SIZE];
 	int64_t	n = 0;
@@ -48,9 +49,9 @@ col_int(const char *col, const char *s, int lo, int *out, char *err,
 }
 
 /* Parse a boolean column (NULL: dflt). 0 or -EINVAL. */
-static int
-col_bool(const char *col, const char *s, bool dflt, bool *out, char *err,
-    size_t errlen)
+int
+policy_col_bool(const char *col, const char *s, bool dflt, bool *out,
+    char *err, size_t errlen)
 {
 	char	v[POLICY_SHOW_SIZE];
 
@@ -63,9 +64,9 @@ col_bool(const char *col, const char *s, bool dflt, bool *out, char *err,
 }
 
 /* Parse a duration column (NULL: *out = dflt, or an error if required). */
-static int
-col_duration(const char *col, const char *s, int64_t dflt, int64_t *out,
-    char *err, size_t errlen)
+int
+policy_col_duration(const char *col, const char *s, int64_t dflt,
+    int64_t *out, char *err, size_t errlen)
 {
 	char	v[POLICY_SHOW_SIZE];
 
@@ -109,8 +110,8 @@ has_control(const char *s)
  * Match s case-insensitively against names[0..n) (indexed by the enum it
  * fills); NULL leaves *out alone. Returns 0 or -EINVAL naming the choices.
  */
-static int
-col_keyword(const char *col, const char *s, const char *const *names,
+int
+policy_col_keyword(const char *col, const char *s, const char *const *names,
     size_t n, int *out, char *err, size_t errlen)
 {
 	char	v[POLICY_SHOW_SIZE];
@@ -131,7 +132,8 @@ col_keyword(const char *col, const char *s, const char *const *names,
 }
 
 static const char *const policy_backends[] = { "swarm", "runc", "exec" };
-static const char *const policy_modes[] = { "threshold", "capacity" };
+static const char *const policy_modes[] = { "threshold", "capacity",
+    "target" };
 static const char *const policy_aggs[] = { "mean", "min", "max", "median" };
 
 /* aggregate column: mean|min|max|median|pNN, 0 < NN <= 100. */
@@ -154,7 +156,7 @@ col_aggregate(const char *s, struct policy *p, char *err, size_t errlen)
 			p->percentile = pct;
 			return 0;
 		}
-	} else if (col_keyword("aggregate", s, policy_aggs,
+	} else if (policy_col_keyword("aggregate", s, policy_aggs,
 	    NITEMS(policy_aggs), &agg, NULL, 0) == 0) {
 		p->aggregate = (enum policy_aggregate)agg;
 		return 0;
@@ -172,15 +174,13 @@ parse_options(const struct policy_row *r, struct policy *p, char *err,
 {
 	int	backend = POLICY_BACKEND_SWARM, mode = POLICY_MODE_THRESHOLD;
 
-	if (col_bool("enabled", r->enabled, true, &p->enabled, err,
+	if (policy_col_bool("enabled", r->enabled, true, &p->enabled, err,
 	    errlen) != 0 ||
-	    col_bool("dry_run", r->dry_run, false, &p->dry_run, err,
+	    policy_col_bool("dry_run", r->dry_run, false, &p->dry_run, err,
 	    errlen) != 0 ||
-	    col_bool("sustained", r->sustained, false, &p->sustained, err,
-	    errlen) != 0 ||
-	    col_keyword("backend", r->backend, policy_backends,
+	    policy_col_keyword("backend", r->backend, policy_backends,
 	    NITEMS(policy_backends), &backend, err, errlen) != 0 ||
-	    col_keyword("mode", r->mode, policy_modes, NITEMS(policy_modes),
+	    policy_col_keyword("mode", r->mode, policy_modes, NITEMS(policy_modes),
 	    &mode, err, errlen) != 0 ||
 	    col_aggregate(r->aggregate, p, err, errlen) != 0)
 		return -EINVAL;
@@ -231,8 +231,8 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
 		    r->min_no == NULL ? "min_no" : "max_no");
 		return -EINVAL;
 	}
-	if (col_int("min_no", r->min_no, 0, &p->min_no, err, errlen) != 0 ||
-	    col_int("max_no", r->max_no, 1, &p->max_no, err, errlen) != 0)
+	if (policy_col_int("min_no", r->min_no, 0, &p->min_no, err, errlen) != 0 ||
+	    policy_col_int("max_no", r->max_no, 1, &p->max_no, err, errlen) != 0)
 		return -EINVAL;
 	if (p->min_no > p->max_no) {
 		errf(err, errlen, "min_no %d is greater than max_no %d",
@@ -241,21 +241,15 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
 	}
 	p->cur_no = -1;
 	p->step_out = p->step_in = 1;
-	if (r->cur_no != NULL && col_int("cur_no", r->cur_no, 0, &p->cur_no,
+	if (r->cur_no != NULL && policy_col_int("cur_no", r->cur_no, 0, &p->cur_no,
 	    err, errlen) != 0)
-		return -EINVAL;
-	if (r->step_out != NULL && col_int("step_out", r->step_out, 1,
-	    &p->step_out, err, errlen) != 0)
-		return -EINVAL;
-	if (r->step_in != NULL && col_int("step_in", r->step_in, 1,
-	    &p->step_in, err, errlen) != 0)
 		return -EINVAL;
 	return 0;
 }
 
 /* A unit written in column col must suit the policy's field. */
-static int
-check_unit(const char *col, const char *s, enum policy_unit u,
+int
+policy_check_unit(const char *col, const char *s, enum policy_unit u,
     const char *field, char *err, size_t errlen)
 {
 	char	v[POLICY_SHOW_SIZE];
@@ -287,7 +281,7 @@ parse_cond(const struct policy *p, const char *s, bool out_side,
 		return 0;
 	if (policy_parse_threshold(s, out_side, t, err, errlen) != 0)
 		return -EINVAL;
-	return check_unit(col, s, t->unit, p->field, err, errlen);
+	return policy_check_unit(col, s, t->unit, p->field, err, errlen);
 }
 
 /* capacity or min_available: "number [unit]" for the policy's field. */
@@ -299,7 +293,7 @@ parse_amount(const struct policy *p, const char *col, const char *s,
 
 	if (policy_parse_amount(col, s, v, &u, err, errlen) != 0)
 		return -EINVAL;
-	return check_unit(col, s, u, p->field, err, errlen);
+	return policy_check_unit(col, s, u, p->field, err, errlen);
 }
 
 /* cond_item, out_cond, in_cond, capacity, min_available. */
@@ -351,16 +345,16 @@ parse_windows(const struct policy_row *r, struct policy *p, char *err,
 {
 	int64_t	in_dflt = 0;
 
-	if (col_duration("out_duration", r->out_duration, 0,
+	if (policy_col_duration("out_duration", r->out_duration, 0,
 	    &p->out_window_ns, err, errlen) != 0)
 		return -EINVAL;
-	if (p->mode == POLICY_MODE_CAPACITY)
+	if (p->mode != POLICY_MODE_THRESHOLD)
 		in_dflt = p->out_window_ns;
-	if (col_duration("in_duration", r->in_duration, in_dflt,
+	if (policy_col_duration("in_duration", r->in_duration, in_dflt,
 	    &p->in_window_ns, err, errlen) != 0 ||
-	    col_duration("cooldown_out", r->cooldown_out, p->out_window_ns,
+	    policy_col_duration("cooldown_out", r->cooldown_out, p->out_window_ns,
 	    &p->cooldown_out_ns, err, errlen) != 0 ||
-	    col_duration("cooldown_in", r->cooldown_in, p->in_window_ns,
+	    policy_col_duration("cooldown_in", r->cooldown_in, p->in_window_ns,
 	    &p->cooldown_in_ns, err, errlen) != 0)
 		return -EINVAL;
 	return 0;
@@ -420,7 +414,8 @@ policy_parse(const struct policy_row *r, struct policy *p, char *err,
 	    parse_counts(r, p, err, errlen) != 0 ||
 	    parse_metric(r, p, err, errlen) != 0 ||
 	    parse_windows(r, p, err, errlen) != 0 ||
-	    parse_target(r, p, err, errlen) != 0) {
+	    parse_target(r, p, err, errlen) != 0 ||
+	    policy_parse_tracking(r, p, err, errlen) != 0) {
 		policy_clear(p);
 		return -EINVAL;
 	}
@@ -449,7 +444,8 @@ static const struct {
 	PC(service_id), PC(step_out), PC(step_in), PC(cooldown_out),
 	PC(cooldown_in), PC(enabled), PC(dry_run), PC(backend),
 	PC(aggregate), PC(mode), PC(capacity), PC(min_available),
-	PC(sustained), PC(target),
+	PC(sustained), PC(target), PC(setpoint), PC(tolerance),
+	PC(max_step_out), PC(stabilize_in), PC(stabilize_out),
 };
 #undef PC
 

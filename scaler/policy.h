@@ -61,6 +61,12 @@ struct policy_row {
 	const char	*min_available;
 	const char	*sustained;
 	const char	*target;
+	/* target tracking and per-direction anti-flapping (policy_track.c) */
+	const char	*setpoint;
+	const char	*tolerance;
+	const char	*max_step_out;
+	const char	*stabilize_in;
+	const char	*stabilize_out;
 };
 
 enum policy_op {
@@ -102,6 +108,7 @@ enum policy_aggregate {
 enum policy_mode {
 	POLICY_MODE_THRESHOLD,	/* out/in thresholds (README's INSERT) */
 	POLICY_MODE_CAPACITY,	/* SimpleScaleVM: capacity per replica */
+	POLICY_MODE_TARGET,	/* target tracking: setpoint per replica */
 };
 
 struct policy {
@@ -118,9 +125,14 @@ struct policy {
 	int64_t		 cooldown_in_ns;
 	int		 step_out;
 	int		 step_in;
+	double		 step_out_pct;	/* > 0: the step is this % of the
+					 * count, rounded up, at least 1 */
+	double		 step_in_pct;
 	bool		 enabled;
 	bool		 dry_run;
-	bool		 sustained;
+	bool		 sustained;	/* either direction is */
+	bool		 sustained_out;	/* out: every sample past (its min) */
+	bool		 sustained_in;	/* in: every sample past (its max) */
 	enum policy_backend backend;
 	enum policy_aggregate aggregate;
 	double		 percentile;	/* (0, 100], POLICY_AGG_PERCENTILE */
@@ -129,6 +141,13 @@ struct policy {
 	double		 min_available;	/* capacity mode: spare units wanted */
 	char		*service;	/* owned */
 	char		*target;	/* owned, NULL when absent */
+	/* target mode (policy_track.c) */
+	double		 setpoint;	/* per ready replica, field's units */
+	double		 tolerance;	/* fraction: 0.1 = 10 % */
+	int		 max_step_out;	/* replicas per decision (0: by pct) */
+	double		 max_step_out_pct; /* % of the count (0: by count) */
+	int64_t		 stabilize_in_ns;  /* 0: none */
+	int64_t		 stabilize_out_ns; /* 0: none */
 };
 
 /*
@@ -139,13 +158,22 @@ struct policy {
  *
  * Defaults for NULL optional columns: step_out = step_in = 1, cooldown_out =
  * out window, cooldown_in = in window, enabled, not dry run, backend swarm,
- * aggregate mean, mode threshold, not sustained, min_available 0.
+ * aggregate mean, mode threshold, not sustained, min_available 0; no
+ * stabilization (policy_track.c has target mode's own defaults).
  * Threshold mode needs out_cond, in_cond, out_duration and in_duration, with
  * in below out. Capacity mode needs capacity > 0 and out_duration;
  * in_duration defaults to out_duration and out_cond/in_cond may be NULL.
  */
 int	 policy_parse(const struct policy_row *, struct policy *,
 	    char *err, size_t errlen);
+
+/*
+ * Replicas one step moves from count r: step_out / step_in, or its
+ * percent of r rounded up, at least 1 (AWS's PercentChangeInCapacity).
+ */
+int	 policy_step(const struct policy *, bool out_side, int r);
+/* Target mode: the most replicas one decision adds to count r. */
+int	 policy_max_step_out(const struct policy *, int r);
 
 /* Free p's owned strings and zero it. NULL and repeated calls are fine. */
 void	 policy_clear(struct policy *);

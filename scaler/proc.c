@@ -82,18 +82,6 @@ proc_allow(void)
 	pthread_mutex_unlock(&proc_mu);
 }
 
-size_t
-proc_running(void)
-{
-	size_t	i, n = 0;
-
-	pthread_mutex_lock(&proc_mu);
-	for (i = 0; i < PROC_SLOTS; i++)
-		n += proc_pids[i] > 0;
-	pthread_mutex_unlock(&proc_mu);
-	return n;
-}
-
 static bool
 proc_is_stopping(void)
 {

@@ -37,7 +37,4 @@ int	proc_run(const char *const *argv, long timeout_ms, struct buf *out,
 void	proc_kill_all(void);
 void	proc_allow(void);
 
-/* Number of children running now (for logs and tests). */
-size_t	proc_running(void);
-
 #endif

@@ -154,7 +154,7 @@ pstate_once_invalid(struct pstate *st, uint64_t row_hash, const char *err)
 
 /* The key of a journal row, as journaling it made it; 0 when none. */
 static uint64_t
-pstate_key_of(const struct journal_newest *v)
+pstate_key_of(const struct journal_row *v)
 {
 	const char	*would;
 
@@ -174,7 +174,7 @@ pstate_key_of(const struct journal_newest *v)
 static void
 pstates_restore_keys(struct pstates *t, const struct engine_ports *p)
 {
-	struct journal_newest	*v = NULL;
+	struct journal_row	*v = NULL;
 	struct pstate		*st;
 	char			 err[512];
 	size_t			 i, n = 0;
@@ -193,14 +193,14 @@ pstates_restore_keys(struct pstates *t, const struct engine_ports *p)
 		} else if ((key = pstate_key_of(&v[i])) != 0)
 			st->last_key = key;
 	}
-	journal_newest_free(v, n);
+	journal_rows_free(v, n);
 }
 
 int
 pstates_restore(struct pstates *t, const struct engine_ports *p, char *err,
     size_t errlen)
 {
-	struct journal_last	*last = NULL;
+	struct journal_row	*last = NULL;
 	struct pstate		*st;
 	size_t			 i, n = 0;
 	int			 rc;
@@ -214,7 +214,7 @@ pstates_restore(struct pstates *t, const struct engine_ports *p, char *err,
 			st->last_change_ns = last[i].ts_ns;
 		st->known = last[i].after;
 	}
-	free(last);
+	journal_rows_free(last, n);
 	pstates_restore_keys(t, p);
 	log_info("restored the last change of %zu policies from the journal",
 	    n);

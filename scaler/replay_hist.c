@@ -94,12 +94,15 @@ replay_hist_row(json_t *row, const struct replay_span *s, double *load,
 {
 	json_t	*t = json_array_get(row, 0), *v = json_array_get(row, 1);
 	json_t	*n = json_array_get(row, 2);
-	int64_t	 k;
+	int64_t	 k, at;
 
 	if (!json_is_integer(t) || !json_is_number(v))
 		return;
-	k = (json_integer_value(t) - s->origin_ns) / s->interval_ns;
-	if (k < 0 || (size_t)k >= s->n)
+	/* before the origin: outside (division would round it up to 0) */
+	if ((at = json_integer_value(t)) < s->origin_ns)
+		return;
+	k = (at - s->origin_ns) / s->interval_ns;
+	if ((size_t)k >= s->n)
 		return;
 	load[k] = json_number_value(v);
 	replicas[k] = json_is_integer(n) ? (int)json_integer_value(n) : 0;

@@ -6,49 +6,103 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "replay.h"
 #include "xmalloc.h"
 
 #define NS	1e9
+/* Intervals at most (replay_hist.c's limit): a year at 1 s. */
+#define REPLAY_TRACE_MAX	50000000
 
-/* "2024-05-01T12:00:00.25Z" or "+02:00" offsets, to seconds. */
+/* n decimal digits at s into *v; -1 unless all n are digits. */
+static int
+time_digits(const char *s, int n, int *v)
+{
+	for (*v = 0; n > 0; n--, s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		*v = *v * 10 + (*s - '0');
+	}
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (days_from_civil). */
+static int64_t
+time_days(int64_t y, int m, int d)
+{
+	int64_t	era, yoe, doy;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static int
+time_mdays(int y, int m)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return mdays[m - 1];
+}
+
+/*
+ * RFC 3339's date-time ("2024-05-01T12:00:00.25Z", "...+02:00"; a space
+ * or t for the T, z for the Z) to seconds. Every field in its range (a
+ * second of 60, a leap second, is the next minute's first): 2024-13-01
+ * is refused, not read as 2025-01-01. The fraction is digits only.
+ */
 int
 replay_parse_time(const char *s, double *sec)
 {
-	struct tm	tm;
-	int		n = 0, oh, om;
-	double		frac = 0;
-	char		sep;
-	time_t		t;
+	char	fbuf[40];
+	int	y, mo, d, h, mi, se, oh = 0, om = 0, nf = 0;
+	double	frac = 0;
 
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &sep, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 7 ||
-	    (sep != 'T' && sep != 't' && sep != ' '))
+	if (time_digits(s, 4, &y) != 0 || s[4] != '-' ||
+	    time_digits(s + 5, 2, &mo) != 0 || s[7] != '-' ||
+	    time_digits(s + 8, 2, &d) != 0 ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    time_digits(s + 11, 2, &h) != 0 || s[13] != ':' ||
+	    time_digits(s + 14, 2, &mi) != 0 || s[16] != ':' ||
+	    time_digits(s + 17, 2, &se) != 0)
 		return -1;
-	s += n;
+	if (mo < 1 || mo > 12 || d < 1 || d > time_mdays(y, mo) || h > 23 ||
+	    mi > 59 || se > 60)
+		return -1;
+	s += 19;
 	if (*s == '.') {
-		frac = strtod(s, (char **)&s);
+		while (isdigit((unsigned char)s[1 + nf]))
+			nf++;
+		if (nf == 0)
+			return -1;
+		snprintf(fbuf, sizeof fbuf, "0.%.*s", nf > 30 ? 30 : nf, s + 1);
+		frac = strtod(fbuf, NULL);
+		s += 1 + nf;
 	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		;
+	else if ((*s == '+' || *s == '-') && time_digits(s + 1, 2, &oh) == 0 &&
+	    s[3] == ':' && time_digits(s + 4, 2, &om) == 0 && s[6] == '\0' &&
+	    oh <= 23 && om <= 59) {
+		if (*s == '-') {
+			oh = -oh;
+			om = -om;
+		}
+	} else
 		return -1;
-	*sec = (double)t + frac;
-	if (*s == 'Z' || *s == 'z')
-		return s[1] == '\0' ? 0 : -1;
-	if ((*s == '+' || *s == '-') && sscanf(s + 1, "%2d:%2d%n", &oh, &om,
-	    &n) == 2 && s[1 + n] == '\0') {
-		*sec -= (*s == '+' ? 1 : -1) * (oh * 3600.0 + om * 60.0);
-		return 0;
-	}
-	return -1;
+	*sec = (double)(((time_days(y, mo, d) * 24 + h) * 60 + mi) * 60 + se -
+	    (oh * 3600 + om * 60)) + frac;
+	return 0;
 }
 
 /* A decimal number and nothing else (blanks around allowed). */
@@ -172,16 +226,24 @@ trace_rows_read(FILE *f, const char *name, struct trace_rows *r, char *err,
  * trace sparser than the interval) holds the last. The trace's last row
  * lasts one mean spacing, so n intervals cover the trace's whole span.
  */
-static void
+static int
 trace_resample(const struct trace_rows *r, int64_t interval_ns,
-    struct replay_load *l)
+    struct replay_load *l, const char *name, char *err, size_t errlen)
 {
 	double	 iv = (double)interval_ns / NS, origin = r->t[0];
 	double	 spacing = (r->t[r->n - 1] - origin) / (double)(r->n - 1);
-	double	*sum;
+	double	 n, *sum;
 	size_t	*cnt, i, k;
 
-	l->n = (size_t)floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
+	n = floor((r->t[r->n - 1] - origin + spacing) / iv + 0.5);
+	if (!(n <= REPLAY_TRACE_MAX)) {
+		errf(err, errlen, "%s: the trace spans %.3g days, more than %d "
+		    "intervals of %.3g s; replay a shorter trace or a longer "
+		    "--interval", name, (r->t[r->n - 1] - origin) / 86400,
+		    REPLAY_TRACE_MAX, iv);
+		return -EINVAL;
+	}
+	l->n = (size_t)n;
 	if (l->n == 0)
 		l->n = 1;
 	l->load = xcalloc(l->n, sizeof *l->load);
@@ -201,6 +263,7 @@ trace_resample(const struct trace_rows *r, int64_t interval_ns,
 	l->origin_ns = 0;
 	free(sum);
 	free(cnt);
+	return 0;
 }
 
 int
@@ -214,7 +277,7 @@ replay_trace_read(FILE *f, const char *name, int64_t interval_ns,
 	memset(&r, 0, sizeof r);
 	rc = trace_rows_read(f, name, &r, err, errlen);
 	if (rc == 0)
-		trace_resample(&r, interval_ns, l);
+		rc = trace_resample(&r, interval_ns, l, name, err, errlen);
 	free(r.t);
 	free(r.v);
 	return rc;

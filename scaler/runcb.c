@@ -37,20 +37,10 @@ runcb_index(const char *id, const char *cluster)
 	    strncmp(id, cluster, len) == 0 ? n : -1;
 }
 
-void
-runcb_list_free(struct runcb_ctr *c, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; c != NULL && i < n; i++)
-		free(c[i].bundle);
-	free(c);
-}
-
 static void
 runcb_scan_free(struct runcb_scan *s)
 {
-	runcb_list_free(s->ctrs, s->n);
+	free(s->ctrs);
 	free(s->taken);
 	memset(s, 0, sizeof *s);
 }
@@ -88,10 +78,7 @@ runcb_scan_one(struct runcb_scan *s, const char *root, const char *id,
 	snprintf(c->id, sizeof c->id, "%s", id);
 	c->index = idx;
 	c->status = runcstate_status(&st, root, RUNCB_PROC);
-	c->pid = c->status == RUNCSTATE_STOPPED ? 0 : st.pid;
 	c->created_ns = st.created_ns;
-	c->bundle = st.bundle;
-	st.bundle = NULL;
 	runcstate_clear(&st);
 }
 
@@ -126,25 +113,6 @@ runcb_scan(const char *root, const char *cluster, struct runcb_scan *s,
 	closedir(dir);
 	if (s->n > 1)
 		qsort(s->ctrs, s->n, sizeof *s->ctrs, runcb_ctr_cmp);
-	return 0;
-}
-
-int
-runcb_list(const char *root, const char *cluster, struct runcb_ctr **out,
-    size_t *n, char *err, size_t errlen)
-{
-	struct runcb_scan	s;
-	int			rc;
-
-	*out = NULL;
-	*n = 0;
-	if ((rc = runcb_scan(root, cluster, &s, err, errlen)) != 0)
-		return rc;
-	*out = s.ctrs;
-	*n = s.n;
-	s.ctrs = NULL;
-	s.n = 0;
-	runcb_scan_free(&s);
 	return 0;
 }
 

@@ -29,7 +29,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "buf.h"
 #include "runcstate.h"
@@ -37,13 +36,12 @@
 /* Room for "_<n>" after the cluster name in a runc id. */
 #define RUNCB_CLUSTER_MAX	(RUNCSTATE_ID_MAX - 11)
 
+/* A member of a cluster, as its state.json says. */
 struct runcb_ctr {
 	char			 id[RUNCSTATE_ID_MAX + 1];
 	int			 index;		/* n of <cluster>_<n> */
-	pid_t			 pid;		/* init process; 0 if stopped */
 	enum runcstate_status	 status;
 	int64_t			 created_ns;	/* 0 when unknown */
-	char			*bundle;	/* owned; NULL when unknown */
 };
 
 /* 1 to RUNCB_CLUSTER_MAX of A-Z a-z 0-9 _ . - (not "." or ".."). */
@@ -56,19 +54,10 @@ bool	runcb_valid_cluster(const char *);
 int	runcb_index(const char *id, const char *cluster);
 
 /*
- * The containers of cluster under root, sorted by index (caller frees
- * with runcb_list_free). A root that does not exist holds none. Entries
- * whose state.json cannot be read are left out, as `runc list` does.
- * 0 or -errno with err filled.
- */
-int	runcb_list(const char *root, const char *cluster,
-	    struct runcb_ctr **out, size_t *n, char *err, size_t errlen)
-	    __attribute__((warn_unused_result));
-void	runcb_list_free(struct runcb_ctr *, size_t);
-
-/*
- * The number of running containers of cluster, and (stopped not NULL)
- * adds the number of stopped ones to *stopped. 0 or -errno.
+ * The number of running containers of cluster under root, and (stopped
+ * not NULL) adds the number of stopped ones to *stopped. A root that does
+ * not exist holds none. Members whose state.json cannot be read are left
+ * out, as `runc list` does. 0 or -errno with err filled.
  */
 int	runcb_observe(const char *root, const char *cluster, int *running,
 	    int *stopped, char *err, size_t errlen)

@@ -1,4 +1,4 @@
-/* store: policy table and journal over pgc (parameters only). */
+/* store: the policy table over pgc (parameters only), and the schema. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -106,14 +106,12 @@ store_ensure_schema(struct pgc *pg, char *err, size_t errlen)
 static void
 store_map_row(const struct pgc_rows *rows, size_t r, struct policy_row *pr)
 {
-#define COL(name) pr->name = pgc_rows_get(rows, r, pgc_rows_col(rows, #name))
-	COL(seq); COL(min_no); COL(max_no); COL(cur_no); COL(cond_item);
-	COL(out_cond); COL(in_cond); COL(out_duration); COL(in_duration);
-	COL(service_id); COL(step_out); COL(step_in); COL(cooldown_out);
-	COL(cooldown_in); COL(enabled); COL(dry_run); COL(backend);
-	COL(aggregate); COL(mode); COL(capacity); COL(min_available);
-	COL(sustained); COL(target);
-#undef COL
+	const char	*name;
+	size_t		 i;
+
+	for (i = 0; (name = policy_column_name(i)) != NULL; i++)
+		*policy_row_column(pr, name) = pgc_rows_get(rows, r,
+		    pgc_rows_col(rows, name));
 }
 
 int

@@ -1,10 +1,12 @@
 /*
- * store: the policy table and the decision journal in SQL.
+ * store: the policy table in SQL, and the creation of both tables from
+ * schema/postgres.sql or schema/crate.sql (the journal's statements are
+ * journal.c's).
  *
- * One SELECT reads every policy each tick; columns a table
- * does not have read as NULL, so a table with only the ten columns of
- * README's INSERT works with every optional column at its default. das creates the
- * tables when they are missing and never rewrites a user's row, except for
+ * One SELECT reads every policy each tick; columns a table does not have
+ * read as NULL, so a table with only the ten columns of README's INSERT
+ * works with every optional column at its default. das creates the tables
+ * when they are missing and never rewrites a user's row, except for
  * cur_no, which it owns.
  */
 #ifndef DAS_STORE_H

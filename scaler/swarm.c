@@ -187,8 +187,9 @@ swarm_task_fill(const json_t *t, struct swarm_task *out)
 	snprintf(out->container, sizeof out->container, "%.12s",
 	    cid != NULL ? cid : "");
 	snprintf(out->slot, sizeof out->slot, "%lld", (long long)slot);
-	out->node = xstrdup(node != NULL ? node : "");
-	out->state = xstrdup(state != NULL ? state : "");
+	snprintf(out->node, sizeof out->node, "%s", node != NULL ? node : "");
+	snprintf(out->state, sizeof out->state, "%s",
+	    state != NULL ? state : "");
 }
 
 int
@@ -222,16 +223,4 @@ swarm_tasks(struct docker *d, const char *id, struct swarm_task **out,
 	buf_free(&path);
 	buf_free(&filt);
 	return rc;
-}
-
-void
-swarm_tasks_free(struct swarm_task *t, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++) {
-		free(t[i].node);
-		free(t[i].state);
-	}
-	free(t);
 }

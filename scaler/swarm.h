@@ -1,7 +1,8 @@
 /*
- * swarm: the Docker Swarm backend — list services, resolve a policy's
- * service_id, read and set the replica count through the Engine API
- * (what `docker service update --replicas` does).
+ * swarm: Docker Swarm services through the Engine API — list them,
+ * resolve a policy's service_id, list a service's tasks, and set the
+ * replica count (what `docker service update --replicas` does). The
+ * backend over it is backend_swarm.c; dasctl status lists tasks.
  */
 #ifndef DAS_SWARM_H
 #define DAS_SWARM_H
@@ -53,17 +54,18 @@ int	swarm_scale(struct docker *, const char *id, int replicas,
 	    int *before, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 
-/* Running tasks of a service: their container ids (12 chars) and nodes.
- * Caller frees with swarm_tasks_free. */
+/*
+ * Running tasks of a service: their container ids (12 chars) and nodes
+ * (a node id is 25 characters, a state one word). Caller frees *out.
+ */
 struct swarm_task {
 	char	container[13];
 	char	slot[16];
-	char	*node;
-	char	*state;
+	char	node[64];
+	char	state[24];
 };
 int	swarm_tasks(struct docker *, const char *id, struct swarm_task **out,
 	    size_t *n, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
-void	swarm_tasks_free(struct swarm_task *, size_t);
 
 #endif

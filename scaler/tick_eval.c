@@ -329,7 +329,7 @@ tick_query(struct engine *e)
 static void
 tick_detect_manual(struct engine *e, struct work *w)
 {
-	struct journal_last	*last = NULL;
+	struct journal_row	*last = NULL;
 	struct pstate		*st = w->st;
 	char			 err[512];
 	size_t			 i, n = 0;
@@ -348,11 +348,11 @@ tick_detect_manual(struct engine *e, struct work *w)
 		    last[i].ts_ns > st->last_change_ns) {
 			st->last_change_ns = last[i].ts_ns;
 			st->known = w->replicas;
-			free(last);
+			journal_rows_free(last, n);
 			return;
 		}
 	}
-	free(last);
+	journal_rows_free(last, n);
 	w->manual_from = st->known;
 	w->manual_ns = backend_clock_ns();
 	st->last_change_ns = w->manual_ns;

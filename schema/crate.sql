@@ -11,8 +11,8 @@ CREATE TABLE IF NOT EXISTS das (
 	out_duration	STRING,
 	in_duration	STRING,
 	service_id	STRING,
-	step_out	int DEFAULT 1,
-	step_in		int DEFAULT 1,
+	step_out	STRING DEFAULT '1',
+	step_in		STRING DEFAULT '1',
 	cooldown_out	STRING,
 	cooldown_in	STRING,
 	enabled		boolean DEFAULT true,
@@ -22,8 +22,13 @@ CREATE TABLE IF NOT EXISTS das (
 	mode		STRING DEFAULT 'threshold',
 	capacity	double precision,
 	min_available	double precision,
-	sustained	boolean DEFAULT false,
-	target		STRING
+	sustained	STRING DEFAULT 'false',
+	target		STRING,
+	setpoint	STRING,
+	tolerance	STRING,
+	max_step_out	STRING,
+	stabilize_in	STRING,
+	stabilize_out	STRING
 );
 
 CREATE TABLE IF NOT EXISTS das_event (

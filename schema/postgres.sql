@@ -17,8 +17,8 @@ CREATE TABLE IF NOT EXISTS das (
 	out_duration	text,
 	in_duration	text,
 	service_id	text,
-	step_out	int DEFAULT 1,
-	step_in		int DEFAULT 1,
+	step_out	text DEFAULT '1',	-- N, or P% of the count
+	step_in		text DEFAULT '1',
 	cooldown_out	text,			-- NULL: the out window
 	cooldown_in	text,			-- NULL: the in window
 	enabled		boolean DEFAULT true,
@@ -28,8 +28,14 @@ CREATE TABLE IF NOT EXISTS das (
 	mode		text DEFAULT 'threshold', -- threshold | capacity
 	capacity	double precision,	-- capacity mode: units per replica
 	min_available	double precision,	-- capacity mode: units kept free
-	sustained	boolean DEFAULT false,	-- every sample past the threshold
-	target		text			-- runc bundle path / exec command
+	sustained	text DEFAULT 'false',	-- true/false, or out / in only
+	target		text,			-- das.conf exec.NAME / bundle.NAME
+	-- mode target (README, "How das decides")
+	setpoint	text,			-- per ready replica: '70%'
+	tolerance	text,			-- NULL: 10 %
+	max_step_out	text,			-- N or P%; NULL: max(4, 100 %)
+	stabilize_in	text,			-- NULL: 5m in mode target, else 0
+	stabilize_out	text			-- NULL: 0
 );
 
 -- The decision journal: one row per action and per change of hold reason.

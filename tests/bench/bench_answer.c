@@ -1,7 +1,7 @@
 /*
  * bench_answer: das's CPU and memory for reading InfluxDB's answer to one
  * tick's query, on answers InfluxDB wrote to files (tests/bench/
- * bench_answer.sh asks for them).
+ * bench_das.sh asks for them).
  *
  *   bench_answer reader N PART0 [PART1]   the real reader: scaler/iql.c's
  *                              plan for N exec policies svc-00001..., each

@@ -1,5 +1,6 @@
 /* fake_ports: the engine's ports over an in-memory world (fake_ports.h). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,49 +114,52 @@ fake_newest_of(const struct fake_world *w, int64_t seq, bool changes)
 	return best;
 }
 
-static int
-fake_last_changes(void *ctx, struct journal_last **out, size_t *n,
-    char *err, size_t errlen)
+/* The newest row of each seq (changes only, or any), as journal.c reads. */
+static void
+fake_newest_rows(struct fake_world *w, bool changes, struct journal_row **out,
+    size_t *n)
 {
-	struct fake_world	*w = ctx;
+	struct journal_row	*v;
 	const struct fake_jrow	*r;
 	int64_t			 seq;
 
-	w->last_changes_calls++;
 	*out = xcalloc(FAKE_SEQS, sizeof **out);
 	*n = 0;
 	for (seq = 0; seq < FAKE_SEQS; seq++) {
-		if ((r = fake_newest_of(w, seq, true)) == NULL)
+		if ((r = fake_newest_of(w, seq, changes)) == NULL)
 			continue;
-		(*out)[*n].seq = seq;
-		(*out)[*n].ts_ns = r->ts_ns;
-		(*out)[(*n)++].after = r->after;
+		v = &(*out)[(*n)++];
+		v->ts_ns = r->ts_ns;
+		v->seq = seq;
+		v->before = r->before;
+		v->after = r->after;
+		v->value = v->threshold = NAN;
+		v->service = xstrdup("web");
+		v->action = xstrdup(r->action);
+		v->reason = xstrdup(r->reason);
+		v->detail = xstrdup(r->detail);
 	}
+}
+
+static int
+fake_last_changes(void *ctx, struct journal_row **out, size_t *n,
+    char *err, size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	w->last_changes_calls++;
+	fake_newest_rows(w, true, out, n);
 	return 0;
 }
 
 static int
-fake_newest(void *ctx, struct journal_newest **out, size_t *n, char *err,
+fake_newest(void *ctx, struct journal_row **out, size_t *n, char *err,
     size_t errlen)
 {
 	struct fake_world	*w = ctx;
-	struct journal_newest	*v;
-	const struct fake_jrow	*r;
-	int64_t			 seq;
 
 	w->newest_calls++;
-	*out = xcalloc(FAKE_SEQS, sizeof **out);
-	*n = 0;
-	for (seq = 0; seq < FAKE_SEQS; seq++) {
-		if ((r = fake_newest_of(w, seq, false)) == NULL)
-			continue;
-		v = &(*out)[(*n)++];
-		v->seq = seq;
-		v->action = xstrdup(r->action);
-		v->reason = xstrdup(r->reason);
-		v->detail = xstrdup(r->detail);
-		v->after = r->after;
-	}
+	fake_newest_rows(w, false, out, n);
 	return 0;
 }
 
@@ -185,6 +189,17 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 
 	w->list_calls++;
 	memset(l, 0, sizeof *l);
+	if (w->list_fail) {
+		snprintf(err, errlen, "fake: GET /services: refused");
+		return -EIO;
+	}
+	l->svc = xcalloc(2, sizeof *l->svc);
+	if (w->swarm_name != NULL) {
+		l->svc[0].id = xstrdup("fakeswarmid0123456789abcd");
+		l->svc[0].name = xstrdup(w->swarm_name);
+		l->svc[0].replicas = w->swarm_replicas;
+		l->n = 1;
+	}
 	return 0;
 }
 
@@ -209,7 +224,11 @@ fake_query_where(void *ctx)
 static const struct backend *
 fake_backend_of(void *ctx, const struct policy *p)
 {
-	return &((struct fake_world *)ctx)->be;
+	struct fake_world	*w = ctx;
+
+	if (w->swarm_name != NULL && strcmp(p->service, w->swarm_name) == 0)
+		return &backend_swarm;
+	return &w->be;
 }
 
 static int
@@ -225,27 +244,35 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 		return -EINVAL;
 	}
 	o->replicas = w->replicas[t->seq];
+	o->stopped = w->stopped[t->seq];
 	return 0;
 }
 
 /*
- * The change ends strictly after every row journaled so far: a real call
+ * A call ends strictly after every row journaled so far: a real call
  * takes time, and the journal's order by time must not depend on how
  * fast the test machine is (journal times are microseconds).
  */
+static int64_t
+fake_done_ns(const struct fake_world *w)
+{
+	int64_t	now = backend_clock_ns();
+	size_t	i;
+
+	for (i = 0; i < w->njournal; i++)
+		if (w->journal[i].ts_ns >= now)
+			now = w->journal[i].ts_ns + 1000;
+	return now;
+}
+
 static void
 fake_scale(struct backend_call *c)
 {
 	struct fake_world	*w = fake_current;
-	int64_t			 now = backend_clock_ns();
-	size_t			 i;
 
 	w->scale_calls++;
 	w->last_to = c->to;
-	for (i = 0; i < w->njournal; i++)
-		if (w->journal[i].ts_ns >= now)
-			now = w->journal[i].ts_ns + 1000;
-	c->done_ns = now;
+	c->done_ns = fake_done_ns(w);
 	c->rc = w->scale_rc;
 	if (c->rc != 0) {
 		snprintf(c->err, sizeof c->err, "%s", w->scale_err ?
@@ -254,6 +281,28 @@ fake_scale(struct backend_call *c)
 	}
 	if (c->seq >= 0 && c->seq < FAKE_SEQS)
 		w->replicas[c->seq] = c->to;
+}
+
+/* Every stopped member of c's cluster runs again, one more running each. */
+static void
+fake_replace(struct backend_call *c)
+{
+	struct fake_world	*w = fake_current;
+	struct backend_replaced	*r;
+	int			 k, n;
+
+	w->replace_calls++;
+	c->done_ns = fake_done_ns(w);
+	if (c->seq < 0 || c->seq >= FAKE_SEQS)
+		return;
+	n = w->stopped[c->seq];
+	for (k = 0; k < n && k < BACKEND_REPLACED_MAX; k++) {
+		r = &c->replaced[c->replaced_n++];
+		snprintf(r->id, sizeof r->id, "web_%d",
+		    w->replicas[c->seq] + 1);
+		r->running = w->replicas[c->seq]++;
+	}
+	w->stopped[c->seq] = 0;
 }
 
 void
@@ -268,26 +317,25 @@ fake_world_init(struct fake_world *w)
 	w->be.name = "fake";
 	w->be.observe = fake_observe;
 	w->be.scale = fake_scale;
+	w->be.replace = fake_replace;
 	fake_current = w;
 }
 
 void
 fake_ports(struct fake_world *w, struct engine_ports *p)
 {
-	memset(p, 0, sizeof *p);
+	static const struct engine_ports fake = {
+		.load = fake_load, .try_lock = fake_try_lock,
+		.session = fake_session, .lockless = fake_lockless,
+		.journal_write = fake_journal_write,
+		.journal_last_changes = fake_last_changes,
+		.journal_newest = fake_newest, .set_cur_no = fake_set_cur_no,
+		.list_services = fake_list_services, .query = fake_query,
+		.query_where = fake_query_where, .backend_of = fake_backend_of,
+	};
+
+	*p = fake;
 	p->ctx = w;
-	p->load = fake_load;
-	p->try_lock = fake_try_lock;
-	p->session = fake_session;
-	p->lockless = fake_lockless;
-	p->journal_write = fake_journal_write;
-	p->journal_last_changes = fake_last_changes;
-	p->journal_newest = fake_newest;
-	p->set_cur_no = fake_set_cur_no;
-	p->list_services = fake_list_services;
-	p->query = fake_query;
-	p->query_where = fake_query_where;
-	p->backend_of = fake_backend_of;
 }
 
 struct policy_row

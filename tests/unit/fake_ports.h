@@ -54,21 +54,33 @@ struct fake_world {
 	int		 cur_no[FAKE_SEQS];	/* -1: never written */
 	size_t		 cur_no_writes;		/* tried, including failed */
 	bool		 cur_no_timeout;	/* writes time out */
-	/* Swarm and InfluxDB */
-	size_t		 list_calls, query_calls;
+	/*
+	 * Swarm: the policies of service swarm_name go through the real
+	 * Swarm backend (scaler/backend_swarm.c), observed in a service list
+	 * of that one service at swarm_replicas (never scaled: there is no
+	 * Docker). list_fail: listing the services fails.
+	 */
+	const char	*swarm_name;
+	int		 swarm_replicas;
+	bool		 list_fail;
+	size_t		 list_calls;
+	/* InfluxDB */
+	size_t		 query_calls;
 	/* the backend: replica counts by seq, and the calls made */
 	struct backend	 be;
 	int		 replicas[FAKE_SEQS];
+	int		 stopped[FAKE_SEQS];	/* members to replace (runc) */
 	int		 scale_rc;		/* scale's result: 0 or -errno */
 	const char	*scale_err;
-	size_t		 observe_calls, scale_calls;
+	size_t		 observe_calls, scale_calls, replace_calls;
 	int		 last_to;
 };
 
 /*
  * Make w the current world: an empty table, the lock free in session 1,
  * a journal with nothing, every query failing, a backend that does what
- * it is asked (background false: on the tick's thread).
+ * it is asked (background false: on the tick's thread) and replaces the
+ * stopped members it is told of, no Swarm service.
  */
 void	fake_world_init(struct fake_world *w);
 void	fake_ports(struct fake_world *w, struct engine_ports *out);

@@ -315,7 +315,7 @@ Test(decide, sustained_needs_every_sample)
 	struct decide_in	in;
 	struct decide_out	out;
 
-	p.sustained = true;
+	p.sustained = p.sustained_out = p.sustained_in = true;
 	in = input(&p, 3, 80, 80);
 	in.out.min = 50;	/* mean above, one dip below */
 	decide(&in, &out);
@@ -359,12 +359,18 @@ Test(decide, coverage_rule)
 	o = covered(INFINITY, w);
 	cr_expect(!decide_covered(&o, w, NOW, IVL), "inf value");
 
-	/* oldest sample: at most 2 intervals after the window start */
+	/*
+	 * oldest sample: at most 1.25 intervals after the window start
+	 * (the full window, and ds's jitter; it was 2 intervals, which
+	 * let the first decision after a start come an interval early)
+	 */
 	o = covered(50, w);
-	o.first_ns = NOW - w + 2 * IVL;
+	o.first_ns = NOW - w + IVL + IVL / 4;
 	cr_expect(decide_covered(&o, w, NOW, IVL));
 	o.first_ns++;
 	cr_expect(!decide_covered(&o, w, NOW, IVL), "data starts late");
+	o.first_ns = NOW - w + 2 * IVL;
+	cr_expect(!decide_covered(&o, w, NOW, IVL), "an interval short");
 	/* newest sample: at most 2 intervals old */
 	o = covered(50, w);
 	o.last_ns = NOW - 2 * IVL;
@@ -506,7 +512,7 @@ Test(decide, capacity_sustained)
 	struct decide_in	in = input(&p, 3, 150, 150);
 	struct decide_out	out;
 
-	p.sustained = true;
+	p.sustained = p.sustained_out = p.sustained_in = true;
 	in.out.min = 90;	/* a quiet moment: 3 x 90 fits */
 	decide(&in, &out);
 	cr_expect_eq(out.action, DECIDE_STEADY);
@@ -576,7 +582,7 @@ random_input(uint64_t *x, struct policy *p)
 	p->max_no = p->min_no + 1 + (int)(rnd(x) % 8);
 	p->step_out = 1 + (int)(rnd(x) % 4);
 	p->step_in = 1 + (int)(rnd(x) % 4);
-	p->sustained = rnd(x) % 3 == 0;
+	p->sustained = p->sustained_out = p->sustained_in = rnd(x) % 3 == 0;
 	p->in_window_ns = (1 + (int64_t)(rnd(x) % 20)) * MIN;
 	p->cooldown_in_ns = p->in_window_ns;
 	p->min_available = (double)(rnd(x) % 200);

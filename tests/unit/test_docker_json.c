@@ -146,9 +146,11 @@ Test(discover, not_json)
 	    "1e-400, -0, 0.5E+3, true, false, null, \"\\/\\b\\f\\r\\t\", "
 	    "\"\x7f\xf4\x8f\xbf\xbf\"] \t\r\n", &l, &skipped), 0);
 	cr_assert_eq(skipped, 10);
+	discover_list_free(&l);
 	/* jansson's quirk: one NUL right after a number or literal */
 	cr_assert_eq(discover_parse_list("[1\0,true\0]", 10, &l, &skipped, err,
 	    sizeof err), 0);
+	discover_list_free(&l);
 }
 
 /* The error names the place, in printable text (it goes to the log). */
@@ -180,11 +182,13 @@ Test(discover, depth)
 		memset(s + n, ']', n);
 		s[2 * n] = '\0';
 		cr_assert_eq(parse(s, &l, &skipped), n <= 2048 ? 0 : -EBADMSG);
+		discover_list_free(&l);
 		memset(s, '[', n);
 		s[n] = '1';
 		memset(s + n + 1, ']', n);
 		s[2 * n + 1] = '\0';
 		cr_assert_eq(parse(s, &l, &skipped), n <= 2047 ? 0 : -EBADMSG);
+		discover_list_free(&l);
 		free(s);
 	}
 }

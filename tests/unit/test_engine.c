@@ -353,3 +353,147 @@ Test(engine, background_call_journaled_when_it_ends)
 	cr_expect_eq(w.scale_calls, 1);
 	cr_expect_eq(r->status[0].replicas, 2);
 }
+
+/* The first journal row of seq with action, or NULL. */
+static const struct fake_jrow *
+row_of(int64_t seq, const char *action)
+{
+	size_t	i;
+
+	for (i = 0; i < w.njournal; i++)
+		if (w.journal[i].seq == seq &&
+		    strcmp(w.journal[i].action, action) == 0)
+			return &w.journal[i];
+	return NULL;
+}
+
+/*
+ * A runc cluster whose member stopped counts one replica short: das
+ * replaces the member before it decides, and min_no is not enforced over
+ * a count that the replacement is about to restore.
+ */
+Test(engine, stopped_members_replaced_before_deciding)
+{
+	const struct engine_report	*r;
+	const struct fake_jrow		*j;
+	struct engine_cfg		 c;
+
+	one_policy("2", "5", 2);
+	w.be.background = true;
+	fake_cfg(&c);
+	c.background = true;
+	start(&c);
+	tick();
+	w.replicas[1] = 1;		/* web_2's init died */
+	w.stopped[1] = 1;
+	r = tick();
+	cr_expect_str_eq(r->status[0].state, "acting");
+	cr_expect_str_eq(r->status[0].action, "", "not decided");
+	cr_assert_eq(engine_drain(e, 10000), 0);
+	cr_expect_eq(w.replace_calls, 1);
+	cr_expect_eq(w.scale_calls, 0);
+	cr_assert_not_null(j = row_of(1, "replace"));
+	cr_expect_eq(j->before, 1);
+	cr_expect_eq(j->after, 2);
+	cr_expect_str_eq(j->reason, "dead");
+	r = tick();
+	cr_expect_eq(r->status[0].replicas, 2);
+	cr_expect_str_eq(r->status[0].state, "no_data");
+	cr_expect_eq(w.replace_calls, 1);
+	cr_expect_eq(w.scale_calls, 0, "nothing left for bounds to do");
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 0,
+	    "a replacement is das's own doing");
+	cr_expect_eq(fake_journal_count(&w, 1, "replace"), 1);
+}
+
+/*
+ * The Swarm service list cannot be read: each Swarm policy is in error
+ * (journaled once) and acts on nothing; a policy of another backend acts
+ * in the same tick.
+ */
+Test(engine, swarm_list_failing_stops_only_swarm_policies)
+{
+	const struct engine_report	*r;
+
+	fake_world_init(&w);
+	w.swarm_name = "api";
+	w.list_fail = true;
+	fake_add_row(&w, fake_row(1, "2", "5"));
+	w.rows[0].service_id = "api";
+	fake_add_row(&w, fake_row(2, "2", "5"));
+	w.replicas[2] = 1;
+	start(NULL);
+	r = tick();
+	cr_expect_eq(w.list_calls, 1);
+	cr_expect_str_eq(r->status[0].state, "error");
+	cr_expect(strstr(r->status[0].detail, "GET /services") != NULL, "%s",
+	    r->status[0].detail);
+	cr_expect_eq(r->status[0].replicas, -1);
+	cr_expect_eq(fake_journal_count(&w, 1, "error"), 1);
+	cr_expect_eq(w.cur_no[1], -1);
+	cr_expect_eq(w.scale_calls, 1, "the other backend's policy acts");
+	cr_expect_eq(w.last_to, 2);
+	cr_expect_eq(fake_journal_count(&w, 2, "bounds"), 1);
+	cr_expect_eq(r->actions, 1);
+	tick();
+	cr_expect_eq(fake_journal_count(&w, 1, NULL), 1, "one error row");
+	w.list_fail = false;		/* back, at min_no */
+	w.swarm_replicas = 2;
+	r = tick();
+	cr_expect_eq(r->status[0].replicas, 2);
+	cr_expect_str_eq(r->status[0].service_id, "fakeswarmid0123456789abcd");
+	cr_expect_str_eq(r->status[0].state, "no_data");
+	cr_expect_eq(w.cur_no[1], 2);
+	cr_expect_eq(w.scale_calls, 1);
+}
+
+/*
+ * dasctl scale: an evaluate-only engine changes the count and journals it
+ * as manual; das then takes the count as is, at the journal row's time,
+ * without a manual row of its own and without undoing it.
+ */
+Test(engine, scale_by_hand_journaled_and_kept)
+{
+	const struct engine_report	*r;
+	const struct fake_jrow		*m;
+	struct engine_ports		 p;
+	struct engine_cfg		 c;
+	struct engine			*ctl;
+	char				 err[256];
+
+	one_policy("1", "5", 3);
+	fake_add_row(&w, fake_row(2, "x", "5"));
+	start(NULL);
+	tick();
+	fake_cfg(&c);
+	c.act = false;
+	fake_ports(&w, &p);
+	ctl = engine_new_ports(&c, &p);
+	engine_restore(ctl);
+	cr_assert_eq(engine_tick(ctl, backend_clock_ns(), &r), 0);
+	cr_assert_eq(engine_scale_by_hand(ctl, 1, 4, err, sizeof err), 0, "%s",
+	    err);
+	cr_expect_eq(w.replicas[1], 4);
+	cr_expect_eq(w.cur_no[1], 4);
+	cr_assert_not_null(m = row_of(1, "manual"));
+	cr_expect_eq(m->before, 3);
+	cr_expect_eq(m->after, 4);
+	cr_expect_str_eq(m->reason, "dasctl");
+	cr_expect_eq(engine_scale_by_hand(ctl, 7, 2, err, sizeof err),
+	    -EINVAL);
+	cr_expect(strstr(err, "not in the table") != NULL, "%s", err);
+	cr_expect_eq(engine_scale_by_hand(ctl, 2, 2, err, sizeof err),
+	    -EINVAL, "an invalid row");
+	w.scale_rc = -EIO;
+	w.scale_err = "fake: the cluster refused";
+	cr_expect_eq(engine_scale_by_hand(ctl, 1, 5, err, sizeof err), -EIO);
+	cr_expect_str_eq(err, "fake: the cluster refused");
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
+	w.scale_rc = 0;
+	engine_free(ctl);
+	r = tick();
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
+	cr_expect_eq(r->status[0].replicas, 4);
+	cr_expect_eq(r->status[0].last_change_ns, m->ts_ns);
+	cr_expect_eq(w.scale_calls, 2, "das undid nothing");
+}

@@ -274,7 +274,7 @@ static const struct ecase invalid_cases[] = {
 	{ COL(sustained), "", "sustained \"\" is not a boolean" },
 	{ COL(backend), "k8s", "backend \"k8s\" is not one of swarm, "
 	    "runc or exec" },
-	{ COL(mode), "auto", "mode \"auto\" is not one of threshold or "
+	{ COL(mode), "auto", "mode \"auto\" is not one of threshold, "
 	    "capacity" },
 	{ COL(target), "a\tb", "target \"a?b\" contains control" },
 	{ COL(target), long_target, "target \"/xxxx" },

@@ -1,5 +1,5 @@
 /*
- * Unit tests for runcb: cluster membership, listing recorded state
+ * Unit tests for runcb: cluster membership, reading recorded state
  * directories, and how runc is run (argv, descriptors, its log message,
  * the time limit) with a stand-in `runc` script first in PATH. The real
  * runc is exercised by tests/integration/test_runc.sh.
@@ -58,50 +58,60 @@ Test(runcb, valid_cluster)
 	cr_assert_not(runcb_valid_cluster(name));
 }
 
+/* What replace_dead told of each attempt: "id:running:rc " in order. */
+static void
+t_heard(void *arg, const struct runcb_ctr *dead, int running, int rc,
+    const char *err)
+{
+	buf_printf(arg, "%s:%d:%d ", dead->id, running, rc);
+}
+
 /*
  * The recorded containers are long gone here, so all are stopped; the
  * broken (web_7) and half-made (web_8) ones are left out, as are web_01,
- * web_x and other_1, which are not members.
+ * web_x and other_1, which are not members. Each stopped one is replaced
+ * in index order (the stand-in runc succeeds and changes nothing).
  */
-Test(runcb, list_recorded_root)
+Test(runcb, recorded_root)
 {
-	struct runcb_ctr	*c = NULL;
-	char			 err[256];
-	size_t			 n, i;
-	int			 running;
+	struct buf		 heard;
+	struct runcb_replace_cb	 cb = { t_heard, &heard };
+	char			 err[256], *dir;
+	int			 running, stopped = 0, replaced;
 
-	cr_assert_eq(runcb_list(ROOT, "web", &c, &n, err, sizeof err), 0,
-	    "%s", err);
-	cr_assert_eq(n, 6);
-	for (i = 0; i < n; i++) {
-		cr_assert_eq(c[i].index, (int)i + 1);
-		cr_assert_eq(c[i].status, RUNCSTATE_STOPPED, "%s", c[i].id);
-		cr_assert_eq(c[i].pid, 0);
-		cr_assert_str_eq(c[i].bundle, "/srv/bundles/web");
-	}
-	cr_assert_str_eq(c[5].id, "web_6");
-	cr_assert_eq(c[5].created_ns, 1795316460000000000LL);
-	runcb_list_free(c, n);
-	cr_assert_eq(runcb_observe(ROOT, "web", &running, NULL, err, sizeof err), 0);
+	cr_assert_eq(runcb_observe(ROOT, "web", &running, &stopped, err,
+	    sizeof err), 0, "%s", err);
 	cr_assert_eq(running, 0);
-	cr_assert_eq(runcb_list(ROOT, "other", &c, &n, err, sizeof err), 0);
-	cr_assert_eq(n, 1);
-	runcb_list_free(c, n);
+	cr_assert_eq(stopped, 6);
+	dir = t_fake_program("runc", "exit 0");
+	buf_init(&heard);
+	cr_assert_eq(runcb_replace_dead(ROOT, "web", "/srv/bundles/web", 5000,
+	    &cb, &replaced, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(replaced, 6);
+	cr_assert_str_eq(buf_str(&heard), "web_1:0:0 web_2:1:0 web_3:2:0 "
+	    "web_4:3:0 web_5:4:0 web_6:5:0 ");
+	buf_reset(&heard);
+	cr_assert_eq(runcb_replace_dead(ROOT, "other", "/b", 5000, &cb,
+	    &replaced, err, sizeof err), 0, "%s", err);
+	cr_assert_str_eq(buf_str(&heard), "other_1:0:0 ");
+	buf_free(&heard);
+	t_rmtree(dir);
+	free(dir);
 }
 
-Test(runcb, list_edge_cases)
+Test(runcb, observe_edge_cases)
 {
-	struct runcb_ctr	*c = NULL;
-	char			 err[256];
-	size_t			 n;
+	char	err[256];
+	int	running;
 
-	cr_assert_eq(runcb_list("/nonexistent/das-runc", "web", &c, &n, err,
-	    sizeof err), 0);
-	cr_assert_eq(n, 0);
-	cr_assert_eq(runcb_list("", "web", &c, &n, err, sizeof err), -EINVAL);
-	cr_assert_eq(runcb_list(ROOT, "a/b", &c, &n, err, sizeof err),
-	    -EINVAL);
-	cr_assert_eq(runcb_list(ROOT "/README", "web", &c, &n, err,
+	cr_assert_eq(runcb_observe("/nonexistent/das-runc", "web", &running,
+	    NULL, err, sizeof err), 0);
+	cr_assert_eq(running, 0);
+	cr_assert_eq(runcb_observe("", "web", &running, NULL, err,
+	    sizeof err), -EINVAL);
+	cr_assert_eq(runcb_observe(ROOT, "a/b", &running, NULL, err,
+	    sizeof err), -EINVAL);
+	cr_assert_eq(runcb_observe(ROOT "/README", "web", &running, NULL, err,
 	    sizeof err), -ENOTDIR);
 	cr_assert(strstr(err, "README") != NULL, "%s", err);
 }

@@ -1,0 +1,706 @@
+/*
+ * Unit tests for replay_run (scaler/replay.c): das's decisions on a load,
+ * under the model of replay.h, at the times decide.h's rules predict, and
+ * the scores, each expectation derived by hand in the comment above it.
+ *
+ * The common setting unless a test says otherwise: cpu_ratio (capped at
+ * 100 per replica), out > 80, in < 20, 1 m windows (cooldowns default to
+ * the windows), step 1, 1..10 replicas; interval = tick = 10 s, start
+ * delay 20 s, capacity 100, u = 80 % (so d = max(1, ceil(L / 80))).
+ *
+ * Facts every derivation below uses:
+ *   - load[k] is sampled at (k+1)·10 s; a tick at t sees the samples at
+ *     t and before. Each ready replica reports L/ready (capped at 100) and
+ *     the window mean weights an instant by its ready replicas, so an
+ *     uncapped instant adds L to the sum and `ready` to the count.
+ *   - A window (t − 60, t] holds the instants t−50 .. t. Coverage needs
+ *     the oldest at or before t − 60 + 20 (2 intervals of slack): with
+ *     samples from 10 s on, the first covered tick is t = 50.
+ *   - After a change at c, a direction acts again no sooner than
+ *     max(c + W, c + cooldown) = c + 60 (window_after_change, cooldown).
+ *   - A replica added at c is ready at c + 20; a sample at c + 20 sees it.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hpa.h"
+#include "policy.h"
+#include "replay.h"
+
+#define NS_S	INT64_C(1000000000)
+#define ORIGIN	(INT64_C(1714564800) * NS_S)
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define EPS	1e-9
+
+/*
+ * Parse the common policy with spec's "col=value,..." over it ("col="
+ * makes the column NULL), as dasctl replay --set does.
+ */
+static void
+t_policy(struct policy *p, const char *spec)
+{
+	struct policy_row	 r;
+	const char		**slot;
+	char			*text, *pair, *eq, *save = NULL, err[256];
+	int			 rc;
+
+	memset(&r, 0, sizeof(r));
+	r.seq = "1";
+	r.min_no = "1";
+	r.max_no = "10";
+	r.cond_item = "cpu_ratio";
+	r.out_cond = "80%";
+	r.in_cond = "20%";
+	r.out_duration = "1m";
+	r.in_duration = "1m";
+	r.service_id = "web";
+	cr_assert_not_null(text = strdup(spec));
+	for (pair = strtok_r(text, ",", &save); pair != NULL;
+	    pair = strtok_r(NULL, ",", &save)) {
+		cr_assert_not_null(eq = strchr(pair, '='), "%s", pair);
+		*eq = '\0';
+		cr_assert_not_null(slot = policy_row_column(&r, pair), "%s",
+		    pair);
+		*slot = eq[1] != '\0' ? eq + 1 : NULL;
+	}
+	rc = policy_parse(&r, p, err, sizeof(err));
+	free(text);
+	cr_assert_eq(rc, 0, "%s: %s", spec, err);
+}
+
+static struct replay_model
+t_model(int start)
+{
+	struct replay_model	m;
+
+	memset(&m, 0, sizeof(m));
+	m.interval_ns = 10 * NS_S;
+	m.tick_ns = 10 * NS_S;
+	m.start_delay_ns = 20 * NS_S;
+	m.demand_util = 0.8;
+	m.capacity = 100;
+	m.capped = true;
+	m.start = start;
+	m.origin_ns = ORIGIN;
+	return m;
+}
+
+/* A piece of load: n intervals of 10 s at value v. */
+struct seg {
+	size_t	n;
+	double	v;
+};
+
+static void
+t_load(struct replay_load *l, const struct seg *s, size_t nseg)
+{
+	size_t	i, j, k = 0;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; i < nseg; i++)
+		l->n += s[i].n;
+	cr_assert_not_null(l->load = calloc(l->n, sizeof(*l->load)));
+	for (i = 0; i < nseg; i++)
+		for (j = 0; j < s[i].n; j++)
+			l->load[k++] = s[i].v;
+	l->interval_ns = 10 * NS_S;
+	l->origin_ns = ORIGIN;
+}
+
+static void
+t_run(const struct replay_model *m, const struct seg *s, size_t nseg,
+    const struct policy *p, const struct hpa_params *peer,
+    struct replay_result *res)
+{
+	struct replay_load	l;
+	char			err[256];
+
+	t_load(&l, s, nseg);
+	cr_assert_eq(replay_run(m, &l, p, peer, res, err, sizeof(err)), 0,
+	    "%s", err);
+	replay_load_free(&l);
+}
+
+/* One change of das's count: at tick t (s), to `replicas`. */
+struct step {
+	int	t;
+	int	replicas;
+	const char *action;
+};
+
+/* The rows where the decided count changes are exactly want[]. */
+static void
+t_steps(const struct replay_result *res, const struct step *want, size_t n)
+{
+	size_t	i, k = 0;
+	int	prev = res->start;
+
+	for (i = 0; i < res->nrows; i++) {
+		if (res->rows[i].replicas == prev)
+			continue;
+		prev = res->rows[i].replicas;
+		cr_assert_lt(k, n, "unexpected change at %lld s to %d",
+		    (long long)(res->rows[i].t_ns / NS_S), prev);
+		cr_expect_eq(res->rows[i].t_ns, want[k].t * NS_S,
+		    "change %zu at %lld s, want %d s", k,
+		    (long long)(res->rows[i].t_ns / NS_S), want[k].t);
+		cr_expect_eq(prev, want[k].replicas, "change %zu to %d, want "
+		    "%d", k, prev, want[k].replicas);
+		cr_expect_str_eq(res->rows[i].action, want[k].action,
+		    "change %zu", k);
+		k++;
+	}
+	cr_expect_eq(k, n, "%zu changes, want %zu", k, n);
+}
+
+/* The row of the tick at t seconds. */
+static const struct replay_row *
+t_row(const struct replay_result *res, int t)
+{
+	/* ticks at 10, 20, ...: row i is the tick at (i + 1) · 10 s */
+	cr_assert_geq(t, 10);
+	cr_assert_leq((size_t)(t / 10), res->nrows);
+	cr_assert_eq(res->rows[t / 10 - 1].t_ns, t * NS_S);
+	return &res->rows[t / 10 - 1];
+}
+
+/*
+ * 140 units from 2 replicas: each reports 70, inside (20, 80]. The first
+ * four ticks (10..40 s) lack coverage (hold, no_data); from 50 s every
+ * tick is steady, in_band, value 70; nothing ever acts. d = ceil(140/80)
+ * = 2 = s: θU = θO = τU = τO = 0, nothing dropped (140 <= 200). Three
+ * hours: 1080 intervals, T = 10800 s, ticks at 10..10790 s (1079 rows),
+ * replica-hours 2 × 3 = 6.
+ */
+Test(replay, constant_load_settles_and_never_acts)
+{
+	static const struct seg	load[] = { { 1080, 140 } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+	size_t			i;
+
+	t_policy(&p, "");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(res.start, 2);
+	cr_expect_eq(res.span_ns, 10800 * NS_S);
+	cr_assert_eq(res.nrows, 1079);
+	for (i = 0; i < res.nrows; i++) {
+		cr_expect_eq(res.rows[i].t_ns, (int64_t)(i + 1) * 10 * NS_S);
+		cr_expect_eq(res.rows[i].replicas, 2);
+		cr_expect_eq(res.rows[i].ready, 2);
+		cr_expect_eq(res.rows[i].demand, 2);
+		cr_expect_eq(res.rows[i].load, 140.0);
+		if (i < 4) {
+			cr_expect_str_eq(res.rows[i].action, "hold", "row %zu",
+			    i);
+			cr_expect_str_eq(res.rows[i].reason, "no_data");
+		} else {
+			cr_expect_str_eq(res.rows[i].action, "steady",
+			    "row %zu", i);
+			cr_expect_str_eq(res.rows[i].reason, "in_band");
+			cr_expect_eq(res.rows[i].value, 70.0);
+		}
+	}
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_eq(res.das.theta_u, 0.0);
+	cr_expect_eq(res.das.theta_o, 0.0);
+	cr_expect_eq(res.das.tau_u, 0.0);
+	cr_expect_eq(res.das.tau_o, 0.0);
+	cr_expect_eq(res.das.dropped_pct, 0.0);
+	cr_expect_float_eq(res.das.replica_hours, 6.0, EPS);
+	cr_expect_eq(res.das.longest_under_ns, 0);
+	cr_expect_eq(res.das.final_replicas, 2);
+	cr_expect(!res.has_peer);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * Exactly on the band's edges, from 2 replicas: 160 units report 80 (not
+ * > 80) and 40 units report 20 (not < 20): both settle, nothing acts.
+ * 160: d = ceil(160/80) = 2 = s, all scores 0. 40: d = ceil(0.5) = 1,
+ * s = 2 all the time: θO = 100 × (2−1)/1 = 100, τO = 100, θU = τU = 0.
+ * One hour: replica-hours 2.
+ */
+Test(replay, load_on_the_band_edges_settles)
+{
+	static const struct seg	hi[] = { { 360, 160 } };
+	static const struct seg	lo[] = { { 360, 40 } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+
+	t_policy(&p, "");
+	t_run(&m, hi, NITEMS(hi), &p, NULL, &res);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_str_eq(res.rows[res.nrows - 1].reason, "in_band");
+	cr_expect_eq(res.rows[res.nrows - 1].value, 80.0);
+	cr_expect_eq(res.das.theta_u, 0.0);
+	cr_expect_eq(res.das.theta_o, 0.0);
+	cr_expect_float_eq(res.das.replica_hours, 2.0, EPS);
+	replay_result_free(&res);
+
+	t_run(&m, lo, NITEMS(lo), &p, NULL, &res);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_str_eq(res.rows[res.nrows - 1].reason, "in_band");
+	cr_expect_eq(res.rows[res.nrows - 1].value, 20.0);
+	cr_expect_eq(res.das.theta_u, 0.0);
+	cr_expect_float_eq(res.das.theta_o, 100.0, EPS);
+	cr_expect_eq(res.das.tau_u, 0.0);
+	cr_expect_float_eq(res.das.tau_o, 100.0, EPS);
+	cr_expect_eq(res.das.final_replicas, 2);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * A step up and a step down, from 2 replicas. Load: 140 on [0, 300)
+ * (k 0..29), 380 on [300, 600) (k 30..59), 50 on [600, 1200).
+ *
+ * Up. From 310 s each replica of 2 reports 380/2 → 100 (capped). The
+ * out window (t−60, t] mean, 70s and 100s of weight 2:
+ *   310: (5·70 + 100)/6 = 75; 320: (4·70 + 2·100)/6 = 80, not > 80;
+ *   330: 85 > 80, never changed: scale_out 2→3 at 330 (ready 350).
+ *   340..380: out fires (≥ 90) but 330 + 60 > t: hold window_after_change.
+ *   390: (330, 390] all 100 (340: 2 ready, 350..: 380/3 → 100): 3→4
+ *        (ready 410; from 410 each of 4 reports 95).
+ *   450: 400 is 100, 410..450 are 95: 4→5 (ready 470; 5 report 76).
+ *   460..500: the window still holds 95s: 500: (450 and 460 at 380/4,
+ *        470..500 at 380/5) = 6·380 / (2·4 + 4·5) = 81.4 > 80, hold.
+ *   510: (460 at weight 4, 470..510 at weight 5) = 2280/29 = 78.6: steady,
+ *        and from 520 all 76: steady. d = ceil(380/80) = 5 = s.
+ * Down. From 610 each of 5 reports 50/5 = 10. The in mean (all weight 5)
+ *   with j low samples is (76(6−j) + 10j)/6 < 20 only for j = 6: 660,
+ *   (660 − 60 >= 450): scale_in 5→4 at 660 (12.5 each from 670);
+ *   720: all 12.5: 4→3 (16.7 each); 780: all 16.7: 3→2 (25 each, in
+ *   band from then on: steady to the end).
+ * Actions 6, reversals 1 (the first scale_in after a scale_out).
+ *
+ * Scores, T = 1200 s. Ready: 2 [0,350) 3 [350,410) 4 [410,470)
+ * 5 [470,660) 4 [660,720) 3 [720,780) 2 [780,1200); demand: 2 [0,300)
+ * 5 [300,600) 1 [600,1200).
+ *   under: [300,350) 3/5·50 = 30, [350,410) 2/5·60 = 24, [410,470)
+ *     1/5·60 = 12: θU = 100·66/1200 = 5.5, τU = 100·170/1200, longest
+ *     170 s.
+ *   over: [600,660) 4·60, [660,720) 3·60, [720,780) 2·60, [780,1200)
+ *     1·420 = 960: θO = 80, τO = 100·600/1200 = 50.
+ *   dropped: (380−200)·50 + (380−300)·60 = 13800 of ΣL = 140·300 +
+ *     380·300 + 50·600 = 186000: 7.419...%.
+ *   replica-hours (decided): 2·330 + 3·60 + 4·60 + 5·210 + 4·60 + 3·60
+ *     + 2·420 = 3390 s.
+ */
+Test(replay, load_step_reacts_when_decide_h_says)
+{
+	static const struct seg	load[] = { { 30, 140 }, { 30, 380 },
+	    { 60, 50 } };
+	static const struct step want[] = {
+		{ 330, 3, "scale_out" }, { 390, 4, "scale_out" },
+		{ 450, 5, "scale_out" }, { 660, 4, "scale_in" },
+		{ 720, 3, "scale_in" }, { 780, 2, "scale_in" },
+	};
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+	const struct replay_row	*w;
+	int			t;
+
+	t_policy(&p, "");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_assert_eq(res.nrows, 119);
+	t_steps(&res, want, NITEMS(want));
+
+	cr_expect_eq(t_row(&res, 310)->value, 75.0);
+	cr_expect_str_eq(t_row(&res, 320)->reason, "in_band");
+	cr_expect_eq(t_row(&res, 320)->value, 80.0);
+	w = t_row(&res, 330);
+	cr_expect_eq(w->value, 85.0);
+	cr_expect_str_eq(w->reason, "above_out");
+	cr_expect_eq(w->ready, 2);
+	cr_expect_eq(w->replicas, 3);
+	for (t = 340; t < 390; t += 10)
+		cr_expect_str_eq(t_row(&res, t)->reason,
+		    "window_after_change", "%d", t);
+	cr_expect_eq(t_row(&res, 340)->ready, 2);
+	cr_expect_eq(t_row(&res, 350)->ready, 3);
+	cr_expect_str_eq(t_row(&res, 500)->reason, "window_after_change");
+	cr_expect_str_eq(t_row(&res, 510)->reason, "in_band");
+	cr_expect_float_eq(t_row(&res, 510)->value, 2280.0 / 29, EPS);
+	cr_expect_str_eq(t_row(&res, 650)->reason, "in_band");
+	w = t_row(&res, 660);
+	cr_expect_str_eq(w->reason, "below_in");
+	cr_expect_eq(w->value, 10.0);
+	cr_expect_eq(w->ready, 4);	/* a removed one leaves at once */
+	cr_expect_eq(t_row(&res, 1190)->replicas, 2);
+	cr_expect_str_eq(t_row(&res, 1190)->reason, "in_band");
+	cr_expect_eq(t_row(&res, 1190)->value, 25.0);
+
+	cr_expect_eq(res.das.actions, 6);
+	cr_expect_eq(res.das.reversals, 1);
+	cr_expect_eq(res.das.final_replicas, 2);
+	cr_expect_float_eq(res.das.theta_u, 5.5, EPS);
+	cr_expect_float_eq(res.das.tau_u, 100.0 * 170 / 1200, EPS);
+	cr_expect_eq(res.das.longest_under_ns, 170 * NS_S);
+	cr_expect_float_eq(res.das.theta_o, 80.0, EPS);
+	cr_expect_float_eq(res.das.tau_o, 50.0, EPS);
+	cr_expect_float_eq(res.das.dropped_pct, 100.0 * 13800 / 186000, EPS);
+	cr_expect_float_eq(res.das.replica_hours, 3390.0 / 3600, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * Out, in, in, out, out: reversals count the direction changing between
+ * consecutive actions (2 here). Load 200 on [0,120), 20 on [120,300),
+ * 200 on [300,480); start 2.
+ *   50: 200/2 = 100 everywhere: 2→3 (ready 70; 66.7 each).
+ *   110, 120: means 70.6 and 66.7: steady. From 130 each of 3 reports
+ *     6.67: in mean = ΣL/18 < 20 needs ΣL < 360: 170 (one 200, five 20s:
+ *     300): 3→2. 230: all 10: 2→1 (230 − 60 = 170 is not before the
+ *     change). 1 replica reports 20: not < 20, steady.
+ *   From 310 the one replica reports 200 → 100: (20(6−j) + 100j)/6 > 80
+ *     for j >= 5: 350: 1→2 (ready 370). 410: all 100: 2→3 (ready 430).
+ *   470: 420 at 200/2 (weight 2), 430..470 at 200/3: 1200/17 = 70.6.
+ */
+Test(replay, reversals_count_direction_changes)
+{
+	static const struct seg	load[] = { { 12, 200 }, { 18, 20 },
+	    { 18, 200 } };
+	static const struct step want[] = {
+		{ 50, 3, "scale_out" }, { 170, 2, "scale_in" },
+		{ 230, 1, "scale_in" }, { 350, 2, "scale_out" },
+		{ 410, 3, "scale_out" },
+	};
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+
+	t_policy(&p, "");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_eq(res.das.actions, 5);
+	cr_expect_eq(res.das.reversals, 2);
+	cr_expect_str_eq(t_row(&res, 290)->reason, "in_band");
+	cr_expect_eq(t_row(&res, 290)->value, 20.0);
+	cr_expect_float_eq(t_row(&res, 470)->value, 1200.0 / 17, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * Capacity mode, as decide.h specifies it today (the decision-quality
+ * issue will change it): capacity 80 (% per replica), 1 m windows.
+ *
+ * At the right count it holds: 140 from the default start (mean 140 →
+ * d = 2): each reports 70, demand 2·70 = 140, desired ceil(140/80) = 2:
+ * neither grows nor shrinks, nothing acts (steady, in_band: "capacity"
+ * names a move only).
+ *
+ * From 1 replica under 360 units with step_out 10 it climbs one replica
+ * per window: the cap hides the load (a replica reports at most 100), so
+ * desired = ceil(r·100/80) = r + 1 for r <= 4, whatever the step:
+ *   50: 1→2 (ready 70); 110: all 100 (180 capped): 2→3 (ready 130);
+ *   170: all 100 (120 capped): 3→4 (ready 190);
+ *   230: 180 at 100 (weight 3), 190..230 at 90 (weight 4): 2100/23 =
+ *     91.3, demand 365.2, desired 5: 4→5 (ready 250; 72 each);
+ *   290: (360 + 5·360)/29 = 74.5, demand 372.4 → 5: steady; from 300
+ *     demand 5·72 = 360, desired ceil(4.5) = 5: steady to the end.
+ */
+Test(replay, capacity_mode_on_a_constant_load)
+{
+	static const struct seg	c140[] = { { 360, 140 } };
+	static const struct seg	c360[] = { { 120, 360 } };
+	static const struct step want[] = {
+		{ 50, 2, "scale_out" }, { 110, 3, "scale_out" },
+		{ 170, 4, "scale_out" }, { 230, 5, "scale_out" },
+	};
+	struct replay_model	m = t_model(-1);
+	struct replay_result	res;
+	struct policy		p;
+
+	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
+	    "in_duration=");
+	t_run(&m, c140, NITEMS(c140), &p, NULL, &res);
+	cr_expect_eq(res.start, 2);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_str_eq(res.rows[res.nrows - 1].action, "steady");
+	cr_expect_str_eq(res.rows[res.nrows - 1].reason, "in_band");
+	cr_expect_eq(res.rows[res.nrows - 1].value, 140.0);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
+	    "in_duration=,step_out=10");
+	m.start = 1;
+	t_run(&m, c360, NITEMS(c360), &p, NULL, &res);
+	cr_expect_eq(res.start, 1);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_float_eq(t_row(&res, 230)->value, 4 * 2100.0 / 23, EPS);
+	cr_expect_str_eq(t_row(&res, 290)->action, "steady");
+	cr_expect_eq(t_row(&res, 1190)->value, 360.0);
+	cr_expect_eq(res.das.final_replicas, 5);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * The accounting on a static supply: min = max = start = 3, so nothing
+ * ever acts (a firing side holds at_max/at_min). Segments (10 s each
+ * interval), d = max(1, ceil(L/80)), s = 3:
+ *   L 100 for 60 s   d 2: over 1/2·60 = 30
+ *   L 400 for 120 s  d 5: under 2/5·120 = 48, dropped (400−300)·120
+ *   L 240 for 60 s   d 3 (exactly 3): neither, nothing dropped
+ *   L 320 for 60 s   d 4: under 1/4·60 = 15, dropped 20·60
+ *   L 0 for 60 s     d 1: over 2/1·60 = 120
+ * T = 360: θU = 100·63/360 = 17.5, θO = 100·150/360, τU = 100·180/360 =
+ * 50, τO = 100·120/360; dropped 13200 of ΣL = 6000 + 48000 + 14400 +
+ * 19200 = 87600; replica-hours 3·360/3600 = 0.3; longest under 120 s
+ * (the 240 segment ends the first run, the second lasts 60 s).
+ */
+Test(replay, metric_accounting_on_a_static_supply)
+{
+	static const struct seg	load[] = { { 6, 100 }, { 12, 400 },
+	    { 6, 240 }, { 6, 320 }, { 6, 0 } };
+	struct replay_model	m = t_model(3);
+	struct replay_result	res;
+	struct policy		p;
+	size_t			i;
+
+	t_policy(&p, "min_no=3,max_no=3");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(res.start, 3);
+	cr_expect_eq(res.span_ns, 360 * NS_S);
+	for (i = 0; i < res.nrows; i++) {
+		cr_expect_eq(res.rows[i].replicas, 3);
+		cr_expect_eq(res.rows[i].ready, 3);
+	}
+	cr_expect_eq(t_row(&res, 60)->demand, 2);
+	cr_expect_eq(t_row(&res, 70)->demand, 5);
+	cr_expect_eq(t_row(&res, 190)->demand, 3);
+	cr_expect_eq(t_row(&res, 250)->demand, 4);
+	cr_expect_eq(t_row(&res, 310)->demand, 1);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_float_eq(res.das.theta_u, 17.5, EPS);
+	cr_expect_float_eq(res.das.theta_o, 100.0 * 150 / 360, EPS);
+	cr_expect_float_eq(res.das.tau_u, 50.0, EPS);
+	cr_expect_float_eq(res.das.tau_o, 100.0 * 120 / 360, EPS);
+	cr_expect_float_eq(res.das.dropped_pct, 100.0 * 13200 / 87600, EPS);
+	cr_expect_float_eq(res.das.replica_hours, 0.3, EPS);
+	cr_expect_eq(res.das.longest_under_ns, 120 * NS_S);
+	cr_expect_eq(res.das.final_replicas, 3);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * The uncapped field (no cap, capacity --capacity 50): a replica reports
+ * all its share. mem_usage is not a ratio; a constant 230 from 2
+ * replicas is 115 each, out > 200 and in < 50 hold it. d = ceil(230 /
+ * (50·0.8)) = ceil(5.75) = 6, s = 2: θU = 100·4/6, τU = 100, dropped
+ * (230 − 100)/230.
+ */
+Test(replay, capacity_option_scales_demand)
+{
+	static const struct seg	load[] = { { 60, 230 } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+
+	m.capped = false;
+	m.capacity = 50;
+	t_policy(&p, "cond_item=mem_usage,out_cond=200,in_cond=50");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_eq(res.rows[res.nrows - 1].value, 115.0);
+	cr_expect_eq(res.rows[res.nrows - 1].demand, 6);
+	cr_expect_float_eq(res.das.theta_u, 100.0 * 4 / 6, EPS);
+	cr_expect_float_eq(res.das.tau_u, 100.0, EPS);
+	cr_expect_float_eq(res.das.dropped_pct, 100.0 * 130 / 230, EPS);
+	cr_expect_eq(res.das.longest_under_ns, 600 * NS_S);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * --start's default: the first 10 minutes' (60 intervals') mean load's
+ * demand, clamped to [min_no, max_no].
+ *   60 × 100 then 60 × 1000: mean 100, d = ceil(1.25) = 2 (the 61st
+ *     interval is not in the first 10 minutes).
+ *   the same with min_no 3: 3; with max_no 1: 1.
+ *   a shorter trace, 100, 300, 500 (30 s): mean 300, d = ceil(3.75) = 4.
+ *   all zero: d = max(1, 0) = 1; min_no 0: still 1 (demand is >= 1).
+ *   an explicit start (5) is kept; outside the bounds it is clamped.
+ */
+Test(replay, start_default_from_the_first_ten_minutes)
+{
+	static const struct seg	a[] = { { 60, 100 }, { 60, 1000 } };
+	static const struct seg	b[] = { { 1, 100 }, { 1, 300 },
+	    { 1, 500 } };
+	static const struct seg	z[] = { { 10, 0 } };
+	struct replay_model	m = t_model(-1);
+	struct replay_result	res;
+	struct policy		p;
+
+	t_policy(&p, "");
+	t_run(&m, a, NITEMS(a), &p, NULL, &res);
+	cr_expect_eq(res.start, 2);
+	replay_result_free(&res);
+	t_run(&m, b, NITEMS(b), &p, NULL, &res);
+	cr_expect_eq(res.start, 4);
+	replay_result_free(&res);
+	t_run(&m, z, NITEMS(z), &p, NULL, &res);
+	cr_expect_eq(res.start, 1);
+	replay_result_free(&res);
+	m.start = 5;
+	t_run(&m, a, NITEMS(a), &p, NULL, &res);
+	cr_expect_eq(res.start, 5);
+	replay_result_free(&res);
+	m.start = 50;
+	t_run(&m, a, NITEMS(a), &p, NULL, &res);
+	cr_expect_eq(res.start, 10);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	m.start = -1;
+	t_policy(&p, "min_no=3");
+	t_run(&m, a, NITEMS(a), &p, NULL, &res);
+	cr_expect_eq(res.start, 3);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_policy(&p, "max_no=1");
+	t_run(&m, a, NITEMS(a), &p, NULL, &res);
+	cr_expect_eq(res.start, 1);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_policy(&p, "min_no=0");
+	t_run(&m, z, NITEMS(z), &p, NULL, &res);
+	cr_expect_eq(res.start, 1);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/* Without a peer its columns are -1; with one (HPA defaults) they count. */
+Test(replay, peer_rows)
+{
+	static const struct seg	load[] = { { 60, 140 } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct hpa_params	hp;
+	struct policy		p;
+	size_t			i;
+
+	t_policy(&p, "");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect(!res.has_peer);
+	for (i = 0; i < res.nrows; i++) {
+		cr_expect_eq(res.rows[i].peer_ready, -1);
+		cr_expect_eq(res.rows[i].peer_replicas, -1);
+	}
+	replay_result_free(&res);
+
+	hpa_params_default(&hp);
+	t_run(&m, load, NITEMS(load), &p, &hp, &res);
+	cr_expect(res.has_peer);
+	cr_expect_eq(res.nrows, 59);
+	for (i = 0; i < res.nrows; i++) {
+		cr_expect_geq(res.rows[i].peer_ready, 0);
+		cr_expect_geq(res.rows[i].peer_replicas,
+		    res.rows[i].peer_ready);
+	}
+	/* the peer does not change das's own run */
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_float_eq(res.das.replica_hours, 2.0 * 600 / 3600, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/* --timeline's CSV: the header of the issue, an empty value for NAN. */
+Test(replay, timeline_csv)
+{
+	static const struct seg	load[] = { { 7, 140 } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct hpa_params	hp;
+	struct policy		p;
+	const char		*head = "time,load,ready,replicas,value,"
+	    "action,reason,peer_ready,peer_replicas\n"
+	    "10.000,140,2,2,,hold,no_data,";
+	char			*text = NULL;
+	size_t			 len = 0;
+	FILE			*f;
+
+	t_policy(&p, "");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_assert_not_null(f = open_memstream(&text, &len));
+	replay_timeline_write(f, &res);
+	fclose(f);
+	cr_expect_str_eq(text, "time,load,ready,replicas,value,action,reason\n"
+	    "10.000,140,2,2,,hold,no_data\n"
+	    "20.000,140,2,2,,hold,no_data\n"
+	    "30.000,140,2,2,,hold,no_data\n"
+	    "40.000,140,2,2,,hold,no_data\n"
+	    "50.000,140,2,2,70,steady,in_band\n"
+	    "60.000,140,2,2,70,steady,in_band\n");
+	free(text);
+	replay_result_free(&res);
+
+	hpa_params_default(&hp);
+	t_run(&m, load, NITEMS(load), &p, &hp, &res);
+	text = NULL;
+	cr_assert_not_null(f = open_memstream(&text, &len));
+	replay_timeline_write(f, &res);
+	fclose(f);
+	cr_expect_eq(strncmp(text, head, strlen(head)), 0, "%s", text);
+	free(text);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/* What the model refuses, with a sentence. */
+Test(replay, bad_model_or_load)
+{
+	static const struct seg	load[] = { { 6, 140 } };
+	struct replay_model	m = t_model(2);
+	struct replay_load	l, empty;
+	struct replay_result	res;
+	struct policy		p;
+	char			err[256];
+
+	t_policy(&p, "");
+	memset(&empty, 0, sizeof(empty));
+	empty.interval_ns = 10 * NS_S;
+	err[0] = '\0';
+	cr_expect_eq(replay_run(&m, &empty, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_neq(err[0], '\0');
+	cr_expect_null(res.rows);
+
+	t_load(&l, load, NITEMS(load));
+	l.interval_ns = 5 * NS_S;
+	err[0] = '\0';
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_neq(strstr(err, "sampled every"), NULL, "%s", err);
+	l.interval_ns = 10 * NS_S;
+	m.demand_util = 0;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	m.demand_util = 0.8;
+	m.capacity = 0;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	m.capacity = 100;
+	m.tick_ns = 0;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	replay_load_free(&l);
+	policy_clear(&p);
+}

@@ -395,13 +395,25 @@ rp_score_json(const char *name, const char *key, const char *text,
 	    (json_int_t)s->final_replicas);
 }
 
+/* 750 s as "12m30s", 3700 s as "1h1m40s". */
+static void
+rp_hms(struct buf *b, int64_t sec)
+{
+	if (sec >= 3600)
+		buf_printf(b, "%lldh", (long long)(sec / 3600));
+	if (sec % 3600 >= 60)
+		buf_printf(b, "%lldm", (long long)(sec % 3600 / 60));
+	if (sec % 60 != 0 || sec == 0)
+		buf_printf(b, "%llds", (long long)(sec % 60));
+}
+
 static void
 rp_score_line(const char *name, const struct replay_score *s)
 {
 	struct buf	d;
 
 	buf_init(&d);
-	policy_format_duration(s->longest_under_ns / NS * NS, &d);
+	rp_hms(&d, s->longest_under_ns / NS);
 	printf("%-8s %8.3f %8.3f %6.1f %6.1f %9.3f %10.2f %8u %9u  %s\n",
 	    name, s->theta_u, s->theta_o, s->tau_u, s->tau_o, s->dropped_pct,
 	    s->replica_hours, s->actions, s->reversals, buf_str(&d));

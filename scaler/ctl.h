@@ -43,6 +43,8 @@ struct ctl_add {
 	const char	*out_duration, *in_duration, *step_out, *step_in;
 	const char	*cooldown_out, *cooldown_in, *backend, *aggregate;
 	const char	*mode, *capacity, *min_available, *target;
+	const char	*setpoint, *tolerance, *max_step_out, *stabilize_in;
+	const char	*stabilize_out;
 	bool		 dry_run, sustained, paused;
 };
 int	ctl_add(struct ctl *, const char *service, const struct ctl_add *);

@@ -11,7 +11,7 @@
 #include "swarm.h"
 #include "xmalloc.h"
 
-#define CTL_ADD_MAXCOLS	24
+#define CTL_ADD_MAXCOLS	32
 
 struct ctl_cols {
 	const char	*name[CTL_ADD_MAXCOLS];
@@ -55,6 +55,11 @@ ctl_add_cols(const char *service, const struct ctl_add *a,
 	ctl_col(cols, "capacity", a->capacity);
 	ctl_col(cols, "min_available", a->min_available);
 	ctl_col(cols, "target", a->target);
+	ctl_col(cols, "setpoint", a->setpoint);
+	ctl_col(cols, "tolerance", a->tolerance);
+	ctl_col(cols, "max_step_out", a->max_step_out);
+	ctl_col(cols, "stabilize_in", a->stabilize_in);
+	ctl_col(cols, "stabilize_out", a->stabilize_out);
 	ctl_col(cols, "dry_run", a->dry_run ? "true" : NULL);
 	ctl_col(cols, "sustained", a->sustained ? "true" : NULL);
 	ctl_col(cols, "enabled", a->paused ? "false" : NULL);

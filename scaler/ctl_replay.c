@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -394,13 +395,25 @@ rp_score_json(const char *name, const char *key, const char *text,
 	    (json_int_t)s->final_replicas);
 }
 
+/* 750 s as "12m30s", 3700 s as "1h1m40s". */
+static void
+rp_hms(struct buf *b, int64_t sec)
+{
+	if (sec >= 3600)
+		buf_printf(b, "%lldh", (long long)(sec / 3600));
+	if (sec % 3600 >= 60)
+		buf_printf(b, "%lldm", (long long)(sec % 3600 / 60));
+	if (sec % 60 != 0 || sec == 0)
+		buf_printf(b, "%llds", (long long)(sec % 60));
+}
+
 static void
 rp_score_line(const char *name, const struct replay_score *s)
 {
 	struct buf	d;
 
 	buf_init(&d);
-	policy_format_duration(s->longest_under_ns / NS * NS, &d);
+	rp_hms(&d, s->longest_under_ns / NS);
 	printf("%-8s %8.3f %8.3f %6.1f %6.1f %9.3f %10.2f %8u %9u  %s\n",
 	    name, s->theta_u, s->theta_o, s->tau_u, s->tau_o, s->dropped_pct,
 	    s->replica_hours, s->actions, s->reversals, buf_str(&d));
@@ -416,18 +429,35 @@ rp_ratio(double a, double b)
 		printf(" %8s", a > 0 ? "inf" : "=");
 }
 
+/* " from 2026-12-01 10:00:00Z" for a history, nothing for a trace. */
+static void
+rp_since(int64_t origin_ns)
+{
+	struct tm	tm;
+	time_t		t = (time_t)(origin_ns / NS);
+	char		s[40];
+
+	if (origin_ns == 0)
+		return;
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, " from %Y-%m-%d %H:%M:%SZ", &tm);
+	fputs(s, stdout);
+}
+
 static void
 rp_table(const struct replay_result *res, const char *ptext,
-    const char *peertext, const struct replay_model *m, size_t n)
+    const char *peertext, const struct replay_model *m,
+    const struct replay_load *l)
 {
 	const struct replay_score	*a = &res->das, *b = &res->peer;
 	struct buf			 iv;
 
 	buf_init(&iv);
 	policy_format_duration(m->interval_ns, &iv);
-	printf("replayed %.1f h: %zu samples every %s, starting at %d "
-	    "replicas\npolicy: %s\n", (double)res->span_ns / NS / 3600, n,
-	    buf_str(&iv), res->start, ptext);
+	printf("replayed %.1f h", (double)res->span_ns / NS / 3600);
+	rp_since(l->origin_ns);
+	printf(": %zu samples every %s, starting at %d replicas\npolicy: "
+	    "%s\n", l->n, buf_str(&iv), res->start, ptext);
 	if (res->has_peer)
 		printf("peer:   hpa %s\n", peertext);
 	printf("%-8s %8s %8s %6s %6s %9s %10s %8s %9s  %s\n", "", "thetaU",
@@ -494,7 +524,7 @@ rp_files(const struct rp *r, const struct replay_result *res, size_t i,
 
 static void
 rp_report(struct rp *r, const struct replay_result *res, size_t i,
-    const struct replay_model *m, size_t n)
+    const struct replay_model *m, const struct replay_load *l)
 {
 	struct buf	ptext, peer;
 
@@ -505,7 +535,7 @@ rp_report(struct rp *r, const struct replay_result *res, size_t i,
 	if (r->runs == NULL) {
 		if (i > 0)
 			putchar('\n');
-		rp_table(res, buf_str(&ptext), buf_str(&peer), m, n);
+		rp_table(res, buf_str(&ptext), buf_str(&peer), m, l);
 	} else {
 		json_array_append_new(r->runs, rp_score_json("das", "policy",
 		    buf_str(&ptext), &res->das));
@@ -544,7 +574,7 @@ rp_one(struct rp *r, size_t i, json_t *top)
 			rc = rp_usage("%s%s", err, "");
 	}
 	if (rc == 0) {
-		rp_report(r, &res, i, &m, l.n);
+		rp_report(r, &res, i, &m, &l);
 		json_object_set_new(top, "span_s",
 		    json_real((double)res.span_ns / NS));
 		json_object_set_new(top, "interval_s",

@@ -30,7 +30,8 @@ enum {
 	O_COOLDOWN_IN, O_AGGREGATE, O_BACKEND, O_TARGET, O_MODE, O_CAPACITY,
 	O_MIN_AVAILABLE, O_SUSTAINED, O_DRY_RUN, O_PAUSED, O_TRACE, O_UNTIL,
 	O_POLICY, O_SET, O_PEER, O_START, O_START_DELAY, O_INTERVAL, O_TICK,
-	O_DEMAND_UTIL, O_TIMELINE, O_PLOT, O_COUNT
+	O_DEMAND_UTIL, O_TIMELINE, O_PLOT, O_SETPOINT, O_TOLERANCE,
+	O_MAX_STEP_OUT, O_STABILIZE_IN, O_STABILIZE_OUT, O_COUNT
 };
 
 static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
@@ -69,6 +70,11 @@ static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
 	[O_DEMAND_UTIL] = { "demand-util", true, "replay" },
 	[O_TIMELINE] = { "timeline", true, "replay" },
 	[O_PLOT] = { "plot", true, "replay" },
+	[O_SETPOINT] = { "setpoint", true, "add" },
+	[O_TOLERANCE] = { "tolerance", true, "add" },
+	[O_MAX_STEP_OUT] = { "max-step-out", true, "add" },
+	[O_STABILIZE_IN] = { "stabilize-in", true, "add" },
+	[O_STABILIZE_OUT] = { "stabilize-out", true, "add" },
 	[O_COUNT] = { NULL, false, NULL }
 };
 
@@ -149,6 +155,11 @@ dasctl_add(struct ctl *c, char **arg, const char **val)
 	a.mode = val[O_MODE];
 	a.capacity = val[O_CAPACITY];
 	a.min_available = val[O_MIN_AVAILABLE];
+	a.setpoint = val[O_SETPOINT];
+	a.tolerance = val[O_TOLERANCE];
+	a.max_step_out = val[O_MAX_STEP_OUT];
+	a.stabilize_in = val[O_STABILIZE_IN];
+	a.stabilize_out = val[O_STABILIZE_OUT];
 	a.sustained = val[O_SUSTAINED] != NULL;
 	a.dry_run = val[O_DRY_RUN] != NULL;
 	a.paused = val[O_PAUSED] != NULL;
@@ -203,8 +214,10 @@ static const struct dasctl_cmd dasctl_cmds[] = {
 "SERVICE --min N --max N --out 70% --in 10% [--item cpu_ratio]\n"
 "      [--out-window 10m] [--in-window 10m] [--seq N] [--step-out N]\n"
 "      [--step-in N] [--cooldown-out D] [--cooldown-in D] [--aggregate A]\n"
-"      [--backend swarm|runc|exec] [--target T] [--mode threshold|capacity]\n"
-"      [--capacity X] [--min-available Y] [--sustained] [--dry-run]\n"
+"      [--backend swarm|runc|exec] [--target T]\n"
+"      [--mode threshold|capacity|target] [--capacity X] [--min-available Y]\n"
+"      [--setpoint 70%] [--tolerance 10%] [--max-step-out N|P%]\n"
+"      [--stabilize-in 5m] [--stabilize-out D] [--sustained] [--dry-run]\n"
 "      [--paused]",
 "write the policy row an INSERT would, validated as das validates it\n" },
 	{ "replay", 0, 1, dasctl_replay,

@@ -207,6 +207,13 @@ eval_target(const struct decide_in *in, struct decide_side *s)
 	within = fabs(s->value / p->setpoint - 1) <= p->tolerance;
 	want = desired < p->min_no ? p->min_no :
 	    desired > p->max_no ? p->max_no : (int)desired;
+	/*
+	 * A direction needs the ready replicas' mean on its side of the
+	 * setpoint (HPA's "no reversal"): just-started replicas carry load
+	 * but are not yet counted, so desired alone would read low.
+	 */
+	if (s->out_side ? s->value < p->setpoint : s->value > p->setpoint)
+		within = true;
 	s->desired = within ? (int)r : want;
 	if (s->out_side) {
 		s->fires = !within && desired > (double)r;

@@ -17,22 +17,27 @@
  *        sustained        out uses the window's min, in its max: every
  *                         sample must be past the threshold
  *        capacity mode    see below
+ *        target mode      see below
  *      A firing out direction decides, and in is not considered (out wins):
  *        replicas == max_no, or the step     HOLD "at_max"
  *        (clamped) moves nothing
  *        window reaches before last change   HOLD "window_after_change"
+ *        (not for a target-mode scale-out)
  *        now - last change < cooldown        HOLD "cooldown"
+ *        stabilization keeps the count       HOLD "stabilizing"
  *        else SCALE_OUT by step_out, clamped to max_no ("above_out")
  *      then, the same for in with min_no, step_in, "at_min", "below_in".
+ *      A step written as a percent ('50%') is that share of the count,
+ *      rounded up, at least 1 (policy_step).
  *   4. nothing fired: HOLD "no_data" when either window was not covered,
  *      else STEADY "in_band".
  *
  * Coverage ("too few samples to cover the window" is no data): a window W
  * is covered when the observation is present, its value finite, it holds
  * at least DECIDE_MIN_SAMPLES samples, its oldest sample lies within
- * DECIDE_COVER_SLACK sample intervals of the window start
- * (first_ns <= now - W + slack) and its newest within DECIDE_COVER_SLACK
- * intervals of now (last_ns >= now - slack).
+ * 1.25 sample intervals of the window start (DECIDE_START_SLACK_QUARTERS:
+ * the full window, and ds's jitter) and its newest within
+ * DECIDE_COVER_SLACK intervals of now (last_ns >= now - slack).
  *
  * Anti-flapping: a direction acts only when its whole window is after the
  * last change (now - W >= last_change_ns), so no pre-change sample is used,
@@ -53,9 +58,42 @@
  * Output value/threshold: demand and capacity * replicas (grow, steady) or
  * capacity * (replicas - 1) (shrink).
  *
+ * Capacity mode counts only the ready replicas' load when the caller knows
+ * them (obs.ready_known): demand = ready_total + min_available, so
+ * replicas still starting are supply but not load (counting them as
+ * load overshot by one and came back).
+ *
+ * Target mode (target tracking): per window, from the containers that
+ * reported over the whole window only (obs.ready_n, obs.ready_total):
+ *     u = ready_total / ready_n        (the ready replicas' mean)
+ *     desired = ceil(ready_total / setpoint)
+ * A direction fires when u is on its side of the setpoint by more than
+ * the tolerance (|u / setpoint - 1| > tolerance) and desired is past the
+ * count: out goes to desired, at most max_step_out more (default the
+ * larger of 4 and 100 %); in goes to desired. Reasons "above_target",
+ * "below_target"; value u, threshold the setpoint. No ready container:
+ * no data.
+ *
+ * Stabilization (per direction, the caller keeps the recommendations:
+ * out->desired of each tick, passed back as in->recs): a scale-in goes no
+ * lower than the highest recommendation of the last stabilize_in (this
+ * tick's included), a scale-out no higher than the lowest of the last
+ * stabilize_out. Target mode: stabilize_in defaults to 5 m (HPA's), the
+ * cooldowns to none.
+ *
+ * Why a target-mode scale-out needs no whole window after a change: the
+ * ready total counts only containers that reported over the whole
+ * window, and their sum is at most the load they carried; a pre-change
+ * sample (the load spread over fewer replicas) can make desired smaller,
+ * never larger than what the load needs, and replicas still starting are
+ * already in the count desired is compared with. So it acts as soon as
+ * the newer samples show the ready replicas over the setpoint. Scale-in
+ * keeps the rule (a pre-change sample there reads low).
+ *
  * Reasons are static strings, stable machine words for the journal:
- * paused below_min above_max above_out below_in capacity in_band no_data
- * window_after_change cooldown at_max at_min.
+ * paused below_min above_max above_out below_in capacity above_target
+ * below_target in_band no_data window_after_change cooldown stabilizing
+ * at_max at_min.
  */
 #ifndef DAS_DECIDE_H
 #define DAS_DECIDE_H

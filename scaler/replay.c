@@ -40,6 +40,9 @@ struct run {
 	struct hpa_params hp;
 	struct winagg_point *scratch;
 	int64_t		 last_change;	/* absolute ns; 0 = never */
+	struct decide_rec *recs;	/* decide's recommendations, oldest
+					 * first, from recs[rec0] */
+	size_t		 nrecs, rec0, recs_cap;
 	int64_t		 span, max_window;
 	double		 load_s;	/* Σ L dt */
 	struct replay_result *res;
@@ -199,6 +202,59 @@ replay_row_add(struct run *r)
 }
 
 /*
+ * Keep this tick's recommendation for stabilization (what pstate.c does
+ * for das), forgetting those older than both stabilization windows.
+ */
+static void
+replay_rec(struct run *r, int64_t now, int desired)
+{
+	int64_t	keep = r->pol.stabilize_in_ns > r->pol.stabilize_out_ns ?
+	    r->pol.stabilize_in_ns : r->pol.stabilize_out_ns;
+
+	if (keep <= 0)
+		return;
+	while (r->rec0 < r->nrecs && r->recs[r->rec0].ns <= now - keep)
+		r->rec0++;
+	if (r->nrecs == r->recs_cap) {
+		if (r->rec0 > 0) {
+			memmove(r->recs, r->recs + r->rec0,
+			    (r->nrecs - r->rec0) * sizeof *r->recs);
+			r->nrecs -= r->rec0;
+			r->rec0 = 0;
+		}
+		if (r->nrecs == r->recs_cap) {
+			r->recs_cap = r->recs_cap ? r->recs_cap * 2 : 64;
+			r->recs = xreallocarray(r->recs, r->recs_cap,
+			    sizeof *r->recs);
+		}
+	}
+	r->recs[r->nrecs].ns = now;
+	r->recs[r->nrecs++].desired = desired;
+}
+
+/* Both windows as InfluxDB would answer das's statements. */
+static void
+replay_windows(struct run *r, int64_t t, size_t nsampled,
+    struct decide_in *in)
+{
+	const struct replay_model *m = r->m;
+	int64_t	now = m->origin_ns + t, t0 = m->origin_ns + m->interval_ns;
+	bool	ready = r->pol.mode != POLICY_MODE_THRESHOLD;
+
+	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
+	    r->pol.out_window_ns, r->scratch, &in->out);
+	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
+	    r->pol.in_window_ns, r->scratch, &in->in);
+	if (!ready)
+		return;
+	/* the replicas' ready times are from 0: so are these times */
+	winagg_ready(r->das.pts, nsampled, m->interval_ns, m->interval_ns, t,
+	    r->pol.out_window_ns, r->das.ready_at, r->das.n, &in->out);
+	winagg_ready(r->das.pts, nsampled, m->interval_ns, m->interval_ns, t,
+	    r->pol.in_window_ns, r->das.ready_at, r->das.n, &in->in);
+}
+
+/*
  * One das tick at t: the two windows aggregated as InfluxDB would, then
  * decide() exactly as tick_eval.c calls it, and the action applied as
  * tick_act.c would (the change time is the tick's).
@@ -211,7 +267,6 @@ replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 	struct decide_out	 out;
 	struct replay_row	*row;
 	int64_t			 now = m->origin_ns + t;
-	int64_t			 t0 = m->origin_ns + m->interval_ns;
 
 	memset(&in, 0, sizeof in);
 	in.policy = &r->pol;
@@ -219,11 +274,11 @@ replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 	in.now_ns = now;
 	in.last_change_ns = r->last_change;
 	in.sample_interval_ns = m->interval_ns;
-	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
-	    r->pol.out_window_ns, r->scratch, &in.out);
-	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
-	    r->pol.in_window_ns, r->scratch, &in.in);
+	in.recs = r->recs + r->rec0;
+	in.nrecs = r->nrecs - r->rec0;
+	replay_windows(r, t, nsampled, &in);
 	decide(&in, &out);
+	replay_rec(r, now, out.desired);
 	if (out.after != out.before) {
 		fleet_set(&r->das, out.after, t, m->start_delay_ns);
 		r->last_change = now;
@@ -425,6 +480,7 @@ replay_run(const struct replay_model *m, const struct replay_load *l,
 	fleet_free(&r.das);
 	fleet_free(&r.peer);
 	free(r.scratch);
+	free(r.recs);
 	return 0;
 }
 

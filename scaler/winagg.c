@@ -114,3 +114,53 @@ winagg_obs(const struct policy *p, const struct winagg_point *pts, size_t n,
 		o->value = sum / (double)o->count;
 	}
 }
+
+/* The mean of the instants [from, hi) with samples: one replica's mean. */
+static double
+winagg_mean_from(const struct winagg_point *pts, size_t from, size_t hi,
+    size_t *count)
+{
+	double	sum = 0;
+	size_t	k;
+
+	*count = 0;
+	for (k = from; k < hi; k++) {
+		if (pts[k].weight == 0)
+			continue;
+		sum += pts[k].value;
+		(*count)++;
+	}
+	return *count ? sum / (double)*count : 0;
+}
+
+void
+winagg_ready(const struct winagg_point *pts, size_t npts, int64_t t0,
+    int64_t step, int64_t now, int64_t window, const int64_t *ready_at,
+    size_t n, struct decide_obs *o)
+{
+	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX;
+	double	mean = 0;
+
+	o->ready_known = true;
+	o->ready_n = 0;
+	o->ready_total = 0;
+	winagg_span(npts, t0, step, now, window, &lo, &hi);
+	/* a full window holds floor(W / step) instants; one may be missed */
+	need = (size_t)(window / step);
+	need = need >= WINAGG_READY_MISSED + DECIDE_MIN_SAMPLES ?
+	    need - WINAGG_READY_MISSED : DECIDE_MIN_SAMPLES;
+	for (i = 0, k = lo; i < n; i++) {
+		/* its first instant: the first at or after it was ready
+		 * (ready_at ascends, so k only moves on) */
+		while (k < hi && t0 + (int64_t)k * step < ready_at[i])
+			k++;
+		if (k != last) {
+			mean = winagg_mean_from(pts, k, hi, &cnt);
+			last = k;
+		}
+		if (cnt < need)
+			continue;
+		o->ready_n++;
+		o->ready_total += mean;
+	}
+}

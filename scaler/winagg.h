@@ -38,4 +38,16 @@ void	 winagg_obs(const struct policy *p, const struct winagg_point *pts,
 	    size_t n, int64_t t0, int64_t step, int64_t now, int64_t window,
 	    struct winagg_point *scratch, struct decide_obs *out);
 
+/*
+ * decide_obs's ready fields for the replay: of replicas ready from
+ * ready_at[0..n) (same time base as t0), those that reported at every
+ * instant of the window but at most one (WINAGG_READY_MISSED; the
+ * engine's statement asks the same, scaler/iql.h), their number and the
+ * sum of their aggregates (means: each reported the instant's value).
+ */
+#define WINAGG_READY_MISSED	1
+void	 winagg_ready(const struct winagg_point *pts, size_t npts,
+	    int64_t t0, int64_t step, int64_t now, int64_t window,
+	    const int64_t *ready_at, size_t n, struct decide_obs *out);
+
 #endif

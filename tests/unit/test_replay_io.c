@@ -432,6 +432,10 @@ Test(replay_policy, every_column_resolves)
 		{ "capacity", &r.capacity },
 		{ "min_available", &r.min_available },
 		{ "sustained", &r.sustained }, { "target", &r.target },
+		{ "setpoint", &r.setpoint }, { "tolerance", &r.tolerance },
+		{ "max_step_out", &r.max_step_out },
+		{ "stabilize_in", &r.stabilize_in },
+		{ "stabilize_out", &r.stabilize_out },
 	};
 	const char	*name;
 	size_t		 i;

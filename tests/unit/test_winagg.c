@@ -292,10 +292,11 @@ Test(winagg, feeds_decide_coverage)
 	/* samples at 10..60 s; now 60, W 60: (0, 60] all six */
 	winagg_obs(&p, pts, 6, T0, STEP, 60 * NS_S, 60 * NS_S, scratch, &o);
 	cr_expect(decide_covered(&o, 60 * NS_S, 60 * NS_S, STEP));
-	/* now 40: first 10 s > 40 − 60 + 20 = 0: not covered yet */
-	winagg_obs(&p, pts, 6, T0, STEP, 40 * NS_S, 60 * NS_S, scratch, &o);
-	cr_expect(!decide_covered(&o, 60 * NS_S, 40 * NS_S, STEP));
-	/* now 50: first 10 s <= 10 s: covered */
+	/* now 50: first 10 s > 50 − 60 + 12.5 = 2.5: not covered yet
+	 * (the window starts 1.25 intervals before its first sample) */
 	winagg_obs(&p, pts, 6, T0, STEP, 50 * NS_S, 60 * NS_S, scratch, &o);
-	cr_expect(decide_covered(&o, 60 * NS_S, 50 * NS_S, STEP));
+	cr_expect(!decide_covered(&o, 60 * NS_S, 50 * NS_S, STEP));
+	/* now 60: first 10 s <= 12.5 s: covered, the full window */
+	winagg_obs(&p, pts, 6, T0, STEP, 60 * NS_S, 60 * NS_S, scratch, &o);
+	cr_expect(decide_covered(&o, 60 * NS_S, 60 * NS_S, STEP));
 }

@@ -243,8 +243,11 @@ replay_windows(struct run *r, int64_t t, size_t nsampled,
 
 	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
 	    r->pol.out_window_ns, r->scratch, &in->out);
-	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
-	    r->pol.in_window_ns, r->scratch, &in->in);
+	if (r->pol.in_window_ns == r->pol.out_window_ns)
+		in->in = in->out;	/* the same statement, asked once */
+	else
+		winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns,
+		    now, r->pol.in_window_ns, r->scratch, &in->in);
 	if (!ready)
 		return;
 	/* the replicas' ready times are from 0: so are these times */

@@ -25,6 +25,9 @@ agg(enum policy_aggregate a, double pct)
 	memset(&p, 0, sizeof(p));
 	p.aggregate = a;
 	p.percentile = pct;
+	/* sustained: the extremes are asked too (as iql.c asks min and max
+	 * of a sustained policy's statement); without, winagg skips them */
+	p.sustained = p.sustained_out = p.sustained_in = true;
 	return p;
 }
 

@@ -203,7 +203,14 @@ eval_target(const struct decide_in *in, struct decide_side *s)
 		return;
 	}
 	s->value = o->ready_total / o->ready_n;
-	desired = ceil(o->ready_total / p->setpoint - 1e-9);
+	/*
+	 * Out: the load the ready replicas carried, never more than there
+	 * is. In: their mean times every replica (the ones not yet counted
+	 * carry as much now that the load is spread over them), so a
+	 * scale-in never reads the uncounted replicas' load as gone.
+	 */
+	desired = s->out_side ? ceil(o->ready_total / p->setpoint - 1e-9) :
+	    ceil(s->value * (double)r / p->setpoint - 1e-9);
 	within = fabs(s->value / p->setpoint - 1) <= p->tolerance;
 	want = desired < p->min_no ? p->min_no :
 	    desired > p->max_no ? p->max_no : (int)desired;

@@ -17,6 +17,12 @@
 # demand at 80 % of a replica, --start from the first 10 minutes):
 #   das seed   the README's seed row (cpu_ratio, out 70 %, in 10 %, 10 m
 #              windows), with max_no 40 so that every trace fits
+#   das target das's target mode at the HPA's target, the same policy for
+#              every shape (TARGET_POLICY below): setpoint 70 %, 30 s
+#              windows, the defaults for the rest (tolerance 10 %,
+#              max_step_out max(4, 100 %), stabilize_in 5 m); the goal
+#              (issue 11): lower θU than the HPA at no more replica-hours
+#              and no more reversals, on every shape
 #   das best   the best policy of a grid over the das table's columns
 #              (below), chosen on the same trace it is scored on: what
 #              tuning can reach at most, not what one tuning gives
@@ -65,6 +71,9 @@ TMP=$(mktemp -d /tmp/bench-replay.XXXXXX)
 
 BOUNDS="cond_item=cpu_ratio,min_no=1,max_no=40"
 SEED_POLICY="cond_item=cpu_ratio,out_cond=70%,in_cond=10%,out_duration=10m,in_duration=10m,min_no=1,max_no=40"
+# das's target mode at HPA's own target, one policy for every shape (not
+# tuned per trace): the decision issue's comparison.
+TARGET_POLICY=${REPLAY_BENCH_TARGET:-"cond_item=cpu_ratio,min_no=1,max_no=40,mode=target,setpoint=70%,out_duration=30s,in_duration=30s"}
 
 say() { printf 'bench_replay: %s\n' "$*" >&2; }
 die() { say "ERROR: $*"; exit 1; }
@@ -122,6 +131,12 @@ grid() {
 	for id in "${ID[@]}"; do for so in "${CSO[@]}"; do
 		echo "$BOUNDS,mode=capacity,capacity=$cap,min_available=$ma,out_duration=$od,in_duration=$id,$so"
 	done; done; done; done; done
+	local sp sw si
+	local -a SP=(60 70 80) SW=(30s 1m) SI=(3m 5m)
+	[[ $GRID != small ]] || SP=(70) SW=(30s) SI=(5m)
+	for sp in "${SP[@]}"; do for sw in "${SW[@]}"; do for si in "${SI[@]}"; do
+		echo "$BOUNDS,mode=target,setpoint=$sp%,out_duration=$sw,in_duration=$sw,stabilize_in=$si"
+	done; done; done
 }
 
 # variants POLICY: POLICY changed in one column at a time.
@@ -186,7 +201,7 @@ NOTES=()
 RUNS=0
 
 bench_shape() {
-	local shape=$1 trace=$TMP/$1.csv res=$TMP/$1.res j seedrow hparow best b0 t0 _
+	local shape=$1 trace=$TMP/$1.csv res=$TMP/$1.res j seedrow targetrow hparow best b0 t0 _
 	local -a plot=()
 	t0=$EPOCHREALTIME
 	[[ -z $PLOTS ]] || plot=(--plot "$PLOTS/$shape-seed.svg")
@@ -198,6 +213,9 @@ bench_shape() {
 	[[ -n $seedrow && -n $hparow ]] || die "dasctl replay --json ($shape): no das or hpa run: $j"
 	SPAN[$shape]=$(jq -r '.span_s' <<<"$j")
 	PEER=$(jq -r '.runs[] | select(.name == "hpa") | .peer' <<<"$j")
+	j=$("$DASCTL" replay --trace "$trace" --policy "$TARGET_POLICY" --json) ||
+		die "dasctl replay ($shape, target) failed"
+	targetrow=$(jq -r ".runs[] | select(.name == \"das\") | $FIELDS | @tsv" <<<"$j")
 	grid >"$TMP/list"
 	say "$shape: $(($(wc -l <"$TMP/list"))) grid policies"
 	run_list "$trace" "$TMP/list" "$res"
@@ -214,7 +232,7 @@ bench_shape() {
 		"$DASCTL" replay --trace "$trace" --policy "${best##*$'\t'}" --peer hpa \
 			--plot "$PLOTS/$shape-best.svg" >/dev/null || die "dasctl replay --plot ($shape) failed"
 	fi
-	ROWS+=("$shape|$seedrow|${best%$'\t'*}|$hparow")
+	ROWS+=("$shape|$seedrow|$targetrow|${best%$'\t'*}|$hparow")
 	NOTES+=("$shape: ${best##*$'\t'}  ($(wc -l <"$res") policies, $(<"$TMP/why"), $(ms_since "$t0") ms)")
 }
 
@@ -264,8 +282,17 @@ ratios() { # LABEL DAS_FIELDS HPA_FIELDS
 		"$(ratio "${d[2]}" "${h[2]}")" "$(ratio "${d[3]}" "${h[3]}")"
 }
 
+# goal DAS_FIELDS HPA_FIELDS: lower θU, no more replica-hours, no more
+# reversals than the HPA.
+goal() {
+	local -a d h
+	IFS=$'\t' read -r -a d <<<"$1"
+	IFS=$'\t' read -r -a h <<<"$2"
+	lt "${d[0]}" "${h[0]}" && ! lt "${h[2]}" "${d[2]}" && ! lt "${h[3]}" "${d[3]}"
+}
+
 report() {
-	local r shape seedrow bestrow hparow n
+	local r shape seedrow targetrow bestrow hparow n
 	echo
 	echo "decision quality: das and the Kubernetes HPA on the same synthetic loads (dasctl replay --trace;"
 	echo "tracegen seed $SEED, one row every 10 s; replay defaults: interval and tick 10 s, start delay 20 s,"
@@ -274,18 +301,23 @@ report() {
 	echo "rev: reversals; τU: % of time under-provisioned; dropped: % of the load beyond the ready capacity;"
 	echo "longest U: the longest under-provisioning, s. Ratios: das/HPA (= both 0, - HPA's is 0)."
 	for r in "${ROWS[@]}"; do
-		IFS='|' read -r shape seedrow bestrow hparow <<<"$r"
+		IFS='|' read -r shape seedrow targetrow bestrow hparow <<<"$r"
 		echo
 		printf '%s (%s h)\n' "$shape" "$(awk -v s="${SPAN[$shape]}" 'BEGIN { printf "%g", s / 3600 }')"
 		# θ and τ are two bytes each: one more column of width.
 		printf '  %-10s %9s %9s %9s %6s %6s %8s %8s %9s\n' run "θU" "θO" repl-h rev actions "τU %" dropped% "longest U"
 		row "das seed" "$seedrow"
+		row "das target" "$targetrow"
 		row "das best" "$bestrow"
 		row "hpa" "$hparow"
 		ratios "seed/hpa" "$seedrow" "$hparow"
+		ratios "target/hpa" "$targetrow" "$hparow"
 		ratios "best/hpa" "$bestrow" "$hparow"
+		printf '  %-4s target: lower θU than the HPA at no more replica-hours and reversals\n' \
+			"$(verdict goal "$targetrow" "$hparow")"
 	done
 	echo
+	echo "das target: $TARGET_POLICY"
 	echo "das best, per shape (rule: the lowest θU of the policies within 1.25 x the HPA's replica-hours and"
 	echo "2 x the HPA's reversals + 2; none such: the lowest θU + θO):"
 	for n in "${NOTES[@]}"; do echo "  $n"; done

@@ -584,7 +584,8 @@ rp_one(struct rp *r, size_t i, json_t *top)
 		if (l.origin_ns != 0)	/* the history's: times are from it */
 			json_object_set_new(top, "origin_ns",
 			    json_integer((json_int_t)l.origin_ns));
-		rc = rp_files(r, &res, i, p.service);
+		rc = rp_files(r, &res, i, r->service != NULL ? p.service :
+		    strcmp(r->o->trace, "-") == 0 ? "stdin" : r->o->trace);
 	}
 	replay_result_free(&res);
 	replay_load_free(&l);

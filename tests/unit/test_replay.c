@@ -14,11 +14,18 @@
  *     the window mean weights an instant by its ready replicas, so an
  *     uncapped instant adds L to the sum and `ready` to the count.
  *   - A window (t − 60, t] holds the instants t−50 .. t. Coverage needs
- *     the oldest at or before t − 60 + 20 (2 intervals of slack): with
- *     samples from 10 s on, the first covered tick is t = 50.
+ *     the oldest at or before t − 60 + 12.5 (1.25 intervals of slack,
+ *     DECIDE_START_SLACK_QUARTERS): with samples from 10 s on, t = 50
+ *     (oldest 10 > 2.5) is not covered, the first covered tick is t = 60
+ *     (oldest 10 <= 12.5): the first decision uses the full window.
  *   - After a change at c, a direction acts again no sooner than
  *     max(c + W, c + cooldown) = c + 60 (window_after_change, cooldown).
  *   - A replica added at c is ready at c + 20; a sample at c + 20 sees it.
+ *   - Capacity and target modes count only the ready replicas
+ *     (winagg_ready): those that reported at every instant of the window
+ *     but one, i.e. at >= 5 of the 6 instants t−50 .. t. A replica ready
+ *     at c + 20 counts from the tick at c + 60 (instants c+20 .. c+60), and
+ *     carries the mean of what it reported, the instants' own values.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -170,8 +177,9 @@ t_row(const struct replay_result *res, int t)
 
 /*
  * 140 units from 2 replicas: each reports 70, inside (20, 80]. The first
- * four ticks (10..40 s) lack coverage (hold, no_data); from 50 s every
- * tick is steady, in_band, value 70; nothing ever acts. d = ceil(140/80)
+ * five ticks (10..50 s) lack coverage (hold, no_data: at 50 the oldest
+ * sample, 10, is past 50 − 60 + 12.5); from 60 s every tick is steady,
+ * in_band, value 70; nothing ever acts. d = ceil(140/80)
  * = 2 = s: θU = θO = τU = τO = 0, nothing dropped (140 <= 200). Three
  * hours: 1080 intervals, T = 10800 s, ticks at 10..10790 s (1079 rows),
  * replica-hours 2 × 3 = 6.
@@ -195,7 +203,7 @@ Test(replay, constant_load_settles_and_never_acts)
 		cr_expect_eq(res.rows[i].ready, 2);
 		cr_expect_eq(res.rows[i].demand, 2);
 		cr_expect_eq(res.rows[i].load, 140.0);
-		if (i < 4) {
+		if (i < 5) {
 			cr_expect_str_eq(res.rows[i].action, "hold", "row %zu",
 			    i);
 			cr_expect_str_eq(res.rows[i].reason, "no_data");
@@ -358,10 +366,14 @@ Test(replay, load_step_reacts_when_decide_h_says)
  * Out, in, in, out, out: reversals count the direction changing between
  * consecutive actions (2 here). Load 200 on [0,120), 20 on [120,300),
  * 200 on [300,480); start 2.
- *   50: 200/2 = 100 everywhere: 2→3 (ready 70; 66.7 each).
- *   110, 120: means 70.6 and 66.7: steady. From 130 each of 3 reports
- *     6.67: in mean = ΣL/18 < 20 needs ΣL < 360: 170 (one 200, five 20s:
- *     300): 3→2. 230: all 10: 2→1 (230 − 60 = 170 is not before the
+ *   60 (the first covered tick): 200/2 = 100 everywhere: 2→3 (ready 80;
+ *     66.7 each from the sample at 80).
+ *   70..90: the out mean is over 80 (90: (4·200 + 2·200)/(8 + 6) = 85.7)
+ *     but 60 + 60 > t: hold, window_after_change. 100: 1200/15 = 80, not
+ *     > 80; 110: 1200/16 = 75; 120: (200 + 5·200)/(2 + 15) = 70.6:
+ *     steady. From 130 each of 3 reports 6.67: in mean = ΣL/18 < 20
+ *     needs ΣL < 360: 170 (one 200, five 20s: 300; 170 − 60 >= 60): 3→2
+ *     (the same tick as when the first change came at 50). 230: all 10: 2→1 (230 − 60 = 170 is not before the
  *     change). 1 replica reports 20: not < 20, steady.
  *   From 310 the one replica reports 200 → 100: (20(6−j) + 100j)/6 > 80
  *     for j >= 5: 350: 1→2 (ready 370). 410: all 100: 2→3 (ready 430).
@@ -372,7 +384,7 @@ Test(replay, reversals_count_direction_changes)
 	static const struct seg	load[] = { { 12, 200 }, { 18, 20 },
 	    { 18, 200 } };
 	static const struct step want[] = {
-		{ 50, 3, "scale_out" }, { 170, 2, "scale_in" },
+		{ 60, 3, "scale_out" }, { 170, 2, "scale_in" },
 		{ 230, 1, "scale_in" }, { 350, 2, "scale_out" },
 		{ 410, 3, "scale_out" },
 	};
@@ -385,6 +397,11 @@ Test(replay, reversals_count_direction_changes)
 	t_steps(&res, want, NITEMS(want));
 	cr_expect_eq(res.das.actions, 5);
 	cr_expect_eq(res.das.reversals, 2);
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	cr_expect_str_eq(t_row(&res, 90)->reason, "window_after_change");
+	cr_expect_eq(t_row(&res, 100)->value, 80.0);
+	cr_expect_str_eq(t_row(&res, 100)->reason, "in_band");
+	cr_expect_float_eq(t_row(&res, 120)->value, 1200.0 / 17, EPS);
 	cr_expect_str_eq(t_row(&res, 290)->reason, "in_band");
 	cr_expect_eq(t_row(&res, 290)->value, 20.0);
 	cr_expect_float_eq(t_row(&res, 470)->value, 1200.0 / 17, EPS);
@@ -393,35 +410,53 @@ Test(replay, reversals_count_direction_changes)
 }
 
 /*
- * Capacity mode, as decide.h specifies it today (the decision-quality
- * issue will change it): capacity 80 (% per replica), 1 m windows.
+ * Capacity mode, as decide.h specifies it: capacity 80 (% per replica),
+ * 1 m windows (in_duration and both cooldowns default to 1 m). The
+ * replay knows the ready replicas (ready_known), so demand = ready_total
+ * + min_available: the sum of the means of the replicas that reported at
+ * >= 5 of the window's 6 instants, not v × replicas.
  *
  * At the right count it holds: 140 from the default start (mean 140 →
- * d = 2): each reports 70, demand 2·70 = 140, desired ceil(140/80) = 2:
- * neither grows nor shrinks, nothing acts (steady, in_band: "capacity"
- * names a move only).
+ * d = 2): from 60 (the first covered tick) both replicas, ready since
+ * before 0, report 70 at every instant: ready_total 140, desired
+ * ceil(140/80) = 2: neither grows nor shrinks, nothing acts (steady,
+ * in_band: "capacity" names a move only), value = demand = 140.
  *
  * From 1 replica under 360 units with step_out 10 it climbs one replica
  * per window: the cap hides the load (a replica reports at most 100), so
- * desired = ceil(r·100/80) = r + 1 for r <= 4, whatever the step:
- *   50: 1→2 (ready 70); 110: all 100 (180 capped): 2→3 (ready 130);
- *   170: all 100 (120 capped): 3→4 (ready 190);
- *   230: 180 at 100 (weight 3), 190..230 at 90 (weight 4): 2100/23 =
- *     91.3, demand 365.2, desired 5: 4→5 (ready 250; 72 each);
- *   290: (360 + 5·360)/29 = 74.5, demand 372.4 → 5: steady; from 300
- *     demand 5·72 = 360, desired ceil(4.5) = 5: steady to the end.
+ * desired = ceil(ready·100/80) = r + 1 for r <= 3, whatever the step;
+ * a replica added at c (ready c + 20) counts from c + 60, when the window
+ * after the change is whole (window_after_change and cooldown allow it):
+ *   60 (first covered): 1 replica at 100: ready_total 100, desired 2:
+ *     1→2 (ready 80; from 80 each of 2 reports 180 → 100).
+ *   120: the old replica 100 × 6, the new one 100 at 80..120 (5 of 6,
+ *     counted): 200, desired ceil(2.5) = 3: 2→3 (ready 140).
+ *   180: 3 × 100 (the new one at 140..180): 300, desired ceil(3.75) = 4:
+ *     3→4 (ready 200; each of 4 reports 90 from 200).
+ *   240: the 3 old ones (100 at 190, 90 at 200..240) 550/6 each, the new
+ *     one 90 (200..240): 275 + 90 = 365, desired ceil(4.5625) = 5: 4→5
+ *     (ready 260; each of 5 reports 72 from 260).
+ *   250..290: 290: the 4 older ones (90, 90, 72 × 4) 78 each, the new one
+ *     only 4 instants (260..290), not counted: 312, desired ceil(3.9) = 4:
+ *     the in side fires, but 290 − 60 < 240: hold, window_after_change.
+ *   300: the 4 older (90, 72 × 5) 75 each, the new one 72 (260..300):
+ *     372, desired ceil(4.65) = 5 = r: steady. From 310 all 5 report 72
+ *     throughout: 360, desired ceil(4.5) = 5: steady to the end.
+ * (The old rules, v × replicas and the 2-interval slack, acted at 50,
+ * 110, 170, 230, one tick earlier each, 230's demand 4 · 2100/23.)
  */
 Test(replay, capacity_mode_on_a_constant_load)
 {
 	static const struct seg	c140[] = { { 360, 140 } };
 	static const struct seg	c360[] = { { 120, 360 } };
 	static const struct step want[] = {
-		{ 50, 2, "scale_out" }, { 110, 3, "scale_out" },
-		{ 170, 4, "scale_out" }, { 230, 5, "scale_out" },
+		{ 60, 2, "scale_out" }, { 120, 3, "scale_out" },
+		{ 180, 4, "scale_out" }, { 240, 5, "scale_out" },
 	};
 	struct replay_model	m = t_model(-1);
 	struct replay_result	res;
 	struct policy		p;
+	const struct replay_row	*w;
 
 	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
 	    "in_duration=");
@@ -440,8 +475,20 @@ Test(replay, capacity_mode_on_a_constant_load)
 	t_run(&m, c360, NITEMS(c360), &p, NULL, &res);
 	cr_expect_eq(res.start, 1);
 	t_steps(&res, want, NITEMS(want));
-	cr_expect_float_eq(t_row(&res, 230)->value, 4 * 2100.0 / 23, EPS);
-	cr_expect_str_eq(t_row(&res, 290)->action, "steady");
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	cr_expect_float_eq(t_row(&res, 60)->value, 100.0, EPS);
+	cr_expect_float_eq(t_row(&res, 120)->value, 200.0, EPS);
+	cr_expect_float_eq(t_row(&res, 180)->value, 300.0, EPS);
+	w = t_row(&res, 240);
+	cr_expect_float_eq(w->value, 365.0, EPS);
+	cr_expect_str_eq(w->reason, "capacity");
+	w = t_row(&res, 290);
+	cr_expect_str_eq(w->action, "hold");
+	cr_expect_str_eq(w->reason, "window_after_change");
+	cr_expect_float_eq(w->value, 312.0, EPS);
+	w = t_row(&res, 300);
+	cr_expect_str_eq(w->action, "steady");
+	cr_expect_float_eq(w->value, 372.0, EPS);
 	cr_expect_eq(t_row(&res, 1190)->value, 360.0);
 	cr_expect_eq(res.das.final_replicas, 5);
 	replay_result_free(&res);
@@ -622,10 +669,15 @@ Test(replay, peer_rows)
 	policy_clear(&p);
 }
 
-/* --timeline's CSV: the header of the issue, an empty value for NAN. */
+/*
+ * --timeline's CSV: the header of the issue, an empty value for NAN.
+ * 140 from 2 replicas (70 each), 8 intervals: ticks 10..70; 10..50 lack
+ * coverage (hold, no_data, no value: at 50 the oldest sample, 10, is
+ * after 50 − 60 + 12.5), 60 and 70 are steady at 70.
+ */
 Test(replay, timeline_csv)
 {
-	static const struct seg	load[] = { { 7, 140 } };
+	static const struct seg	load[] = { { 8, 140 } };
 	struct replay_model	m = t_model(2);
 	struct replay_result	res;
 	struct hpa_params	hp;
@@ -647,8 +699,9 @@ Test(replay, timeline_csv)
 	    "20.000,140,2,2,,hold,no_data\n"
 	    "30.000,140,2,2,,hold,no_data\n"
 	    "40.000,140,2,2,,hold,no_data\n"
-	    "50.000,140,2,2,70,steady,in_band\n"
-	    "60.000,140,2,2,70,steady,in_band\n");
+	    "50.000,140,2,2,,hold,no_data\n"
+	    "60.000,140,2,2,70,steady,in_band\n"
+	    "70.000,140,2,2,70,steady,in_band\n");
 	free(text);
 	replay_result_free(&res);
 

@@ -496,6 +496,301 @@ Test(replay, capacity_mode_on_a_constant_load)
 }
 
 /*
+ * Target mode (decide.h), the policy of the next tests: setpoint 70 %,
+ * out_duration 1 m (in_duration defaults to it), and target mode's
+ * defaults: tolerance 10 %, max_step_out max(4, 100 % of the count),
+ * stabilize_in 5 m, no stabilize_out, no cooldowns; 1..max replicas.
+ * The replay's model is uncapped here (m.capped false): a replica
+ * reports its whole share L / ready, so a 4× load is 4× per replica.
+ *
+ * The rules the derivations use, at a tick t (window instants t−50..t):
+ *   - the ready replicas: those that reported at >= 5 of the 6 instants
+ *     (one added at c, ready at c + 20, counts from the tick at c + 60);
+ *     each carries the mean of the instants' values it reported. total =
+ *     their sum, mean = total / their number.
+ *   - desired = ceil(total / 70). Out fires when desired > r and the mean
+ *     is above 70 by more than 10 % (> 77); in fires when desired < r and
+ *     the mean is below 70 by more than 10 % (< 63). The mean on the
+ *     other side of 70 blocks a direction (a mean over 70 never scales in).
+ *   - out goes to desired, at most r + max(4, r), at once: no
+ *     window_after_change, no cooldown for a target scale-out.
+ *   - in goes to desired, but not before 60 s after the last change
+ *     (window_after_change) and no lower than the highest recommendation
+ *     of the last 5 m (this tick's and those of the ticks in (t − 300, t];
+ *     a tick where nothing fires recommends the count it has).
+ */
+static void
+t_target(struct policy *p, const char *more)
+{
+	char	spec[256];
+
+	snprintf(spec, sizeof(spec), "mode=target,setpoint=70%%,out_cond=,"
+	    "in_cond=,in_duration=,max_no=30%s%s", more[0] ? "," : "", more);
+	t_policy(p, spec);
+}
+
+/*
+ * A 4× load step: 5 replicas at 350 (70 each: on the setpoint), 1400
+ * from 300 s (k 30..89), T = 900 s. 1400 needs ceil(1400/70) = 20.
+ *   10..50: no_data; 60..300: 5 × 70 = 350, desired 5: steady, value 70.
+ * From 310 each ready replica reports 1400/ready; ready at the samples
+ * (from the changes below): 310, 320: 5 (280); 330: 8 (175); 340: 10
+ * (140); 350: 12 (116.67); 360, 370: 13 (107.69); 380: 14 (100); 390: 17
+ * (82.35); 400: 18 (77.78); 410..440: 19 (73.68); 450 on: 20 (70).
+ * "n × m": n ready replicas of mean m.
+ *   310: 5 × (5·70 + 280)/6 = 105 (50 % over): 525, desired ceil(7.5) =
+ *        8; the step allows 5 + 5: 5→8 (ready 330).
+ *   320: the 3 new ones have no sample yet: 5 × (4·70 + 2·280)/6 = 140:
+ *        700, desired 10 (8 + 8 allowed): 8→10, the tick after the change
+ *        (ready 340).
+ *   330: 5 × (3·70 + 560 + 175)/6 = 157.5: 787.5 → ceil(11.25) = 12:
+ *        10→12 (ready 350).
+ *   340: 5 × (2·70 + 560 + 175 + 140)/6 = 169.17: 845.8 → ceil(12.08) =
+ *        13: 12→13 (ready 360).
+ *   350: 5 × (70 + 560 + 175 + 140 + 116.67)/6 = 176.94: 884.7 →
+ *        ceil(12.64) = 13 = r: steady.
+ *   360: 5 × (560 + 175 + 140 + 116.67 + 107.69)/6 = 183.23 (the 3 ready
+ *        at 330 have 4 instants): 916.1 → ceil(13.09) = 14: 13→14 (ready
+ *        380).
+ *   370: 5 × (280 + 175 + 140 + 116.67 + 2·107.69)/6 = 154.51 and the 3
+ *        ready at 330 (330..370) × (175 + 140 + 116.67 + 2·107.69)/5 =
+ *        129.41: 1160.8, mean 145.10 → ceil(16.58) = 17: 14→17 (ready
+ *        390).
+ *   380: 8 × (175 + 140 + 116.67 + 2·107.69 + 100)/6 = 124.51, 2 (ready
+ *        340) × 114.41: 1224.9 → ceil(17.50) = 18: 17→18 (ready 400).
+ *   390: 10 × (140 + 116.67 + 2·107.69 + 100 + 82.35)/6 = 109.07, 2
+ *        (350) × 102.88: 1296.4 → ceil(18.52) = 19: 18→19 (ready 410).
+ *   400: 12 × 98.70, 1 (360) × 95.10: 1279.5 → ceil(18.28) = 19 = r:
+ *        steady, value 1279.5/13 = 98.42.
+ *   410: 13 × 91.53 (the one ready at 380 has 4 instants): 1189.9 → 17 <
+ *        19, but the mean is over 70: the in side does not fire: steady.
+ *        420: 13 × 85.86, 1 × 81.50: 1197.7 → 18 < 19: steady, the same.
+ *   430: 14 × 80.20, 3 (390) × 76.24: 1351.5, mean 79.50 (13.6 % over)
+ *        → ceil(19.31) = 20: 19→20 (ready 450).
+ *   440: 17 × 75.81, 1 (400) × 74.50: 1363.3 → 20 = r (and the mean,
+ *        75.74, is within 10 %): steady. From 450 all 20 report 70: the
+ *        means fall to 70, desired 20 = r: steady to the end, value 70
+ *        from 500 (window 450..500).
+ * The window's mean lags the step, so max_step_out never binds here (the
+ * next test makes it), and the count never passes 20: no overshoot.
+ * Actions 9, reversals 0. Ready: 5 [0,330) 8 [330,340) 10 [340,350)
+ * 12 [350,360) 13 [360,380) 14 [380,390) 17 [390,400) 18 [400,410)
+ * 19 [410,450) 20 [450,900); demand ceil(L/80): 5 [0,300), 18 from 300:
+ * under-provisioned [300,400), 100 s (18 ready at 400).
+ */
+Test(replay, target_mode_follows_a_4x_step)
+{
+	static const struct seg	load[] = { { 30, 350 }, { 60, 1400 } };
+	static const struct step want[] = {
+		{ 310, 8, "scale_out" }, { 320, 10, "scale_out" },
+		{ 330, 12, "scale_out" }, { 340, 13, "scale_out" },
+		{ 360, 14, "scale_out" }, { 370, 17, "scale_out" },
+		{ 380, 18, "scale_out" }, { 390, 19, "scale_out" },
+		{ 430, 20, "scale_out" },
+	};
+	static const int steady[] = { 350, 400, 410, 420, 440 };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+	const struct replay_row	*w;
+	size_t			i;
+
+	m.capped = false;
+	t_target(&p, "");
+	cr_assert_eq(p.mode, POLICY_MODE_TARGET);
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(res.start, 5);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	w = t_row(&res, 60);
+	cr_expect_str_eq(w->action, "steady");
+	cr_expect_eq(w->value, 70.0);
+	w = t_row(&res, 310);
+	cr_expect_str_eq(w->reason, "above_target");
+	cr_expect_eq(w->value, 105.0);
+	cr_expect_eq(w->ready, 5);
+	cr_expect_float_eq(t_row(&res, 320)->value, 140.0, EPS);
+	cr_expect_float_eq(t_row(&res, 330)->value, 157.5, EPS);
+	cr_expect_eq(t_row(&res, 330)->ready, 8);
+	for (i = 0; i < NITEMS(steady); i++)
+		cr_expect_str_eq(t_row(&res, steady[i])->action, "steady",
+		    "%d", steady[i]);
+	cr_expect_float_eq(t_row(&res, 370)->value, 1160.7735 / 8, 1e-4);
+	cr_expect_float_eq(t_row(&res, 430)->value, 1351.4712 / 17, 1e-4);
+	cr_expect_eq(t_row(&res, 450)->ready, 20);
+	w = t_row(&res, 890);
+	cr_expect_str_eq(w->reason, "in_band");
+	cr_expect_float_eq(w->value, 70.0, EPS);
+	cr_expect_eq(res.das.actions, 9);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_eq(res.das.final_replicas, 20);
+	cr_expect_eq(res.das.longest_under_ns, 100 * NS_S);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * max_step_out binds on a 20× step: 5 at 350, then 7000 (needs 100 =
+ * max_no). Uncapped, each of 5 reports 1400 from 310.
+ *   310: 5 × (5·70 + 1400)/6 = 291.67: 1458.3 → ceil(20.8) = 21, but at
+ *        most 5 + max(4, 5) = 10: 5→10 (ready 330).
+ *   320: 5 × (4·70 + 2·1400)/6 = 513.33: 2566.7 → 37, at most 10 + 10:
+ *        10→20.
+ *   330: (10 ready: 700 each) 5 × (3·70 + 2800 + 700)/6 = 618.33: 3091.7
+ *        → ceil(44.2) = 45, at most 20 + 20: 20→40.
+ * With max_step_out=3 it adds 3 a tick: 5→8, 8→11 (desired 21, 37),
+ * 11→14 (330: 8 ready, 875 each: 5 × (210 + 2800 + 875)/6 → 47).
+ */
+Test(replay, target_mode_max_step_out)
+{
+	static const struct seg	load[] = { { 30, 350 }, { 30, 7000 } };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+
+	m.capped = false;
+	t_target(&p, "max_no=100");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(t_row(&res, 300)->replicas, 5);
+	cr_expect_eq(t_row(&res, 310)->replicas, 10);
+	cr_expect_float_eq(t_row(&res, 310)->value, 1750.0 / 6, EPS);
+	cr_expect_eq(t_row(&res, 320)->replicas, 20);
+	cr_expect_eq(t_row(&res, 330)->replicas, 40);
+	cr_expect_eq(res.das.final_replicas, 100);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "max_no=100,max_step_out=3");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(t_row(&res, 310)->replicas, 8);
+	cr_expect_eq(t_row(&res, 320)->replicas, 11);
+	cr_expect_eq(t_row(&res, 330)->replicas, 14);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * The tolerance: from 5 at 350, a rise to 380 (76 each, 8.6 % over) never
+ * acts although desired = ceil(380/70) = 6 > 5: the mean is within 10 %.
+ * A rise to 399 (79.8 each, 14 % over) acts once the window's mean is
+ * over 77:
+ *   340: 5 × (2·70 + 4·79.8)/6 = 76.53 (9.3 %): desired ceil(382.7/70) =
+ *        6, within: steady.
+ *   350: 5 × (70 + 5·79.8)/6 = 78.17 (11.7 %): 390.8 → 6: 5→6 (ready
+ *        370; 66.5 each from the sample at 370, 5 % under: within).
+ *   400: the new one has 4 instants (370..400): 5 × (2·79.8 + 4·66.5)/6
+ *        = 70.93: 354.7 → ceil(5.07) = 6 = r: steady; 410: it counts,
+ *        5 × (79.8 + 5·66.5)/6 + 66.5 = 410.1 → 6; from 420 all 6 × 66.5
+ *        = 399 → 6: steady to the end, value 66.5.
+ */
+Test(replay, target_mode_tolerance)
+{
+	static const struct seg	l380[] = { { 30, 350 }, { 30, 380 } };
+	static const struct seg	l399[] = { { 30, 350 }, { 30, 399 } };
+	static const struct step want[] = { { 350, 6, "scale_out" } };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+
+	m.capped = false;
+	t_target(&p, "");
+	t_run(&m, l380, NITEMS(l380), &p, NULL, &res);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_str_eq(res.rows[res.nrows - 1].reason, "in_band");
+	cr_expect_float_eq(res.rows[res.nrows - 1].value, 76.0, EPS);
+	replay_result_free(&res);
+
+	t_run(&m, l399, NITEMS(l399), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 340)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 340)->value, (140 + 4 * 79.8) / 6,
+	    EPS);
+	cr_expect_float_eq(t_row(&res, 350)->value, (70 + 5 * 79.8) / 6,
+	    EPS);
+	cr_expect_str_eq(t_row(&res, 400)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 400)->value, (2 * 79.8 + 4 * 66.5) / 6,
+	    EPS);
+	cr_expect_float_eq(res.rows[res.nrows - 1].value, 66.5, EPS);
+	cr_expect_eq(res.das.final_replicas, 6);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * A scale-in waits for the stabilization window. 20 replicas at 1400
+ * (70 each) for 600 s (k 0..59), then 350 (k 60..149), T = 1500 s.
+ *   10..600: every tick recommends 20 (no_data, then steady at 70).
+ *   From 610 each of 20 reports 17.5. The in side fires at once:
+ *     610: 20 × (5·70 + 17.5)/6 = 61.25 (12.5 % under): 1225 → 18 < 20;
+ *     620: 52.5 → 15; 630: 43.75 → 13; 640: 35 → 10; 650: 26.25 → 8;
+ *     660 on: 17.5 → 5. But the last 5 m hold a 20 (the ticks up to
+ *     600): hold, stabilizing, through 890.
+ *   900: (600, 900] holds 610..900, the highest 18 (610's): 20→18
+ *     (below_target, value 17.5). From 910 18 report 350/18 = 19.44.
+ *   910..950: desired 5, but 900 + 60 > t: hold, window_after_change.
+ *   960: 18 × 19.44 (910..960) = 350 → 5; the highest of (660, 960] is
+ *     5: 18→5 (from 970 each reports 70).
+ *   970..1000: hold, window_after_change (970: 5 × (5·19.44 + 70)/6 =
+ *     139.4 → 2); 1010: 5 × (19.44 + 5·70)/6 = 307.9 → ceil(4.40) = 5 =
+ *     r: steady; from 1020 all 70: steady, value 70.
+ * Without stabilization (stabilize_in=0) the same rules act 290 s
+ * sooner: 610: 20→18 (the recommendation 18 acts); 620..660 hold,
+ * window_after_change; 670: 18 × (17.5 + 5·19.44)/6 = 344.2 →
+ * ceil(4.92) = 5: 18→5.
+ */
+Test(replay, target_mode_scale_in_waits_for_stabilization)
+{
+	static const struct seg	load[] = { { 60, 1400 }, { 90, 350 } };
+	static const struct step want[] = {
+		{ 900, 18, "scale_in" }, { 960, 5, "scale_in" },
+	};
+	static const struct step want0[] = {
+		{ 610, 18, "scale_in" }, { 670, 5, "scale_in" },
+	};
+	struct replay_model	m = t_model(20);
+	struct replay_result	res;
+	struct policy		p;
+	const struct replay_row	*w;
+	int			t;
+
+	m.capped = false;
+	t_target(&p, "");
+	cr_assert_eq(p.stabilize_in_ns, 300 * NS_S);
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 600)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 610)->value, 61.25, EPS);
+	for (t = 610; t < 900; t += 10) {
+		w = t_row(&res, t);
+		cr_expect_str_eq(w->action, "hold", "%d", t);
+		cr_expect_str_eq(w->reason, "stabilizing", "%d", t);
+	}
+	cr_expect_float_eq(t_row(&res, 890)->value, 17.5, EPS);
+	w = t_row(&res, 900);
+	cr_expect_str_eq(w->reason, "below_target");
+	cr_expect_float_eq(w->value, 17.5, EPS);
+	cr_expect_eq(w->ready, 18);
+	for (t = 910; t < 960; t += 10)
+		cr_expect_str_eq(t_row(&res, t)->reason,
+		    "window_after_change", "%d", t);
+	cr_expect_float_eq(t_row(&res, 960)->value, 350.0 / 18, EPS);
+	cr_expect_str_eq(t_row(&res, 1000)->reason, "window_after_change");
+	cr_expect_str_eq(t_row(&res, 1010)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 1490)->value, 70.0, EPS);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_eq(res.das.final_replicas, 5);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "stabilize_in=0");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want0, NITEMS(want0));
+	cr_expect_str_eq(t_row(&res, 660)->reason, "window_after_change");
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
  * The accounting on a static supply: min = max = start = 3, so nothing
  * ever acts (a firing side holds at_max/at_min). Segments (10 s each
  * interval), d = max(1, ceil(L/80)), s = 3:

@@ -373,8 +373,9 @@ Test(replay, load_step_reacts_when_decide_h_says)
  *     > 80; 110: 1200/16 = 75; 120: (200 + 5·200)/(2 + 15) = 70.6:
  *     steady. From 130 each of 3 reports 6.67: in mean = ΣL/18 < 20
  *     needs ΣL < 360: 170 (one 200, five 20s: 300; 170 − 60 >= 60): 3→2
- *     (the same tick as when the first change came at 50). 230: all 10: 2→1 (230 − 60 = 170 is not before the
- *     change). 1 replica reports 20: not < 20, steady.
+ *     (the same tick as when the first change came at 50). 230: all
+ *     10: 2→1 (230 − 60 = 170 is not before the change). 1 replica
+ *     reports 20: not < 20, steady.
  *   From 310 the one replica reports 200 → 100: (20(6−j) + 100j)/6 > 80
  *     for j >= 5: 350: 1→2 (ready 370). 410: all 100: 2→3 (ready 430).
  *   470: 420 at 200/2 (weight 2), 430..470 at 200/3: 1200/17 = 70.6.

@@ -792,6 +792,50 @@ Test(replay, target_mode_scale_in_waits_for_stabilization)
 }
 
 /*
+ * Capacity and target modes use the policy's aggregate of each ready
+ * replica (decide.h: "the sum of their aggregates"), not its mean. Load
+ * alternating 100 and 180 (k even, odd) on 2 replicas, capped model:
+ * they report 50 and 90 in turn. aggregate=max, 1 m windows.
+ *   capacity 80 %: 60: each replica's max is 90: 180 → ceil(2.25) = 3:
+ *     2→3 (ready 80). With 3, the instants are 33.3 and 60 (70 was 50):
+ *     from 120 A, B and C (80..120) have max 60: 180 → 3 = r: steady;
+ *     70..110 (a 90 still in the window) want 3 as well: one change.
+ *     (Their means, 70 each, 140 → 2, would never act.)
+ *   target 70 %: 60: 2 × 90 = 180, mean 90 (28.6 % over) → ceil(2.57) =
+ *     3: 2→3; from 120 3 × 60, 14.3 % under but desired 3 = r: steady.
+ */
+Test(replay, ready_replicas_use_the_policy_aggregate)
+{
+	struct seg		load[30];
+	static const struct step want[] = { { 60, 3, "scale_out" } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+	size_t			i;
+
+	for (i = 0; i < NITEMS(load); i++) {
+		load[i].n = 1;
+		load[i].v = i % 2 ? 180 : 100;
+	}
+	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
+	    "in_duration=,aggregate=max");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_float_eq(t_row(&res, 60)->value, 180.0, EPS);
+	cr_expect_float_eq(t_row(&res, 290)->value, 180.0, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "aggregate=max");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_float_eq(t_row(&res, 60)->value, 90.0, EPS);
+	cr_expect_float_eq(t_row(&res, 290)->value, 60.0, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
  * The accounting on a static supply: min = max = start = 3, so nothing
  * ever acts (a firing side holds at_max/at_min). Segments (10 s each
  * interval), d = max(1, ceil(L/80)), s = 3:

@@ -251,10 +251,12 @@ replay_windows(struct run *r, int64_t t, size_t nsampled,
 	if (!ready)
 		return;
 	/* the replicas' ready times are from 0: so are these times */
-	winagg_ready(r->das.pts, nsampled, m->interval_ns, m->interval_ns, t,
-	    r->pol.out_window_ns, r->das.ready_at, r->das.n, &in->out);
-	winagg_ready(r->das.pts, nsampled, m->interval_ns, m->interval_ns, t,
-	    r->pol.in_window_ns, r->das.ready_at, r->das.n, &in->in);
+	winagg_ready(&r->pol, r->das.pts, nsampled, m->interval_ns,
+	    m->interval_ns, t, r->pol.out_window_ns, r->das.ready_at, r->das.n,
+	    r->scratch, &in->out);
+	winagg_ready(&r->pol, r->das.pts, nsampled, m->interval_ns,
+	    m->interval_ns, t, r->pol.in_window_ns, r->das.ready_at, r->das.n,
+	    r->scratch, &in->in);
 }
 
 /*

@@ -113,6 +113,30 @@ winagg_scan(const struct policy *p, const struct winagg_point *pts,
 	return m;
 }
 
+/*
+ * p's aggregate of the m points s (count samples, their sum, min and
+ * max) into *v; false when InfluxDB gives no row. Sorts s (ranks).
+ */
+static bool
+winagg_value(const struct policy *p, struct winagg_point *s, size_t m,
+    uint64_t count, double sum, double min, double max, double *v)
+{
+	switch (p->aggregate) {
+	case POLICY_AGG_MIN:
+		*v = min;
+		return true;
+	case POLICY_AGG_MAX:
+		*v = max;
+		return true;
+	case POLICY_AGG_MEDIAN:
+	case POLICY_AGG_PERCENTILE:
+		return winagg_ranked(p, s, m, count, v);
+	default:
+		*v = sum / (double)count;
+		return true;
+	}
+}
+
 void
 winagg_obs(const struct policy *p, const struct winagg_point *pts, size_t n,
     int64_t t0, int64_t step, int64_t now, int64_t window,
@@ -135,29 +159,21 @@ winagg_obs(const struct policy *p, const struct winagg_point *pts, size_t n,
 	o->first_ns = t0 + (int64_t)lo * step;
 	o->last_ns = t0 + (int64_t)(hi - 1) * step;
 	m = winagg_scan(p, pts, lo, hi, scratch, &sum, o);
-	o->present = true;
-	switch (p->aggregate) {
-	case POLICY_AGG_MIN:
-		o->value = o->min;
-		break;
-	case POLICY_AGG_MAX:
-		o->value = o->max;
-		break;
-	case POLICY_AGG_MEDIAN:
-	case POLICY_AGG_PERCENTILE:
-		o->present = winagg_ranked(p, scratch, m, o->count, &o->value);
-		break;
-	default:
-		o->value = sum / (double)o->count;
-	}
+	o->present = winagg_value(p, scratch, m, o->count, sum, o->min,
+	    o->max, &o->value);
 }
 
-/* The mean of the instants [from, hi) with samples: one replica's mean. */
-static double
-winagg_mean_from(const struct winagg_point *pts, size_t from, size_t hi,
-    size_t *count)
+/*
+ * One replica's aggregate over the instants [from, hi) that have samples
+ * (it reported once at each, the instant's value) into *v, and how many
+ * it reported; false when InfluxDB would give no row for it.
+ */
+static bool
+winagg_replica(const struct policy *p, const struct winagg_point *pts,
+    size_t from, size_t hi, struct winagg_point *scratch, size_t *count,
+    double *v)
 {
-	double	sum = 0;
+	double	sum = 0, min = INFINITY, max = -INFINITY;
 	size_t	k;
 
 	*count = 0;
@@ -165,18 +181,24 @@ winagg_mean_from(const struct winagg_point *pts, size_t from, size_t hi,
 		if (pts[k].weight == 0)
 			continue;
 		sum += pts[k].value;
-		(*count)++;
+		min = fmin(min, pts[k].value);
+		max = fmax(max, pts[k].value);
+		scratch[*count].value = pts[k].value;
+		scratch[(*count)++].weight = 1;
 	}
-	return *count ? sum / (double)*count : 0;
+	return *count > 0 && winagg_value(p, scratch, *count, *count, sum,
+	    min, max, v);
 }
 
 void
-winagg_ready(const struct winagg_point *pts, size_t npts, int64_t t0,
-    int64_t step, int64_t now, int64_t window, const int64_t *ready_at,
-    size_t n, struct decide_obs *o)
+winagg_ready(const struct policy *p, const struct winagg_point *pts,
+    size_t npts, int64_t t0, int64_t step, int64_t now, int64_t window,
+    const int64_t *ready_at, size_t n, struct winagg_point *scratch,
+    struct decide_obs *o)
 {
 	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX;
-	double	mean = 0;
+	double	v = 0;
+	bool	has = false;
 
 	o->ready_known = true;
 	o->ready_n = 0;
@@ -192,12 +214,12 @@ winagg_ready(const struct winagg_point *pts, size_t npts, int64_t t0,
 		while (k < hi && t0 + (int64_t)k * step < ready_at[i])
 			k++;
 		if (k != last) {
-			mean = winagg_mean_from(pts, k, hi, &cnt);
+			has = winagg_replica(p, pts, k, hi, scratch, &cnt, &v);
 			last = k;
 		}
-		if (cnt < need)
+		if (!has || cnt < need)
 			continue;
 		o->ready_n++;
-		o->ready_total += mean;
+		o->ready_total += v;
 	}
 }

@@ -43,11 +43,16 @@ void	 winagg_obs(const struct policy *p, const struct winagg_point *pts,
  * ready_at[0..n) (same time base as t0), those that reported at every
  * instant of the window but at most one (WINAGG_READY_MISSED; the
  * engine's statement asks the same, scaler/iql.h), their number and the
- * sum of their aggregates (means: each reported the instant's value).
+ * sum of their aggregates: p's aggregate (mean, max, pNN, ...) of the
+ * values each reported, one sample per instant since it was ready (the
+ * instant's value). A replica InfluxDB would give no row for (a
+ * percentile's rank outside its samples) is not counted. scratch holds
+ * at least npts points.
  */
 #define WINAGG_READY_MISSED	1
-void	 winagg_ready(const struct winagg_point *pts, size_t npts,
-	    int64_t t0, int64_t step, int64_t now, int64_t window,
-	    const int64_t *ready_at, size_t n, struct decide_obs *out);
+void	 winagg_ready(const struct policy *p, const struct winagg_point *pts,
+	    size_t npts, int64_t t0, int64_t step, int64_t now, int64_t window,
+	    const int64_t *ready_at, size_t n, struct winagg_point *scratch,
+	    struct decide_obs *out);
 
 #endif

@@ -14,11 +14,18 @@
  *     the window mean weights an instant by its ready replicas, so an
  *     uncapped instant adds L to the sum and `ready` to the count.
  *   - A window (t − 60, t] holds the instants t−50 .. t. Coverage needs
- *     the oldest at or before t − 60 + 20 (2 intervals of slack): with
- *     samples from 10 s on, the first covered tick is t = 50.
+ *     the oldest at or before t − 60 + 12.5 (1.25 intervals of slack,
+ *     DECIDE_START_SLACK_QUARTERS): with samples from 10 s on, t = 50
+ *     (oldest 10 > 2.5) is not covered, the first covered tick is t = 60
+ *     (oldest 10 <= 12.5): the first decision uses the full window.
  *   - After a change at c, a direction acts again no sooner than
  *     max(c + W, c + cooldown) = c + 60 (window_after_change, cooldown).
  *   - A replica added at c is ready at c + 20; a sample at c + 20 sees it.
+ *   - Capacity and target modes count only the ready replicas
+ *     (winagg_ready): those that reported at every instant of the window
+ *     but one, i.e. at >= 5 of the 6 instants t−50 .. t. A replica ready
+ *     at c + 20 counts from the tick at c + 60 (instants c+20 .. c+60), and
+ *     carries the mean of what it reported, the instants' own values.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -170,8 +177,9 @@ t_row(const struct replay_result *res, int t)
 
 /*
  * 140 units from 2 replicas: each reports 70, inside (20, 80]. The first
- * four ticks (10..40 s) lack coverage (hold, no_data); from 50 s every
- * tick is steady, in_band, value 70; nothing ever acts. d = ceil(140/80)
+ * five ticks (10..50 s) lack coverage (hold, no_data: at 50 the oldest
+ * sample, 10, is past 50 − 60 + 12.5); from 60 s every tick is steady,
+ * in_band, value 70; nothing ever acts. d = ceil(140/80)
  * = 2 = s: θU = θO = τU = τO = 0, nothing dropped (140 <= 200). Three
  * hours: 1080 intervals, T = 10800 s, ticks at 10..10790 s (1079 rows),
  * replica-hours 2 × 3 = 6.
@@ -195,7 +203,7 @@ Test(replay, constant_load_settles_and_never_acts)
 		cr_expect_eq(res.rows[i].ready, 2);
 		cr_expect_eq(res.rows[i].demand, 2);
 		cr_expect_eq(res.rows[i].load, 140.0);
-		if (i < 4) {
+		if (i < 5) {
 			cr_expect_str_eq(res.rows[i].action, "hold", "row %zu",
 			    i);
 			cr_expect_str_eq(res.rows[i].reason, "no_data");
@@ -358,11 +366,16 @@ Test(replay, load_step_reacts_when_decide_h_says)
  * Out, in, in, out, out: reversals count the direction changing between
  * consecutive actions (2 here). Load 200 on [0,120), 20 on [120,300),
  * 200 on [300,480); start 2.
- *   50: 200/2 = 100 everywhere: 2→3 (ready 70; 66.7 each).
- *   110, 120: means 70.6 and 66.7: steady. From 130 each of 3 reports
- *     6.67: in mean = ΣL/18 < 20 needs ΣL < 360: 170 (one 200, five 20s:
- *     300): 3→2. 230: all 10: 2→1 (230 − 60 = 170 is not before the
- *     change). 1 replica reports 20: not < 20, steady.
+ *   60 (the first covered tick): 200/2 = 100 everywhere: 2→3 (ready 80;
+ *     66.7 each from the sample at 80).
+ *   70..90: the out mean is over 80 (90: (4·200 + 2·200)/(8 + 6) = 85.7)
+ *     but 60 + 60 > t: hold, window_after_change. 100: 1200/15 = 80, not
+ *     > 80; 110: 1200/16 = 75; 120: (200 + 5·200)/(2 + 15) = 70.6:
+ *     steady. From 130 each of 3 reports 6.67: in mean = ΣL/18 < 20
+ *     needs ΣL < 360: 170 (one 200, five 20s: 300; 170 − 60 >= 60): 3→2
+ *     (the same tick as when the first change came at 50). 230: all
+ *     10: 2→1 (230 − 60 = 170 is not before the change). 1 replica
+ *     reports 20: not < 20, steady.
  *   From 310 the one replica reports 200 → 100: (20(6−j) + 100j)/6 > 80
  *     for j >= 5: 350: 1→2 (ready 370). 410: all 100: 2→3 (ready 430).
  *   470: 420 at 200/2 (weight 2), 430..470 at 200/3: 1200/17 = 70.6.
@@ -372,7 +385,7 @@ Test(replay, reversals_count_direction_changes)
 	static const struct seg	load[] = { { 12, 200 }, { 18, 20 },
 	    { 18, 200 } };
 	static const struct step want[] = {
-		{ 50, 3, "scale_out" }, { 170, 2, "scale_in" },
+		{ 60, 3, "scale_out" }, { 170, 2, "scale_in" },
 		{ 230, 1, "scale_in" }, { 350, 2, "scale_out" },
 		{ 410, 3, "scale_out" },
 	};
@@ -385,6 +398,11 @@ Test(replay, reversals_count_direction_changes)
 	t_steps(&res, want, NITEMS(want));
 	cr_expect_eq(res.das.actions, 5);
 	cr_expect_eq(res.das.reversals, 2);
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	cr_expect_str_eq(t_row(&res, 90)->reason, "window_after_change");
+	cr_expect_eq(t_row(&res, 100)->value, 80.0);
+	cr_expect_str_eq(t_row(&res, 100)->reason, "in_band");
+	cr_expect_float_eq(t_row(&res, 120)->value, 1200.0 / 17, EPS);
 	cr_expect_str_eq(t_row(&res, 290)->reason, "in_band");
 	cr_expect_eq(t_row(&res, 290)->value, 20.0);
 	cr_expect_float_eq(t_row(&res, 470)->value, 1200.0 / 17, EPS);
@@ -393,35 +411,53 @@ Test(replay, reversals_count_direction_changes)
 }
 
 /*
- * Capacity mode, as decide.h specifies it today (the decision-quality
- * issue will change it): capacity 80 (% per replica), 1 m windows.
+ * Capacity mode, as decide.h specifies it: capacity 80 (% per replica),
+ * 1 m windows (in_duration and both cooldowns default to 1 m). The
+ * replay knows the ready replicas (ready_known), so demand = ready_total
+ * + min_available: the sum of the means of the replicas that reported at
+ * >= 5 of the window's 6 instants, not v × replicas.
  *
  * At the right count it holds: 140 from the default start (mean 140 →
- * d = 2): each reports 70, demand 2·70 = 140, desired ceil(140/80) = 2:
- * neither grows nor shrinks, nothing acts (steady, in_band: "capacity"
- * names a move only).
+ * d = 2): from 60 (the first covered tick) both replicas, ready since
+ * before 0, report 70 at every instant: ready_total 140, desired
+ * ceil(140/80) = 2: neither grows nor shrinks, nothing acts (steady,
+ * in_band: "capacity" names a move only), value = demand = 140.
  *
  * From 1 replica under 360 units with step_out 10 it climbs one replica
  * per window: the cap hides the load (a replica reports at most 100), so
- * desired = ceil(r·100/80) = r + 1 for r <= 4, whatever the step:
- *   50: 1→2 (ready 70); 110: all 100 (180 capped): 2→3 (ready 130);
- *   170: all 100 (120 capped): 3→4 (ready 190);
- *   230: 180 at 100 (weight 3), 190..230 at 90 (weight 4): 2100/23 =
- *     91.3, demand 365.2, desired 5: 4→5 (ready 250; 72 each);
- *   290: (360 + 5·360)/29 = 74.5, demand 372.4 → 5: steady; from 300
- *     demand 5·72 = 360, desired ceil(4.5) = 5: steady to the end.
+ * desired = ceil(ready·100/80) = r + 1 for r <= 3, whatever the step;
+ * a replica added at c (ready c + 20) counts from c + 60, when the window
+ * after the change is whole (window_after_change and cooldown allow it):
+ *   60 (first covered): 1 replica at 100: ready_total 100, desired 2:
+ *     1→2 (ready 80; from 80 each of 2 reports 180 → 100).
+ *   120: the old replica 100 × 6, the new one 100 at 80..120 (5 of 6,
+ *     counted): 200, desired ceil(2.5) = 3: 2→3 (ready 140).
+ *   180: 3 × 100 (the new one at 140..180): 300, desired ceil(3.75) = 4:
+ *     3→4 (ready 200; each of 4 reports 90 from 200).
+ *   240: the 3 old ones (100 at 190, 90 at 200..240) 550/6 each, the new
+ *     one 90 (200..240): 275 + 90 = 365, desired ceil(4.5625) = 5: 4→5
+ *     (ready 260; each of 5 reports 72 from 260).
+ *   250..290: 290: the 4 older ones (90, 90, 72 × 4) 78 each, the new one
+ *     only 4 instants (260..290), not counted: 312, desired ceil(3.9) = 4:
+ *     the in side fires, but 290 − 60 < 240: hold, window_after_change.
+ *   300: the 4 older (90, 72 × 5) 75 each, the new one 72 (260..300):
+ *     372, desired ceil(4.65) = 5 = r: steady. From 310 all 5 report 72
+ *     throughout: 360, desired ceil(4.5) = 5: steady to the end.
+ * (The old rules, v × replicas and the 2-interval slack, acted at 50,
+ * 110, 170, 230, one tick earlier each, 230's demand 4 · 2100/23.)
  */
 Test(replay, capacity_mode_on_a_constant_load)
 {
 	static const struct seg	c140[] = { { 360, 140 } };
 	static const struct seg	c360[] = { { 120, 360 } };
 	static const struct step want[] = {
-		{ 50, 2, "scale_out" }, { 110, 3, "scale_out" },
-		{ 170, 4, "scale_out" }, { 230, 5, "scale_out" },
+		{ 60, 2, "scale_out" }, { 120, 3, "scale_out" },
+		{ 180, 4, "scale_out" }, { 240, 5, "scale_out" },
 	};
 	struct replay_model	m = t_model(-1);
 	struct replay_result	res;
 	struct policy		p;
+	const struct replay_row	*w;
 
 	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
 	    "in_duration=");
@@ -440,10 +476,361 @@ Test(replay, capacity_mode_on_a_constant_load)
 	t_run(&m, c360, NITEMS(c360), &p, NULL, &res);
 	cr_expect_eq(res.start, 1);
 	t_steps(&res, want, NITEMS(want));
-	cr_expect_float_eq(t_row(&res, 230)->value, 4 * 2100.0 / 23, EPS);
-	cr_expect_str_eq(t_row(&res, 290)->action, "steady");
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	cr_expect_float_eq(t_row(&res, 60)->value, 100.0, EPS);
+	cr_expect_float_eq(t_row(&res, 120)->value, 200.0, EPS);
+	cr_expect_float_eq(t_row(&res, 180)->value, 300.0, EPS);
+	w = t_row(&res, 240);
+	cr_expect_float_eq(w->value, 365.0, EPS);
+	cr_expect_str_eq(w->reason, "capacity");
+	w = t_row(&res, 290);
+	cr_expect_str_eq(w->action, "hold");
+	cr_expect_str_eq(w->reason, "window_after_change");
+	cr_expect_float_eq(w->value, 312.0, EPS);
+	w = t_row(&res, 300);
+	cr_expect_str_eq(w->action, "steady");
+	cr_expect_float_eq(w->value, 372.0, EPS);
 	cr_expect_eq(t_row(&res, 1190)->value, 360.0);
 	cr_expect_eq(res.das.final_replicas, 5);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * Target mode (decide.h), the policy of the next tests: setpoint 70 %,
+ * out_duration 1 m (in_duration defaults to it), and target mode's
+ * defaults: tolerance 10 %, max_step_out max(4, 100 % of the count),
+ * stabilize_in 5 m, no stabilize_out, no cooldowns; 1..max replicas.
+ * The replay's model is uncapped here (m.capped false): a replica
+ * reports its whole share L / ready, so a 4× load is 4× per replica.
+ *
+ * The rules the derivations use, at a tick t (window instants t−50..t):
+ *   - the ready replicas: those that reported at >= 5 of the 6 instants
+ *     (one added at c, ready at c + 20, counts from the tick at c + 60);
+ *     each carries the mean of the instants' values it reported. total =
+ *     their sum, mean = total / their number.
+ *   - desired = ceil(total / 70). Out fires when desired > r and the mean
+ *     is above 70 by more than 10 % (> 77); in fires when desired < r and
+ *     the mean is below 70 by more than 10 % (< 63). The mean on the
+ *     other side of 70 blocks a direction (a mean over 70 never scales in).
+ *   - out goes to desired, at most r + max(4, r), at once: no
+ *     window_after_change, no cooldown for a target scale-out.
+ *   - in goes to desired, but not before 60 s after the last change
+ *     (window_after_change) and no lower than the highest recommendation
+ *     of the last 5 m (this tick's and those of the ticks in (t − 300, t];
+ *     a tick where nothing fires recommends the count it has).
+ */
+static void
+t_target(struct policy *p, const char *more)
+{
+	char	spec[256];
+
+	snprintf(spec, sizeof(spec), "mode=target,setpoint=70%%,out_cond=,"
+	    "in_cond=,in_duration=,max_no=30%s%s", more[0] ? "," : "", more);
+	t_policy(p, spec);
+}
+
+/*
+ * A 4× load step: 5 replicas at 350 (70 each: on the setpoint), 1400
+ * from 300 s (k 30..89), T = 900 s. 1400 needs ceil(1400/70) = 20.
+ *   10..50: no_data; 60..300: 5 × 70 = 350, desired 5: steady, value 70.
+ * From 310 each ready replica reports 1400/ready; ready at the samples
+ * (from the changes below): 310, 320: 5 (280); 330: 8 (175); 340: 10
+ * (140); 350: 12 (116.67); 360, 370: 13 (107.69); 380: 14 (100); 390: 17
+ * (82.35); 400: 18 (77.78); 410..440: 19 (73.68); 450 on: 20 (70).
+ * "n × m": n ready replicas of mean m.
+ *   310: 5 × (5·70 + 280)/6 = 105 (50 % over): 525, desired ceil(7.5) =
+ *        8; the step allows 5 + 5: 5→8 (ready 330).
+ *   320: the 3 new ones have no sample yet: 5 × (4·70 + 2·280)/6 = 140:
+ *        700, desired 10 (8 + 8 allowed): 8→10, the tick after the change
+ *        (ready 340).
+ *   330: 5 × (3·70 + 560 + 175)/6 = 157.5: 787.5 → ceil(11.25) = 12:
+ *        10→12 (ready 350).
+ *   340: 5 × (2·70 + 560 + 175 + 140)/6 = 169.17: 845.8 → ceil(12.08) =
+ *        13: 12→13 (ready 360).
+ *   350: 5 × (70 + 560 + 175 + 140 + 116.67)/6 = 176.94: 884.7 →
+ *        ceil(12.64) = 13 = r: steady.
+ *   360: 5 × (560 + 175 + 140 + 116.67 + 107.69)/6 = 183.23 (the 3 ready
+ *        at 330 have 4 instants): 916.1 → ceil(13.09) = 14: 13→14 (ready
+ *        380).
+ *   370: 5 × (280 + 175 + 140 + 116.67 + 2·107.69)/6 = 154.51 and the 3
+ *        ready at 330 (330..370) × (175 + 140 + 116.67 + 2·107.69)/5 =
+ *        129.41: 1160.8, mean 145.10 → ceil(16.58) = 17: 14→17 (ready
+ *        390).
+ *   380: 8 × (175 + 140 + 116.67 + 2·107.69 + 100)/6 = 124.51, 2 (ready
+ *        340) × 114.41: 1224.9 → ceil(17.50) = 18: 17→18 (ready 400).
+ *   390: 10 × (140 + 116.67 + 2·107.69 + 100 + 82.35)/6 = 109.07, 2
+ *        (350) × 102.88: 1296.4 → ceil(18.52) = 19: 18→19 (ready 410).
+ *   400: 12 × 98.70, 1 (360) × 95.10: 1279.5 → ceil(18.28) = 19 = r:
+ *        steady, value 1279.5/13 = 98.42.
+ *   410: 13 × 91.53 (the one ready at 380 has 4 instants): 1189.9 → 17 <
+ *        19, but the mean is over 70: the in side does not fire: steady.
+ *        420: 13 × 85.86, 1 × 81.50: 1197.7 → 18 < 19: steady, the same.
+ *   430: 14 × 80.20, 3 (390) × 76.24: 1351.5, mean 79.50 (13.6 % over)
+ *        → ceil(19.31) = 20: 19→20 (ready 450).
+ *   440: 17 × 75.81, 1 (400) × 74.50: 1363.3 → 20 = r (and the mean,
+ *        75.74, is within 10 %): steady. From 450 all 20 report 70: the
+ *        means fall to 70, desired 20 = r: steady to the end, value 70
+ *        from 500 (window 450..500).
+ * The window's mean lags the step, so max_step_out never binds here (the
+ * next test makes it), and the count never passes 20: no overshoot.
+ * Actions 9, reversals 0. Ready: 5 [0,330) 8 [330,340) 10 [340,350)
+ * 12 [350,360) 13 [360,380) 14 [380,390) 17 [390,400) 18 [400,410)
+ * 19 [410,450) 20 [450,900); demand ceil(L/80): 5 [0,300), 18 from 300:
+ * under-provisioned [300,400), 100 s (18 ready at 400).
+ */
+Test(replay, target_mode_follows_a_4x_step)
+{
+	static const struct seg	load[] = { { 30, 350 }, { 60, 1400 } };
+	static const struct step want[] = {
+		{ 310, 8, "scale_out" }, { 320, 10, "scale_out" },
+		{ 330, 12, "scale_out" }, { 340, 13, "scale_out" },
+		{ 360, 14, "scale_out" }, { 370, 17, "scale_out" },
+		{ 380, 18, "scale_out" }, { 390, 19, "scale_out" },
+		{ 430, 20, "scale_out" },
+	};
+	static const int steady[] = { 350, 400, 410, 420, 440 };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+	const struct replay_row	*w;
+	size_t			i;
+
+	m.capped = false;
+	t_target(&p, "");
+	cr_assert_eq(p.mode, POLICY_MODE_TARGET);
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(res.start, 5);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 50)->reason, "no_data");
+	w = t_row(&res, 60);
+	cr_expect_str_eq(w->action, "steady");
+	cr_expect_eq(w->value, 70.0);
+	w = t_row(&res, 310);
+	cr_expect_str_eq(w->reason, "above_target");
+	cr_expect_eq(w->value, 105.0);
+	cr_expect_eq(w->ready, 5);
+	cr_expect_float_eq(t_row(&res, 320)->value, 140.0, EPS);
+	cr_expect_float_eq(t_row(&res, 330)->value, 157.5, EPS);
+	cr_expect_eq(t_row(&res, 330)->ready, 8);
+	for (i = 0; i < NITEMS(steady); i++)
+		cr_expect_str_eq(t_row(&res, steady[i])->action, "steady",
+		    "%d", steady[i]);
+	cr_expect_float_eq(t_row(&res, 370)->value, 1160.7735 / 8, 1e-4);
+	cr_expect_float_eq(t_row(&res, 430)->value, 1351.4712 / 17, 1e-4);
+	cr_expect_eq(t_row(&res, 450)->ready, 20);
+	w = t_row(&res, 890);
+	cr_expect_str_eq(w->reason, "in_band");
+	cr_expect_float_eq(w->value, 70.0, EPS);
+	cr_expect_eq(res.das.actions, 9);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_eq(res.das.final_replicas, 20);
+	cr_expect_eq(res.das.longest_under_ns, 100 * NS_S);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * max_step_out binds on a 20× step: 5 at 350, then 7000 (needs 100 =
+ * max_no). Uncapped, each of 5 reports 1400 from 310.
+ *   310: 5 × (5·70 + 1400)/6 = 291.67: 1458.3 → ceil(20.8) = 21, but at
+ *        most 5 + max(4, 5) = 10: 5→10 (ready 330).
+ *   320: 5 × (4·70 + 2·1400)/6 = 513.33: 2566.7 → 37, at most 10 + 10:
+ *        10→20.
+ *   330: (10 ready: 700 each) 5 × (3·70 + 2800 + 700)/6 = 618.33: 3091.7
+ *        → ceil(44.2) = 45, at most 20 + 20: 20→40.
+ * With max_step_out=3 it adds 3 a tick: 5→8, 8→11 (desired 21, 37),
+ * 11→14 (330: 8 ready, 875 each: 5 × (210 + 2800 + 875)/6 → 47).
+ */
+Test(replay, target_mode_max_step_out)
+{
+	static const struct seg	load[] = { { 30, 350 }, { 30, 7000 } };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+
+	m.capped = false;
+	t_target(&p, "max_no=100");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(t_row(&res, 300)->replicas, 5);
+	cr_expect_eq(t_row(&res, 310)->replicas, 10);
+	cr_expect_float_eq(t_row(&res, 310)->value, 1750.0 / 6, EPS);
+	cr_expect_eq(t_row(&res, 320)->replicas, 20);
+	cr_expect_eq(t_row(&res, 330)->replicas, 40);
+	cr_expect_eq(res.das.final_replicas, 100);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "max_no=100,max_step_out=3");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	cr_expect_eq(t_row(&res, 310)->replicas, 8);
+	cr_expect_eq(t_row(&res, 320)->replicas, 11);
+	cr_expect_eq(t_row(&res, 330)->replicas, 14);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * The tolerance: from 5 at 350, a rise to 380 (76 each, 8.6 % over) never
+ * acts although desired = ceil(380/70) = 6 > 5: the mean is within 10 %.
+ * A rise to 399 (79.8 each, 14 % over) acts once the window's mean is
+ * over 77:
+ *   340: 5 × (2·70 + 4·79.8)/6 = 76.53 (9.3 %): desired ceil(382.7/70) =
+ *        6, within: steady.
+ *   350: 5 × (70 + 5·79.8)/6 = 78.17 (11.7 %): 390.8 → 6: 5→6 (ready
+ *        370; 66.5 each from the sample at 370, 5 % under: within).
+ *   400: the new one has 4 instants (370..400): 5 × (2·79.8 + 4·66.5)/6
+ *        = 70.93: 354.7 → ceil(5.07) = 6 = r: steady; 410: it counts,
+ *        5 × (79.8 + 5·66.5)/6 + 66.5 = 410.1 → 6; from 420 all 6 × 66.5
+ *        = 399 → 6: steady to the end, value 66.5.
+ */
+Test(replay, target_mode_tolerance)
+{
+	static const struct seg	l380[] = { { 30, 350 }, { 30, 380 } };
+	static const struct seg	l399[] = { { 30, 350 }, { 30, 399 } };
+	static const struct step want[] = { { 350, 6, "scale_out" } };
+	struct replay_model	m = t_model(5);
+	struct replay_result	res;
+	struct policy		p;
+
+	m.capped = false;
+	t_target(&p, "");
+	t_run(&m, l380, NITEMS(l380), &p, NULL, &res);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_str_eq(res.rows[res.nrows - 1].reason, "in_band");
+	cr_expect_float_eq(res.rows[res.nrows - 1].value, 76.0, EPS);
+	replay_result_free(&res);
+
+	t_run(&m, l399, NITEMS(l399), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 340)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 340)->value, (140 + 4 * 79.8) / 6,
+	    EPS);
+	cr_expect_float_eq(t_row(&res, 350)->value, (70 + 5 * 79.8) / 6,
+	    EPS);
+	cr_expect_str_eq(t_row(&res, 400)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 400)->value, (2 * 79.8 + 4 * 66.5) / 6,
+	    EPS);
+	cr_expect_float_eq(res.rows[res.nrows - 1].value, 66.5, EPS);
+	cr_expect_eq(res.das.final_replicas, 6);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * A scale-in waits for the stabilization window. 20 replicas at 1400
+ * (70 each) for 600 s (k 0..59), then 350 (k 60..149), T = 1500 s.
+ *   10..600: every tick recommends 20 (no_data, then steady at 70).
+ *   From 610 each of 20 reports 17.5. The in side fires at once:
+ *     610: 20 × (5·70 + 17.5)/6 = 61.25 (12.5 % under): 1225 → 18 < 20;
+ *     620: 52.5 → 15; 630: 43.75 → 13; 640: 35 → 10; 650: 26.25 → 8;
+ *     660 on: 17.5 → 5. But the last 5 m hold a 20 (the ticks up to
+ *     600): hold, stabilizing, through 890.
+ *   900: (600, 900] holds 610..900, the highest 18 (610's): 20→18
+ *     (below_target, value 17.5). From 910 18 report 350/18 = 19.44.
+ *   910..950: desired 5, but 900 + 60 > t: hold, window_after_change.
+ *   960: 18 × 19.44 (910..960) = 350 → 5; the highest of (660, 960] is
+ *     5: 18→5 (from 970 each reports 70).
+ *   970..1000: hold, window_after_change (970: 5 × (5·19.44 + 70)/6 =
+ *     139.4 → 2); 1010: 5 × (19.44 + 5·70)/6 = 307.9 → ceil(4.40) = 5 =
+ *     r: steady; from 1020 all 70: steady, value 70.
+ * Without stabilization (stabilize_in=0) the same rules act 290 s
+ * sooner: 610: 20→18 (the recommendation 18 acts); 620..660 hold,
+ * window_after_change; 670: 18 × (17.5 + 5·19.44)/6 = 344.2 →
+ * ceil(4.92) = 5: 18→5.
+ */
+Test(replay, target_mode_scale_in_waits_for_stabilization)
+{
+	static const struct seg	load[] = { { 60, 1400 }, { 90, 350 } };
+	static const struct step want[] = {
+		{ 900, 18, "scale_in" }, { 960, 5, "scale_in" },
+	};
+	static const struct step want0[] = {
+		{ 610, 18, "scale_in" }, { 670, 5, "scale_in" },
+	};
+	struct replay_model	m = t_model(20);
+	struct replay_result	res;
+	struct policy		p;
+	const struct replay_row	*w;
+	int			t;
+
+	m.capped = false;
+	t_target(&p, "");
+	cr_assert_eq(p.stabilize_in_ns, 300 * NS_S);
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_str_eq(t_row(&res, 600)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 610)->value, 61.25, EPS);
+	for (t = 610; t < 900; t += 10) {
+		w = t_row(&res, t);
+		cr_expect_str_eq(w->action, "hold", "%d", t);
+		cr_expect_str_eq(w->reason, "stabilizing", "%d", t);
+	}
+	cr_expect_float_eq(t_row(&res, 890)->value, 17.5, EPS);
+	w = t_row(&res, 900);
+	cr_expect_str_eq(w->reason, "below_target");
+	cr_expect_float_eq(w->value, 17.5, EPS);
+	cr_expect_eq(w->ready, 18);
+	for (t = 910; t < 960; t += 10)
+		cr_expect_str_eq(t_row(&res, t)->reason,
+		    "window_after_change", "%d", t);
+	cr_expect_float_eq(t_row(&res, 960)->value, 350.0 / 18, EPS);
+	cr_expect_str_eq(t_row(&res, 1000)->reason, "window_after_change");
+	cr_expect_str_eq(t_row(&res, 1010)->action, "steady");
+	cr_expect_float_eq(t_row(&res, 1490)->value, 70.0, EPS);
+	cr_expect_eq(res.das.reversals, 0);
+	cr_expect_eq(res.das.final_replicas, 5);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "stabilize_in=0");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want0, NITEMS(want0));
+	cr_expect_str_eq(t_row(&res, 660)->reason, "window_after_change");
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
+ * Capacity and target modes use the policy's aggregate of each ready
+ * replica (decide.h: "the sum of their aggregates"), not its mean. Load
+ * alternating 100 and 180 (k even, odd) on 2 replicas, capped model:
+ * they report 50 and 90 in turn. aggregate=max, 1 m windows.
+ *   capacity 80 %: 60: each replica's max is 90: 180 → ceil(2.25) = 3:
+ *     2→3 (ready 80). With 3, the instants are 33.3 and 60 (70 was 50):
+ *     from 120 A, B and C (80..120) have max 60: 180 → 3 = r: steady;
+ *     70..110 (a 90 still in the window) want 3 as well: one change.
+ *     (Their means, 70 each, 140 → 2, would never act.)
+ *   target 70 %: 60: 2 × 90 = 180, mean 90 (28.6 % over) → ceil(2.57) =
+ *     3: 2→3; from 120 3 × 60, 14.3 % under but desired 3 = r: steady.
+ */
+Test(replay, ready_replicas_use_the_policy_aggregate)
+{
+	struct seg		load[30];
+	static const struct step want[] = { { 60, 3, "scale_out" } };
+	struct replay_model	m = t_model(2);
+	struct replay_result	res;
+	struct policy		p;
+	size_t			i;
+
+	for (i = 0; i < NITEMS(load); i++) {
+		load[i].n = 1;
+		load[i].v = i % 2 ? 180 : 100;
+	}
+	t_policy(&p, "mode=capacity,capacity=80%,out_cond=,in_cond=,"
+	    "in_duration=,aggregate=max");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_float_eq(t_row(&res, 60)->value, 180.0, EPS);
+	cr_expect_float_eq(t_row(&res, 290)->value, 180.0, EPS);
+	replay_result_free(&res);
+	policy_clear(&p);
+
+	t_target(&p, "aggregate=max");
+	t_run(&m, load, NITEMS(load), &p, NULL, &res);
+	t_steps(&res, want, NITEMS(want));
+	cr_expect_float_eq(t_row(&res, 60)->value, 90.0, EPS);
+	cr_expect_float_eq(t_row(&res, 290)->value, 60.0, EPS);
 	replay_result_free(&res);
 	policy_clear(&p);
 }
@@ -622,10 +1009,15 @@ Test(replay, peer_rows)
 	policy_clear(&p);
 }
 
-/* --timeline's CSV: the header of the issue, an empty value for NAN. */
+/*
+ * --timeline's CSV: the header of the issue, an empty value for NAN.
+ * 140 from 2 replicas (70 each), 8 intervals: ticks 10..70; 10..50 lack
+ * coverage (hold, no_data, no value: at 50 the oldest sample, 10, is
+ * after 50 − 60 + 12.5), 60 and 70 are steady at 70.
+ */
 Test(replay, timeline_csv)
 {
-	static const struct seg	load[] = { { 7, 140 } };
+	static const struct seg	load[] = { { 8, 140 } };
 	struct replay_model	m = t_model(2);
 	struct replay_result	res;
 	struct hpa_params	hp;
@@ -647,8 +1039,9 @@ Test(replay, timeline_csv)
 	    "20.000,140,2,2,,hold,no_data\n"
 	    "30.000,140,2,2,,hold,no_data\n"
 	    "40.000,140,2,2,,hold,no_data\n"
-	    "50.000,140,2,2,70,steady,in_band\n"
-	    "60.000,140,2,2,70,steady,in_band\n");
+	    "50.000,140,2,2,,hold,no_data\n"
+	    "60.000,140,2,2,70,steady,in_band\n"
+	    "70.000,140,2,2,70,steady,in_band\n");
 	free(text);
 	replay_result_free(&res);
 

@@ -303,3 +303,56 @@ Test(winagg, feeds_decide_coverage)
 	winagg_obs(&p, pts, 6, T0, STEP, 60 * NS_S, 60 * NS_S, scratch, &o);
 	cr_expect(decide_covered(&o, 60 * NS_S, 60 * NS_S, STEP));
 }
+
+/*
+ * winagg_ready: the replicas that reported at every instant of the window
+ * but one, and the sum of p's aggregate of what each reported (once per
+ * instant since it was ready, the instant's value). Instants 0..9 hold
+ * 10, 20, ..., 100; the window (now − 60, now] at instant 9 holds the
+ * instants 4..9 (6). Replicas: A ready before the data (instants 4..9,
+ * 50..100), B ready at instant 5 (60..100, 5 of 6: counted), C at
+ * instant 6 (4 of 6: not counted).
+ *   mean  A 75, B 80: 155       max   A 100, B 100: 200
+ *   min   A 50, B 60: 110
+ *   p50   nearest rank floor(n/2 + 0.5) − 1: A (6) the 3rd, 70; B (5)
+ *         the 3rd, 80: 150
+ *   p5    floor(n/20 + 0.5) − 1 = −1 for both: no row, neither counts
+ */
+Test(winagg, ready_replicas_and_their_aggregates)
+{
+	struct winagg_point	pts[10], scratch[10];
+	const int64_t		ready_at[] = { INT64_MIN / 4, T0 + 5 * STEP,
+	    T0 + 6 * STEP };
+	static const struct {
+		enum policy_aggregate a;
+		double	pct;
+		int	n;
+		double	total;
+	} want[] = {
+		{ POLICY_AGG_MEAN, 0, 2, 155 }, { POLICY_AGG_MAX, 0, 2, 200 },
+		{ POLICY_AGG_MIN, 0, 2, 110 },
+		{ POLICY_AGG_PERCENTILE, 50, 2, 150 },
+		{ POLICY_AGG_PERCENTILE, 5, 0, 0 },
+	};
+	struct decide_obs	o;
+	struct policy		p;
+	size_t			i;
+
+	for (i = 0; i < NITEMS(pts); i++) {
+		pts[i].value = 10.0 * (double)(i + 1);
+		pts[i].weight = 1 + (i >= 5) + (i >= 6);
+	}
+	for (i = 0; i < NITEMS(want); i++) {
+		p = agg(want[i].a, want[i].pct);
+		memset(&o, 0, sizeof(o));
+		winagg_ready(&p, pts, NITEMS(pts), T0, STEP, T0 + 9 * STEP,
+		    60 * NS_S, ready_at, NITEMS(ready_at), scratch, &o);
+		cr_expect(o.ready_known);
+		cr_expect_eq(o.ready_n, want[i].n, "%zu: %d", i, o.ready_n);
+		cr_expect_float_eq(o.ready_total, want[i].total, EPS, "%zu: %g",
+		    i, o.ready_total);
+	}
+	/* the points are left as they were (the ranks sort a copy) */
+	for (i = 0; i < NITEMS(pts); i++)
+		cr_expect_eq(pts[i].value, 10.0 * (double)(i + 1));
+}

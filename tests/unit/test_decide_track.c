@@ -157,8 +157,8 @@ expect_out(const char *name, const struct decide_out *o,
 struct tcase {
 	const char		*name;
 	int			 replicas;
-	int64_t			 ago;	/* now - last change; 0: never */
-	int			 n;	/* ready replicas, NOREADY, NOWIN */
+	int64_t			 ago;	/* now - change; 0: never */
+	int			 n;	/* ready, NOREADY, NOWIN */
 	double			 total;	/* their summed metric */
 	enum decide_action	 action;
 	int			 after;
@@ -427,7 +427,8 @@ Test(decide_track, stabilize_in)
 		    "below_target" },
 		{ "in the future: ignored", 2, { { -MIN, 6 }, { -1, 6 } },
 		    DECIDE_SCALE_IN, 3, "below_target" },
-		{ "any order", 3, { { MIN, 4 }, { 9 * MIN, 6 }, { 2 * MIN, 5 } },
+		{ "any order", 3, { { MIN, 4 }, { 9 * MIN, 6 },
+		    { 2 * MIN, 5 } },
 		    DECIDE_SCALE_IN, 5, "below_target" },
 	};
 	struct policy		p = target_policy();
@@ -1072,7 +1073,7 @@ Test(decide_track, group_of_decisions)
 	static const struct {
 		const char		*name;
 		double			 cpu_total;	/* 6 ready */
-		double			 mem;		/* NAN: no data */
+		double			 mem;	/* NAN: no data */
 		size_t			 driver;
 		enum decide_action	 action;
 		int			 after;

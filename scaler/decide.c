@@ -144,6 +144,7 @@ static void
 eval_capacity(const struct decide_in *in, struct decide_side *s)
 {
 	const struct policy	*p = in->policy;
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
 	int64_t			 r = in->replicas;
 	double			 v, desired;
 	int			 want;
@@ -152,7 +153,9 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 	s->reason = "capacity";
 	s->target = s->desired = in->replicas;
 	v = r == 0 ? 0.0 : side_value(in, s);
-	s->covered = isfinite(v);
+	/* no replica ready over the window is no data, not no load */
+	s->covered = isfinite(v) && (r == 0 || !o->ready_known ||
+	    o->ready_n > 0);
 	if (!s->covered || !(p->capacity > 0)) {
 		s->value = NAN;
 		return;

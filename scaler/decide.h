@@ -131,7 +131,8 @@ struct decide_obs {
 	 * whole window (the ready replicas), how many and the sum of their
 	 * aggregates. Without ready_known, capacity mode counts every
 	 * replica as carrying the aggregate, as before, and target mode
-	 * has no data.
+	 * has no data. With it and ready_n == 0 (replicas > 0), neither
+	 * mode has data: none ready is not no load.
 	 */
 	bool		 ready_known;
 	int		 ready_n;

@@ -49,6 +49,7 @@ track_count_or_pct(const char *col, const char *s, int *n, double *pct,
 static int
 track_sustained(const char *s, struct policy *p, char *err, size_t errlen)
 {
+	char	v[POLICY_SHOW_SIZE];
 	bool	b;
 
 	p->sustained_out = p->sustained_in = false;
@@ -59,8 +60,8 @@ track_sustained(const char *s, struct policy *p, char *err, size_t errlen)
 	else if (policy_col_bool("sustained", s, false, &b, NULL, 0) == 0)
 		p->sustained_out = p->sustained_in = b;
 	else {
-		errf(err, errlen, "sustained \"%.40s\" is not a boolean or "
-		    "out or in", s);
+		errf(err, errlen, "sustained \"%s\" is not a boolean or "
+		    "out or in", policy_show(s, v));
 		return -EINVAL;
 	}
 	p->sustained = p->sustained_out || p->sustained_in;
@@ -106,11 +107,13 @@ track_setpoint(const struct policy_row *r, struct policy *p, char *err,
 		    policy_show(r->setpoint, v));
 		return -EINVAL;
 	}
-	if (r->tolerance != NULL && (policy_parse_amount("tolerance",
-	    r->tolerance, &tol, &u, err, errlen) != 0 || tol >= 100)) {
-		if (tol >= 100)
-			errf(err, errlen, "tolerance \"%s\" is not a percent "
-			    "below 100", policy_show(r->tolerance, v));
+	if (r->tolerance != NULL && policy_parse_amount("tolerance",
+	    r->tolerance, &tol, &u, err, errlen) != 0)
+		return -EINVAL;
+	/* a percent, with or without the sign: 50B is none */
+	if (r->tolerance != NULL && (tol >= 100 || u == POLICY_UNIT_BYTES)) {
+		errf(err, errlen, "tolerance \"%s\" is not a percent below 100",
+		    policy_show(r->tolerance, v));
 		return -EINVAL;
 	}
 	p->tolerance = tol / 100;

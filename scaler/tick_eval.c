@@ -303,7 +303,8 @@ tick_query(struct engine *e)
 			pols[n++] = &t->work[i].pol;
 		}
 	}
-	t->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
+	t->plan = iql_plan_build_every(pols, n, NULL, e->cfg.measurement,
+	    e->cfg.sample_interval_ns);
 	free(pols);
 	if (e->cfg.one_request)
 		iql_plan_one_part(t->plan);

@@ -375,11 +375,17 @@ engine_obs(struct engine *e, struct work *w, struct decide_in *in,
 	    &in->out, &in->in, stmt_err);
 }
 
+/*
+ * Decide one policy, with its recommendations of earlier ticks
+ * (stabilization), and remember this tick's. dasctl's engine decides one
+ * tick: it has no history, and says what decide says without one.
+ */
 static void
 tick_decide_one(struct engine *e, struct work *w)
 {
 	struct decide_in	 in;
 	struct decide_out	*out = &w->out;
+	int64_t			 keep;
 
 	tick_detect_manual(e, w);
 	memset(&in, 0, sizeof in);
@@ -388,8 +394,13 @@ tick_decide_one(struct engine *e, struct work *w)
 	in.now_ns = e->t.now_ns;
 	in.last_change_ns = w->st->last_change_ns;
 	in.sample_interval_ns = e->cfg.sample_interval_ns;
+	in.recs = w->st->recs;
+	in.nrecs = w->st->nrecs;
 	engine_obs(e, w, &in, &w->stmt_err);
 	decide(&in, out);
+	keep = w->pol.stabilize_in_ns > w->pol.stabilize_out_ns ?
+	    w->pol.stabilize_in_ns : w->pol.stabilize_out_ns;
+	pstate_note_rec(w->st, e->t.now_ns, out->desired, keep);
 	w->decided = true;
 	w->status->value = out->value;
 	w->status->in_value = in.in.present ? in.in.value : NAN;

@@ -25,7 +25,8 @@ engine_status_init(struct engine *e, struct work *w)
 	s->service = strpool_add(&e->t.strs, r->service_id);
 	s->service_name = s->detail = s->service_id = "";
 	s->field = s->aggregate = s->mode = s->backend = "";
-	s->state = s->action = s->reason = "";
+	s->state = s->action = s->reason = s->group = "";
+	s->driver = -1;
 	s->out_cond = strpool_add(&e->t.strs, r->out_cond);
 	s->in_cond = strpool_add(&e->t.strs, r->in_cond);
 	s->replicas = -1;
@@ -73,7 +74,7 @@ engine_status_policy(struct engine *e, struct work *w)
 }
 
 /* Mark w invalid with err; tick_act journals it once per change. */
-static void
+void
 tick_invalid(struct engine *e, struct work *w, const char *err)
 {
 	w->valid = false;
@@ -324,7 +325,8 @@ tick_query(struct engine *e)
  * A replica count that is not the one das last set or saw was changed by
  * someone else (dasctl scale, docker service scale): it starts the
  * cooldown and is not undone, except to enforce min/max. A change dasctl
- * journaled is adopted with its own time; any other is a manual change,
+ * or another das journaled (for this row or, in a group, for any of its
+ * rows) is adopted with its own time; any other is a manual change,
  * journaled by tick_act at the time das noticed it.
  */
 static void
@@ -345,7 +347,8 @@ tick_detect_manual(struct engine *e, struct work *w)
 	    sizeof err) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
-		if (last[i].seq == st->seq && last[i].after == w->replicas &&
+		if (tick_group_has(w, last[i].seq) &&
+		    last[i].after == w->replicas &&
 		    last[i].ts_ns > st->last_change_ns) {
 			st->last_change_ns = last[i].ts_ns;
 			st->known = w->replicas;
@@ -416,7 +419,8 @@ tick_decide_one(struct engine *e, struct work *w)
 /*
  * Decide every valid policy whose replica count is known and whose
  * backend is free; the others are left for tick_act to journal (an
- * error) or to wait (busy, replacing).
+ * error) or to wait (busy, replacing). Then each group of rows of one
+ * service makes one decision of theirs (tick_group.c).
  */
 void
 tick_decide(struct engine *e)
@@ -424,9 +428,11 @@ tick_decide(struct engine *e)
 	struct work	*w;
 	size_t		 i;
 
+	tick_group_wait(e);
 	for (i = 0; i < e->t.nwork; i++) {
 		w = &e->t.work[i];
 		if (w->valid && !w->busy && !w->replace && w->replicas >= 0)
 			tick_decide_one(e, w);
 	}
+	tick_group_decide(e);
 }

@@ -343,6 +343,9 @@ fake_row(int seq, const char *min_no, const char *max_no)
 {
 	static const char *const seqs[FAKE_SEQS] = { "0", "1", "2", "3", "4",
 	    "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15" };
+	static const char *const names[FAKE_SEQS] = { "web0", "web1",
+	    "web2", "web3", "web4", "web5", "web6", "web7", "web8", "web9",
+	    "web10", "web11", "web12", "web13", "web14", "web15" };
 	struct policy_row	r;
 
 	memset(&r, 0, sizeof r);
@@ -355,7 +358,7 @@ fake_row(int seq, const char *min_no, const char *max_no)
 	r.in_cond = "10%";
 	r.out_duration = "1m";
 	r.in_duration = "1m";
-	r.service_id = "web";
+	r.service_id = names[seq];
 	return r;
 }
 

@@ -84,7 +84,11 @@ struct fake_world {
  */
 void	fake_world_init(struct fake_world *w);
 void	fake_ports(struct fake_world *w, struct engine_ports *out);
-/* A valid row for seq, min_no, max_no (its texts are static). */
+/*
+ * A valid row for seq, min_no, max_no (its texts are static), of service
+ * "web<seq>": the fake backend counts replicas by seq, each its own
+ * service (rows of one service form a group: scaler/tick_group.c).
+ */
 struct policy_row fake_row(int seq, const char *min_no, const char *max_no);
 /* Append a row to the table. */
 void	fake_add_row(struct fake_world *w, struct policy_row r);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "fake_ports.h"
 #include "journal.h"
 #include "store.h"
@@ -203,16 +204,31 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 	return 0;
 }
 
-/* InfluxDB is down: every policy that needs metrics holds (no_data). */
+/*
+ * InfluxDB is down: every policy that needs metrics holds (no_data).
+ * Up, each part gets its answer (fake_influx.c).
+ */
 static int
 fake_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
     void *const *args, char *err, size_t errlen)
 {
 	struct fake_world	*w = ctx;
+	struct buf		 b;
+	size_t			 k;
+	int			 rc = 0;
 
 	w->query_calls++;
-	snprintf(err, errlen, "fake: InfluxDB is down");
-	return -EIO;
+	if (!w->influx_up) {
+		snprintf(err, errlen, "fake: InfluxDB is down");
+		return -EIO;
+	}
+	for (k = 0; k < n && rc == 0; k++) {
+		buf_init(&b);
+		fake_influx_answer(w, qs[k], &b);
+		rc = sink(args[k], buf_str(&b), b.len);
+		buf_free(&b);
+	}
+	return rc;
 }
 
 static const char *
@@ -243,8 +259,10 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 		    (long long)t->seq);
 		return -EINVAL;
 	}
-	o->replicas = w->replicas[t->seq];
+	o->replicas = w->replicas[w->one_service ? 0 : t->seq];
 	o->stopped = w->stopped[t->seq];
+	if (w->influx_up)
+		o->id = o->name = t->pol->service;
 	return 0;
 }
 
@@ -256,7 +274,7 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 static int64_t
 fake_done_ns(const struct fake_world *w)
 {
-	int64_t	now = backend_clock_ns();
+	int64_t	now = w->now_ns != 0 ? w->now_ns : backend_clock_ns();
 	size_t	i;
 
 	for (i = 0; i < w->njournal; i++)
@@ -280,7 +298,7 @@ fake_scale(struct backend_call *c)
 		return;
 	}
 	if (c->seq >= 0 && c->seq < FAKE_SEQS)
-		w->replicas[c->seq] = c->to;
+		w->replicas[w->one_service ? 0 : c->seq] = c->to;
 }
 
 /* Every stopped member of c's cluster runs again, one more running each. */

@@ -301,7 +301,7 @@ Test(group, target_scale_in_waits_stabilize_in)
 	cr_expect_eq(w.scale_calls, 1);
 	cr_expect_eq(fake_journal_count(&w, 1, "hold"), 1,
 	    "stabilizing, said once");
-	r = tick_at(70);			/* the 4 of 10 s is a minute old */
+	r = tick_at(70);		/* the 4 of 10 s is a minute old */
 	cr_expect_eq(w.scale_calls, 2);
 	cr_expect_eq(w.replicas[1], 3, "the highest of the last minute");
 	cr_expect_eq(only(1, "scale_in")->before, 4);

@@ -63,9 +63,15 @@ ctl_explain_windows(const struct engine_status *s, struct buf *b)
 {
 	bool	target = strcmp(s->mode, "target") == 0;
 
-	buf_printf(b, "  metric   %s(%s) of the service's containers%s\n",
-	    s->aggregate, s->field, s->sustained ?
-	    " (sustained: every sample must be past the threshold)" : "");
+	if (target)
+		buf_printf(b, "  metric   %s(%s) of each ready container (one "
+		    "that reported over the whole window), their mean\n",
+		    s->aggregate, s->field);
+	else
+		buf_printf(b, "  metric   %s(%s) of the service's containers"
+		    "%s\n", s->aggregate, s->field, s->sustained ? " "
+		    "(sustained: every sample must be past the threshold)" :
+		    "");
 	ctl_explain_window(b, "out", s->out_window_ns, s->value, s->out_count);
 	if (target)
 		buf_adds(b, "; scale out to what the ready replicas' load "
@@ -105,6 +111,9 @@ ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
 		    "%d..%d, whatever the metrics say", s->replicas, s->after,
 		    s->replicas, strcmp(r, "below_min") ? "above" : "below",
 		    s->min_no, s->max_no);
+	else if (strcmp(r, "in_band") == 0 && strcmp(s->mode, "target") == 0)
+		buf_printf(b, "steady: the ready replicas' load needs the "
+		    "count there is, or is within the setpoint's tolerance");
 	else if (strcmp(r, "in_band") == 0)
 		buf_printf(b, "steady: the value is between the in and out "
 		    "thresholds");

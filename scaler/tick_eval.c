@@ -406,7 +406,9 @@ tick_decide_one(struct engine *e, struct work *w)
 	pstate_note_rec(w->st, e->t.now_ns, out->desired, keep);
 	w->decided = true;
 	w->status->value = out->value;
-	w->status->in_value = in.in.present ? in.in.value : NAN;
+	w->status->in_value = !in.in.present ? NAN :
+	    w->pol.mode == POLICY_MODE_TARGET && in.in.ready_n > 0 ?
+	    in.in.ready_total / in.in.ready_n : in.in.value;
 	w->status->out_count = in.out.count;
 	w->status->in_count = in.in.count;
 	w->status->last_change_ns = w->st->last_change_ns;

@@ -173,6 +173,15 @@ tick_is_change(enum decide_action a)
 	    a == DECIDE_BOUNDS;
 }
 
+/* A hold for want of InfluxDB's answer says why (ctl.c: ctl_degraded). */
+static void
+tick_metrics_detail(struct engine *e, struct work *w)
+{
+	if (w->stmt_err != NULL && w->out.action == DECIDE_HOLD)
+		w->status->detail = strpool_printf(&e->t.strs,
+		    "metrics unavailable: %s", w->stmt_err);
+}
+
 /* One decided policy: its status, then (leader) its action or note. */
 static void
 tick_apply(struct engine *e, struct work *w)
@@ -182,9 +191,7 @@ tick_apply(struct engine *e, struct work *w)
 	bool	dry = out->dry_run || e->cfg.dry_run;
 
 	w->status->state = dry && change ? "dry_run" : tick_state_name(out);
-	if (w->stmt_err != NULL && out->action == DECIDE_HOLD)
-		w->status->detail = strpool_printf(&e->t.strs,
-		    "metrics unavailable: %s", w->stmt_err);
+	tick_metrics_detail(e, w);
 	if (!tick_acting(e))
 		return;
 	if (w->manual_from >= 0)
@@ -222,6 +229,7 @@ tick_follow(struct engine *e, struct work *w)
 	struct engine_who	 who;
 
 	w->status->state = tick_state_name(out);
+	tick_metrics_detail(e, w);
 	if (!tick_acting(e))
 		return;
 	if (w->manual_from >= 0)

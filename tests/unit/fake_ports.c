@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "fake_ports.h"
@@ -290,6 +291,9 @@ fake_scale(struct backend_call *c)
 
 	w->scale_calls++;
 	w->last_to = c->to;
+	if (w->scale_ms > 0)
+		nanosleep(&(struct timespec){ w->scale_ms / 1000,
+		    (long)(w->scale_ms % 1000) * 1000000 }, NULL);
 	c->done_ns = fake_done_ns(w);
 	c->rc = w->scale_rc;
 	if (c->rc != 0) {

@@ -97,6 +97,7 @@ struct fake_world {
 	int		 replicas[FAKE_SEQS];
 	int		 stopped[FAKE_SEQS];	/* members to replace (runc) */
 	int		 scale_rc;		/* scale's result: 0 or -errno */
+	int		 scale_ms;		/* scale takes this long */
 	const char	*scale_err;
 	size_t		 observe_calls, scale_calls, replace_calls;
 	int		 last_to;

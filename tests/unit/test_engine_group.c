@@ -29,17 +29,26 @@ teardown(void)
 
 TestSuite(group, .fini = teardown);
 
+/* The engine over w; background: exec and runc calls on jobs (das). */
 static void
-start(void)
+start_bg(bool background)
 {
 	struct engine_ports	p;
 	struct engine_cfg	c;
 
 	fake_cfg(&c);
+	c.background = background;
+	w.be.background = background;
 	log_set_level(LOG_LEVEL_ERROR);
 	fake_ports(&w, &p);
 	e = engine_new_ports(&c, &p);
 	t0 = backend_clock_ns();
+}
+
+static void
+start(void)
+{
+	start_bg(false);
 }
 
 /* A tick at t0 + s seconds, InfluxDB's windows ending then. */
@@ -141,6 +150,37 @@ Test(group, rows_against_each_other_scale_out_once)
 	cr_expect_eq(fake_journal_count(&w, 1, "scale_in"), 0);
 	cr_expect_eq(fake_journal_count(&w, 2, "scale_in"), 0);
 	cr_expect_eq(w.scale_calls, 3);
+}
+
+/*
+ * The group's change on a job (exec, runc): the rows that follow count
+ * it as theirs when it ends, cur_no too, and the group waits for it.
+ */
+Test(group, background_change_followed_when_it_ends)
+{
+	const struct engine_report	*r;
+
+	two_rows(2);
+	metric(0, "cpu_ratio", 80, 80, 2);
+	metric(1, "mem_ratio", 5, 10, 2);
+	w.scale_ms = 500;		/* still running at the next tick */
+	start_bg(true);
+	r = tick_at(0);
+	cr_expect_str_eq(r->status[0].state, "acting");
+	r = tick_at(1);
+	cr_expect_str_eq(r->status[0].state, "busy");
+	cr_expect_str_eq(r->status[1].state, "busy", "the group waits");
+	cr_assert_eq(engine_drain(e, 10000), 0);
+	cr_expect_eq(w.scale_calls, 1);
+	cr_expect_str_eq(only(1, "scale_out")->detail, "group: seq 1,2 "
+	    "driven by seq 1 (cpu_ratio, above_out)");
+	cr_expect_eq(w.cur_no[1], 3);
+	cr_expect_eq(w.cur_no[2], 3);
+	tick_at(10);
+	tick_at(20);
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 0);
+	cr_expect_eq(fake_journal_count(&w, 2, "manual"), 0);
+	cr_expect_eq(w.scale_calls, 1);
 }
 
 /* Both below in: the group scales in to the higher of their counts. */

@@ -21,14 +21,16 @@
 # step) and on 4 (the same load spread: 8.75 each, 12.5 % under the
 # setpoint, outside the 10 % tolerance, so desired is computed and is
 # still 4). Anything between 30 and 40 gives 4; the replicas that do not
-# hold the token add about 0: they look for it every 0.1 s with shell
+# hold the token add about 0: they look for it every 0.05 s with shell
 # builtins only (a test, and a read that times out on a pipe nothing
 # writes to), where a sleep process each time cost 1.5 to 2.5 % each,
-# 40.5 in all at worst: a 5th replica. A sample that
-# saw the load for part of its 2 s would be a lower min for one tick (a
-# step to 2 or 3 first), so the token is put in and taken out just after
-# ds sampled (its -v cycle line): the first loaded sample is over 30 and
-# the first unloaded one under 10.
+# 40.5 in all at worst: a 5th replica. A sample that saw the load for
+# part of its 2 s would be a lower min for one tick (a step to 2 or 3
+# first), so the token is put in and taken out just after ds sampled (its
+# -v cycle line): the first loaded sample misses the load for the time it
+# takes to see that line and for the holder to notice (under 0.1 s, where
+# 0.28 s would bring it to 30), and the first unloaded one holds as
+# little of it.
 #
 # Then: load off -> desired 1 at once, but a scale-in waits until every
 # recommendation of 4 is 40 s old: the first scale_in comes 40 s after
@@ -100,7 +102,7 @@ service_create "$SVC" --replicas 1 --limit-cpu 0.35 \
 		if [ -e /flag/load ] && mv /flag/load /flag/held-$h 2>/dev/null; then
 			while [ -e /flag/held-$h ]; do :; done
 		fi
-		read -t 0.1 x
+		read -t 0.05 x
 	done'
 wait_for '[[ $(service_running "$SVC") == 1 ]]' 120 || fail "service $SVC never ran"
 

@@ -84,10 +84,35 @@ ctl_eval(struct ctl *c)
 }
 
 /*
- * Evaluate (ctl_eval), then the policy a SERVICE argument names:
- * service_id as written, or the resolved Swarm name or id. NULL with *rc
- * set (and a message) when the evaluation failed or none or several name
- * it.
+ * Whether s is named by a SERVICE argument: service_id as written, or the
+ * resolved Swarm name or id.
+ */
+bool
+ctl_names(const struct engine_status *s, const char *service)
+{
+	return strcmp(s->service, service) == 0 ||
+	    (*s->service_id != '\0' && strcmp(s->service_id, service) == 0) ||
+	    (*s->service_name != '\0' && strcmp(s->service_name,
+	    service) == 0);
+}
+
+/* "no policy" or "N policies" for service, and the exit code. */
+static int
+ctl_not_one(const char *service, size_t n)
+{
+	if (n == 0)
+		fprintf(stderr, "dasctl: no policy for service \"%s\" in the "
+		    "das table (dasctl list shows them)\n", service);
+	else
+		fprintf(stderr, "dasctl: %zu policies name service \"%s\"; "
+		    "use the das table's service_id exactly\n", n, service);
+	return CTL_EXIT_UNKNOWN;
+}
+
+/*
+ * Evaluate (ctl_eval), then the policy a SERVICE argument names
+ * (ctl_names). NULL with *rc set (and a message) when the evaluation
+ * failed or none or several name it.
  */
 const struct engine_status *
 ctl_find(struct ctl *c, const char *service, int *rc)
@@ -97,30 +122,50 @@ ctl_find(struct ctl *c, const char *service, int *rc)
 
 	if ((*rc = ctl_eval(c)) != CTL_EXIT_OK)
 		return NULL;
-	*rc = CTL_EXIT_UNKNOWN;
 	for (i = 0; i < c->rep->nstatus; i++) {
 		s = &c->rep->status[i];
-		if (strcmp(s->service, service) == 0 ||
-		    (*s->service_id != '\0' && strcmp(s->service_id,
-		    service) == 0) ||
-		    (*s->service_name != '\0' && strcmp(s->service_name,
-		    service) == 0)) {
+		if (ctl_names(s, service)) {
 			if (hit == NULL || hit->seq != s->seq)
 				n++;
 			hit = s;
 		}
 	}
-	if (n == 1) {
-		*rc = CTL_EXIT_OK;
+	if (n == 1)
 		return hit;
-	}
-	if (n == 0)
-		fprintf(stderr, "dasctl: no policy for service \"%s\" in the "
-		    "das table (dasctl list shows them)\n", service);
-	else
-		fprintf(stderr, "dasctl: %zu policies name service \"%s\"; "
-		    "use the das table's service_id exactly\n", n, service);
+	*rc = ctl_not_one(service, n);
 	return NULL;
+}
+
+/*
+ * The same for the rows of one group (tick_group.c): the statuses that
+ * SERVICE names, into v (at most max), when they are one policy or the
+ * rows of one group. 0 with *rc set (and a message) otherwise.
+ */
+size_t
+ctl_find_group(struct ctl *c, const char *service,
+    const struct engine_status **v, size_t max, int *rc)
+{
+	const struct engine_status	*s;
+	size_t				 i, n = 0;
+	bool				 one = true;
+
+	if ((*rc = ctl_eval(c)) != CTL_EXIT_OK)
+		return 0;
+	for (i = 0; i < c->rep->nstatus; i++) {
+		s = &c->rep->status[i];
+		if (!ctl_names(s, service))
+			continue;
+		if (n > 0 && (*s->group == '\0' ||
+		    strcmp(s->group, v[0]->group) != 0))
+			one = false;
+		if (n < max)
+			v[n] = s;
+		n++;
+	}
+	if (n >= 1 && n <= max && (n == 1 || one))
+		return n;
+	*rc = ctl_not_one(service, n);
+	return 0;
 }
 
 int

@@ -61,19 +61,35 @@ ctl_explain_window(struct buf *b, const char *dir, int64_t window_ns,
 static void
 ctl_explain_windows(const struct engine_status *s, struct buf *b)
 {
-	buf_printf(b, "  metric   %s(%s) of the service's containers%s\n",
-	    s->aggregate, s->field, s->sustained ?
-	    " (sustained: every sample must be past the threshold)" : "");
+	bool	target = strcmp(s->mode, "target") == 0;
+
+	if (target)
+		buf_printf(b, "  metric   %s(%s) of each ready container (one "
+		    "that reported over the whole window), their mean\n",
+		    s->aggregate, s->field);
+	else
+		buf_printf(b, "  metric   %s(%s) of the service's containers"
+		    "%s\n", s->aggregate, s->field, s->sustained ? " "
+		    "(sustained: every sample must be past the threshold)" :
+		    "");
 	ctl_explain_window(b, "out", s->out_window_ns, s->value, s->out_count);
-	buf_printf(b, "; scale out by %d when %s%s, cooldown ", s->step_out,
-	    ctl_op(s->out_cond, "> "), *s->out_cond ? s->out_cond :
-	    "demand exceeds capacity");
+	if (target)
+		buf_adds(b, "; scale out to what the ready replicas' load "
+		    "needs at the setpoint, cooldown ");
+	else
+		buf_printf(b, "; scale out by %d when %s%s, cooldown ",
+		    s->step_out, ctl_op(s->out_cond, "> "), *s->out_cond ?
+		    s->out_cond : "demand exceeds capacity");
 	ctl_dur(b, s->cooldown_out_ns);
 	buf_addc(b, '\n');
 	ctl_explain_window(b, "in", s->in_window_ns, s->in_value, s->in_count);
-	buf_printf(b, "; scale in by %d when %s%s, cooldown ", s->step_in,
-	    ctl_op(s->in_cond, "< "), *s->in_cond ? s->in_cond :
-	    "demand fits one replica fewer");
+	if (target)
+		buf_adds(b, "; scale in to the highest count it needed over "
+		    "stabilize_in, cooldown ");
+	else
+		buf_printf(b, "; scale in by %d when %s%s, cooldown ",
+		    s->step_in, ctl_op(s->in_cond, "< "), *s->in_cond ?
+		    s->in_cond : "demand fits one replica fewer");
 	ctl_dur(b, s->cooldown_in_ns);
 	buf_addc(b, '\n');
 }
@@ -95,6 +111,9 @@ ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
 		    "%d..%d, whatever the metrics say", s->replicas, s->after,
 		    s->replicas, strcmp(r, "below_min") ? "above" : "below",
 		    s->min_no, s->max_no);
+	else if (strcmp(r, "in_band") == 0 && strcmp(s->mode, "target") == 0)
+		buf_printf(b, "steady: the ready replicas' load needs the "
+		    "count there is, or is within the setpoint's tolerance");
 	else if (strcmp(r, "in_band") == 0)
 		buf_printf(b, "steady: the value is between the in and out "
 		    "thresholds");
@@ -114,6 +133,15 @@ ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
 		buf_printf(b, "hold: the threshold is crossed, but the service "
 		    "is already at %s (%d)", strcmp(r, "at_max") ? "min_no" :
 		    "max_no", s->replicas);
+	else if (strcmp(r, "above_target") == 0 ||
+	    strcmp(r, "below_target") == 0)
+		buf_printf(b, "%s %d -> %d: the ready replicas carry %.4g "
+		    "each, off the setpoint by more than its tolerance",
+		    s->action, s->replicas, s->after, s->value);
+	else if (strcmp(r, "stabilizing") == 0)
+		buf_printf(b, "hold: a recommendation of the stabilization "
+		    "window (stabilize_in, stabilize_out) keeps the count; "
+		    "das moves when it is older than the window");
 	else if (strcmp(r, "paused") == 0)
 		buf_printf(b, "paused: enabled is false (dasctl resume %s)",
 		    s->service);
@@ -121,6 +149,27 @@ ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
 		buf_printf(b, "%s (%s)", s->action, r);
 	if (s->dry_run && strcmp(s->state, "dry_run") == 0)
 		buf_adds(b, " — dry run: das journals it but does not act");
+}
+
+/*
+ * Several rows for one service decide together (scaler/tick_group.c):
+ * which row's decision stands.
+ */
+static void
+ctl_explain_group(const struct engine_status *s, struct buf *b)
+{
+	if (*s->group == '\0')
+		return;
+	buf_printf(b, "  group    seq %s scale this service together: ",
+	    s->group);
+	if (s->driver < 0)
+		buf_adds(b, "no row decided this tick\n");
+	else if (s->driver == s->seq)
+		buf_printf(b, "this row (seq %lld) drove the decision; das "
+		    "acts on it alone\n", (long long)s->seq);
+	else
+		buf_printf(b, "seq %lld drove the decision; this row acts on "
+		    "nothing itself\n", (long long)s->driver);
 }
 
 static void
@@ -147,6 +196,7 @@ ctl_explain_one(struct ctl *c, const struct engine_status *s)
 		buf_adds(&b, "\n  decision ");
 		ctl_explain_reason(c, s, &b);
 		buf_addc(&b, '\n');
+		ctl_explain_group(s, &b);
 		if (*s->detail)
 			buf_printf(&b, "  note     %s\n", s->detail);
 	}
@@ -154,22 +204,31 @@ ctl_explain_one(struct ctl *c, const struct engine_status *s)
 	buf_free(&b);
 }
 
+/* Rows explained at most for one service (a group's rows). */
+#define CTL_EXPLAIN_MAX	64
+
+/* SERVICE's policy, or each row of its group. */
 int
 ctl_explain(struct ctl *c, const char *service)
 {
-	const struct engine_status	*s;
-	int				 rc;
+	const struct engine_status	*v[CTL_EXPLAIN_MAX];
+	size_t				 i, n;
+	int				 rc = CTL_EXIT_OK;
 
-	if ((s = ctl_find(c, service, &rc)) == NULL)
+	if ((n = ctl_find_group(c, service, v, CTL_EXPLAIN_MAX, &rc)) == 0)
 		return rc;
-	ctl_explain_one(c, s);
-	if (!ctl_degraded(s))
-		return CTL_EXIT_OK;
-	fprintf(stderr, "dasctl: warning: seq %lld explained without its "
-	    "metrics or replica count (%s); das holds it until InfluxDB or "
-	    "Docker answers (exit status %d)\n", (long long)s->seq,
-	    s->detail, CTL_EXIT_PARTIAL);
-	return CTL_EXIT_PARTIAL;
+	for (i = 0; i < n; i++)
+		ctl_explain_one(c, v[i]);
+	for (i = 0; i < n; i++) {
+		if (!ctl_degraded(v[i]))
+			continue;
+		fprintf(stderr, "dasctl: warning: seq %lld explained without "
+		    "its metrics or replica count (%s); das holds it until "
+		    "InfluxDB or Docker answers (exit status %d)\n",
+		    (long long)v[i]->seq, v[i]->detail, CTL_EXIT_PARTIAL);
+		rc = CTL_EXIT_PARTIAL;
+	}
+	return rc;
 }
 
 /* A number (two decimals when round), or "-" for SQL NULL. */

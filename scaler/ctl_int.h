@@ -21,8 +21,11 @@ struct ctl {
 
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
+bool	ctl_names(const struct engine_status *, const char *service);
 const struct engine_status *ctl_find(struct ctl *, const char *service,
 	    int *rc);
+size_t	ctl_find_group(struct ctl *, const char *service,
+	    const struct engine_status **v, size_t max, int *rc);
 
 /* What das does with a count dasctl scale set (scaler/decide.h). */
 enum ctl_after {

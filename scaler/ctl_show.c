@@ -82,8 +82,20 @@ ctl_dur(struct buf *b, int64_t ns)
 		policy_format_duration(ns, b);
 }
 
+/* "1,2 by 1": a group's rows and the one that drove it; "-" alone. */
+static void
+ctl_group(struct buf *b, const struct engine_status *s)
+{
+	if (*s->group == '\0')
+		buf_adds(b, "-");
+	else if (s->driver < 0)
+		buf_adds(b, s->group);
+	else
+		buf_printf(b, "%s by %lld", s->group, (long long)s->driver);
+}
+
 /* The cells of one `list` row, in column order. */
-#define CTL_NCOLS	12
+#define CTL_NCOLS	13
 static void
 ctl_row(struct ctl *c, const struct engine_status *s,
     const struct journal_row *last, struct buf cell[CTL_NCOLS])
@@ -108,11 +120,12 @@ ctl_row(struct ctl *c, const struct engine_status *s,
 	buf_addc(&cell[9], '/');
 	ctl_dur(&cell[9], s->cooldown_in_ns);
 	buf_adds(&cell[10], s->state);
+	ctl_group(&cell[11], s);
 	if (last != NULL) {
-		buf_printf(&cell[11], "%s ", last->action);
-		ctl_ago(&cell[11], c->now_ns, last->ts_ns);
+		buf_printf(&cell[12], "%s ", last->action);
+		ctl_ago(&cell[12], c->now_ns, last->ts_ns);
 	} else
-		buf_adds(&cell[11], "-");
+		buf_adds(&cell[12], "-");
 }
 
 static void
@@ -120,7 +133,8 @@ ctl_list_text(struct ctl *c, const struct journal_row *last, size_t nlast)
 {
 	static const char	*head[CTL_NCOLS] = { "SEQ", "SERVICE",
 	    "BACKEND", "MIN/MAX", "REPLICAS", "VALUE", "OUT", "IN",
-	    "STEP OUT/IN", "COOLDOWN OUT/IN", "STATE", "LAST ACTION" };
+	    "STEP OUT/IN", "COOLDOWN OUT/IN", "STATE", "GROUP",
+	    "LAST ACTION" };
 	struct buf		(*cells)[CTL_NCOLS];
 	size_t			 w[CTL_NCOLS], r, i, n = c->rep->nstatus;
 
@@ -175,6 +189,10 @@ ctl_status_json(const struct engine_status *s, const struct journal_row *last)
 	    "reason", s->reason, "detail", s->detail);
 	if (o == NULL)
 		return json_object();
+	json_object_set_new(o, "group", *s->group ?
+	    json_string(s->group) : json_null());
+	json_object_set_new(o, "driver", s->driver >= 0 ?
+	    json_integer(s->driver) : json_null());
 	json_object_set_new(o, "last_action", last != NULL ?
 	    json_string(last->action) : json_null());
 	json_object_set_new(o, "last_action_ts", last != NULL ?

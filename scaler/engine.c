@@ -69,6 +69,8 @@ tick_clear(struct tick *t)
 	for (i = 0; i < t->nwork; i++)
 		policy_clear(&t->work[i].pol);
 	free(t->work);
+	free(t->gwork);
+	free(t->groups);
 	free(t->report.status);
 	strpool_clear(&t->strs);
 	swarm_list_free(&t->services);

@@ -83,6 +83,13 @@ struct engine_status {
 	int		 step_out, step_in;
 	uint64_t	 out_count, in_count;
 	double		 in_value;
+	/*
+	 * Several rows for one service form a group (tick_group.c): the
+	 * seqs of its rows ("3,5"; "" for a row alone) and the seq of the
+	 * row whose decision stands (-1: alone, or none decided).
+	 */
+	const char	*group;
+	int64_t		 driver;
 };
 
 struct engine_report {

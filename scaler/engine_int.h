@@ -10,6 +10,7 @@
  *   load, lead   engine.c       the policy table, leadership
  *   parse, observe, query, decide
  *                tick_eval.c    what each policy should do (no action)
+ *   group        tick_group.c   rows of one service: one decision
  *   act          tick_act.c     journal and change replica counts
  *   flush        engine_io.c    the journal's InfluxDB copy
  * Backend calls that may be slow run on jobs (engine_job.c).
@@ -33,6 +34,8 @@
 #include "swarm.h"
 #include "wq.h"
 
+struct tgroup;
+
 /* One policy row during a tick. */
 struct work {
 	const struct policy_row	*row;
@@ -53,15 +56,34 @@ struct work {
 	int64_t			 manual_ns;	/* when das noticed */
 	bool			 decided;
 	struct decide_out	 out;
+	/*
+	 * Several rows for one service (tick_group.c): its group, NULL
+	 * when the row is alone; follows: the group's decision is another
+	 * row's, this one acts on nothing.
+	 */
+	struct tgroup		*grp;
+	bool			 follows;
 	const char		*stmt_err;	/* why metrics are missing */
 	size_t			 plan_idx;	/* index in the iql plan */
 	struct engine_status	*status;	/* resolved Swarm id there */
+};
+
+/* Valid rows with the same backend and service, two or more. */
+struct tgroup {
+	struct work		**w;		/* in table order */
+	size_t			  n;
+	const char		 *seqs;		/* "3,5", the tick's pool */
+	struct work		 *driver;	/* NULL until decided */
+	const char		 *sentence;	/* the journal's words */
 };
 
 struct tick {
 	int64_t			 now_ns;
 	struct work		*work;
 	size_t			 nwork;
+	struct work		**gwork;	/* the groups' members */
+	struct tgroup		*groups;
+	size_t			 ngroups;
 	struct strpool		 strs;		/* this tick's texts */
 	struct swarm_list	 services;
 	bool			 services_ok;
@@ -106,9 +128,19 @@ bool	engine_lead(struct engine *);
 
 /* tick_eval.c */
 void	tick_parse(struct engine *);
+void	tick_invalid(struct engine *, struct work *, const char *err);
 void	tick_observe(struct engine *);
 void	tick_query(struct engine *);
 void	tick_decide(struct engine *);
+
+/* tick_group.c */
+void	tick_group(struct engine *);
+void	tick_group_wait(struct engine *);
+void	tick_group_decide(struct engine *);
+bool	tick_group_has(const struct work *, int64_t seq);
+const char *tick_group_detail(struct engine *, const struct work *,
+	    const char *own);
+void	tick_group_changed(struct work *, int64_t done_ns, int to);
 
 /* tick_act.c */
 void	tick_act(struct engine *);

@@ -25,6 +25,10 @@ struct engine_job {
 	char			 action[24];
 	char			 reason[40];
 	double			 value, threshold;
+	/* the other rows of its group (tick_group.c), and its sentence */
+	int64_t			*follow;
+	size_t			 nfollow;
+	char			*group;
 };
 
 static void
@@ -44,6 +48,8 @@ engine_job_free(struct engine_job *j)
 	backend_call_clear(&j->call);
 	free(j->service);
 	free(j->service_id);
+	free(j->follow);
+	free(j->group);
 	free(j);
 }
 
@@ -82,6 +88,22 @@ engine_job_go(struct engine *e, struct work *w, struct engine_job *j)
 	return 0;
 }
 
+/* A group's driver: the rows that follow its change, and its words. */
+static void
+engine_job_group(struct engine_job *j, const struct work *w)
+{
+	size_t	i;
+
+	if (w->grp == NULL || w->grp->sentence == NULL)
+		return;
+	j->group = xstrdup(w->grp->sentence);
+	j->follow = xcalloc(w->grp->n, sizeof *j->follow);
+	for (i = 0; i < w->grp->n; i++) {
+		if (w->grp->w[i] != w)
+			j->follow[j->nfollow++] = w->grp->w[i]->st->seq;
+	}
+}
+
 int
 engine_job_scale(struct engine *e, struct work *w)
 {
@@ -93,6 +115,7 @@ engine_job_scale(struct engine *e, struct work *w)
 	snprintf(j->reason, sizeof j->reason, "%s", out->reason);
 	j->value = out->value;
 	j->threshold = out->threshold;
+	engine_job_group(j, w);
 	return engine_job_go(e, w, j);
 }
 
@@ -133,12 +156,26 @@ engine_job_replaced(struct engine *e, struct engine_job *j,
 		engine_record_error(e, st, who, -1, j->call.err);
 }
 
-/* A scale call ended: journal the change, or the error. */
+/* A row counts c's change as its own. */
+static void
+engine_job_changed(struct pstate *st, const struct backend_call *c)
+{
+	st->last_change_ns = c->done_ns;
+	st->known = c->to;
+	pstate_forget_key(st);
+}
+
+/*
+ * A scale call ended: journal the change, or the error. The rows that
+ * follow a group's driver count its change as their own.
+ */
 static void
 engine_job_scaled(struct engine *e, struct engine_job *j,
     const struct engine_who *who, struct pstate *st)
 {
 	const struct backend_call	*c = &j->call;
+	struct buf			 detail;
+	size_t				 i;
 
 	if (c->rc != 0) {
 		log_warnx("seq %lld service %s: %s %d -> %d failed: %s; "
@@ -146,17 +183,25 @@ engine_job_scaled(struct engine *e, struct engine_job *j,
 		    j->action, c->before, c->to, c->err);
 		/* part of it may be done (runc): take the next count as is */
 		st->known = -1;
+		for (i = 0; i < j->nfollow; i++)
+			pstate_get(&e->states, j->follow[i])->known = -1;
 		engine_record_error(e, st, who, c->before, c->err);
 		return;
 	}
 	e->t.report.actions++;
-	st->last_change_ns = c->done_ns;
-	st->known = c->to;
-	pstate_forget_key(st);
+	engine_job_changed(st, c);
+	for (i = 0; i < j->nfollow; i++)
+		engine_job_changed(pstate_get(&e->states, j->follow[i]), c);
+	buf_init(&detail);
+	buf_printf(&detail, "%s%s%s", j->group ? j->group : "", j->group &&
+	    c->detail.len > 0 ? "; " : "", buf_str(&c->detail));
 	engine_record(e, who, c->done_ns, j->action, c->before, c->to,
-	    j->value, j->threshold, j->reason, c->detail.len > 0 ?
-	    buf_str(&c->detail) : NULL);
+	    j->value, j->threshold, j->reason, detail.len > 0 ?
+	    buf_str(&detail) : NULL);
+	buf_free(&detail);
 	engine_set_cur_no(e, c->seq, c->to);
+	for (i = 0; i < j->nfollow; i++)
+		engine_set_cur_no(e, j->follow[i], c->to);
 }
 
 static void

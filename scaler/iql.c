@@ -145,13 +145,14 @@ plan_stmt(struct iql_plan *pl, struct iql_map *keys, enum iql_kind kind,
 	uint64_t	 pbits;
 	bool		 added;
 
-	if (kind == IQL_AGG && p->aggregate == POLICY_AGG_PERCENTILE)
+	if ((kind == IQL_AGG || kind == IQL_READY) &&
+	    p->aggregate == POLICY_AGG_PERCENTILE)
 		pct = p->percentile;
 	memcpy(&pbits, &pct, sizeof(pbits));
 	/* fields are whitelisted names: the key always fits */
 	snprintf(key, sizeof(key), "%s|%llx|%d|%llx", p->field,
 	    (unsigned long long)window_ns,
-	    kind == IQL_AGG ? (int)p->aggregate : -1,
+	    kind == IQL_AGG || kind == IQL_READY ? (int)p->aggregate : -1,
 	    (unsigned long long)pbits);
 	slot = iql_map_put(keys, 0, (char)('a' + kind), key, &added);
 	if (!added) {
@@ -168,7 +169,20 @@ plan_stmt(struct iql_plan *pl, struct iql_map *keys, enum iql_kind kind,
 	st->pct = p->percentile;
 	st->window_ns = window_ns;
 	st->range = kind == IQL_AGG && p->sustained;
+	if (kind == IQL_READY)
+		st->min_count = iql_ready_min_count(window_ns, pl->interval_ns);
 	return pl->nstmts++;
+}
+
+uint64_t
+iql_ready_min_count(int64_t window_ns, int64_t interval_ns)
+{
+	int64_t	k;
+
+	if (interval_ns <= 0)
+		interval_ns = DECIDE_DEFAULT_INTERVAL_NS;
+	k = window_ns / interval_ns - 1;
+	return k > DECIDE_MIN_SAMPLES ? (uint64_t)k : DECIDE_MIN_SAMPLES;
 }
 
 /* The aggregate call for st: mean("f"), percentile("f", 95), ... */
@@ -200,10 +214,41 @@ render_call(struct buf *q, const char *fn, const char *field,
 	buf_printf(q, ") AS \"%s\"", alias);
 }
 
+/* " FROM <from> WHERE time > now() - <window> " */
+static void
+render_from(struct buf *q, const struct iql_stmt *st, const char *from)
+{
+	buf_printf(q, " FROM %s WHERE time > now() - ", from);
+	policy_format_duration(st->window_ns, q);
+	buf_addc(q, ' ');
+}
+
+/*
+ * The ready containers (iql.h): per container its aggregate and sample
+ * count over the window, kept when it reported at least K times; per
+ * service their sum and number.
+ */
+static void
+render_ready(struct buf *q, const struct iql_stmt *st, const char *from)
+{
+	buf_adds(q, "SELECT sum(\"m\") AS \"total\", count(\"m\") AS \"n\" "
+	    "FROM (SELECT ");
+	render_agg(q, st);
+	buf_adds(q, " AS \"m\", ");
+	render_call(q, "count", st->field, "c");
+	render_from(q, st, from);
+	buf_printf(q, IQL_GROUP_BY ",\"container\") WHERE \"c\" >= %llu "
+	    IQL_GROUP_BY, (unsigned long long)st->min_count);
+}
+
 /* One statement; from is the quoted [rp.]measurement. */
 static void
 render_stmt(struct buf *q, const struct iql_stmt *st, const char *from)
 {
+	if (st->kind == IQL_READY) {
+		render_ready(q, st, from);
+		return;
+	}
 	buf_adds(q, "SELECT ");
 	if (st->kind == IQL_AGG) {
 		render_agg(q, st);
@@ -223,28 +268,36 @@ render_stmt(struct buf *q, const struct iql_stmt *st, const char *from)
 	} else
 		render_call(q, st->kind == IQL_FIRST ? "first" : "last",
 		    st->field, "value");
-	buf_printf(q, " FROM %s WHERE time > now() - ", from);
-	policy_format_duration(st->window_ns, q);
-	buf_adds(q, " " IQL_GROUP_BY);
+	render_from(q, st, from);
+	buf_adds(q, IQL_GROUP_BY);
 }
 
-/* Plan the three statements of one window into idx. */
+/*
+ * Plan the statements of one window into idx: three, and the ready
+ * containers' for the modes that count them (decide.h).
+ */
 static void
 plan_window(struct iql_plan *pl, struct iql_map *keys,
-    const struct policy *p, int64_t window_ns, size_t idx[3])
+    const struct policy *p, int64_t window_ns, size_t idx[IQL_KINDS])
 {
 	idx[IQL_AGG] = plan_stmt(pl, keys, IQL_AGG, p, window_ns);
 	idx[IQL_FIRST] = plan_stmt(pl, keys, IQL_FIRST, p, window_ns);
 	idx[IQL_LAST] = plan_stmt(pl, keys, IQL_LAST, p, window_ns);
+	idx[IQL_READY] = p->mode == POLICY_MODE_TARGET ||
+	    p->mode == POLICY_MODE_CAPACITY ? plan_stmt(pl, keys, IQL_READY,
+	    p, window_ns) : IQL_NO_STMT;
 }
 
 /*
  * What a statement costs InfluxDB, roughly: one pass over the window's
- * points per function (an aggregate statement has two or four).
+ * points per function (an aggregate statement has two or four, the
+ * ready containers' two, and one over their rows).
  */
 static size_t
 stmt_cost(const struct iql_stmt *st)
 {
+	if (st->kind == IQL_READY)
+		return 3;
 	if (st->kind != IQL_AGG)
 		return 1;
 	return st->range ? 4 : 2;
@@ -302,12 +355,20 @@ struct iql_plan *
 iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
     const char *measurement)
 {
+	return iql_plan_build_every(pv, n, rp, measurement, 0);
+}
+
+struct iql_plan *
+iql_plan_build_every(const struct policy *const *pv, size_t n,
+    const char *rp, const char *measurement, int64_t interval_ns)
+{
 	struct iql_plan	*pl;
 	struct iql_map	 keys = { NULL, 0, 0, STRPOOL_INIT };
 	struct buf	 from;
 	size_t		 i, k, nplanned = 0;
 
 	pl = xcalloc(1, sizeof(*pl));
+	pl->interval_ns = interval_ns;
 	buf_init(&pl->query);
 	for (k = 0; k < IQL_PARTS_MAX; k++)
 		buf_init(&pl->part_query[k]);

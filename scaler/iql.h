@@ -16,6 +16,23 @@
  * whose time column is the oldest / newest sample's own time (what the
  * coverage rule needs). Ask with epoch=ns (times as integers).
  *
+ * Target and capacity modes count only the ready replicas (decide.h):
+ * per distinct (field, aggregate, window) of such a policy one more
+ * statement gives, per service, the containers that reported at every
+ * sample instant of the window (one missed allowed), their number and
+ * the sum of their aggregates,
+ *
+ *   SELECT sum("m") AS "total", count("m") AS "n" FROM (SELECT
+ *     mean("cpu_ratio") AS "m", count("cpu_ratio") AS "c" FROM "docker"
+ *     WHERE time > now() - 10m
+ *     GROUP BY "service","service_name","backend","container")
+ *     WHERE "c" >= 59 GROUP BY "service","service_name","backend"
+ *
+ * with K (59 here) = iql_ready_min_count(window, ds's sample interval).
+ * A replica still starting has fewer samples: it is neither capacity nor
+ * load. No series for a service (the statement answered) is 0 ready
+ * containers. dasctl replay counts ready containers by the same K.
+ *
  * Quoting (InfluxQL's scanner, influxql/scanner.go ScanString): inside
  * quotes a backslash escapes \ " ' and n only, and a raw newline ends the
  * token in error. So backslash and the quote are backslash-escaped, a
@@ -26,6 +43,7 @@
 #define DAS_IQL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 #include "decide.h"
@@ -52,6 +70,22 @@ struct iql_plan;
  */
 struct iql_plan *iql_plan_build(const struct policy *const *policies,
 	    size_t n, const char *rp, const char *measurement);
+/*
+ * The same, with ds's sample interval (<= 0: DECIDE_DEFAULT_INTERVAL_NS)
+ * for the ready containers' K; iql_plan_build assumes the default.
+ */
+struct iql_plan *iql_plan_build_every(const struct policy *const *policies,
+	    size_t n, const char *rp, const char *measurement,
+	    int64_t sample_interval_ns);
+
+/*
+ * K, the samples a container must have in a window to count as ready:
+ * one per sample instant, less one for ds's timing (a sample a little
+ * late, or not yet written), and never less than DECIDE_MIN_SAMPLES:
+ * max(DECIDE_MIN_SAMPLES, floor(window / interval) - 1). An interval
+ * <= 0 is DECIDE_DEFAULT_INTERVAL_NS.
+ */
+uint64_t iql_ready_min_count(int64_t window_ns, int64_t interval_ns);
 
 size_t	 iql_plan_nstatements(const struct iql_plan *);
 
@@ -103,6 +137,8 @@ void	 iql_fill_free(struct iql_fill *);
  * series match a name, the observation is absent and *stmt_error (when
  * stmt_error is not NULL) points to the message, borrowed until the next
  * fill or iql_plan_free; else *stmt_error is NULL. Lookups are O(1).
+ * A policy in target or capacity mode gets ready_known, ready_n and
+ * ready_total in each window it has data for.
  */
 void	 iql_plan_obs(const struct iql_plan *, size_t i,
 	    const char *service_id, const char *service_name,

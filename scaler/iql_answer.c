@@ -71,7 +71,8 @@ struct iql_fill {
 	char		 err[320];
 };
 
-static const char *const iql_cols[5] = { "time", "value", "n", "lo", "hi" };
+static const char *const iql_cols[IQL_NCOLS] = { "time", "value", "n", "lo",
+	"hi", "total" };
 static const char *const iql_tags[3] = { "service", "service_name",
 	"backend" };
 
@@ -142,7 +143,7 @@ series_begin(struct iql_series *s)
 	s->has_tags = s->has_cols = s->has_vals = false;
 	for (k = 0; k < 3; k++)
 		s->has_tag[k] = false;
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < IQL_NCOLS; k++)
 		s->col[k] = -1;
 	s->ncols = s->nvals = s->ncells = 0;
 }
@@ -216,7 +217,7 @@ set_text(char **dst, char *text)
 	*dst = text;
 }
 
-/* A column name: where time, value, n, lo and hi are. */
+/* A column name: where time, value, n, lo, hi and total are. */
 static int
 column(struct iql_fill *f, const struct iql_cell *c)
 {
@@ -225,7 +226,7 @@ column(struct iql_fill *f, const struct iql_cell *c)
 
 	if (s->ncols == IQL_MAX_COLS)
 		return malformed(f);
-	for (k = 0; c != NULL && c->kind == 's' && k < 5; k++) {
+	for (k = 0; c != NULL && c->kind == 's' && k < IQL_NCOLS; k++) {
 		if (s->col[k] < 0 && is(c->s, c->len, iql_cols[k]))
 			s->col[k] = (int)s->ncols;
 	}

@@ -19,7 +19,11 @@ enum iql_kind {
 	IQL_AGG,	/* aggregate, count, min, max */
 	IQL_FIRST,	/* first(): time of the oldest sample */
 	IQL_LAST,	/* last(): time of the newest sample */
+	IQL_READY,	/* the ready containers' sum and count (iql.h) */
 };
+#define IQL_KINDS	4
+/* A window's IQL_READY index when its policy needs none. */
+#define IQL_NO_STMT	SIZE_MAX
 
 struct iql_stmt {
 	enum iql_kind		 kind;
@@ -28,16 +32,21 @@ struct iql_stmt {
 	double			 pct;
 	int64_t			 window_ns;
 	bool			 range;		/* min and max too (sustained) */
+	uint64_t		 min_count;	/* IQL_READY: K (iql.h) */
 	bool			 answered;
 	char			*error;		/* owned; NULL: fine */
 };
 
-/* Per policy: the statements answering its out and in windows. */
+/*
+ * Per policy: the statements answering its out and in windows, by enum
+ * iql_kind; [IQL_READY] is IQL_NO_STMT unless its mode counts ready
+ * containers.
+ */
 struct iql_pol {
 	bool			 planned;
 	enum policy_backend	 backend;
-	size_t			 out[3];	/* by enum iql_kind */
-	size_t			 in[3];
+	size_t			 out[IQL_KINDS];
+	size_t			 in[IQL_KINDS];
 };
 
 /* One series of one statement (its first row), as read. */
@@ -85,6 +94,7 @@ struct iql_span {
 };
 
 struct iql_plan {
+	int64_t		 interval_ns;	/* ds's sample interval (K) */
 	struct buf	 query;		/* every statement */
 	struct iql_span	 parts[IQL_PARTS_MAX];
 	struct buf	 part_query[IQL_PARTS_MAX];	/* when nparts > 1 */
@@ -121,6 +131,12 @@ void		 iql_map_free(struct iql_map *);
 /* Our statements have 2 to 5 columns. */
 #define IQL_MAX_COLS	64
 
+/* The columns read, by name, in iql_answer.c's iql_cols order. */
+enum iql_col {
+	IQL_COL_TIME, IQL_COL_VALUE, IQL_COL_N, IQL_COL_LO, IQL_COL_HI,
+	IQL_COL_TOTAL, IQL_NCOLS
+};
+
 /* A scalar from yajl: 'i' integer, 'd' real, 'z' null, 's' string, 'b'. */
 struct iql_cell {
 	char		 kind;
@@ -134,7 +150,8 @@ struct iql_cell {
 struct iql_series {
 	bool		 has_tags, has_cols, has_vals, has_tag[3];
 	struct buf	 tag[3];
-	int		 col[5];	/* time, value, n, lo, hi; -1: none */
+	/* time, value, n, lo, hi, total (IQL_COL_*); -1: none */
+	int		 col[IQL_NCOLS];
 	size_t		 ncols, nvals, ncells;
 	struct iql_cell	 cells[IQL_MAX_COLS];
 };

@@ -48,35 +48,55 @@ cell_time(const struct iql_cell *c, int64_t *ns)
 }
 
 /*
- * The cells of a statement's row we use: time and value always, n for an
- * aggregate, lo and hi when the statement asked for them (else NAN).
- * 0 or -EPROTO.
+ * The columns a statement's row must have: time and value (first, last);
+ * time, value and n, with lo and hi when asked (an aggregate); time,
+ * total and n (the ready containers).
+ */
+static size_t
+row_cols(const struct iql_stmt *st, int need[5])
+{
+	static const int agg[] = { IQL_COL_TIME, IQL_COL_VALUE, IQL_COL_N,
+	    IQL_COL_LO, IQL_COL_HI };
+	static const int ready[] = { IQL_COL_TIME, IQL_COL_TOTAL,
+	    IQL_COL_N };
+	size_t	n;
+
+	n = st->kind == IQL_READY ? 3 : st->kind != IQL_AGG ? 2 :
+	    st->range ? 5 : 3;
+	memcpy(need, st->kind == IQL_READY ? ready : agg, n * sizeof *need);
+	return n;
+}
+
+/*
+ * The cells of a statement's row we use, in row_cols's order: the
+ * number after time is the value (or the ready total), then n, lo, hi
+ * (NAN when not asked). 0 or -EPROTO.
  */
 static int
 read_row(const struct iql_stmt *st, const struct iql_series *s,
     struct iql_row *r)
 {
 	const struct iql_cell	*c = s->cells;
-	int			 k, need;
-	double			 n;
+	int			 need[5];
+	size_t			 k, n = row_cols(st, need);
+	double			 cnt;
 
-	need = st->kind != IQL_AGG ? 2 : st->range ? 5 : 3;
-	for (k = 0; k < need; k++) {
-		if (s->col[k] < 0)
+	for (k = 0; k < n; k++) {
+		if (s->col[need[k]] < 0)
 			return -EPROTO;
 	}
 	memset(r, 0, sizeof *r);
 	r->lo = r->hi = NAN;
-	if (cell_time(&c[s->col[0]], &r->time) != 0 ||
-	    cell_number(&c[s->col[1]], &r->value) != 0)
+	if (cell_time(&c[s->col[need[0]]], &r->time) != 0 ||
+	    cell_number(&c[s->col[need[1]]], &r->value) != 0)
 		return -EPROTO;
-	if (st->kind != IQL_AGG)
+	if (n == 2)
 		return 0;
-	if (cell_number(&c[s->col[2]], &n) != 0 || (st->range &&
-	    (cell_number(&c[s->col[3]], &r->lo) != 0 ||
-	    cell_number(&c[s->col[4]], &r->hi) != 0)))
+	if (cell_number(&c[s->col[need[2]]], &cnt) != 0 || (n == 5 &&
+	    (cell_number(&c[s->col[need[3]]], &r->lo) != 0 ||
+	    cell_number(&c[s->col[need[4]]], &r->hi) != 0)))
 		return -EPROTO;
-	r->n = n >= 1 && n < 1.8e19 ? (uint64_t)n : 0;
+	r->n = cnt >= 1 && cnt < 1.8e19 ? (uint64_t)cnt : 0;
 	return 0;
 }
 
@@ -128,7 +148,8 @@ keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
 {
 	size_t	ri;
 
-	if (pl->stmts[sid].kind == IQL_AGG) {
+	if (pl->stmts[sid].kind == IQL_AGG ||
+	    pl->stmts[sid].kind == IQL_READY) {
 		if ((ri = pl->naggs) >= IQL_ROW_AMBIG)
 			return -EPROTO;
 		if (pl->naggs == pl->aggcap) {
@@ -180,24 +201,47 @@ find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name)
 	    pl->entries[slot->val * pl->nstmts + sid];
 }
 
-/* One window's observation from its three statements. */
+/*
+ * The ready containers of a window (iql.h): their count and sum; 0 and
+ * 0 when the statement answered without a series for the service (none
+ * reported over the whole window). A null sum is not known.
+ */
 static void
-window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
-    const char *name, struct decide_obs *o, const char **why)
+window_ready(const struct iql_plan *pl, uint32_t ri, struct decide_obs *o)
 {
 	const struct iql_agg	*a;
-	uint32_t		 ri[3];
-	int			 k;
 
-	for (k = 0; k < 3; k++) {
+	if (ri == IQL_ROW_NONE) {
+		o->ready_known = true;
+		return;
+	}
+	a = &pl->aggs[ri];
+	if (!isfinite(a->value))
+		return;
+	o->ready_known = true;
+	o->ready_n = a->n > INT32_MAX ? INT32_MAX : (int)a->n;
+	o->ready_total = a->value;
+}
+
+/* One window's observation from its three or four statements. */
+static void
+window_obs(const struct iql_plan *pl, const size_t idx[IQL_KINDS],
+    char kind, const char *name, struct decide_obs *o, const char **why)
+{
+	const struct iql_agg	*a;
+	uint32_t		 ri[IQL_KINDS];
+	int			 k, nk;
+
+	nk = idx[IQL_READY] != IQL_NO_STMT ? IQL_KINDS : IQL_READY;
+	for (k = 0; k < nk; k++) {
 		if (pl->stmts[idx[k]].error != NULL) {
 			*why = pl->stmts[idx[k]].error;
 			return;
 		}
 	}
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < nk; k++)
 		ri[k] = find_row(pl, idx[k], kind, name);
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < nk; k++) {
 		if (ri[k] == IQL_ROW_AMBIG) {
 			*why = iql_ambiguous;
 			return;
@@ -214,6 +258,8 @@ window_obs(const struct iql_plan *pl, const size_t idx[3], char kind,
 	o->count = a->n;
 	o->first_ns = pl->times[ri[IQL_FIRST]];
 	o->last_ns = pl->times[ri[IQL_LAST]];
+	if (nk == IQL_KINDS)
+		window_ready(pl, ri[IQL_READY], o);
 }
 
 static void

@@ -58,8 +58,10 @@ pstates_free(struct pstates *t)
 {
 	size_t	i;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i]->recs);
 		free(t->v[i]);
+	}
 	free(t->v);
 	memset(t, 0, sizeof *t);
 }
@@ -150,6 +152,37 @@ pstate_once_invalid(struct pstate *st, uint64_t row_hash, const char *err)
 	st->invalid_hash = row_hash;
 	st->invalid_err = e;
 	return true;
+}
+
+void
+pstate_note_rec(struct pstate *st, int64_t now_ns, int desired,
+    int64_t keep_ns)
+{
+	uint32_t	old = 0;
+
+	if (keep_ns <= 0) {
+		free(st->recs);
+		st->recs = NULL;
+		st->nrecs = st->caprecs = 0;
+		return;
+	}
+	while (old < st->nrecs && now_ns - st->recs[old].ns >= keep_ns)
+		old++;
+	if (old > 0) {
+		memmove(st->recs, st->recs + old, (st->nrecs - old) *
+		    sizeof *st->recs);
+		st->nrecs -= old;
+	}
+	if (st->nrecs > 0 && st->recs[st->nrecs - 1].desired == desired) {
+		st->recs[st->nrecs - 1].ns = now_ns;
+		return;
+	}
+	if (st->nrecs == st->caprecs) {
+		st->caprecs = st->caprecs == 0 ? 4 : st->caprecs * 2;
+		st->recs = xreallocarray(st->recs, st->caprecs,
+		    sizeof *st->recs);
+	}
+	st->recs[st->nrecs++] = (struct decide_rec){ now_ns, desired };
 }
 
 /* The key of a journal row, as journaling it made it; 0 when none. */

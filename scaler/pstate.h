@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decide.h"
+
 struct engine_ports;
 
 struct pstate {
@@ -22,6 +24,15 @@ struct pstate {
 	int64_t		 last_change_ns; /* last replica change, 0 never */
 	int		 known;		/* replicas das last set or saw, -1 */
 	uint64_t	 last_key;	/* last hold/error/dry-run key, 0 none */
+	/*
+	 * Stabilization (decide.h): the recommendations of the ticks it
+	 * decided within the longest stabilization window, oldest first,
+	 * one entry per run of equal counts at the run's newest time
+	 * (decide takes their highest or lowest: the newest time of a
+	 * count is all it needs). NULL for a policy without one.
+	 */
+	struct decide_rec *recs;
+	uint32_t	 nrecs, caprecs;
 };
 
 /* Every policy's state, sorted by seq. */
@@ -54,6 +65,16 @@ void	pstate_forget_key(struct pstate *);
 /* True (and remembered) when the row (its hash) or its reason changed. */
 bool	pstate_once_invalid(struct pstate *, uint64_t row_hash,
 	    const char *err);
+
+/*
+ * Remember a decided tick's recommendation at now_ns, and forget those
+ * keep_ns or more before it; keep_ns <= 0 (no stabilization) forgets and
+ * frees them all. The history lives in memory only: a das that starts
+ * has none (a standby das decides every tick too, so a takeover keeps
+ * its own).
+ */
+void	pstate_note_rec(struct pstate *, int64_t now_ns, int desired,
+	    int64_t keep_ns);
 
 /*
  * Read back every policy's last change, and what das last journaled of

@@ -1,10 +1,12 @@
 /*
  * tick: one das tick, top to bottom. Follow a policy row from here: its
  * SELECT (engine_load), who may act (engine_lead), its parsing and
- * das.conf target (tick_parse), its replica count (tick_observe), its
- * metrics (tick_query), the decision (tick_decide), the change through
- * its backend and the journal row (tick_act), the journal's InfluxDB copy
- * (engine_flush_events, engine_io.c).
+ * das.conf target (tick_parse), the other rows of its service
+ * (tick_group), its replica count (tick_observe), its metrics
+ * (tick_query), the decision (tick_decide: alone, then with the other
+ * rows of its service), the change through its backend and the journal
+ * row (tick_act), the journal's InfluxDB copy (engine_flush_events,
+ * engine_io.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@ engine_tick(struct engine *e, int64_t now_ns,
 	t->report.leader = engine_lead(e);
 	t->report.policies = e->pols.n;
 	tick_parse(e);
+	tick_group(e);
 	tick_observe(e);
 	tick_query(e);
 	tick_decide(e);

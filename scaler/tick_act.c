@@ -133,10 +133,11 @@ tick_change(struct engine *e, struct work *w)
 	pstate_forget_key(w->st);
 	w->replicas = w->status->replicas = out->after;
 	w->status->last_change_ns = c.done_ns;
+	tick_group_changed(w, c.done_ns, out->after);
 	engine_who_of(w, &who);
 	engine_record(e, &who, c.done_ns, action, out->before, out->after,
-	    out->value, out->threshold, out->reason, c.detail.len > 0 ?
-	    buf_str(&c.detail) : NULL);
+	    out->value, out->threshold, out->reason, tick_group_detail(e, w,
+	    c.detail.len > 0 ? buf_str(&c.detail) : NULL));
 	backend_call_clear(&c);
 }
 
@@ -161,7 +162,24 @@ tick_note(struct engine *e, struct work *w, bool change)
 	else if (pstate_once_hold(w->st, name, out->reason))
 		engine_record(e, &who, 0, name, out->before, out->after,
 		    out->value, out->threshold, out->reason,
-		    w->stmt_err != NULL ? w->status->detail : NULL);
+		    tick_group_detail(e, w, w->stmt_err != NULL ?
+		    w->status->detail : NULL));
+}
+
+static bool
+tick_is_change(enum decide_action a)
+{
+	return a == DECIDE_SCALE_OUT || a == DECIDE_SCALE_IN ||
+	    a == DECIDE_BOUNDS;
+}
+
+/* A hold for want of InfluxDB's answer says why (ctl.c: ctl_degraded). */
+static void
+tick_metrics_detail(struct engine *e, struct work *w)
+{
+	if (w->stmt_err != NULL && w->out.action == DECIDE_HOLD)
+		w->status->detail = strpool_printf(&e->t.strs,
+		    "metrics unavailable: %s", w->stmt_err);
 }
 
 /* One decided policy: its status, then (leader) its action or note. */
@@ -169,14 +187,11 @@ static void
 tick_apply(struct engine *e, struct work *w)
 {
 	const struct decide_out	*out = &w->out;
-	bool	change = out->action == DECIDE_SCALE_OUT ||
-	    out->action == DECIDE_SCALE_IN || out->action == DECIDE_BOUNDS;
+	bool	change = tick_is_change(out->action);
 	bool	dry = out->dry_run || e->cfg.dry_run;
 
 	w->status->state = dry && change ? "dry_run" : tick_state_name(out);
-	if (w->stmt_err != NULL && out->action == DECIDE_HOLD)
-		w->status->detail = strpool_printf(&e->t.strs,
-		    "metrics unavailable: %s", w->stmt_err);
+	tick_metrics_detail(e, w);
 	if (!tick_acting(e))
 		return;
 	if (w->manual_from >= 0)
@@ -199,6 +214,38 @@ tick_wait(struct engine *e, struct work *w)
 		(void)engine_job_replace(e, w);
 }
 
+/*
+ * A row of a group whose decision is another row's (tick_group.c), after
+ * that row acted: it acts on nothing. A change of its own that the group
+ * did not make (a scale-in blocked by another row, or one overruled by a
+ * scale-out) is journaled once as a hold, reason "group", naming the
+ * driver; a change the group made (the same direction) is the driver's
+ * row; anything else is journaled as for a row alone.
+ */
+static void
+tick_follow(struct engine *e, struct work *w)
+{
+	const struct decide_out	*out = &w->out, *g = &w->grp->driver->out;
+	struct engine_who	 who;
+
+	w->status->state = tick_state_name(out);
+	tick_metrics_detail(e, w);
+	if (!tick_acting(e))
+		return;
+	if (w->manual_from >= 0)
+		tick_manual(e, w);
+	if (!tick_is_change(out->action))
+		tick_note(e, w, false);
+	else if (w->grp->driver->decided && g->action == out->action)
+		pstate_forget_key(w->st);
+	else if (pstate_once_hold(w->st, "hold", "group")) {
+		engine_who_of(w, &who);
+		engine_record(e, &who, 0, "hold", out->before, out->before,
+		    out->value, out->threshold, "group", w->grp->sentence);
+	}
+	tick_cur_no(e, w);
+}
+
 void
 tick_act(struct engine *e)
 {
@@ -215,8 +262,14 @@ tick_act(struct engine *e)
 			tick_wait(e, w);
 		else if (w->replicas < 0)
 			tick_error(e, w, w->err);
-		else if (w->decided)
+		else if (w->decided && !w->follows)
 			tick_apply(e, w);
+	}
+	/* the rows that follow, once their driver acted */
+	for (i = 0; i < e->t.nwork; i++) {
+		w = &e->t.work[i];
+		if (w->valid && w->follows && w->decided && !w->busy)
+			tick_follow(e, w);
 	}
 }
 

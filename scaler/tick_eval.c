@@ -25,7 +25,8 @@ engine_status_init(struct engine *e, struct work *w)
 	s->service = strpool_add(&e->t.strs, r->service_id);
 	s->service_name = s->detail = s->service_id = "";
 	s->field = s->aggregate = s->mode = s->backend = "";
-	s->state = s->action = s->reason = "";
+	s->state = s->action = s->reason = s->group = "";
+	s->driver = -1;
 	s->out_cond = strpool_add(&e->t.strs, r->out_cond);
 	s->in_cond = strpool_add(&e->t.strs, r->in_cond);
 	s->replicas = -1;
@@ -73,7 +74,7 @@ engine_status_policy(struct engine *e, struct work *w)
 }
 
 /* Mark w invalid with err; tick_act journals it once per change. */
-static void
+void
 tick_invalid(struct engine *e, struct work *w, const char *err)
 {
 	w->valid = false;
@@ -303,7 +304,8 @@ tick_query(struct engine *e)
 			pols[n++] = &t->work[i].pol;
 		}
 	}
-	t->plan = iql_plan_build(pols, n, NULL, e->cfg.measurement);
+	t->plan = iql_plan_build_every(pols, n, NULL, e->cfg.measurement,
+	    e->cfg.sample_interval_ns);
 	free(pols);
 	if (e->cfg.one_request)
 		iql_plan_one_part(t->plan);
@@ -323,7 +325,8 @@ tick_query(struct engine *e)
  * A replica count that is not the one das last set or saw was changed by
  * someone else (dasctl scale, docker service scale): it starts the
  * cooldown and is not undone, except to enforce min/max. A change dasctl
- * journaled is adopted with its own time; any other is a manual change,
+ * or another das journaled (for this row or, in a group, for any of its
+ * rows) is adopted with its own time; any other is a manual change,
  * journaled by tick_act at the time das noticed it.
  */
 static void
@@ -344,7 +347,8 @@ tick_detect_manual(struct engine *e, struct work *w)
 	    sizeof err) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {
-		if (last[i].seq == st->seq && last[i].after == w->replicas &&
+		if (tick_group_has(w, last[i].seq) &&
+		    last[i].after == w->replicas &&
 		    last[i].ts_ns > st->last_change_ns) {
 			st->last_change_ns = last[i].ts_ns;
 			st->known = w->replicas;
@@ -374,11 +378,17 @@ engine_obs(struct engine *e, struct work *w, struct decide_in *in,
 	    &in->out, &in->in, stmt_err);
 }
 
+/*
+ * Decide one policy, with its recommendations of earlier ticks
+ * (stabilization), and remember this tick's. dasctl's engine decides one
+ * tick: it has no history, and says what decide says without one.
+ */
 static void
 tick_decide_one(struct engine *e, struct work *w)
 {
 	struct decide_in	 in;
 	struct decide_out	*out = &w->out;
+	int64_t			 keep;
 
 	tick_detect_manual(e, w);
 	memset(&in, 0, sizeof in);
@@ -387,11 +397,18 @@ tick_decide_one(struct engine *e, struct work *w)
 	in.now_ns = e->t.now_ns;
 	in.last_change_ns = w->st->last_change_ns;
 	in.sample_interval_ns = e->cfg.sample_interval_ns;
+	in.recs = w->st->recs;
+	in.nrecs = w->st->nrecs;
 	engine_obs(e, w, &in, &w->stmt_err);
 	decide(&in, out);
+	keep = w->pol.stabilize_in_ns > w->pol.stabilize_out_ns ?
+	    w->pol.stabilize_in_ns : w->pol.stabilize_out_ns;
+	pstate_note_rec(w->st, e->t.now_ns, out->desired, keep);
 	w->decided = true;
 	w->status->value = out->value;
-	w->status->in_value = in.in.present ? in.in.value : NAN;
+	w->status->in_value = !in.in.present ? NAN :
+	    w->pol.mode == POLICY_MODE_TARGET && in.in.ready_n > 0 ?
+	    in.in.ready_total / in.in.ready_n : in.in.value;
 	w->status->out_count = in.out.count;
 	w->status->in_count = in.in.count;
 	w->status->last_change_ns = w->st->last_change_ns;
@@ -404,7 +421,8 @@ tick_decide_one(struct engine *e, struct work *w)
 /*
  * Decide every valid policy whose replica count is known and whose
  * backend is free; the others are left for tick_act to journal (an
- * error) or to wait (busy, replacing).
+ * error) or to wait (busy, replacing). Then each group of rows of one
+ * service makes one decision of theirs (tick_group.c).
  */
 void
 tick_decide(struct engine *e)
@@ -412,9 +430,11 @@ tick_decide(struct engine *e)
 	struct work	*w;
 	size_t		 i;
 
+	tick_group_wait(e);
 	for (i = 0; i < e->t.nwork; i++) {
 		w = &e->t.work[i];
 		if (w->valid && !w->busy && !w->replace && w->replicas >= 0)
 			tick_decide_one(e, w);
 	}
+	tick_group_decide(e);
 }

@@ -144,7 +144,7 @@ exercise_policy(const struct policy *p, uint64_t h)
 	static const char	 empty[] = "{\"results\":[]}";
 
 	pl = iql_plan_build(pv, 1, "rp", "docker");
-	if (iql_plan_nstatements(pl) < 3 || iql_plan_nstatements(pl) > 6)
+	if (iql_plan_nstatements(pl) < 3 || iql_plan_nstatements(pl) > 8)
 		abort();
 	f = iql_fill_new(pl, 0);
 	if (iql_fill_feed(f, empty, sizeof(empty) - 1) != 0 ||

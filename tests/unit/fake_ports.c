@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "buf.h"
 #include "fake_ports.h"
 #include "journal.h"
 #include "store.h"
@@ -203,16 +205,31 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 	return 0;
 }
 
-/* InfluxDB is down: every policy that needs metrics holds (no_data). */
+/*
+ * InfluxDB is down: every policy that needs metrics holds (no_data).
+ * Up, each part gets its answer (fake_influx.c).
+ */
 static int
 fake_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
     void *const *args, char *err, size_t errlen)
 {
 	struct fake_world	*w = ctx;
+	struct buf		 b;
+	size_t			 k;
+	int			 rc = 0;
 
 	w->query_calls++;
-	snprintf(err, errlen, "fake: InfluxDB is down");
-	return -EIO;
+	if (!w->influx_up) {
+		snprintf(err, errlen, "fake: InfluxDB is down");
+		return -EIO;
+	}
+	for (k = 0; k < n && rc == 0; k++) {
+		buf_init(&b);
+		fake_influx_answer(w, qs[k], &b);
+		rc = sink(args[k], buf_str(&b), b.len);
+		buf_free(&b);
+	}
+	return rc;
 }
 
 static const char *
@@ -243,8 +260,10 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 		    (long long)t->seq);
 		return -EINVAL;
 	}
-	o->replicas = w->replicas[t->seq];
+	o->replicas = w->replicas[w->one_service ? 0 : t->seq];
 	o->stopped = w->stopped[t->seq];
+	if (w->influx_up)
+		o->id = o->name = t->pol->service;
 	return 0;
 }
 
@@ -256,7 +275,7 @@ fake_observe(const struct backend_env *env, const struct backend_target *t,
 static int64_t
 fake_done_ns(const struct fake_world *w)
 {
-	int64_t	now = backend_clock_ns();
+	int64_t	now = w->now_ns != 0 ? w->now_ns : backend_clock_ns();
 	size_t	i;
 
 	for (i = 0; i < w->njournal; i++)
@@ -272,6 +291,9 @@ fake_scale(struct backend_call *c)
 
 	w->scale_calls++;
 	w->last_to = c->to;
+	if (w->scale_ms > 0)
+		nanosleep(&(struct timespec){ w->scale_ms / 1000,
+		    (long)(w->scale_ms % 1000) * 1000000 }, NULL);
 	c->done_ns = fake_done_ns(w);
 	c->rc = w->scale_rc;
 	if (c->rc != 0) {
@@ -280,7 +302,7 @@ fake_scale(struct backend_call *c)
 		return;
 	}
 	if (c->seq >= 0 && c->seq < FAKE_SEQS)
-		w->replicas[c->seq] = c->to;
+		w->replicas[w->one_service ? 0 : c->seq] = c->to;
 }
 
 /* Every stopped member of c's cluster runs again, one more running each. */
@@ -343,6 +365,9 @@ fake_row(int seq, const char *min_no, const char *max_no)
 {
 	static const char *const seqs[FAKE_SEQS] = { "0", "1", "2", "3", "4",
 	    "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15" };
+	static const char *const names[FAKE_SEQS] = { "web0", "web1",
+	    "web2", "web3", "web4", "web5", "web6", "web7", "web8", "web9",
+	    "web10", "web11", "web12", "web13", "web14", "web15" };
 	struct policy_row	r;
 
 	memset(&r, 0, sizeof r);
@@ -355,7 +380,7 @@ fake_row(int seq, const char *min_no, const char *max_no)
 	r.in_cond = "10%";
 	r.out_duration = "1m";
 	r.in_duration = "1m";
-	r.service_id = "web";
+	r.service_id = names[seq];
 	return r;
 }
 

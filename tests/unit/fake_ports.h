@@ -24,6 +24,19 @@
 #define FAKE_ROWS	8
 #define FAKE_SEQS	16	/* seq 0..15 */
 #define FAKE_JOURNAL	256
+#define FAKE_METRICS	4
+
+/*
+ * InfluxDB's figures for one field (cond_item), the same for every
+ * service (fake_influx.c): value is the window's aggregate (NAN: no
+ * data), ready_total and ready_n the ready containers' (ready_n 0: none).
+ */
+struct fake_metric {
+	const char	*field;		/* NULL: unused */
+	double		 value;
+	double		 ready_total;
+	int		 ready_n;
+};
 
 struct fake_jrow {
 	int64_t		 ts_ns;
@@ -64,13 +77,27 @@ struct fake_world {
 	int		 swarm_replicas;
 	bool		 list_fail;
 	size_t		 list_calls;
-	/* InfluxDB */
+	/*
+	 * InfluxDB: down, unless influx_up; then it answers from metrics
+	 * (fake_influx.c) with windows ending at now_ns (0: the clock), and
+	 * the backend gives each service its name as its id (the Swarm
+	 * backend's way), by which the answer's series are found.
+	 */
 	size_t		 query_calls;
-	/* the backend: replica counts by seq, and the calls made */
+	bool		 influx_up;
+	struct fake_metric metrics[FAKE_METRICS];
+	int64_t		 now_ns;
+	/*
+	 * the backend: replica counts by seq (one_service: every row scales
+	 * one service, whose count is replicas[0]), and the calls made; a
+	 * call ends at now_ns when it is set
+	 */
 	struct backend	 be;
+	bool		 one_service;
 	int		 replicas[FAKE_SEQS];
 	int		 stopped[FAKE_SEQS];	/* members to replace (runc) */
 	int		 scale_rc;		/* scale's result: 0 or -errno */
+	int		 scale_ms;		/* scale takes this long */
 	const char	*scale_err;
 	size_t		 observe_calls, scale_calls, replace_calls;
 	int		 last_to;
@@ -84,7 +111,11 @@ struct fake_world {
  */
 void	fake_world_init(struct fake_world *w);
 void	fake_ports(struct fake_world *w, struct engine_ports *out);
-/* A valid row for seq, min_no, max_no (its texts are static). */
+/*
+ * A valid row for seq, min_no, max_no (its texts are static), of service
+ * "web<seq>": the fake backend counts replicas by seq, each its own
+ * service (rows of one service form a group: scaler/tick_group.c).
+ */
 struct policy_row fake_row(int seq, const char *min_no, const char *max_no);
 /* Append a row to the table. */
 void	fake_add_row(struct fake_world *w, struct policy_row r);
@@ -94,6 +125,10 @@ void	fake_journal_add(struct fake_world *w, int64_t ts_ns, int64_t seq,
 /* How many journal rows of seq have action (NULL: any). */
 size_t	fake_journal_count(const struct fake_world *w, int64_t seq,
 	    const char *action);
+/* InfluxDB's answer to query from w's metrics, appended to b. */
+struct buf;
+void	fake_influx_answer(const struct fake_world *w, const char *query,
+	    struct buf *b);
 /* The engine's configuration the tests start from. */
 void	fake_cfg(struct engine_cfg *c);
 

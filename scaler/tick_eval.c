@@ -194,6 +194,9 @@ tick_observe_one(struct engine *e, const struct backend_env *env,
 		w->status->service_name = strpool_add(&e->t.strs, o.name);
 	}
 	w->replicas = o.replicas;
+	/* a percent step is a count only once the count is known */
+	w->status->step_out = policy_step(&w->pol, true, o.replicas);
+	w->status->step_in = policy_step(&w->pol, false, o.replicas);
 	w->replace = o.stopped > 0 && w->be->replace != NULL && e->jobs &&
 	    e->cfg.act && e->t.report.leader && !e->cfg.dry_run &&
 	    !w->pol.dry_run && w->pol.enabled;

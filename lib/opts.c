@@ -318,6 +318,22 @@ opts_word_in(const char *word, const char *list)
 	return false;
 }
 
+/* Prints the words of list quoted and joined by "or": "a" or "b". */
+static void
+opts_print_words(FILE *f, const char *list)
+{
+	size_t	n;
+	bool	first = true;
+
+	while (*list != '\0') {
+		n = strcspn(list, " ");
+		fprintf(f, "%s\"%.*s\"", first ? "" : " or ", (int)n, list);
+		first = false;
+		list += n;
+		list += strspn(list, " ");
+	}
+}
+
 int
 opts_cmdline_check(const struct opts_cmdline *cl, const char *prog,
     const char *command)
@@ -328,9 +344,11 @@ opts_cmdline_check(const struct opts_cmdline *cl, const char *prog,
 		if (cl->val[i] == NULL || (command != NULL &&
 		    opts_word_in(command, cl->opt[i].commands)))
 			continue;
-		fprintf(stderr, "%s: --%s is an option of \"%s\", not of "
-		    "\"%s\"; nothing was done (`%s %s --help` lists its "
-		    "options)\n", prog, cl->opt[i].name, cl->opt[i].commands,
+		fprintf(stderr, "%s: --%s is an option of ", prog,
+		    cl->opt[i].name);
+		opts_print_words(stderr, cl->opt[i].commands);
+		fprintf(stderr, ", not of \"%s\"; nothing was done (`%s %s "
+		    "--help` lists its options)\n",
 		    command != NULL ? command : "(no command)", prog,
 		    command != NULL ? command : "COMMAND");
 		return 2;

@@ -77,7 +77,7 @@ x 1 "list: no das table" "${pg_empty[@]}" list
 err_has 'relation "das" does not exist' "list: no das table"
 x 2 "list: an argument" "${up[@]}" list "$SVC"
 x 2 "list: another command's option" "${up[@]}" list --since 1h
-err_has '--since is an option of "history", not of "list"' "list --since"
+err_has '--since is an option of "history" or "replay", not of "list"' "list --since"
 x 4 "list: PostgreSQL down" "${pg_down[@]}" list
 err_has "port 1" "list: PostgreSQL down"
 x 5 "list: InfluxDB down" "${influx_down[@]}" list --json

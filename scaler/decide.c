@@ -97,6 +97,24 @@ op_holds(double v, enum policy_op op, double t)
 	return false;
 }
 
+/*
+ * What a threshold holds a value as (per_replica): ds's values are a
+ * container's and a custom measurement's the service's total, so the
+ * total is divided among the replicas (at least one), or a container's
+ * value times the replicas is the total.
+ */
+static double
+per_policy(const struct decide_in *in, const struct decide_side *s,
+    double v)
+{
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
+	int			 r = in->replicas > 0 ? in->replicas : 1;
+
+	if (o->total)
+		return !in->policy->of_total ? v / r : v;
+	return !in->policy->of_total ? v : v * in->replicas;
+}
+
 /* Threshold mode: compare, and one step toward the bound. */
 static void
 eval_threshold(const struct decide_in *in, struct decide_side *s)
@@ -106,7 +124,7 @@ eval_threshold(const struct decide_in *in, struct decide_side *s)
 	int64_t				 r = in->replicas;
 
 	s->threshold = t->set ? t->value : NAN;
-	s->value = side_value(in, s);
+	s->value = per_policy(in, s, side_value(in, s));
 	s->covered = isfinite(s->value);
 	s->fires = s->covered && t->set && op_holds(s->value, t->op, t->value);
 	if (s->out_side)
@@ -134,6 +152,8 @@ capacity_demand(const struct decide_in *in, const struct decide_side *s,
 	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
 	bool			 extreme;
 
+	if (o->total)
+		return v + p->min_available;
 	if (!o->ready_known || in->replicas == 0)
 		return v * (double)in->replicas + p->min_available;
 	extreme = s->out_side ? p->sustained_out : p->sustained_in;
@@ -152,7 +172,7 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 	s->threshold = p->capacity * (double)(s->out_side ? r : r - 1);
 	s->reason = "capacity";
 	s->target = s->desired = in->replicas;
-	v = r == 0 ? 0.0 : side_value(in, s);
+	v = r == 0 && !o->total ? 0.0 : side_value(in, s);
 	/* no replica ready over the window is no data, not no load */
 	s->covered = isfinite(v) && (r == 0 || !o->ready_known ||
 	    o->ready_n > 0);
@@ -179,6 +199,39 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 }
 
 /*
+ * Target mode's load: u, the ready replicas' mean, and desired. Out: the
+ * load the ready replicas carried, never more than there is. In: their
+ * mean times every replica (the ones not yet counted carry as much now
+ * that the load is spread over them), so a scale-in never reads the
+ * uncounted replicas' load as gone. A custom total is u = total per
+ * replica (per_replica) or the total itself (HPA's Value target), and
+ * desired = ceil(replicas × u / setpoint). False: no data.
+ */
+static bool
+target_load(const struct decide_in *in, const struct decide_side *s,
+    double *u, double *desired)
+{
+	const struct policy	*p = in->policy;
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
+	double			 r = in->replicas > 0 ? in->replicas : 1;
+	double			 v = side_value(in, s);
+
+	if (!isfinite(v))
+		return false;
+	if (o->total) {
+		*u = !p->of_total ? v / r : v;
+		*desired = ceil(r * *u / p->setpoint - 1e-9);
+		return true;
+	}
+	if (!o->ready_known || o->ready_n <= 0)
+		return false;
+	*u = o->ready_total / o->ready_n;
+	*desired = s->out_side ? ceil(o->ready_total / p->setpoint - 1e-9) :
+	    ceil(*u * (double)in->replicas / p->setpoint - 1e-9);
+	return true;
+}
+
+/*
  * Target mode: desired = ceil(ready_total / setpoint), from the
  * containers that reported over the whole window only (starting
  * replicas are neither capacity nor load), unchanged while the ready
@@ -190,31 +243,20 @@ static void
 eval_target(const struct decide_in *in, struct decide_side *s)
 {
 	const struct policy	*p = in->policy;
-	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
 	int64_t			 r = in->replicas;
-	double			 desired;
+	double			 desired, u;
 	bool			 within;
 	int			 want;
 
 	s->threshold = p->setpoint;
 	s->reason = s->out_side ? "above_target" : "below_target";
 	s->target = s->desired = in->replicas;
-	s->value = side_value(in, s);
-	s->covered = isfinite(s->value) && o->ready_known && o->ready_n > 0;
-	if (!s->covered || !(p->setpoint > 0)) {
-		s->value = NAN;
+	s->value = NAN;
+	s->covered = p->setpoint > 0 && target_load(in, s, &u, &desired);
+	if (!s->covered)
 		return;
-	}
-	s->value = o->ready_total / o->ready_n;
-	/*
-	 * Out: the load the ready replicas carried, never more than there
-	 * is. In: their mean times every replica (the ones not yet counted
-	 * carry as much now that the load is spread over them), so a
-	 * scale-in never reads the uncounted replicas' load as gone.
-	 */
-	desired = s->out_side ? ceil(o->ready_total / p->setpoint - 1e-9) :
-	    ceil(s->value * (double)r / p->setpoint - 1e-9);
-	within = fabs(s->value / p->setpoint - 1) <= p->tolerance;
+	s->value = u;
+	within = fabs(u / p->setpoint - 1) <= p->tolerance;
 	want = desired < p->min_no ? p->min_no :
 	    desired > p->max_no ? p->max_no : (int)desired;
 	/*
@@ -222,7 +264,7 @@ eval_target(const struct decide_in *in, struct decide_side *s)
 	 * setpoint (HPA's "no reversal"): just-started replicas carry load
 	 * but are not yet counted, so desired alone would read low.
 	 */
-	if (s->out_side ? s->value < p->setpoint : s->value > p->setpoint)
+	if (s->out_side ? u < p->setpoint : u > p->setpoint)
 		within = true;
 	s->desired = within ? (int)r : want;
 	if (s->out_side) {
@@ -233,6 +275,42 @@ eval_target(const struct decide_in *in, struct decide_side *s)
 		s->fires = !within && desired < (double)r;
 		s->target = want;
 	}
+}
+
+/*
+ * From and to 0 replicas (a custom total; README, "Scale from zero"): at
+ * 0 the out side fires when the total passes activation, to at least 1
+ * (nothing runs to measure a step from); a side may go to 0 only when
+ * the in window's largest total was at or below activation: no load at
+ * all over the whole window, not a mean that averaged a burst away.
+ */
+static void
+zero_rules(const struct decide_in *in, struct decide_side *s)
+{
+	const struct policy	*p = in->policy;
+	const struct decide_obs	*o = s->out_side ? &in->out : &in->in;
+	double			 v;
+
+	if (!o->total)
+		return;
+	if (in->replicas == 0) {
+		v = o->value;
+		s->fires = s->out_side && s->covered && v > p->activation;
+		if (s->fires) {
+			s->target = clamp_int(s->target > 1 ? s->target : 1,
+			    1, p->max_no);
+			s->desired = s->desired > s->target ? s->desired :
+			    s->target;
+			s->reason = "activation";
+		}
+		return;
+	}
+	if (s->out_side || s->target > 0 || o->max <= p->activation)
+		return;
+	s->target = 1;
+	if (s->desired < 1)
+		s->desired = 1;
+	s->fires = s->fires && in->replicas > 1;
 }
 
 static void
@@ -289,8 +367,8 @@ window_holds(const struct decide_in *in, const struct decide_side *s)
 	const struct policy	*p = in->policy;
 	int64_t			 w;
 
-	if (in->last_change_ns == 0 ||
-	    (s->out_side && p->mode == POLICY_MODE_TARGET))
+	if (in->last_change_ns == 0 || (s->out_side &&
+	    (p->mode == POLICY_MODE_TARGET || in->out.total)))
 		return false;
 	w = s->out_side ? p->out_window_ns : p->in_window_ns;
 	return sat_sub(in->now_ns, w) < in->last_change_ns;
@@ -342,17 +420,45 @@ eval_side(const struct decide_in *in, struct decide_side *s)
 	}
 }
 
+/*
+ * Prediction only ever raises (decide.h): to the forecast's need when it
+ * is above both the count and the reactive decision; a scale-in stops
+ * at the need.
+ */
+static void
+apply_prediction(const struct decide_in *in, struct decide_out *out)
+{
+	int	need, r = in->replicas;
+
+	predict_forecast(in->policy, in->peaks, PREDICT_PERIODS, &out->pred);
+	need = out->pred.need;
+	if (!out->pred.on || need <= 0)
+		return;
+	if (out->desired < need)
+		out->desired = need;
+	if (need > r && need > out->after) {
+		out->value = out->pred.forecast;
+		out->threshold = NAN;
+		set_out(out, DECIDE_SCALE_OUT, need, "predicted");
+	} else if (out->action == DECIDE_SCALE_IN && out->after < need) {
+		set_out(out, need < r ? DECIDE_SCALE_IN : DECIDE_HOLD,
+		    need < r ? need : r, need < r ? out->reason : "predicted");
+	}
+}
+
+static void	decide_reactive(const struct decide_in *,
+		    struct decide_out *);
+
 void
 decide(const struct decide_in *in, struct decide_out *out)
 {
 	const struct policy	*p = in->policy;
-	struct decide_side	 o = { .out_side = true };
-	struct decide_side	 i = { .out_side = false };
 
 	out->before = out->desired = in->replicas;
 	out->has_data = false;
 	out->value = out->threshold = NAN;
 	out->dry_run = p->dry_run;
+	out->pred = (struct predict_out){ false, NAN, 0, 0 };
 	set_out(out, DECIDE_STEADY, in->replicas, "in_band");
 	if (!p->enabled) {
 		set_out(out, DECIDE_PAUSED, in->replicas, "paused");
@@ -364,8 +470,22 @@ decide(const struct decide_in *in, struct decide_out *out)
 		    "below_min" : "above_max");
 		return;
 	}
+	decide_reactive(in, out);
+	if (p->predict_ns > 0 && in->peaks != NULL)
+		apply_prediction(in, out);
+}
+
+/* Out, then in, then no data or in band (decide.h's step 3 and 4). */
+static void
+decide_reactive(const struct decide_in *in, struct decide_out *out)
+{
+	struct decide_side	 o = { .out_side = true };
+	struct decide_side	 i = { .out_side = false };
+
 	eval_side(in, &o);
 	eval_side(in, &i);
+	zero_rules(in, &o);
+	zero_rules(in, &i);
 	out->has_data = o.covered && i.covered;
 	out->desired = o.fires ? o.desired : i.fires ? i.desired :
 	    in->replicas;

@@ -90,10 +90,28 @@
  * the newer samples show the ready replicas over the setpoint. Scale-in
  * keeps the rule (a pre-change sample there reads low).
  *
+ * Custom measurements (obs.total): the value is the service's total.
+ * per_replica divides it among the replicas (at least one) for a
+ * threshold; target mode's u is total / replicas (or the total), desired
+ * ceil(replicas × u / setpoint); capacity's demand is the total. Its
+ * scale-out needs no window after a change (the total does not depend
+ * on the count). From and to 0 (min_no 0): at 0 replicas the out side
+ * fires when the total passes activation, to at least 1, reason
+ * "activation"; the in side goes to 0 only when the in window's largest
+ * total is at or below activation.
+ *
+ * Prediction (predict.h; p->predict_ns and in->peaks): after the
+ * reactive decision, when the forecast needs more than the count and
+ * more than the reactive decision, it scales out to the need at once
+ * (no cooldown: a late pre-scale is no pre-scale), reason "predicted";
+ * a scale-in goes no lower than the need. Not when paused or out of
+ * bounds. The need is also this tick's recommendation, so the in side's
+ * stabilization holds it after the burst.
+ *
  * Reasons are static strings, stable machine words for the journal:
  * paused below_min above_max above_out below_in capacity above_target
- * below_target in_band no_data window_after_change cooldown stabilizing
- * at_max at_min.
+ * below_target activation predicted in_band no_data window_after_change
+ * cooldown stabilizing at_max at_min.
  */
 #ifndef DAS_DECIDE_H
 #define DAS_DECIDE_H
@@ -102,6 +120,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "predict.h"
 
 /* A window needs at least this many samples to count as data. */
 #define DECIDE_MIN_SAMPLES	2
@@ -137,6 +156,12 @@ struct decide_obs {
 	bool		 ready_known;
 	int		 ready_n;
 	double		 ready_total;
+	/*
+	 * A custom measurement's value is the service's total (its series
+	 * summed), not a container's: per_replica divides it by the
+	 * replicas; min and max bound the total's extremes.
+	 */
+	bool		 total;
 };
 
 /* One earlier tick's recommendation (stabilization). */
@@ -157,6 +182,8 @@ struct decide_in {
 	 * stabilization windows are ignored) */
 	const struct decide_rec *recs;
 	size_t		 nrecs;
+	/* predict: the peaks of the last periods (predict.h); NULL none */
+	const double	*peaks;
 };
 
 enum decide_action {
@@ -179,6 +206,7 @@ struct decide_out {
 					 * windows, cooldowns, stabilization:
 					 * the caller keeps it (decide_rec) */
 	bool		 has_data;	/* every window it needs was covered */
+	struct predict_out pred;	/* predict: the forecast, its need */
 };
 
 /* Decide for one policy. Never fails; *out is always fully set. */

@@ -64,6 +64,7 @@ struct work {
 	struct tgroup		*grp;
 	bool			 follows;
 	const char		*stmt_err;	/* why metrics are missing */
+	double			 load_now;	/* total (tick_predict.c) */
 	size_t			 plan_idx;	/* index in the iql plan */
 	struct engine_status	*status;	/* resolved Swarm id there */
 };
@@ -144,6 +145,14 @@ void	tick_group_changed(struct work *, int64_t done_ns, int to);
 
 /* tick_act.c */
 void	tick_act(struct engine *);
+
+/* tick_predict.c: a predicting policy's peaks, words and follow-up */
+const double *tick_predict_peaks(struct engine *, struct work *,
+	    double peaks[PREDICT_PERIODS]);
+double	tick_predict_load(const struct decide_in *);
+const char *tick_predict_detail(struct engine *, const struct work *);
+void	tick_predict_started(struct engine *, struct work *, int64_t done_ns);
+void	tick_predict_follow(struct engine *, struct work *);
 
 /* engine_io.c: the journal (SQL, InfluxDB point, log line), cur_no, env */
 void	engine_who_of(const struct work *, struct engine_who *);

@@ -133,30 +133,53 @@ iql_map_free(struct iql_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Index of the statement (kind, field, agg, window), added when new. */
+/* The dedup key of (kind, p's signal, window) into key. */
+static void
+stmt_key(struct buf *key, enum iql_kind kind, const struct policy *p,
+    int64_t window_ns)
+{
+	double		 pct = 0;
+	uint64_t	 pbits;
+	bool		 agg = kind != IQL_FIRST && kind != IQL_LAST;
+
+	if (agg && p->aggregate == POLICY_AGG_PERCENTILE)
+		pct = p->percentile;
+	memcpy(&pbits, &pct, sizeof(pbits));
+	/* names cannot hold NUL: a 1 byte separates them unambiguously */
+	if (kind == IQL_PEAK)
+		buf_printf(key, "%llx|", (unsigned long long)p->lead_ns);
+	buf_printf(key, "%llx|%d|%llx|%d\1%s\1%s\1%s",
+	    (unsigned long long)window_ns, agg ? (int)p->aggregate : -1,
+	    (unsigned long long)pbits, p->aggregate == POLICY_AGG_RATE,
+	    p->field, p->measurement != NULL ? p->measurement : "",
+	    p->service_tag != NULL ? p->service_tag : "");
+}
+
+/* Whether p needs its window's extremes: sustained, or back to 0. */
+static bool
+wants_range(const struct policy *p)
+{
+	return p->sustained || (POLICY_CUSTOM(p) && p->min_no == 0);
+}
+
+/* Index of the statement (kind, p's signal, window), added when new. */
 static size_t
 plan_stmt(struct iql_plan *pl, struct iql_map *keys, enum iql_kind kind,
     const struct policy *p, int64_t window_ns)
 {
 	struct iql_stmt	*st;
 	struct iql_slot	*slot;
-	char		 key[128];
-	double		 pct = 0;
-	uint64_t	 pbits;
+	struct buf	 key;
 	bool		 added;
 
-	if ((kind == IQL_AGG || kind == IQL_READY) &&
-	    p->aggregate == POLICY_AGG_PERCENTILE)
-		pct = p->percentile;
-	memcpy(&pbits, &pct, sizeof(pbits));
-	/* fields are whitelisted names: the key always fits */
-	snprintf(key, sizeof(key), "%s|%llx|%d|%llx", p->field,
-	    (unsigned long long)window_ns,
-	    kind == IQL_AGG || kind == IQL_READY ? (int)p->aggregate : -1,
-	    (unsigned long long)pbits);
-	slot = iql_map_put(keys, 0, (char)('a' + kind), key, &added);
+	buf_init(&key);
+	stmt_key(&key, kind, p, window_ns);
+	slot = iql_map_put(keys, 0, (char)('a' + kind), buf_str(&key),
+	    &added);
+	buf_free(&key);
 	if (!added) {
-		pl->stmts[slot->val].range |= kind == IQL_AGG && p->sustained;
+		pl->stmts[slot->val].range |= kind == IQL_AGG &&
+		    wants_range(p);
 		return slot->val;
 	}
 	slot->val = pl->nstmts;
@@ -168,9 +191,21 @@ plan_stmt(struct iql_plan *pl, struct iql_map *keys, enum iql_kind kind,
 	st->agg = p->aggregate;
 	st->pct = p->percentile;
 	st->window_ns = window_ns;
-	st->range = kind == IQL_AGG && p->sustained;
+	st->range = kind == IQL_AGG && wants_range(p);
+	st->rate = p->aggregate == POLICY_AGG_RATE;
+	if (POLICY_CUSTOM(p)) {
+		st->measurement = xstrdup(p->measurement);
+		st->tag = xstrdup(p->service_tag);
+	}
+	if (kind == IQL_PEAK) {
+		st->back_ns = window_ns;
+		st->lead_ns = p->lead_ns;
+	}
 	if (kind == IQL_READY)
 		st->min_count = iql_ready_min_count(window_ns, pl->interval_ns);
+	/* a container's n samples give n - 1 rates */
+	if (kind == IQL_READY && st->rate && st->min_count > 1)
+		st->min_count--;
 	return pl->nstmts++;
 }
 
@@ -185,18 +220,19 @@ iql_ready_min_count(int64_t window_ns, int64_t interval_ns)
 	return k > DECIDE_MIN_SAMPLES ? (uint64_t)k : DECIDE_MIN_SAMPLES;
 }
 
-/* The aggregate call for st: mean("f"), percentile("f", 95), ... */
+/* The aggregate call for st over column col: mean("f"), percentile(...). */
 static void
-render_agg(struct buf *q, const struct iql_stmt *st)
+render_agg(struct buf *q, const struct iql_stmt *st, const char *col)
 {
 	static const char *const fn[] = {
 		[POLICY_AGG_MEAN] = "mean", [POLICY_AGG_MIN] = "min",
 		[POLICY_AGG_MAX] = "max", [POLICY_AGG_MEDIAN] = "median",
 		[POLICY_AGG_PERCENTILE] = "percentile",
+		[POLICY_AGG_RATE] = "mean",
 	};
 
 	buf_printf(q, "%s(", fn[st->agg]);
-	iql_quote_ident(q, st->field);
+	iql_quote_ident(q, col);
 	if (st->agg == POLICY_AGG_PERCENTILE) {
 		buf_adds(q, ", ");
 		policy_format_number(st->pct, q);
@@ -204,23 +240,100 @@ render_agg(struct buf *q, const struct iql_stmt *st)
 	buf_addc(q, ')');
 }
 
-/* "<fn>("field") AS "alias"" */
+/* "<fn>("col") AS "alias"" */
 static void
-render_call(struct buf *q, const char *fn, const char *field,
+render_call(struct buf *q, const char *fn, const char *col,
     const char *alias)
 {
 	buf_printf(q, "%s(", fn);
-	iql_quote_ident(q, field);
+	iql_quote_ident(q, col);
 	buf_printf(q, ") AS \"%s\"", alias);
 }
 
-/* " FROM <from> WHERE time > now() - <window> " */
-static void
-render_from(struct buf *q, const struct iql_stmt *st, const char *from)
+/* Whether st reads rates: first() and last() time the raw samples. */
+static bool
+stmt_rate(const struct iql_stmt *st)
 {
-	buf_printf(q, " FROM %s WHERE time > now() - ", from);
-	policy_format_duration(st->window_ns, q);
+	return st->rate && st->kind != IQL_FIRST && st->kind != IQL_LAST;
+}
+
+/* The column st's aggregates read: the field, or its rate "r". */
+static const char *
+stmt_col(const struct iql_stmt *st)
+{
+	return stmt_rate(st) ? "r" : st->field;
+}
+
+/* [rp.]"measurement" of st. */
+static void
+render_source(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
+{
+	if (pl->rp != NULL) {
+		iql_quote_ident(q, pl->rp);
+		buf_addc(q, '.');
+	}
+	iql_quote_ident(q, st->measurement != NULL ? st->measurement :
+	    pl->measurement);
+}
+
+/*
+ * " WHERE time ... ": the window (now − W, now], or for a peak the lead
+ * k periods back, (now − k·P, now − k·P + lead].
+ */
+static void
+render_range(struct buf *q, const struct iql_stmt *st)
+{
+	buf_adds(q, " WHERE time > now() - ");
+	if (st->kind != IQL_PEAK) {
+		policy_format_duration(st->window_ns, q);
+		buf_addc(q, ' ');
+		return;
+	}
+	policy_format_duration(st->back_ns, q);
+	buf_adds(q, " AND time <= now() - ");
+	policy_format_duration(st->back_ns - st->lead_ns, q);
 	buf_addc(q, ' ');
+}
+
+/* What one series is grouped by: a container, or any custom series. */
+#define IQL_BY_CONTAINER	IQL_GROUP_BY ",\"container\""
+#define IQL_BY_SERIES		"GROUP BY *"
+
+/*
+ * " FROM ... " with st's window: the measurement, or for a rate (read as
+ * column "r") each series' non-negative derivative per second: a counter
+ * that restarted at 0 gives no rate for that step, never a spike.
+ */
+static void
+render_values(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
+{
+	bool	rate = stmt_rate(st);
+
+	buf_adds(q, " FROM ");
+	if (rate) {
+		buf_adds(q, "(SELECT non_negative_derivative(");
+		iql_quote_ident(q, st->field);
+		buf_adds(q, ", 1s) AS \"r\" FROM ");
+	}
+	render_source(q, pl, st);
+	render_range(q, st);
+	if (rate)
+		buf_printf(q, "%s) ", st->tag != NULL ? IQL_BY_SERIES :
+		    IQL_BY_CONTAINER);
+}
+
+/* GROUP BY the service's tags, or a custom measurement's one tag. */
+static void
+render_group(struct buf *q, const struct iql_stmt *st)
+{
+	if (st->tag == NULL) {
+		buf_adds(q, IQL_GROUP_BY);
+		return;
+	}
+	buf_adds(q, "GROUP BY ");
+	iql_quote_ident(q, st->tag);
 }
 
 /*
@@ -229,52 +342,135 @@ render_from(struct buf *q, const struct iql_stmt *st, const char *from)
  * service their sum and number.
  */
 static void
-render_ready(struct buf *q, const struct iql_stmt *st, const char *from)
+render_ready(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
 {
 	buf_adds(q, "SELECT sum(\"m\") AS \"total\", count(\"m\") AS \"n\" "
 	    "FROM (SELECT ");
-	render_agg(q, st);
+	render_agg(q, st, stmt_col(st));
 	buf_adds(q, " AS \"m\", ");
-	render_call(q, "count", st->field, "c");
-	render_from(q, st, from);
-	buf_printf(q, IQL_GROUP_BY ",\"container\") WHERE \"c\" >= %llu "
+	render_call(q, "count", stmt_col(st), "c");
+	render_values(q, pl, st);
+	buf_printf(q, IQL_BY_CONTAINER ") WHERE \"c\" >= %llu "
 	    IQL_GROUP_BY, (unsigned long long)st->min_count);
 }
 
-/* One statement; from is the quoted [rp.]measurement. */
+/*
+ * A custom measurement's aggregate: per series its aggregate, count
+ * (and extremes), summed per service: a queue length reported once per
+ * service is itself, requests counted by each instance add up.
+ */
 static void
-render_stmt(struct buf *q, const struct iql_stmt *st, const char *from)
+render_custom(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
 {
-	if (st->kind == IQL_READY) {
-		render_ready(q, st, from);
-		return;
+	const char	*col = stmt_col(st);
+
+	buf_adds(q, "SELECT sum(\"m\") AS \"value\", sum(\"c\") AS \"n\"");
+	if (st->range)
+		buf_adds(q, ", sum(\"l\") AS \"lo\", sum(\"h\") AS \"hi\"");
+	buf_adds(q, " FROM (SELECT ");
+	render_agg(q, st, col);
+	buf_adds(q, " AS \"m\", ");
+	render_call(q, "count", col, "c");
+	if (st->range) {
+		buf_adds(q, ", ");
+		render_call(q, "min", col, "l");
+		buf_adds(q, ", ");
+		render_call(q, "max", col, "h");
 	}
+	render_values(q, pl, st);
+	buf_adds(q, IQL_BY_SERIES ") ");
+	render_group(q, st);
+}
+
+/* An aggregate statement over ds's measurement. */
+static void
+render_aggregate(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
+{
+	const char	*col = stmt_col(st);
+
 	buf_adds(q, "SELECT ");
-	if (st->kind == IQL_AGG) {
-		render_agg(q, st);
-		buf_adds(q, " AS \"value\", ");
-		render_call(q, "count", st->field, "n");
-		/*
-		 * Only sustained policies read the window's extremes: each
-		 * function costs InfluxDB a pass over every series (about a
-		 * quarter of the answer time at 10,000 services).
-		 */
-		if (st->range) {
-			buf_adds(q, ", ");
-			render_call(q, "min", st->field, "lo");
-			buf_adds(q, ", ");
-			render_call(q, "max", st->field, "hi");
-		}
-	} else
-		render_call(q, st->kind == IQL_FIRST ? "first" : "last",
-		    st->field, "value");
-	render_from(q, st, from);
+	render_agg(q, st, col);
+	buf_adds(q, " AS \"value\", ");
+	render_call(q, "count", col, "n");
+	/*
+	 * Only sustained policies read the window's extremes: each
+	 * function costs InfluxDB a pass over every series (about a
+	 * quarter of the answer time at 10,000 services).
+	 */
+	if (st->range) {
+		buf_adds(q, ", ");
+		render_call(q, "min", col, "lo");
+		buf_adds(q, ", ");
+		render_call(q, "max", col, "hi");
+	}
+	render_values(q, pl, st);
 	buf_adds(q, IQL_GROUP_BY);
 }
 
 /*
+ * A past period's peak total: per series its aggregate every sample
+ * interval, summed per service per interval, the largest of those sums.
+ */
+static void
+render_peak(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
+{
+	int64_t	every = pl->interval_ns > 0 ? pl->interval_ns :
+		    DECIDE_DEFAULT_INTERVAL_NS;
+
+	buf_adds(q, "SELECT max(\"t\") AS \"value\" FROM (SELECT sum(\"m\") "
+	    "AS \"t\" FROM (SELECT ");
+	render_agg(q, st, stmt_col(st));
+	buf_adds(q, " AS \"m\"");
+	render_values(q, pl, st);
+	/* GROUP BY time needs the range at each level */
+	if (stmt_rate(st))
+		render_range(q, st);
+	buf_adds(q, "GROUP BY time(");
+	policy_format_duration(every, q);
+	buf_printf(q, "),%s)", st->tag != NULL ? "*" : IQL_BY_CONTAINER +
+	    strlen("GROUP BY "));
+	render_range(q, st);
+	buf_adds(q, "GROUP BY time(");
+	policy_format_duration(every, q);
+	buf_adds(q, "),");
+	if (st->tag != NULL)
+		iql_quote_ident(q, st->tag);
+	else
+		buf_adds(q, IQL_GROUP_BY + strlen("GROUP BY "));
+	buf_adds(q, ") ");
+	render_group(q, st);
+}
+
+/* One statement. */
+static void
+render_stmt(struct buf *q, const struct iql_plan *pl,
+    const struct iql_stmt *st)
+{
+	if (st->kind == IQL_READY)
+		render_ready(q, pl, st);
+	else if (st->kind == IQL_PEAK)
+		render_peak(q, pl, st);
+	else if (st->kind == IQL_AGG && st->tag != NULL)
+		render_custom(q, pl, st);
+	else if (st->kind == IQL_AGG)
+		render_aggregate(q, pl, st);
+	else {
+		buf_adds(q, "SELECT ");
+		render_call(q, st->kind == IQL_FIRST ? "first" : "last",
+		    st->field, "value");
+		render_values(q, pl, st);
+		render_group(q, st);
+	}
+}
+
+/*
  * Plan the statements of one window into idx: three, and the ready
- * containers' for the modes that count them (decide.h).
+ * containers' for the modes that count them (decide.h). A custom
+ * measurement has no containers: its value is the service's total.
  */
 static void
 plan_window(struct iql_plan *pl, struct iql_map *keys,
@@ -283,9 +479,22 @@ plan_window(struct iql_plan *pl, struct iql_map *keys,
 	idx[IQL_AGG] = plan_stmt(pl, keys, IQL_AGG, p, window_ns);
 	idx[IQL_FIRST] = plan_stmt(pl, keys, IQL_FIRST, p, window_ns);
 	idx[IQL_LAST] = plan_stmt(pl, keys, IQL_LAST, p, window_ns);
-	idx[IQL_READY] = p->mode == POLICY_MODE_TARGET ||
-	    p->mode == POLICY_MODE_CAPACITY ? plan_stmt(pl, keys, IQL_READY,
+	idx[IQL_READY] = !POLICY_CUSTOM(p) && (p->mode == POLICY_MODE_TARGET ||
+	    p->mode == POLICY_MODE_CAPACITY) ? plan_stmt(pl, keys, IQL_READY,
 	    p, window_ns) : IQL_NO_STMT;
+}
+
+/* A predicting policy's peaks, one statement per period back. */
+static void
+plan_peaks(struct iql_plan *pl, struct iql_map *keys,
+    const struct policy *p, struct iql_pol *pol)
+{
+	size_t	k;
+
+	pol->predict = p->predict_ns > 0;
+	for (k = 0; k < PREDICT_PERIODS; k++)
+		pol->peak[k] = pol->predict ? plan_stmt(pl, keys, IQL_PEAK, p,
+		    p->predict_ns * (int64_t)(k + 1)) : IQL_NO_STMT;
 }
 
 /*
@@ -296,11 +505,11 @@ plan_window(struct iql_plan *pl, struct iql_map *keys,
 static size_t
 stmt_cost(const struct iql_stmt *st)
 {
-	if (st->kind == IQL_READY)
-		return 3;
+	if (st->kind == IQL_READY || st->kind == IQL_PEAK)
+		return 3 + st->rate;
 	if (st->kind != IQL_AGG)
 		return 1;
-	return st->range ? 4 : 2;
+	return (st->range ? 4 : 2) + st->rate;
 }
 
 /* Cut the statements where the two parts cost most nearly the same. */
@@ -330,23 +539,23 @@ plan_parts(struct iql_plan *pl, size_t nplanned)
 	pl->parts[1].count = pl->nstmts - best;
 }
 
-/* Render the statements of each part, and all of them, from "from". */
+/* Render the statements of each part, and all of them. */
 static void
-plan_render(struct iql_plan *pl, const char *from)
+plan_render(struct iql_plan *pl)
 {
 	size_t	i, k;
 
 	for (i = 0; i < pl->nstmts; i++) {
 		if (i > 0)
 			buf_addc(&pl->query, ';');
-		render_stmt(&pl->query, &pl->stmts[i], from);
+		render_stmt(&pl->query, pl, &pl->stmts[i]);
 	}
 	for (k = 0; pl->nparts > 1 && k < pl->nparts; k++) {
 		for (i = 0; i < pl->parts[k].count; i++) {
 			if (i > 0)
 				buf_addc(&pl->part_query[k], ';');
-			render_stmt(&pl->part_query[k],
-			    &pl->stmts[pl->parts[k].first + i], from);
+			render_stmt(&pl->part_query[k], pl,
+			    &pl->stmts[pl->parts[k].first + i]);
 		}
 	}
 }
@@ -364,18 +573,22 @@ iql_plan_build_every(const struct policy *const *pv, size_t n,
 {
 	struct iql_plan	*pl;
 	struct iql_map	 keys = { NULL, 0, 0, STRPOOL_INIT };
-	struct buf	 from;
 	size_t		 i, k, nplanned = 0;
 
 	pl = xcalloc(1, sizeof(*pl));
 	pl->interval_ns = interval_ns;
+	pl->rp = rp != NULL && *rp != '\0' ? xstrdup(rp) : NULL;
+	pl->measurement = xstrdup(measurement != NULL ? measurement :
+	    "docker");
 	buf_init(&pl->query);
 	for (k = 0; k < IQL_PARTS_MAX; k++)
 		buf_init(&pl->part_query[k]);
 	pl->pols = xcalloc(n == 0 ? 1 : n, sizeof(*pl->pols));
 	pl->npols = n;
 	for (i = 0; i < n; i++) {
-		if (pv[i] == NULL || !policy_field_known(pv[i]->field) ||
+		if (pv[i] == NULL || pv[i]->field == NULL ||
+		    (!POLICY_CUSTOM(pv[i]) &&
+		    !policy_field_known(pv[i]->field)) ||
 		    pv[i]->out_window_ns <= 0 || pv[i]->in_window_ns <= 0)
 			continue;
 		plan_window(pl, &keys, pv[i], pv[i]->out_window_ns,
@@ -383,19 +596,14 @@ iql_plan_build_every(const struct policy *const *pv, size_t n,
 		plan_window(pl, &keys, pv[i], pv[i]->in_window_ns,
 		    pl->pols[i].in);
 		pl->pols[i].backend = pv[i]->backend;
+		pl->pols[i].custom = POLICY_CUSTOM(pv[i]);
+		plan_peaks(pl, &keys, pv[i], &pl->pols[i]);
 		pl->pols[i].planned = true;
 		nplanned++;
 	}
 	iql_map_free(&keys);
 	plan_parts(pl, nplanned);
-	buf_init(&from);
-	if (rp != NULL && *rp != '\0') {
-		iql_quote_ident(&from, rp);
-		buf_addc(&from, '.');
-	}
-	iql_quote_ident(&from, measurement != NULL ? measurement : "docker");
-	plan_render(pl, buf_str(&from));
-	buf_free(&from);
+	plan_render(pl);
 	return pl;
 }
 
@@ -456,9 +664,14 @@ iql_plan_free(struct iql_plan *pl)
 	if (pl == NULL)
 		return;
 	iql_plan_reset(pl);
-	for (i = 0; i < pl->nstmts; i++)
+	for (i = 0; i < pl->nstmts; i++) {
 		free(pl->stmts[i].field);
+		free(pl->stmts[i].measurement);
+		free(pl->stmts[i].tag);
+	}
 	free(pl->stmts);
+	free(pl->rp);
+	free(pl->measurement);
 	free(pl->pols);
 	free(pl->aggs);
 	free(pl->times);

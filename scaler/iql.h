@@ -48,6 +48,7 @@
 #include "buf.h"
 #include "decide.h"
 #include "policy.h"
+#include "predict.h"
 
 /* Appended to every statement; series are told apart by these tags. */
 #define IQL_GROUP_BY	"GROUP BY \"service\",\"service_name\",\"backend\""
@@ -144,6 +145,15 @@ void	 iql_plan_obs(const struct iql_plan *, size_t i,
 	    const char *service_id, const char *service_name,
 	    struct decide_obs *out_obs, struct decide_obs *in_obs,
 	    const char **stmt_error);
+
+/*
+ * A predicting policy's peaks (predict.h) after a fill: peaks[k] is the
+ * service's largest total over the lead k + 1 periods back, NAN when that
+ * period has no data (or its statement failed).
+ */
+void	 iql_plan_peaks(const struct iql_plan *, size_t i,
+	    const char *service_id, const char *service_name,
+	    double peaks[PREDICT_PERIODS]);
 
 /* NULL is a no-op. */
 void	 iql_plan_free(struct iql_plan *);

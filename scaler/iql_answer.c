@@ -459,6 +459,12 @@ key_of(struct iql_fill *f, const char *k, size_t len)
 	case C_SERIES:
 		return series_key(f, k, len);
 	case C_TAGS:
+		/* a custom measurement's service tag reads as service_name */
+		if (f->pl->stmts[f->sid].tag != NULL) {
+			if (is(k, len, f->pl->stmts[f->sid].tag))
+				f->member = M_TAG0 + 1;
+			return 1;
+		}
 		for (i = 0; i < 3; i++) {
 			if (is(k, len, iql_tags[i]))
 				f->member = (enum iql_member)(M_TAG0 + i);

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "iql.h"
 #include "policy.h"
+#include "predict.h"
 #include "strpool.h"
 
 enum iql_kind {
@@ -20,7 +21,9 @@ enum iql_kind {
 	IQL_FIRST,	/* first(): time of the oldest sample */
 	IQL_LAST,	/* last(): time of the newest sample */
 	IQL_READY,	/* the ready containers' sum and count (iql.h) */
+	IQL_PEAK,	/* a past period's peak total (predict.h) */
 };
+/* The kinds of one window's statements (IQL_PEAK is none of them). */
 #define IQL_KINDS	4
 /* A window's IQL_READY index when its policy needs none. */
 #define IQL_NO_STMT	SIZE_MAX
@@ -33,6 +36,11 @@ struct iql_stmt {
 	int64_t			 window_ns;
 	bool			 range;		/* min and max too (sustained) */
 	uint64_t		 min_count;	/* IQL_READY: K (iql.h) */
+	char			*measurement;	/* NULL: ds's (plan's) */
+	char			*tag;		/* custom: the service's tag */
+	bool			 rate;		/* of the field's derivative */
+	int64_t			 back_ns;	/* IQL_PEAK: k periods back */
+	int64_t			 lead_ns;	/* IQL_PEAK: its span */
 	bool			 answered;
 	char			*error;		/* owned; NULL: fine */
 };
@@ -44,9 +52,12 @@ struct iql_stmt {
  */
 struct iql_pol {
 	bool			 planned;
+	bool			 custom;	/* by its own service tag */
 	enum policy_backend	 backend;
 	size_t			 out[IQL_KINDS];
 	size_t			 in[IQL_KINDS];
+	bool			 predict;
+	size_t			 peak[PREDICT_PERIODS];
 };
 
 /* One series of one statement (its first row), as read. */
@@ -95,6 +106,8 @@ struct iql_span {
 
 struct iql_plan {
 	int64_t		 interval_ns;	/* ds's sample interval (K) */
+	char		*rp;		/* retention policy; NULL: default */
+	char		*measurement;	/* ds's, "docker" */
 	struct buf	 query;		/* every statement */
 	struct iql_span	 parts[IQL_PARTS_MAX];
 	struct buf	 part_query[IQL_PARTS_MAX];	/* when nparts > 1 */

@@ -149,7 +149,8 @@ keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
 	size_t	ri;
 
 	if (pl->stmts[sid].kind == IQL_AGG ||
-	    pl->stmts[sid].kind == IQL_READY) {
+	    pl->stmts[sid].kind == IQL_READY ||
+	    pl->stmts[sid].kind == IQL_PEAK) {
 		if ((ri = pl->naggs) >= IQL_ROW_AMBIG)
 			return -EPROTO;
 		if (pl->naggs == pl->aggcap) {
@@ -168,6 +169,10 @@ keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
 			    sizeof *pl->times);
 		}
 		pl->times[pl->ntimes++] = r->time;
+	}
+	if (pl->stmts[sid].tag != NULL) {
+		index_key(pl, sid, 'c', tag[1], ri);
+		return 0;
 	}
 	index_key(pl, sid, 's', tag[0], ri);
 	if (strcmp(tag[2], "runc") == 0)
@@ -258,6 +263,7 @@ window_obs(const struct iql_plan *pl, const size_t idx[IQL_KINDS],
 	o->count = a->n;
 	o->first_ns = pl->times[ri[IQL_FIRST]];
 	o->last_ns = pl->times[ri[IQL_LAST]];
+	o->total = pl->stmts[idx[IQL_AGG]].tag != NULL;
 	if (nk == IQL_KINDS)
 		window_ready(pl, ri[IQL_READY], o);
 }
@@ -282,7 +288,8 @@ iql_plan_obs(const struct iql_plan *pl, size_t i, const char *service_id,
 	obs_absent(in_obs);
 	if (i < pl->npols && pl->pols[i].planned) {
 		pol = &pl->pols[i];
-		kind = pol->backend == POLICY_BACKEND_SWARM ? 's' :
+		kind = pol->custom ? 'c' :
+		    pol->backend == POLICY_BACKEND_SWARM ? 's' :
 		    pol->backend == POLICY_BACKEND_RUNC ? 'r' : 'n';
 		name = kind == 's' ? service_id : service_name;
 		if (name != NULL && *name != '\0') {
@@ -292,4 +299,34 @@ iql_plan_obs(const struct iql_plan *pl, size_t i, const char *service_id,
 	}
 	if (stmt_error != NULL)
 		*stmt_error = why;
+}
+
+void
+iql_plan_peaks(const struct iql_plan *pl, size_t i, const char *service_id,
+    const char *service_name, double peaks[PREDICT_PERIODS])
+{
+	const struct iql_pol	*pol;
+	const char		*name;
+	uint32_t		 ri;
+	size_t			 k, sid;
+	char			 kind;
+
+	for (k = 0; k < PREDICT_PERIODS; k++)
+		peaks[k] = NAN;
+	if (i >= pl->npols || !pl->pols[i].planned || !pl->pols[i].predict)
+		return;
+	pol = &pl->pols[i];
+	kind = pol->custom ? 'c' : pol->backend == POLICY_BACKEND_SWARM ?
+	    's' : pol->backend == POLICY_BACKEND_RUNC ? 'r' : 'n';
+	name = kind == 's' ? service_id : service_name;
+	if (name == NULL || *name == '\0')
+		return;
+	for (k = 0; k < PREDICT_PERIODS; k++) {
+		sid = pol->peak[k];
+		if (pl->stmts[sid].error != NULL)
+			continue;
+		ri = find_row(pl, sid, kind, name);
+		if (ri < IQL_ROW_AMBIG)
+			peaks[k] = pl->aggs[ri].value;
+	}
 }

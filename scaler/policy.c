@@ -156,13 +156,16 @@ col_aggregate(const char *s, struct policy *p, char *err, size_t errlen)
 			p->percentile = pct;
 			return 0;
 		}
+	} else if (strcasecmp(s, "rate") == 0) {
+		p->aggregate = POLICY_AGG_RATE;
+		return 0;
 	} else if (policy_col_keyword("aggregate", s, policy_aggs,
 	    NITEMS(policy_aggs), &agg, NULL, 0) == 0) {
 		p->aggregate = (enum policy_aggregate)agg;
 		return 0;
 	}
-	errf(err, errlen, "aggregate \"%s\" is not mean, min, max, median or "
-	    "a percentile p1 .. p100 (such as p95 or p99.9)",
+	errf(err, errlen, "aggregate \"%s\" is not mean, min, max, median, "
+	    "rate or a percentile p1 .. p100 (such as p95 or p99.9)",
 	    policy_show(s, v));
 	return -EINVAL;
 }
@@ -247,22 +250,40 @@ parse_counts(const struct policy_row *r, struct policy *p, char *err,
 	return 0;
 }
 
-/* A unit written in column col must suit the policy's field. */
+/*
+ * A unit written in column col must suit the policy's field: % the
+ * ratios, bytes the byte fields, /s a rate (aggregate rate). A custom
+ * measurement's field takes any unit its user writes.
+ */
 int
 policy_check_unit(const char *col, const char *s, enum policy_unit u,
-    const char *field, char *err, size_t errlen)
+    const struct policy *p, char *err, size_t errlen)
 {
-	char	v[POLICY_SHOW_SIZE];
+	char			 v[POLICY_SHOW_SIZE];
+	enum policy_unit	 base = u;
+	bool			 rate = p->aggregate == POLICY_AGG_RATE;
 
-	if (u == POLICY_UNIT_NONE || u == policy_field_unit(field))
+	if ((u == POLICY_UNIT_PER_S || u == POLICY_UNIT_BYTES_PER_S) &&
+	    !rate) {
+		errf(err, errlen, "%s \"%s\": a per-second unit needs "
+		    "aggregate rate", col, policy_show(s, v));
+		return -EINVAL;
+	}
+	if (u == POLICY_UNIT_PER_S)
+		base = POLICY_UNIT_NONE;
+	else if (u == POLICY_UNIT_BYTES_PER_S)
+		base = POLICY_UNIT_BYTES;
+	if (base == POLICY_UNIT_NONE || POLICY_CUSTOM(p) ||
+	    base == policy_field_unit(p->field))
 		return 0;
-	if (u == POLICY_UNIT_PERCENT)
+	if (base == POLICY_UNIT_PERCENT)
 		errf(err, errlen, "%s \"%s\": %% applies to cpu_ratio and "
-		    "mem_ratio only, not to %s", col, policy_show(s, v), field);
+		    "mem_ratio only, not to %s", col, policy_show(s, v),
+		    p->field);
 	else
 		errf(err, errlen, "%s \"%s\": byte units apply to mem_*, net_* "
 		    "and blk_* fields only, not to %s", col, policy_show(s, v),
-		    field);
+		    p->field);
 	return -EINVAL;
 }
 
@@ -281,7 +302,7 @@ parse_cond(const struct policy *p, const char *s, bool out_side,
 		return 0;
 	if (policy_parse_threshold(s, out_side, t, err, errlen) != 0)
 		return -EINVAL;
-	return policy_check_unit(col, s, t->unit, p->field, err, errlen);
+	return policy_check_unit(col, s, t->unit, p, err, errlen);
 }
 
 /* capacity or min_available: "number [unit]" for the policy's field. */
@@ -293,7 +314,7 @@ parse_amount(const struct policy *p, const char *col, const char *s,
 
 	if (policy_parse_amount(col, s, v, &u, err, errlen) != 0)
 		return -EINVAL;
-	return policy_check_unit(col, s, u, p->field, err, errlen);
+	return policy_check_unit(col, s, u, p, err, errlen);
 }
 
 /* cond_item, out_cond, in_cond, capacity, min_available. */
@@ -303,7 +324,12 @@ parse_metric(const struct policy_row *r, struct policy *p, char *err,
 {
 	char	v[POLICY_SHOW_SIZE], w[POLICY_SHOW_SIZE];
 
-	if (r->cond_item == NULL || !policy_field_known(r->cond_item)) {
+	if (POLICY_CUSTOM(p)) {
+		if (policy_col_ident("cond_item", r->cond_item, err,
+		    errlen) != 0)
+			return -EINVAL;
+	} else if (r->cond_item == NULL ||
+	    !policy_field_known(r->cond_item)) {
 		errf(err, errlen, "cond_item %s%s%s is not one of cpu_ratio, "
 		    "mem_usage, mem_limit, mem_ratio, net_read, net_write, "
 		    "blk_read, blk_write", r->cond_item ? "\"" : "",
@@ -412,10 +438,12 @@ policy_parse(const struct policy_row *r, struct policy *p, char *err,
 	if (parse_options(r, p, err, errlen) != 0 ||
 	    parse_ids(r, p, err, errlen) != 0 ||
 	    parse_counts(r, p, err, errlen) != 0 ||
+	    policy_parse_source(r, p, err, errlen) != 0 ||
 	    parse_metric(r, p, err, errlen) != 0 ||
 	    parse_windows(r, p, err, errlen) != 0 ||
 	    parse_target(r, p, err, errlen) != 0 ||
-	    policy_parse_tracking(r, p, err, errlen) != 0) {
+	    policy_parse_tracking(r, p, err, errlen) != 0 ||
+	    policy_parse_signals(r, p, err, errlen) != 0) {
 		policy_clear(p);
 		return -EINVAL;
 	}
@@ -430,6 +458,8 @@ policy_clear(struct policy *p)
 	free(p->field);
 	free(p->service);
 	free(p->target);
+	free(p->measurement);
+	free(p->service_tag);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -446,6 +476,8 @@ static const struct {
 	PC(aggregate), PC(mode), PC(capacity), PC(min_available),
 	PC(sustained), PC(target), PC(setpoint), PC(tolerance),
 	PC(max_step_out), PC(stabilize_in), PC(stabilize_out),
+	PC(measurement), PC(service_tag), PC(per_replica), PC(activation),
+	PC(predict), PC(lead),
 };
 #undef PC
 
@@ -500,6 +532,10 @@ policy_mode_name(enum policy_mode m)
 void
 policy_format_aggregate(const struct policy *p, struct buf *b)
 {
+	if (p->aggregate == POLICY_AGG_RATE) {
+		buf_adds(b, "rate");
+		return;
+	}
 	if (p->aggregate != POLICY_AGG_PERCENTILE) {
 		buf_adds(b, (unsigned)p->aggregate < NITEMS(policy_aggs) ?
 		    policy_aggs[p->aggregate] : "?");

@@ -67,6 +67,13 @@ struct policy_row {
 	const char	*max_step_out;
 	const char	*stabilize_in;
 	const char	*stabilize_out;
+	/* signals beyond ds's gauges (policy_signal.c) */
+	const char	*measurement;
+	const char	*service_tag;
+	const char	*per_replica;
+	const char	*activation;
+	const char	*predict;
+	const char	*lead;
 };
 
 enum policy_op {
@@ -81,6 +88,8 @@ enum policy_unit {
 	POLICY_UNIT_NONE,	/* plain number: any field */
 	POLICY_UNIT_PERCENT,	/* %: cpu_ratio, mem_ratio */
 	POLICY_UNIT_BYTES,	/* B, KB, ..., TiB: mem_*, net_*, blk_* */
+	POLICY_UNIT_PER_S,	/* N/s: a rate (aggregate rate) */
+	POLICY_UNIT_BYTES_PER_S, /* 5MB/s: a byte counter's rate */
 };
 
 struct policy_threshold {
@@ -103,6 +112,7 @@ enum policy_aggregate {
 	POLICY_AGG_MAX,
 	POLICY_AGG_MEDIAN,
 	POLICY_AGG_PERCENTILE,	/* pNN: policy.percentile holds NN */
+	POLICY_AGG_RATE,	/* a counter's per-second rate, averaged */
 };
 
 enum policy_mode {
@@ -148,7 +158,17 @@ struct policy {
 	double		 max_step_out_pct; /* % of the count (0: by count) */
 	int64_t		 stabilize_in_ns;  /* 0: none */
 	int64_t		 stabilize_out_ns; /* 0: none */
+	/* signals (policy_signal.c) */
+	char		*measurement;	/* owned; NULL: ds's "docker" */
+	char		*service_tag;	/* owned; NULL unless measurement */
+	bool		 of_total;	/* per_replica false: of the total */
+	double		 activation;	/* from/to 0 replicas: load above it */
+	int64_t		 predict_ns;	/* seasonality period; 0: off */
+	int64_t		 lead_ns;	/* pre-scale this far ahead */
 };
+
+/* A custom measurement: the value is the service's total (decide.h). */
+#define POLICY_CUSTOM(p)	((p)->measurement != NULL)
 
 /*
  * Parse and validate row into p. On success returns 0 and p owns its

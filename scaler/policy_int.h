@@ -20,12 +20,26 @@ int	 policy_col_duration(const char *col, const char *s, int64_t dflt,
 int	 policy_col_keyword(const char *col, const char *s,
 	    const char *const *names, size_t n, int *out, char *err,
 	    size_t errlen);
-/* A unit written in column col must suit the field. */
+/* A unit written in column col must suit p's field and aggregate. */
 int	 policy_check_unit(const char *col, const char *s,
-	    enum policy_unit u, const char *field, char *err, size_t errlen);
+	    enum policy_unit u, const struct policy *p, char *err,
+	    size_t errlen);
+/* An InfluxDB identifier: 1 to 128 bytes, no control characters. */
+int	 policy_col_ident(const char *col, const char *s, char *err,
+	    size_t errlen);
 
 /* policy_track.c: the columns of target tracking (after the others). */
 int	 policy_parse_tracking(const struct policy_row *, struct policy *,
+	    char *err, size_t errlen);
+
+/*
+ * policy_signal.c: measurement and service_tag (before cond_item, which
+ * they qualify); per_replica, activation, predict, lead and the rate's
+ * field (after every other column).
+ */
+int	 policy_parse_source(const struct policy_row *, struct policy *,
+	    char *err, size_t errlen);
+int	 policy_parse_signals(const struct policy_row *, struct policy *,
 	    char *err, size_t errlen);
 
 #endif

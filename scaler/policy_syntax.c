@@ -191,12 +191,40 @@ parse_decimal(const char **pp, double *v)
  * Stores the value with the unit applied and the unit family.
  * Returns 0 or -EINVAL with a sentence in err.
  */
+/* A trailing "/s" (a rate) cut from p[0..*n), blanks before it too. */
+static bool
+cut_per_second(const char *p, size_t *n)
+{
+	if (*n < 2 || p[*n - 2] != '/' || (p[*n - 1] != 's' &&
+	    p[*n - 1] != 'S'))
+		return false;
+	*n -= 2;
+	while (*n > 0 && (p[*n - 1] == ' ' || p[*n - 1] == '\t'))
+		(*n)--;
+	return true;
+}
+
+/* The unit family of a rate: N/s, 5MB/s; -1 for %/s. */
+static int
+per_second(enum policy_unit u)
+{
+	return u == POLICY_UNIT_NONE ? POLICY_UNIT_PER_S :
+	    u == POLICY_UNIT_BYTES ? POLICY_UNIT_BYTES_PER_S : -1;
+}
+
+/*
+ * Parse "number [unit][/s]" at p for column col (whole text s, for
+ * messages). Stores the value with the unit applied and the unit family.
+ * Returns 0 or -EINVAL with a sentence in err.
+ */
 static int
 parse_quantity(const char *col, const char *s, const char *p, double *v,
     enum policy_unit *unit, char *err, size_t errlen)
 {
 	char	 vs[POLICY_SHOW_SIZE], us[POLICY_SHOW_SIZE], u[SHOW_MAX + 1];
 	size_t	 i, n;
+	bool	 rate;
+	int	 f;
 
 	if (parse_decimal(&p, v) != 0) {
 		errf(err, errlen, "%s \"%s\": expected a number such as 70, "
@@ -205,23 +233,31 @@ parse_quantity(const char *col, const char *s, const char *p, double *v,
 	}
 	p = skip_blanks(p);
 	n = trimmed_len(p);
+	rate = cut_per_second(p, &n);
 	*unit = POLICY_UNIT_NONE;
-	if (n == 0)
-		return 0;
-	for (i = 0; i < NITEMS(policy_units); i++) {
+	for (i = 0; n > 0 && i < NITEMS(policy_units); i++) {
 		if (strlen(policy_units[i].name) == n &&
 		    strncasecmp(p, policy_units[i].name, n) == 0) {
 			*v *= policy_units[i].factor;
 			*unit = policy_units[i].unit;
+			break;
+		}
+	}
+	if (n == 0 || i < NITEMS(policy_units)) {
+		if (!rate)
+			return 0;
+		if ((f = per_second(*unit)) >= 0) {
+			*unit = (enum policy_unit)f;
 			return 0;
 		}
 	}
+	n = trimmed_len(p);
 	n = n < SHOW_MAX ? n : SHOW_MAX;
 	memcpy(u, p, n);
 	u[n] = '\0';
 	errf(err, errlen, "%s \"%s\": unknown unit \"%s\" (use %%, B, KB, MB, "
-	    "GB, TB, KiB, MiB, GiB or TiB)", col, policy_show(s, vs),
-	    policy_show(u, us));
+	    "GB, TB, KiB, MiB, GiB or TiB; a rate adds /s, such as 5MB/s)",
+	    col, policy_show(s, vs), policy_show(u, us));
 	return -EINVAL;
 }
 

@@ -99,7 +99,7 @@ track_setpoint(const struct policy_row *r, struct policy *p, char *err,
 	}
 	if (r->setpoint != NULL && (policy_parse_amount("setpoint",
 	    r->setpoint, &p->setpoint, &u, err, errlen) != 0 ||
-	    policy_check_unit("setpoint", r->setpoint, u, p->field, err,
+	    policy_check_unit("setpoint", r->setpoint, u, p, err,
 	    errlen) != 0))
 		return -EINVAL;
 	if (r->setpoint != NULL && !(p->setpoint > 0)) {
@@ -111,7 +111,8 @@ track_setpoint(const struct policy_row *r, struct policy *p, char *err,
 	    r->tolerance, &tol, &u, err, errlen) != 0)
 		return -EINVAL;
 	/* a percent, with or without the sign: 50B is none */
-	if (r->tolerance != NULL && (tol >= 100 || u == POLICY_UNIT_BYTES)) {
+	if (r->tolerance != NULL && (tol >= 100 || (u != POLICY_UNIT_NONE &&
+	    u != POLICY_UNIT_PERCENT))) {
 		errf(err, errlen, "tolerance \"%s\" is not a percent below 100",
 		    policy_show(r->tolerance, v));
 		return -EINVAL;

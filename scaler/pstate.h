@@ -33,6 +33,9 @@ struct pstate {
 	 */
 	struct decide_rec *recs;
 	uint32_t	 nrecs, caprecs;
+	/* the last pre-scale (tick_predict.c): its row is due at, 0 none */
+	int64_t		 pred_due_ns;
+	double		 pred_forecast, pred_realised;
 };
 
 /* Every policy's state, sorted by seq. */

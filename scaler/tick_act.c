@@ -106,6 +106,16 @@ tick_call_now(struct engine *e, struct work *w, int to,
 	return c->rc;
 }
 
+/* A change's words: the backend's, or a pre-scale's forecast. */
+static const char *
+tick_change_detail(struct engine *e, const struct work *w,
+    const struct backend_call *c)
+{
+	if (w->out.reason != NULL && strcmp(w->out.reason, "predicted") == 0)
+		return tick_predict_detail(e, w);
+	return c->detail.len > 0 ? buf_str(&c->detail) : NULL;
+}
+
 /* Change the replica count and record it; errors are journaled once. */
 static void
 tick_change(struct engine *e, struct work *w)
@@ -137,7 +147,9 @@ tick_change(struct engine *e, struct work *w)
 	engine_who_of(w, &who);
 	engine_record(e, &who, c.done_ns, action, out->before, out->after,
 	    out->value, out->threshold, out->reason, tick_group_detail(e, w,
-	    c.detail.len > 0 ? buf_str(&c.detail) : NULL));
+	    tick_change_detail(e, w, &c)));
+	if (out->reason != NULL && strcmp(out->reason, "predicted") == 0)
+		tick_predict_started(e, w, c.done_ns);
 	backend_call_clear(&c);
 }
 
@@ -194,6 +206,7 @@ tick_apply(struct engine *e, struct work *w)
 	tick_metrics_detail(e, w);
 	if (!tick_acting(e))
 		return;
+	tick_predict_follow(e, w);
 	if (w->manual_from >= 0)
 		tick_manual(e, w);
 	if (change && !dry)

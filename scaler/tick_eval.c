@@ -391,6 +391,7 @@ tick_decide_one(struct engine *e, struct work *w)
 {
 	struct decide_in	 in;
 	struct decide_out	*out = &w->out;
+	double			 peaks[PREDICT_PERIODS];
 	int64_t			 keep;
 
 	tick_detect_manual(e, w);
@@ -403,7 +404,9 @@ tick_decide_one(struct engine *e, struct work *w)
 	in.recs = w->st->recs;
 	in.nrecs = w->st->nrecs;
 	engine_obs(e, w, &in, &w->stmt_err);
+	in.peaks = tick_predict_peaks(e, w, peaks);
 	decide(&in, out);
+	w->load_now = tick_predict_load(&in);
 	keep = w->pol.stabilize_in_ns > w->pol.stabilize_out_ns ?
 	    w->pol.stabilize_in_ns : w->pol.stabilize_out_ns;
 	pstate_note_rec(w->st, e->t.now_ns, out->desired, keep);

@@ -243,7 +243,8 @@ static const struct {
 	{ COL(setpoint), "high", "setpoint \"high\": expected a number such "
 	    "as 70, 70% or 512MB" },
 	{ COL(setpoint), "70 cores", "setpoint \"70 cores\": unknown unit "
-	    "\"cores\" (use %, B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)" },
+	    "\"cores\" (use %, B, KB, MB, GB, TB, KiB, MiB, GiB or TiB; a rate "
+	    "adds /s, such as 5MB/s)" },
 	{ COL(tolerance), "100", "tolerance \"100\" is not a percent below "
 	    "100" },
 	{ COL(tolerance), "100%", "tolerance \"100%\" is not a percent below "

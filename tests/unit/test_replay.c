@@ -921,7 +921,8 @@ Test(replay, capacity_option_scales_demand)
  *     interval is not in the first 10 minutes).
  *   the same with min_no 3: 3; with max_no 1: 1.
  *   a shorter trace, 100, 300, 500 (30 s): mean 300, d = ceil(3.75) = 4.
- *   all zero: d = max(1, 0) = 1; min_no 0: still 1 (demand is >= 1).
+ *   all zero: d = max(1, 0) = 1; min_no 0 (capacity mode, the one on
+ *     ds's points that may go to 0): still 1 (demand is >= 1).
  *   an explicit start (5) is kept; outside the bounds it is clamped.
  */
 Test(replay, start_default_from_the_first_ten_minutes)
@@ -967,7 +968,7 @@ Test(replay, start_default_from_the_first_ten_minutes)
 	replay_result_free(&res);
 	policy_clear(&p);
 
-	t_policy(&p, "min_no=0");
+	t_policy(&p, "min_no=0,mode=capacity,capacity=100%");
 	t_run(&m, z, NITEMS(z), &p, NULL, &res);
 	cr_expect_eq(res.start, 1);
 	replay_result_free(&res);

@@ -436,6 +436,11 @@ Test(replay_policy, every_column_resolves)
 		{ "max_step_out", &r.max_step_out },
 		{ "stabilize_in", &r.stabilize_in },
 		{ "stabilize_out", &r.stabilize_out },
+		{ "measurement", &r.measurement },
+		{ "service_tag", &r.service_tag },
+		{ "per_replica", &r.per_replica },
+		{ "activation", &r.activation }, { "predict", &r.predict },
+		{ "lead", &r.lead },
 	};
 	const char	*name;
 	size_t		 i;

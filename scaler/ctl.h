@@ -45,6 +45,8 @@ struct ctl_add {
 	const char	*mode, *capacity, *min_available, *target;
 	const char	*setpoint, *tolerance, *max_step_out, *stabilize_in;
 	const char	*stabilize_out;
+	const char	*measurement, *service_tag, *per_replica, *activation;
+	const char	*predict, *lead;
 	bool		 dry_run, sustained, paused;
 };
 int	ctl_add(struct ctl *, const char *service, const struct ctl_add *);

@@ -11,7 +11,7 @@
 #include "swarm.h"
 #include "xmalloc.h"
 
-#define CTL_ADD_MAXCOLS	32
+#define CTL_ADD_MAXCOLS	40
 
 struct ctl_cols {
 	const char	*name[CTL_ADD_MAXCOLS];
@@ -60,6 +60,12 @@ ctl_add_cols(const char *service, const struct ctl_add *a,
 	ctl_col(cols, "max_step_out", a->max_step_out);
 	ctl_col(cols, "stabilize_in", a->stabilize_in);
 	ctl_col(cols, "stabilize_out", a->stabilize_out);
+	ctl_col(cols, "measurement", a->measurement);
+	ctl_col(cols, "service_tag", a->service_tag);
+	ctl_col(cols, "per_replica", a->per_replica);
+	ctl_col(cols, "activation", a->activation);
+	ctl_col(cols, "predict", a->predict);
+	ctl_col(cols, "lead", a->lead);
 	ctl_col(cols, "dry_run", a->dry_run ? "true" : NULL);
 	ctl_col(cols, "sustained", a->sustained ? "true" : NULL);
 	ctl_col(cols, "enabled", a->paused ? "false" : NULL);

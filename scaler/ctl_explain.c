@@ -197,6 +197,8 @@ ctl_explain_one(struct ctl *c, const struct engine_status *s)
 		ctl_explain_reason(c, s, &b);
 		buf_addc(&b, '\n');
 		ctl_explain_group(s, &b);
+		if (*s->forecast)
+			buf_printf(&b, "  forecast %s\n", s->forecast);
 		if (*s->detail)
 			buf_printf(&b, "  note     %s\n", s->detail);
 	}

@@ -31,7 +31,8 @@ enum {
 	O_MIN_AVAILABLE, O_SUSTAINED, O_DRY_RUN, O_PAUSED, O_TRACE, O_UNTIL,
 	O_POLICY, O_SET, O_PEER, O_START, O_START_DELAY, O_INTERVAL, O_TICK,
 	O_DEMAND_UTIL, O_TIMELINE, O_PLOT, O_SETPOINT, O_TOLERANCE,
-	O_MAX_STEP_OUT, O_STABILIZE_IN, O_STABILIZE_OUT, O_COUNT
+	O_MAX_STEP_OUT, O_STABILIZE_IN, O_STABILIZE_OUT, O_MEASUREMENT,
+	O_SERVICE_TAG, O_PER_REPLICA, O_ACTIVATION, O_PREDICT, O_LEAD, O_COUNT
 };
 
 static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
@@ -75,6 +76,12 @@ static const struct opts_cmdopt dasctl_cmdopt[O_COUNT + 1] = {
 	[O_MAX_STEP_OUT] = { "max-step-out", true, "add" },
 	[O_STABILIZE_IN] = { "stabilize-in", true, "add" },
 	[O_STABILIZE_OUT] = { "stabilize-out", true, "add" },
+	[O_MEASUREMENT] = { "measurement", true, "add" },
+	[O_SERVICE_TAG] = { "service-tag", true, "add" },
+	[O_PER_REPLICA] = { "per-replica", true, "add" },
+	[O_ACTIVATION] = { "activation", true, "add" },
+	[O_PREDICT] = { "predict", true, "add" },
+	[O_LEAD] = { "lead", true, "add" },
 	[O_COUNT] = { NULL, false, NULL }
 };
 
@@ -160,6 +167,12 @@ dasctl_add(struct ctl *c, char **arg, const char **val)
 	a.max_step_out = val[O_MAX_STEP_OUT];
 	a.stabilize_in = val[O_STABILIZE_IN];
 	a.stabilize_out = val[O_STABILIZE_OUT];
+	a.measurement = val[O_MEASUREMENT];
+	a.service_tag = val[O_SERVICE_TAG];
+	a.per_replica = val[O_PER_REPLICA];
+	a.activation = val[O_ACTIVATION];
+	a.predict = val[O_PREDICT];
+	a.lead = val[O_LEAD];
 	a.sustained = val[O_SUSTAINED] != NULL;
 	a.dry_run = val[O_DRY_RUN] != NULL;
 	a.paused = val[O_PAUSED] != NULL;
@@ -218,7 +231,8 @@ static const struct dasctl_cmd dasctl_cmds[] = {
 "      [--mode threshold|capacity|target] [--capacity X] [--min-available Y]\n"
 "      [--setpoint 70%] [--tolerance 10%] [--max-step-out N|P%]\n"
 "      [--stabilize-in 5m] [--stabilize-out D] [--sustained] [--dry-run]\n"
-"      [--paused]",
+"      [--measurement M [--service-tag T]] [--per-replica true|false]\n"
+"      [--activation X] [--predict 1h|1d [--lead 1m]] [--paused]",
 "write the policy row an INSERT would, validated as das validates it\n" },
 	{ "replay", 0, 1, dasctl_replay,
 "[SERVICE] --since 7d [--until T] | --trace FILE|- --policy COLS\n"

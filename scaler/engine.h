@@ -90,6 +90,8 @@ struct engine_status {
 	 */
 	const char	*group;
 	int64_t		 driver;
+	/* predict (tick_predict.c): the forecast in words; "" none */
+	const char	*forecast;
 };
 
 struct engine_report {

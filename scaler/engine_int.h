@@ -153,6 +153,7 @@ double	tick_predict_load(const struct decide_in *);
 const char *tick_predict_detail(struct engine *, const struct work *);
 void	tick_predict_started(struct engine *, struct work *, int64_t done_ns);
 void	tick_predict_follow(struct engine *, struct work *);
+const char *tick_predict_words(struct engine *, const struct work *);
 
 /* engine_io.c: the journal (SQL, InfluxDB point, log line), cur_no, env */
 void	engine_who_of(const struct work *, struct engine_who *);

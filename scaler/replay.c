@@ -101,12 +101,22 @@ fleet_set(struct fleet *f, int to, int64_t t, int64_t delay)
 	f->n = (size_t)to;
 }
 
-/* What each ready replica reports at sample k (taken at t). */
+/*
+ * What each ready replica reports at sample k (taken at t); a custom
+ * measurement (README, "Replay") reports the load itself, one point per
+ * instant, whatever runs.
+ */
 static void
 fleet_sample(struct fleet *f, const struct run *r, size_t k, int64_t t)
 {
 	int	ready = fleet_ready(f, t);
 	double	v = 0;
+
+	if (f == &r->das && POLICY_CUSTOM(&r->pol)) {
+		f->pts[k].value = r->l->load[k];
+		f->pts[k].weight = 1;
+		return;
+	}
 
 	if (ready > 0) {
 		v = r->l->load[k] / ready;
@@ -239,7 +249,8 @@ replay_windows(struct run *r, int64_t t, size_t nsampled,
 {
 	const struct replay_model *m = r->m;
 	int64_t	now = m->origin_ns + t, t0 = m->origin_ns + m->interval_ns;
-	bool	ready = r->pol.mode != POLICY_MODE_THRESHOLD;
+	bool	ready = r->pol.mode != POLICY_MODE_THRESHOLD &&
+		    !POLICY_CUSTOM(&r->pol);
 
 	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
 	    r->pol.out_window_ns, r->scratch, &in->out);
@@ -248,6 +259,7 @@ replay_windows(struct run *r, int64_t t, size_t nsampled,
 	else
 		winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns,
 		    now, r->pol.in_window_ns, r->scratch, &in->in);
+	in->out.total = in->in.total = POLICY_CUSTOM(&r->pol);
 	if (!ready)
 		return;
 	/* the replicas' ready times are from 0: so are these times */
@@ -257,6 +269,39 @@ replay_windows(struct run *r, int64_t t, size_t nsampled,
 	winagg_ready(&r->pol, r->das.pts, nsampled, m->interval_ns,
 	    m->interval_ns, t, r->pol.in_window_ns, r->das.ready_at, r->das.n,
 	    r->scratch, &in->in);
+}
+
+/*
+ * The peaks prediction reads (predict.h), from the samples taken before
+ * t only: for period k, the largest total reported over (t − k·P, t −
+ * k·P + lead] (a replica's value times the ready ones reporting it, or
+ * a custom measurement's load); NAN before the trace's start.
+ */
+static void
+replay_peaks(const struct run *r, int64_t t, size_t nsampled,
+    double peaks[PREDICT_PERIODS])
+{
+	const struct winagg_point *pts = r->das.pts;
+	int64_t	I = r->m->interval_ns, a, b, j;
+	size_t	k;
+	double	v;
+
+	for (k = 0; k < PREDICT_PERIODS; k++) {
+		peaks[k] = NAN;
+		a = t - (int64_t)(k + 1) * r->pol.predict_ns;
+		b = a + r->pol.lead_ns;
+		if (a < 0)
+			continue;
+		/* instant j is sampled at (j + 1)·I */
+		for (j = a / I; j >= 0 && (j + 1) * I <= b &&
+		    (size_t)j < nsampled; j++) {
+			if ((j + 1) * I <= a || pts[j].weight == 0)
+				continue;
+			v = pts[j].value * pts[j].weight;
+			if (!(v <= peaks[k]))
+				peaks[k] = v;
+		}
+	}
 }
 
 /*
@@ -271,6 +316,7 @@ replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 	struct decide_in	 in;
 	struct decide_out	 out;
 	struct replay_row	*row;
+	double			 peaks[PREDICT_PERIODS];
 	int64_t			 now = m->origin_ns + t;
 
 	memset(&in, 0, sizeof in);
@@ -282,6 +328,10 @@ replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 	in.recs = r->recs + r->rec0;
 	in.nrecs = r->nrecs - r->rec0;
 	replay_windows(r, t, nsampled, &in);
+	if (r->pol.predict_ns > 0) {
+		replay_peaks(r, t, nsampled, peaks);
+		in.peaks = peaks;
+	}
 	decide(&in, &out);
 	replay_rec(r, now, out.desired);
 	if (out.after != out.before) {

@@ -25,7 +25,7 @@ engine_status_init(struct engine *e, struct work *w)
 	s->service = strpool_add(&e->t.strs, r->service_id);
 	s->service_name = s->detail = s->service_id = "";
 	s->field = s->aggregate = s->mode = s->backend = "";
-	s->state = s->action = s->reason = s->group = "";
+	s->state = s->action = s->reason = s->group = s->forecast = "";
 	s->driver = -1;
 	s->out_cond = strpool_add(&e->t.strs, r->out_cond);
 	s->in_cond = strpool_add(&e->t.strs, r->in_cond);
@@ -422,6 +422,7 @@ tick_decide_one(struct engine *e, struct work *w)
 	w->status->action = decide_action_name(out->action);
 	w->status->reason = out->reason;
 	w->status->after = out->after;
+	w->status->forecast = tick_predict_words(e, w);
 }
 
 /*

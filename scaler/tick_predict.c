@@ -91,3 +91,28 @@ tick_predict_follow(struct engine *e, struct work *w)
 	    st->pred_realised, st->pred_forecast, "realised", detail);
 	st->pred_due_ns = 0;
 }
+
+/* The forecast in words for dasctl explain; "" without prediction. */
+const char *
+tick_predict_words(struct engine *e, const struct work *w)
+{
+	const struct predict_out	*p = &w->out.pred;
+	struct buf			 lead;
+	const char			*s;
+
+	if (w->pol.predict_ns <= 0)
+		return "";
+	if (!e->t.query_ok)
+		return "off this tick: no answer from InfluxDB";
+	if (!p->on)
+		return strpool_printf(&e->t.strs, "off: %d of the last %d "
+		    "periods have data, %d needed", p->periods,
+		    PREDICT_PERIODS, PREDICT_MIN_PERIODS);
+	buf_init(&lead);
+	policy_format_duration(w->pol.lead_ns, &lead);
+	s = strpool_printf(&e->t.strs, "%.4g at most over the next %s "
+	    "(median peak of %d periods) needs %d replicas", p->forecast,
+	    buf_str(&lead), p->periods, p->need);
+	buf_free(&lead);
+	return s;
+}

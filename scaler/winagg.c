@@ -78,6 +78,7 @@ winagg_needs_extremes(const struct policy *p)
 {
 	return p->aggregate == POLICY_AGG_MIN ||
 	    p->aggregate == POLICY_AGG_MAX || p->sustained ||
+	    (POLICY_CUSTOM(p) && p->min_no == 0) ||
 	    p->sustained_out || p->sustained_in;
 }
 

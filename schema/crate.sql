@@ -28,7 +28,13 @@ CREATE TABLE IF NOT EXISTS das (
 	tolerance	STRING,
 	max_step_out	STRING,
 	stabilize_in	STRING,
-	stabilize_out	STRING
+	stabilize_out	STRING,
+	measurement	STRING,
+	service_tag	STRING,
+	per_replica	STRING,
+	activation	STRING,
+	predict		STRING,
+	lead		STRING
 );
 
 CREATE TABLE IF NOT EXISTS das_event (

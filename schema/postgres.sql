@@ -35,7 +35,13 @@ CREATE TABLE IF NOT EXISTS das (
 	tolerance	text,			-- NULL: 10 %
 	max_step_out	text,			-- N or P%; NULL: max(4, 100 %)
 	stabilize_in	text,			-- NULL: 5m in mode target, else 0
-	stabilize_out	text			-- NULL: 0
+	stabilize_out	text,			-- NULL: 0
+	measurement	text,			-- NULL: docker (ds's points)
+	service_tag	text,			-- NULL: service_name
+	per_replica	text,			-- NULL: true
+	activation	text,			-- from/to 0 replicas; NULL: 0
+	predict		text,			-- season, 1h or 1d; NULL: off
+	lead		text			-- NULL: 1m
 );
 
 -- The decision journal: one row per action and per change of hold reason.

@@ -236,6 +236,78 @@ bench_shape() {
 	NOTES+=("$shape: ${best##*$'\t'}  ($(wc -l <"$res") policies, $(<"$TMP/why"), $(ms_since "$t0") ms)")
 }
 
+# ------------------------------------------------------------ signals
+
+# On the bursts shape (2 recurring bursts an hour, 15 and 45 minutes past,
+# +-90 s, and random ones): target tracking on cpu_ratio (capped at 100
+# per replica: an overloaded service reads 100, not how far over), on a
+# rate of the same load (a request or byte rate: not capped; --capacity
+# 100 says what one replica serves), and each with prediction (predict
+# 1h, lead 2m: the seasonal median of the last 7 hours, scaled out 2
+# minutes ahead), against the HPA on cpu_ratio (its usual metric) and on
+# the same rate. Issue 12's goal: clearly lower θU than the HPA at no
+# more replica-hours.
+SIGNAL_BASE="min_no=1,max_no=40,mode=target,out_duration=30s,in_duration=30s"
+SIGNAL_RUNS=(
+	"cpu|cond_item=cpu_ratio,setpoint=70%,$SIGNAL_BASE|"
+	"cpu+pred|cond_item=cpu_ratio,setpoint=70%,$SIGNAL_BASE,predict=1h,lead=2m|"
+	"rate|cond_item=net_read,aggregate=rate,setpoint=70,$SIGNAL_BASE|--capacity 100"
+	"rate+pred|cond_item=net_read,aggregate=rate,setpoint=70,$SIGNAL_BASE,predict=1h,lead=2m|--capacity 100"
+	"r80+pred|cond_item=net_read,aggregate=rate,setpoint=80,$SIGNAL_BASE,predict=1h,lead=2m|--capacity 100"
+)
+SIG_ROWS=()
+SIG_HPA=""
+SIG_HPA_RATE=""
+
+bench_signals() {
+	local trace=$TMP/bursts.csv r label pol extra j
+	[[ -s $trace ]] || "$TRACEGEN" bursts --seed "$SEED" >"$trace" || die "tracegen bursts failed"
+	for r in "${SIGNAL_RUNS[@]}"; do
+		IFS='|' read -r label pol extra <<<"$r"
+		# shellcheck disable=SC2086  # extra is zero or two words
+		j=$("$DASCTL" replay --trace "$trace" --policy "$pol" --peer hpa $extra --json) ||
+			die "dasctl replay (signals, $label) failed"
+		SIG_ROWS+=("$label|$(jq -r ".runs[] | select(.name == \"das\") | $FIELDS | @tsv" <<<"$j")")
+		[[ -n $SIG_HPA || -n $extra ]] ||
+			SIG_HPA=$(jq -r ".runs[] | select(.name == \"hpa\") | $FIELDS | @tsv" <<<"$j")
+		[[ -n $SIG_HPA_RATE || -z $extra ]] ||
+			SIG_HPA_RATE=$(jq -r ".runs[] | select(.name == \"hpa\") | $FIELDS | @tsv" <<<"$j")
+	done
+}
+
+report_signals() {
+	local r label f
+	echo
+	echo "signals on recurring bursts (tracegen bursts, seed $SEED, 24 h): das target tracking (setpoint 70, 30 s"
+	echo "windows) on cpu_ratio and on a rate, each with prediction (predict 1h, lead 2m); ratios to the HPA on cpu_ratio"
+	printf '  %-10s %9s %9s %9s %6s %6s %8s %8s %9s\n' run "θU" "θO" repl-h rev actions "τU %" dropped% "longest U"
+	for r in "${SIG_ROWS[@]}"; do
+		IFS='|' read -r label f <<<"$r"
+		row "$label" "$f"
+	done
+	row "hpa cpu" "$SIG_HPA"
+	row "hpa rate" "$SIG_HPA_RATE"
+	printf '  %-10s %8s %8s %9s %6s\n' "/ hpa cpu" "θU" "θO" "repl-h" "rev"
+	for r in "${SIG_ROWS[@]}"; do
+		IFS='|' read -r label f <<<"$r"
+		ratios "$label" "$f" "$SIG_HPA"
+	done
+	for r in "${SIG_ROWS[@]}"; do
+		IFS='|' read -r label f <<<"$r"
+		[[ $label == rate+pred ]] || continue
+		printf '  %-4s rate+pred: θU at most half the HPA'"'"'s at no more replica-hours\n' \
+			"$(verdict half_no_more "$f" "$SIG_HPA")"
+	done
+}
+
+# half_no_more DAS HPA: θU at most half the HPA's, replica-hours no more.
+half_no_more() {
+	local -a d h
+	IFS=$'\t' read -r -a d <<<"$1"
+	IFS=$'\t' read -r -a h <<<"$2"
+	! lt "$(awk -v x="${h[0]}" 'BEGIN { print x / 2 }')" "${d[0]}" && ! lt "${h[2]}" "${d[2]}"
+}
+
 # ------------------------------------------------------------ speed
 
 time_week() {
@@ -326,12 +398,14 @@ report() {
 	echo "speed: 7 days at 1 s ($W_SAMPLES samples, --interval 1s --tick 1s), seed policy + HPA peer, CSV read included:"
 	printf '  %-4s one replay < 2 s: %s ms (median of %s; max RSS %s KB)\n' \
 		"$(verdict lt "$W_MS" 2000)" "$W_MS" "$REPEAT" "$W_RSS"
+	report_signals
 }
 
 declare -A SPAN
 PEER=
 say "shapes: $SHAPES; seed $SEED; $GRID grid; $JOBS jobs"
 for s in $SHAPES; do bench_shape "$s"; done
+bench_signals
 say "7 days at 1 s x$REPEAT"
 time_week
 report

@@ -309,7 +309,7 @@ rp_load_hist(struct rp *r, const struct policy *p, struct replay_load *l)
 		return rp_usage("%s%s", err, "");
 	buf_init(&q);
 	buf_init(&ans);
-	replay_hist_query(&q, r->c->set->measurement, p->field, r->service, &s);
+	replay_hist_query(&q, r->c->set->measurement, p, r->service, &s);
 	qs[0] = buf_str(&q);
 	rc = influx_query_streams(r->c->influx, qs, 1, rp_sink, args, err,
 	    sizeof err);

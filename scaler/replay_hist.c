@@ -43,23 +43,51 @@ replay_hist_where(struct buf *q, const struct replay_span *s)
 	    (long long)(s->origin_ns + (int64_t)s->n * s->interval_ns));
 }
 
-void
-replay_hist_query(struct buf *q, const char *measurement, const char *field,
-    const char *service, const struct replay_span *s)
+/*
+ * The source of one series' values: the field, or (aggregate rate) each
+ * series' non-negative derivative per second, as "r".
+ */
+static void
+replay_hist_source(struct buf *q, const char *measurement,
+    const struct policy *p, const char *service,
+    const struct replay_span *s, const char *by)
 {
-	long long	iv = (long long)s->interval_ns;
+	bool	rate = p->aggregate == POLICY_AGG_RATE;
 
-	buf_adds(q, "SELECT sum(\"v\") AS \"load\", count(\"v\") AS \"n\" "
-	    "FROM (SELECT mean(");
-	iql_quote_ident(q, field);
-	buf_adds(q, ") AS \"v\" FROM ");
-	iql_quote_ident(q, measurement != NULL && *measurement ?
-	    measurement : "docker");
-	buf_adds(q, " WHERE \"service_name\" = ");
+	buf_adds(q, " FROM ");
+	if (rate) {
+		buf_adds(q, "(SELECT non_negative_derivative(");
+		iql_quote_ident(q, p->field);
+		buf_adds(q, ", 1s) AS \"r\" FROM ");
+	}
+	iql_quote_ident(q, p->measurement != NULL ? p->measurement :
+	    measurement != NULL && *measurement ? measurement : "docker");
+	buf_adds(q, " WHERE ");
+	iql_quote_ident(q, p->service_tag != NULL ? p->service_tag :
+	    "service_name");
+	buf_adds(q, " = ");
 	iql_quote_string(q, service);
 	buf_adds(q, " AND ");
 	replay_hist_where(q, s);
-	buf_printf(q, " GROUP BY time(%lldns), \"container\") WHERE ", iv);
+	if (rate) {
+		buf_printf(q, " GROUP BY %s) WHERE ", by);
+		replay_hist_where(q, s);
+	}
+}
+
+void
+replay_hist_query(struct buf *q, const char *measurement,
+    const struct policy *p, const char *service, const struct replay_span *s)
+{
+	long long	 iv = (long long)s->interval_ns;
+	const char	*by = p->measurement != NULL ? "*" : "\"container\"";
+
+	buf_adds(q, "SELECT sum(\"v\") AS \"load\", count(\"v\") AS \"n\" "
+	    "FROM (SELECT mean(");
+	iql_quote_ident(q, p->aggregate == POLICY_AGG_RATE ? "r" : p->field);
+	buf_adds(q, ") AS \"v\"");
+	replay_hist_source(q, measurement, p, service, s, by);
+	buf_printf(q, " GROUP BY time(%lldns), %s) WHERE ", iv, by);
 	replay_hist_where(q, s);
 	buf_printf(q, " GROUP BY time(%lldns)", iv);
 }

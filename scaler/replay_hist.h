@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "policy.h"
 #include "replay.h"
 
 /* The span [since, until), cut to whole intervals from since (floored). */
@@ -33,9 +34,16 @@ int	 replay_hist_span(int64_t since_ns, int64_t until_ns,
 	    int64_t interval_ns, struct replay_span *, char *err,
 	    size_t errlen);
 
-/* The statement above into q. */
+/*
+ * The statement above into q for policy p: its field; a custom
+ * measurement's (p->measurement) series summed per interval, found by
+ * p->service_tag (GROUP BY * for "container"); a rate (aggregate rate)
+ * as each series' non_negative_derivative per second. measurement is
+ * ds's (NULL: "docker").
+ */
 void	 replay_hist_query(struct buf *q, const char *measurement,
-	    const char *field, const char *service, const struct replay_span *);
+	    const struct policy *p, const char *service,
+	    const struct replay_span *);
 
 /*
  * InfluxDB's answer (epoch=ns) into l (span's intervals; an interval no

@@ -266,10 +266,13 @@ Test(replay_hist, span)
 Test(replay_hist, query_text)
 {
 	struct replay_span	s = { O_NS, IV, 3 };
+	struct policy		p;
 	struct buf		q;
 
+	memset(&p, 0, sizeof(p));
 	buf_init(&q);
-	replay_hist_query(&q, NULL, "cpu\"ratio", "a'b\\c\nd\"e", &s);
+	p.field = (char *)"cpu\"ratio";
+	replay_hist_query(&q, NULL, &p, "a'b\\c\nd\"e", &s);
 	cr_expect_str_eq(buf_str(&q),
 	    "SELECT sum(\"v\") AS \"load\", count(\"v\") AS \"n\" FROM ("
 	    "SELECT mean(\"cpu\\\"ratio\") AS \"v\" FROM \"docker\" "
@@ -279,13 +282,45 @@ Test(replay_hist, query_text)
 	    "WHERE time >= 1714564800000000000 AND time < 1714564830000000000 "
 	    "GROUP BY time(10000000000ns)");
 	buf_reset(&q);
-	replay_hist_query(&q, "my\"m", "mem_usage", "web", &s);
+	p.field = (char *)"mem_usage";
+	replay_hist_query(&q, "my\"m", &p, "web", &s);
 	cr_expect_not_null(strstr(buf_str(&q), "SELECT mean(\"mem_usage\") "
 	    "AS \"v\" FROM \"my\\\"m\" WHERE \"service_name\" = 'web' AND"),
 	    "%s", buf_str(&q));
 	buf_reset(&q);
-	replay_hist_query(&q, "", "mem_usage", "web", &s);
+	replay_hist_query(&q, "", &p, "web", &s);
 	cr_expect_not_null(strstr(buf_str(&q), "FROM \"docker\" WHERE"));
+	buf_free(&q);
+}
+
+/*
+ * A custom counter's rate: each series' derivative, found by the
+ * policy's own tag, per-series means summed per interval.
+ */
+Test(replay_hist, query_rate_of_a_custom_counter)
+{
+	struct replay_span	s = { O_NS, IV, 3 };
+	struct policy		p;
+	struct buf		q;
+
+	memset(&p, 0, sizeof(p));
+	p.field = (char *)"requests";
+	p.measurement = (char *)"nginx";
+	p.service_tag = (char *)"app";
+	p.aggregate = POLICY_AGG_RATE;
+	buf_init(&q);
+	replay_hist_query(&q, NULL, &p, "web", &s);
+	cr_expect_str_eq(buf_str(&q),
+	    "SELECT sum(\"v\") AS \"load\", count(\"v\") AS \"n\" FROM ("
+	    "SELECT mean(\"r\") AS \"v\" FROM (SELECT "
+	    "non_negative_derivative(\"requests\", 1s) AS \"r\" FROM \"nginx\" "
+	    "WHERE \"app\" = 'web' "
+	    "AND time >= 1714564800000000000 AND time < 1714564830000000000 "
+	    "GROUP BY *) "
+	    "WHERE time >= 1714564800000000000 AND time < 1714564830000000000 "
+	    "GROUP BY time(10000000000ns), *) "
+	    "WHERE time >= 1714564800000000000 AND time < 1714564830000000000 "
+	    "GROUP BY time(10000000000ns)");
 	buf_free(&q);
 }
 

@@ -141,6 +141,13 @@ SAN	 = address,undefined
 # check, demo and bench install first, then build in a make of their own:
 # that make reads this file after the packages are there.  The servers are
 # started by tests/integration/run.sh, tests/demo.sh and the benches.
+# A ds image for contrib/swarm/ds-stack.yml, made without a registry or a
+# base image (contrib/swarm/image.sh): das-ds:$(VERSION). Needs a running
+# Docker Engine (tests/stack.sh up starts one on a test machine).
+image: deps
+	$(MAKE) bin/ds
+	contrib/swarm/image.sh bin/ds das-ds:$(VERSION)
+
 check: deps
 	$(MAKE) SANITIZER=$(SAN) all bin/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 bin/unit-tests --jobs 2
@@ -231,6 +238,6 @@ uninstall:
 clean:
 	rm -rf build bin
 
-.PHONY: all unit deps check demo bench fuzz fuzz-smoke install uninstall clean
+.PHONY: all unit deps check demo bench fuzz fuzz-smoke install uninstall clean image
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -166,6 +166,7 @@ ctr_new(struct collector *c, const struct discover_item *it,
 {
 	struct ctr	*e;
 	char		 err[512];
+	bool		 files;
 
 	e = xcalloc(1, sizeof *e);
 	memcpy(e->id, it->id, sizeof e->id);
@@ -179,13 +180,15 @@ ctr_new(struct collector *c, const struct discover_item *it,
 		ctr_free(e);
 		return NULL;
 	}
-	if (!ctr_open(c, e, mounts, err, sizeof err)) {
+	files = ctr_open(c, e, mounts, err, sizeof err);
+	if (!files) {
 		log_warnx("container %s (%s): cgroup files unreadable: %s; "
 		    "reading it through the Engine stats API instead (slow)",
 		    e->name, it->name, err);
 	}
-	log_debug("container %s (%s): tracking, pid %d", e->name,
-	    it->name, (int)e->pid);
+	log_debug("container %s (%s): tracking, pid %d, %s", e->name,
+	    it->name, (int)e->pid, files ? "from its cgroup and /proc files" :
+	    "through the Engine stats API");
 	return e;
 }
 

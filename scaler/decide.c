@@ -297,7 +297,8 @@ zero_rules(const struct decide_in *in, struct decide_side *s)
 		v = o->value;
 		s->fires = s->out_side && s->covered && v > p->activation;
 		if (s->fires) {
-			s->target = clamp_int(s->target > 1 ? s->target : 1,
+			/* nothing runs to step from: straight to desired */
+			s->target = clamp_int(s->desired > 1 ? s->desired : 1,
 			    1, p->max_no);
 			s->desired = s->desired > s->target ? s->desired :
 			    s->target;

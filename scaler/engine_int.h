@@ -152,6 +152,9 @@ const double *tick_predict_peaks(struct engine *, struct work *,
 double	tick_predict_load(const struct decide_in *);
 const char *tick_predict_detail(struct engine *, const struct work *);
 void	tick_predict_started(struct engine *, struct work *, int64_t done_ns);
+/* A background call's pre-scale (engine_job.c) too. */
+void	tick_predict_follow_from(struct pstate *, int64_t due_ns,
+	    double forecast, double load);
 void	tick_predict_follow(struct engine *, struct work *);
 const char *tick_predict_words(struct engine *, const struct work *);
 

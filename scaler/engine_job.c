@@ -25,6 +25,10 @@ struct engine_job {
 	char			 action[24];
 	char			 reason[40];
 	double			 value, threshold;
+	/* a pre-scale (tick_predict.c): its words, forecast and lead */
+	char			*predicted;
+	double			 forecast;
+	int64_t			 lead_ns;
 	/* the other rows of its group (tick_group.c), and its sentence */
 	int64_t			*follow;
 	size_t			 nfollow;
@@ -50,6 +54,7 @@ engine_job_free(struct engine_job *j)
 	free(j->service_id);
 	free(j->follow);
 	free(j->group);
+	free(j->predicted);
 	free(j);
 }
 
@@ -115,6 +120,11 @@ engine_job_scale(struct engine *e, struct work *w)
 	snprintf(j->reason, sizeof j->reason, "%s", out->reason);
 	j->value = out->value;
 	j->threshold = out->threshold;
+	if (strcmp(out->reason, "predicted") == 0) {
+		j->predicted = xstrdup(tick_predict_detail(e, w));
+		j->forecast = out->pred.forecast;
+		j->lead_ns = w->pol.lead_ns;
+	}
 	engine_job_group(j, w);
 	return engine_job_go(e, w, j);
 }
@@ -194,7 +204,11 @@ engine_job_scaled(struct engine *e, struct engine_job *j,
 		engine_job_changed(pstate_get(&e->states, j->follow[i]), c);
 	buf_init(&detail);
 	buf_printf(&detail, "%s%s%s", j->group ? j->group : "", j->group &&
-	    c->detail.len > 0 ? "; " : "", buf_str(&c->detail));
+	    (c->detail.len > 0 || j->predicted) ? "; " : "", j->predicted ?
+	    j->predicted : buf_str(&c->detail));
+	if (j->predicted != NULL)
+		tick_predict_follow_from(st, c->done_ns + j->lead_ns,
+		    j->forecast, NAN);
 	engine_record(e, who, c->done_ns, j->action, c->before, c->to,
 	    j->value, j->threshold, j->reason, detail.len > 0 ?
 	    buf_str(&detail) : NULL);

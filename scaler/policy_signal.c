@@ -62,6 +62,13 @@ policy_parse_source(const struct policy_row *r, struct policy *p,
 		    "than docker (ds's points carry service and service_name)");
 		return -EINVAL;
 	}
+	if (r->service_tag != NULL && strlen(r->service_tag) == 1 &&
+	    strchr("mclhtr", r->service_tag[0]) != NULL) {
+		errf(err, errlen, "service_tag \"%s\" is a name das's statements "
+		    "give their own columns (m c l h t r): rename the tag",
+		    r->service_tag);
+		return -EINVAL;
+	}
 	if (p->measurement != NULL)
 		p->service_tag = xstrdup(r->service_tag != NULL ?
 		    r->service_tag : "service_name");
@@ -106,6 +113,11 @@ signal_predict(const struct policy_row *r, struct policy *p, char *err,
 		    policy_show(r->predict, v));
 		return -EINVAL;
 	}
+	if (p->of_total) {
+		errf(err, errlen, "predict needs per_replica: a forecast load "
+		    "is sized by what one replica carries");
+		return -EINVAL;
+	}
 	if (p->lead_ns >= p->predict_ns) {
 		errf(err, errlen, "lead \"%s\" is not shorter than predict "
 		    "\"%s\"", policy_show(r->lead, v), r->predict);
@@ -131,10 +143,11 @@ signal_activation(const struct policy_row *r, struct policy *p, char *err,
 	    errlen) != 0))
 		return -EINVAL;
 	if (p->min_no == 0 && !POLICY_CUSTOM(p) &&
-	    p->mode != POLICY_MODE_CAPACITY) {
+	    (p->mode != POLICY_MODE_CAPACITY || !(p->min_available > 0))) {
 		errf(err, errlen, "min_no 0: at 0 replicas the service's own "
 		    "containers report nothing; scale from zero needs a "
-		    "measurement other than docker (or min_no 1)");
+		    "measurement other than docker (or capacity mode with "
+		    "min_available above 0, or min_no 1)");
 		return -EINVAL;
 	}
 	return 0;
@@ -147,11 +160,12 @@ policy_parse_signals(const struct policy_row *r, struct policy *p,
 	bool	per_replica;
 
 	if (policy_col_bool("per_replica", r->per_replica, true,
-	    &per_replica, err, errlen) != 0 ||
-	    signal_rate(p, err, errlen) != 0 ||
+	    &per_replica, err, errlen) != 0)
+		return -EINVAL;
+	p->of_total = !per_replica;
+	if (signal_rate(p, err, errlen) != 0 ||
 	    signal_activation(r, p, err, errlen) != 0 ||
 	    signal_predict(r, p, err, errlen) != 0)
 		return -EINVAL;
-	p->of_total = !per_replica;
 	return 0;
 }

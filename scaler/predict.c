@@ -36,6 +36,9 @@ predict_need(const struct policy *p, double forecast)
 
 	if (!(unit > 0) || !isfinite(forecast) || forecast < 0)
 		return 0;
+	/* a service that may rest at 0 needs nothing for no load */
+	if (p->min_no == 0 && forecast <= p->activation)
+		return 0;
 	if (p->mode == POLICY_MODE_CAPACITY)
 		forecast += p->min_available;
 	n = ceil(forecast / unit - 1e-9);

@@ -16,8 +16,9 @@
  * The pre-scale rule: the replicas the forecast needs, ceil(forecast /
  * per-replica load), where a replica's load is the setpoint (target), the
  * capacity (capacity, with min_available added to the forecast) or the
- * middle of the out/in band (threshold, per replica); never more than
- * max_no. Prediction only ever raises: the count is the larger of the
+ * middle of the out/in band (threshold); at least 1, never more than
+ * max_no, and none at all (0) for a row that may rest at 0 replicas when
+ * the forecast is at or below its activation. Prediction only ever raises: the count is the larger of the
  * reactive decision and that need.
  */
 #ifndef DAS_PREDICT_H
@@ -45,7 +46,7 @@ struct predict_out {
 void	 predict_forecast(const struct policy *p, const double *peaks,
 	    size_t n, struct predict_out *out);
 
-/* The replicas a forecast load needs under p (>= 1, <= max_no); 0 off. */
+/* The replicas a forecast load needs under p (1..max_no); 0: none. */
 int	 predict_need(const struct policy *p, double forecast);
 
 #endif

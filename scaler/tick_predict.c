@@ -58,13 +58,31 @@ tick_predict_detail(struct engine *e, const struct work *w)
 	return s;
 }
 
-/* A pre-scale was made: follow its forecast until lead has passed. */
+/*
+ * Follow a forecast until due_ns. A pre-scale while one is followed
+ * keeps the earlier due time (its row comes first) and the larger
+ * forecast.
+ */
+void
+tick_predict_follow_from(struct pstate *st, int64_t due_ns, double forecast,
+    double load)
+{
+	if (st->pred_due_ns != 0) {
+		if (forecast > st->pred_forecast)
+			st->pred_forecast = forecast;
+		return;
+	}
+	st->pred_due_ns = due_ns;
+	st->pred_forecast = forecast;
+	st->pred_realised = load;
+}
+
+/* A pre-scale was made (a Swarm call, in the tick). */
 void
 tick_predict_started(struct engine *e, struct work *w, int64_t done_ns)
 {
-	w->st->pred_due_ns = done_ns + w->pol.lead_ns;
-	w->st->pred_forecast = w->out.pred.forecast;
-	w->st->pred_realised = w->load_now;
+	tick_predict_follow_from(w->st, done_ns + w->pol.lead_ns,
+	    w->out.pred.forecast, w->load_now);
 	(void)e;
 }
 

@@ -968,7 +968,7 @@ Test(replay, start_default_from_the_first_ten_minutes)
 	replay_result_free(&res);
 	policy_clear(&p);
 
-	t_policy(&p, "min_no=0,mode=capacity,capacity=100%");
+	t_policy(&p, "min_no=0,mode=capacity,capacity=100%,min_available=10%");
 	t_run(&m, z, NITEMS(z), &p, NULL, &res);
 	cr_expect_eq(res.start, 1);
 	replay_result_free(&res);

@@ -81,17 +81,22 @@ Test(signal, rate_and_prediction_columns)
 	r.setpoint = "5MB/s";
 	r.predict = "1h";
 	r.lead = "90s";
-	r.per_replica = "false";
 	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(p.aggregate, POLICY_AGG_RATE);
 	cr_expect_eq(p.setpoint, 5e6);
 	cr_expect_eq(p.predict_ns, 3600 * NS_S);
 	cr_expect_eq(p.lead_ns, 90 * NS_S);
-	cr_expect(p.of_total);
+	cr_expect(!p.of_total);
 	policy_clear(&p);
+	/* a total has no per-replica size for a forecast to be cut into */
+	r.per_replica = "false";
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+	cr_expect_str_eq(err, "predict needs per_replica: a forecast load is "
+	    "sized by what one replica carries");
 	r.predict = "off";
 	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(p.predict_ns, 0);
+	cr_expect(p.of_total);
 	policy_clear(&p);
 }
 
@@ -170,6 +175,24 @@ Test(signal, rules_between_columns)
 	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
 	cr_expect(strncmp(err, "service_tag applies to a measurement",
 	    36) == 0, "%s", err);
+	/* capacity mode on ds's points at 0: only min_available starts it */
+	r = queue_row();
+	r.measurement = NULL;
+	r.cond_item = "cpu_ratio";
+	r.mode = "capacity";
+	r.capacity = "50%";
+	r.setpoint = NULL;
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "min_available above 0") != NULL, "%s", err);
+	r.min_available = "10%";
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	policy_clear(&p);
+	/* a tag named like the statements' own columns */
+	r = queue_row();
+	r.service_tag = "m";
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+	cr_expect(strstr(err, "service_tag \"m\" is a name das's statements") ==
+	    err, "%s", err);
 	/* lead must be shorter than the period */
 	r = queue_row();
 	r.predict = "5m";
@@ -407,6 +430,12 @@ Test(signal, decide_custom_total_and_zero)
 	d = run(&p, 1, total_obs(0, 0), total_obs(0, 0));
 	cr_expect_eq(d.action, DECIDE_SCALE_IN);
 	cr_expect_eq(d.after, 0);
+	/* 0 replicas, queue 100: straight to ceil(100 / 10) = 10, capped
+	 * at max_no 4, not by max_step_out from 0 */
+	p.max_step_out = 1;
+	d = run(&p, 0, total_obs(100, 100), total_obs(100, 100));
+	cr_expect_eq(d.after, 4);
+	p.max_step_out = 0;
 	/* activation 5: a queue of 4 does not start it */
 	p.activation = 5;
 	d = run(&p, 0, total_obs(4, 4), total_obs(4, 4));
@@ -437,5 +466,46 @@ Test(signal, decide_threshold_on_a_total)
 	d = run(&p, 4, total_obs(90, 90), total_obs(90, 90));
 	cr_expect_eq(d.action, DECIDE_STEADY);
 	cr_expect_eq(d.value, 90);
+	policy_clear(&p);
+}
+
+/* Prediction on a row that may rest at 0: an idle forecast starts nothing. */
+Test(signal, prediction_lets_a_service_rest_at_zero)
+{
+	struct policy_row	r = queue_row();
+	struct policy		p;
+	struct decide_in	in;
+	struct decide_out	d;
+	double			idle[PREDICT_PERIODS] = { 0, 0, 0, 0, 0, 0, 0 };
+	double			busy[PREDICT_PERIODS] = { 30, 30, 30, 30, 30,
+				    30, 30 };
+	char			err[256];
+
+	r.predict = "1h";
+	r.stabilize_in = "0";
+	r.in_duration = "1m";
+	r.out_duration = "1m";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	memset(&in, 0, sizeof(in));
+	in.policy = &p;
+	in.now_ns = NOW;
+	in.sample_interval_ns = IVL;
+	in.out = in.in = total_obs(0, 0);
+	in.peaks = idle;
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_STEADY, "%s", d.reason);
+	cr_expect_eq(d.after, 0);
+	/* and at 1 with nothing due, back to 0 */
+	in.replicas = 1;
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_SCALE_IN);
+	cr_expect_eq(d.after, 0);
+	/* a burst of 30 due: from 0 to ceil(30 / 10) = 3 ahead of it */
+	in.replicas = 0;
+	in.peaks = busy;
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.after, 3);
+	cr_expect_str_eq(d.reason, "predicted");
 	policy_clear(&p);
 }

@@ -105,6 +105,8 @@ static const struct cfg_param ds_params[] = {
 
 struct ds {
 	struct ds_settings	 set;
+	/* the sources last said (ds_say_sources); SIZE_MAX: none yet */
+	size_t			 said_files, said_api;
 	struct opts		 opts;
 	struct loop		*loop;
 	struct httpev		*hv;		/* the writes, on loop */
@@ -242,6 +244,24 @@ ds_sent_cb(void *arg, enum influx_result r, const char *err)
 }
 
 /* One collection: sample every container, queue the points, send. */
+/*
+ * Say, at info level, where the containers' figures come from, each time
+ * that changes: the mounted cgroup and /proc files, or (slow, and a sign
+ * of a missing mount or a private cgroup namespace) the Engine stats API.
+ */
+static void
+ds_say_sources(struct ds *ds, const struct collect_stats *st)
+{
+	size_t	files = st->containers - st->api_fallback;
+
+	if (files == ds->said_files && st->api_fallback == ds->said_api)
+		return;
+	ds->said_files = files;
+	ds->said_api = st->api_fallback;
+	log_info("reading %zu containers from their cgroup and /proc files, "
+	    "%zu through the Engine stats API", files, st->api_fallback);
+}
+
 static int
 ds_collect(struct ds *ds, bool push)
 {
@@ -254,6 +274,7 @@ ds_collect(struct ds *ds, bool push)
 	if (n > 0 && push)
 		wq_push(ds->wq, ds->lines.data, ds->lines.len);
 	collector_stats(ds->col, &st);
+	ds_say_sources(ds, &st);
 	log_debug("cycle: %zu containers (+%zu -%zu%s), %d points, %zu fds",
 	    st.containers, st.added, st.removed, st.listed ? ", listed" : "",
 	    n, st.open_fds);
@@ -430,6 +451,7 @@ main(int argc, char **argv)
 	int		rc;
 
 	memset(&ds, 0, sizeof ds);
+	ds.said_files = ds.said_api = SIZE_MAX;
 	buf_init(&ds.lines);
 	log_init("ds", LOG_LEVEL_INFO);
 	rc = opts_parse(&ds.opts, &ds_prog, argc, argv, &flags);

@@ -9,7 +9,8 @@
 #   tests/swarm_nodes.sh down                stop and remove everything
 #   tests/swarm_nodes.sh env                 export lines: DAS_MN_N,
 #                                            DAS_MN_SOCK_i, DAS_MN_ADDR_i
-#   tests/swarm_nodes.sh kill I              node I's Engine dies (KILL)
+#   tests/swarm_nodes.sh kill I              node I dies: its Engine,
+#                                            containerd and containers
 #
 # Each node is a Docker Engine in a network namespace of its own
 # (das-mn1 .. das-mnN) with its own data-root, exec-root (its own
@@ -42,7 +43,7 @@ nd() { local i=$1; shift; docker -H "unix://$(node_sock "$i")" "$@"; }
 # The nodes a previous up made: the n* directories.
 nodes_known() {
 	local d
-	for d in "$STATE"/n*; do [[ -d $d ]] && echo "${d##*/n}"; done | sort -n
+	for d in "$STATE"/n*; do if [[ -d $d ]]; then echo "${d##*/n}"; fi; done | sort -n
 }
 
 stop_node() {
@@ -53,11 +54,14 @@ stop_node() {
 		for ((t = 0; t < 150; t++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
-	# containerd and shims of that node (their command lines name its exec-root)
+	# containerd and shims of that node (their command lines name its
+	# exec-root), and what runs in its containers
 	pkill -KILL -f -- "$STATE/n$i/exec" 2>/dev/null || true
+	kill_containers "$i"
 	rm -f "$f"
 	# overlay and shm mounts a killed Engine left
-	grep -o " $STATE/n$i/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	{ grep -o " $STATE/n$i/[^ ]*" /proc/mounts || true; } | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null || true; done
 	ip netns del "das-mn$i" 2>/dev/null || true
 }
 
@@ -84,7 +88,11 @@ start_node() {
 	local i=$1 s=$STATE/n$1 t pid
 	mkdir -p "$s/data" "$s/exec"
 	echo '{}' >"$s/daemon.json"
-	(ip netns exec "das-mn$i" setsid dockerd --config-file "$s/daemon.json" \
+	# nsenter --net only: `ip netns exec` would also remount /sys, and
+	# the Engine would find no cgroup mounts there. A UTS namespace of its
+	# own names the node mnI (docker node ls, the Engine's Name).
+	(nsenter --net="/run/netns/das-mn$i" setsid unshare --uts sh -c 'hostname "$0" && exec "$@"' \
+		"mn$i" dockerd --config-file "$s/daemon.json" \
 		--data-root "$s/data" --exec-root "$s/exec" --pidfile "$s/docker.pid" \
 		-H "unix://$s/docker.sock" --bridge=none --iptables=false --ip6tables=false \
 		</dev/null >"$s/dockerd.log" 2>&1) &
@@ -147,12 +155,27 @@ cmd_env() {
 	done
 }
 
+# Every process of node i's containers (their cgroups, by the ids under
+# its data-root): a node that dies takes its containers with it.
+kill_containers() {
+	local i=$1 d f
+	for d in "$STATE/n$i"/data/containers/*/; do
+		[[ -d $d ]] || continue
+		for f in /sys/fs/cgroup/*/docker/"$(basename "$d")"/cgroup.procs \
+			/sys/fs/cgroup/docker/"$(basename "$d")"/cgroup.procs; do
+			[[ -f $f ]] || continue
+			xargs -r kill -KILL <"$f" 2>/dev/null || true
+		done
+	done
+}
+
 cmd_kill() {
 	local i=${1:?kill I} pid
 	pid=$(cat "$STATE/n$i/dockerd.pid" 2>/dev/null) || die "node $i: not up"
 	kill -KILL "$pid" 2>/dev/null || true
 	pkill -KILL -f -- "$STATE/n$i/exec" 2>/dev/null || true
-	say "node $i: Engine killed"
+	kill_containers "$i"
+	say "node $i: Engine, containerd and containers killed"
 }
 
 case ${1:-} in

@@ -9,7 +9,9 @@
 #   1. A service of 2 replicas spread over the nodes (placement-pref
 #      spread) scales out under load to 4 and back in to 2 (target mode,
 #      the token load of test_das_target.sh: 35 % of a core in all,
-#      setpoint 10 %); its points carry at least two nodes' names.
+#      setpoint 10 %; in one or two decisions each way, as the window's
+#      samples saw the load start and stop); its points carry at least
+#      two nodes' names.
 #   2. mn1 dies, its Engine and its das together: the standby on mn2
 #      takes the lock and acts within a minute; the swarm keeps quorum
 #      (2 of 3 managers), and the next load is scaled by mn2's das (the
@@ -97,7 +99,7 @@ wait_for '[[ $(changes) == *:4@mn1* ]]' 120 || { show; fail "das on mn1 never sc
 echo "   at 4 after $((SECONDS - T_ON)) s: $(changes)"
 rm -f "$DIR"/held-* "$DIR/load"
 T_OFF=$SECONDS
-wait_for '[[ $(changes) == *scale_in:4:2@mn1 ]]' 120 || { show; fail "das on mn1 never came back to 2: $(changes)"; }
+wait_for '[[ $(changes) == *scale_in:?:2@mn1 ]]' 120 || { show; fail "das on mn1 never came back to 2: $(changes)"; }
 echo "   back at 2 after $((SECONDS - T_OFF)) s"
 
 echo "== mn1 dies (its Engine and its das): the standby on mn2 takes over"

@@ -14,6 +14,7 @@ struct decide_side {
 	int		 target;	/* replicas it wants, within bounds */
 	int		 desired;	/* its recommendation (stabilization) */
 	const char	*reason;	/* when it acts */
+	bool		 partial;	/* fewer replicas reported than run */
 };
 
 static int64_t
@@ -476,6 +477,24 @@ decide(const struct decide_in *in, struct decide_out *out)
 		apply_prediction(in, out);
 }
 
+/*
+ * Partial data (decide.h): a scale-in in the modes that count ready
+ * replicas needs every replica to have reported over the in window once
+ * the window is past the last change: fewer is a node whose ds stopped
+ * or cannot reach InfluxDB, whose replicas' load is unknown, not gone.
+ */
+static void
+partial_rule(const struct decide_in *in, struct decide_side *s)
+{
+	const struct decide_obs	*o = &in->in;
+
+	if (!s->fires || o->total || !o->ready_known ||
+	    o->ready_n >= in->replicas || window_holds(in, s))
+		return;
+	s->fires = false;
+	s->partial = true;
+}
+
 /* Out, then in, then no data or in band (decide.h's step 3 and 4). */
 static void
 decide_reactive(const struct decide_in *in, struct decide_out *out)
@@ -487,9 +506,16 @@ decide_reactive(const struct decide_in *in, struct decide_out *out)
 	eval_side(in, &i);
 	zero_rules(in, &o);
 	zero_rules(in, &i);
+	partial_rule(in, &i);
 	out->has_data = o.covered && i.covered;
 	out->desired = o.fires ? o.desired : i.fires ? i.desired :
 	    in->replicas;
+	if (!o.fires && i.partial) {
+		out->value = i.value;
+		out->threshold = i.threshold;
+		set_out(out, DECIDE_HOLD, in->replicas, "partial_data");
+		return;
+	}
 	if (o.fires || i.fires) {
 		act(in, o.fires ? &o : &i, out);
 		return;

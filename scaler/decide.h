@@ -108,10 +108,17 @@
  * bounds. The need is also this tick's recommendation, so the in side's
  * stabilization holds it after the burst.
  *
+ * Partial data: in target and capacity modes (ready replicas counted),
+ * a scale-in whose in window is past the last change but counts fewer
+ * ready replicas than the count is held, reason "partial_data": the
+ * missing ones are a node whose ds stopped or cannot reach InfluxDB (or
+ * whose Engine died), and their load is unknown, not gone. A scale-out
+ * still acts (the ready replicas' load is a lower bound of the load).
+ *
  * Reasons are static strings, stable machine words for the journal:
  * paused below_min above_max above_out below_in capacity above_target
- * below_target activation predicted in_band no_data window_after_change
- * cooldown stabilizing at_max at_min.
+ * below_target activation predicted in_band no_data partial_data
+ * window_after_change cooldown stabilizing at_max at_min.
  */
 #ifndef DAS_DECIDE_H
 #define DAS_DECIDE_H

@@ -867,8 +867,15 @@ Test(decide_track, capacity_counts_ready_replicas)
 		/* all ready: 450 -> 5, one step */
 		{ "all ready grows as before", 3, 0, 150, 3, 450,
 		    DECIDE_SCALE_OUT, 4, "capacity", 450, 300 },
-		/* the ready total, not the aggregate x replicas: 180 -> 2 */
+		/*
+		 * the ready total, not the aggregate x replicas: 180 -> 2;
+		 * but 2 ready of 3 with no change in the window is a
+		 * replica whose load is unknown (its ds stopped): no
+		 * scale-in on partial data (decide.h)
+		 */
 		{ "the total, not the aggregate", 3, 0, 150, 2, 180,
+		    DECIDE_HOLD, 3, "partial_data", 180, 200 },
+		{ "the total, all 3 ready", 3, 0, 60, 3, 180,
 		    DECIDE_SCALE_IN, 2, "capacity", 180, 200 },
 		/* a window, but not one replica reported over all of it */
 		{ "no replica ready", 3, 0, 50, 0, 0, DECIDE_HOLD, 3,
@@ -972,6 +979,11 @@ Test(decide_track, capacity_sustained_out_ready)
 	in.out.min = 90;
 	in.in.max = 300;	/* in is not sustained: its max is not used */
 	in.in.ready_total = 150;	/* 150 -> 2 */
+	decide(&in, &out);
+	/* 3 ready of 4: the fourth's load is unknown (decide.h) */
+	expect_out("in, 3 ready of 4", &out, DECIDE_HOLD, 4, "partial_data",
+	    150, 300);
+	in.in.ready_n = 4;
 	decide(&in, &out);
 	expect_out("in by the ready total", &out, DECIDE_SCALE_IN, 3,
 	    "capacity", 150, 300);

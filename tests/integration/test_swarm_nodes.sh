@@ -16,6 +16,12 @@
 #      takes the lock and acts within a minute; the swarm keeps quorum
 #      (2 of 3 managers), and the next load is scaled by mn2's das (the
 #      journal's node column says so).
+#   3. InfluxDB unreachable from one node only (its ds writes to a closed
+#      port): with the load gone, das holds the scale-in (partial_data:
+#      that node's replicas' load is unknown) until the node reports again,
+#      then scales in.
+#   4. The worker mn4 dies: the swarm marks it Down and runs its tasks
+#      elsewhere; das makes no change of its own.
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
 # shellcheck source=tests/integration/lib.sh
@@ -52,12 +58,16 @@ source "$DIR/env"
 echo "   up in $((SECONDS - T0)) s: $(nd 1 node ls --format '{{.Hostname}}/{{.ManagerStatus}}' | tr '\n' ' ')"
 
 echo "== ds on every node, das on mn1 (leader) and mn2 (standby)"
-for i in 1 2 3 4; do
-	s="DAS_MN_SOCK_$i"
-	"$DAS_ROOT/bin/ds" --influx "$DAS_INFLUX_URL" --database "$IDB" --interval 2 \
-		-o docker_socket="${!s}" -o node="mn$i" >"$DIR/ds$i.log" 2>&1 &
-	on_exit "kill $! 2>/dev/null || true"
-done
+declare -A DSPID
+# ds_on I [INFLUX]: node I's ds (writing to INFLUX, default the test's).
+ds_on() {
+	local i=$1 url=${2:-$DAS_INFLUX_URL} s="DAS_MN_SOCK_$1"
+	"$DAS_ROOT/bin/ds" --influx "$url" --database "$IDB" --interval 2 \
+		-o docker_socket="${!s}" -o node="mn$i" >>"$DIR/ds$i.log" 2>&1 &
+	DSPID[$i]=$!
+	on_exit "kill ${DSPID[$i]} 2>/dev/null || true"
+}
+for i in 1 2 3 4; do ds_on "$i"; done
 das_on() {
 	local i=$1 s="DAS_MN_SOCK_$1"
 	"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" --interval 2 \
@@ -114,5 +124,40 @@ wait_for '[[ $(nd 2 node ls --format "{{.Hostname}} {{.Status}}" | grep -c " Rea
 touch "$DIR/load"
 wait_for '[[ $(changes) == *:4@mn2* ]]' 180 || { show; fail "das on mn2 never scaled out: $(changes)"; }
 echo "   mn2's das scaled out $((SECONDS - T_KILL)) s after mn1 died: $(changes)"
+
+echo "== InfluxDB unreachable from one node only: das holds its scale-in"
+# a live node running a replica: its ds now writes to a closed port
+K=$(nd 2 service ps -f desired-state=running --format '{{.Node}} {{.CurrentState}}' "$SVC" |
+	awk '$2 == "Running" && $1 != "mn1" { sub(/^mn/, "", $1); print $1; exit }')
+[[ -n $K ]] || { show; fail "no live node runs a replica"; }
+kill "${DSPID[$K]}"
+ds_on "$K" "http://127.0.0.1:9"
 rm -f "$DIR"/held-* "$DIR/load"
+T_CUT=$SECONDS
+BEFORE=$(changes)
+# load off: the in window (20 s) and stabilize_in (20 s) would scale in
+# within a minute; mn$K's replicas report nothing, so their load is not
+# known to be gone
+sleep 60
+assert_eq "$BEFORE" "$(changes)" "no scale-in while mn$K's ds cannot reach InfluxDB"
+PARTIAL=$(q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND reason = 'partial_data'")
+assert_ge "$PARTIAL" 1 "held with reason partial_data"
+echo "   mn$K cut off for $((SECONDS - T_CUT)) s: no change, held with reason partial_data"
+kill "${DSPID[$K]}"
+ds_on "$K"
+T_BACK=$SECONDS
+wait_for '[[ $(changes) == *scale_in:?:2@mn2 ]]' 120 || { show; fail "no scale-in once mn$K reported again: $(changes)"; }
+echo "   back at 2 $((SECONDS - T_BACK)) s after mn$K's ds reached InfluxDB again"
+
+echo "== the worker mn4 dies: the swarm moves its tasks, das makes no change"
+BEFORE=$(changes)
+"$DAS_ROOT/tests/swarm_nodes.sh" kill 4
+T_W=$SECONDS
+wait_for '[[ $(nd 2 node ls --format "{{.Hostname}} {{.Status}}" | grep -c "^mn4 Down") == 1 ]]' 120 ||
+	{ show; fail "the swarm never saw mn4 down"; }
+echo "   mn4 Down after $((SECONDS - T_W)) s"
+wait_for '[[ $(running 2) == 2 ]]' 120 || { show; fail "the service never had 2 running tasks again"; }
+sleep 10
+assert_eq "$BEFORE" "$(changes)" "das made no change for a dead worker"
+echo "   2 tasks running on live nodes $((SECONDS - T_W - 10)) s after"
 echo "ok"

@@ -155,9 +155,10 @@ check: deps
 	tests/stack.sh up
 	tests/integration/run.sh
 
+# NODES=3: the same on a swarm of 3 Engines in network namespaces.
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@tests/demo.sh
+	@DAS_DEMO_NODES=$(NODES) tests/demo.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)

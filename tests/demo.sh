@@ -9,6 +9,12 @@
 # It ends by itself (a few minutes) and exits non-zero if the service did
 # not scale both ways in time. It starts the servers it uses itself (what
 # already answers is reused), so it runs on a machine where none is up.
+#
+# DAS_DEMO_NODES=N (`make demo NODES=3`): the same on a swarm of N Docker
+# Engines in network namespaces of their own (tests/swarm_nodes.sh), one
+# ds per node tagging its points with the node's name, das talking to
+# the first (a manager), the service spread over the nodes; the swarm is
+# taken down at the end.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/integration/lib.sh"
 
@@ -16,6 +22,18 @@ source "$(dirname "$0")/integration/lib.sh"
 # env lines lib.sh read, plus a Docker API pin if starting dockerd needed one.
 STACK_ENV=$("$DAS_ROOT/tests/stack.sh" up) || fail "tests/stack.sh up failed: no stack to run the demo on"
 eval "$STACK_ENV"
+
+NODES=${DAS_DEMO_NODES:-0}
+# ds and das options for node I (none on the single-node stack).
+node_opts() { ((NODES > 0)) || return 0; local s="DAS_MN_SOCK_$1"; echo "-o docker_socket=${!s} -o node=mn$1"; }
+if ((NODES > 0)); then
+	on_exit "'$DAS_ROOT/tests/swarm_nodes.sh' down"
+	MN_ENV=$("$DAS_ROOT/tests/swarm_nodes.sh" up "$NODES") || fail "tests/swarm_nodes.sh up $NODES failed"
+	eval "$MN_ENV"
+	# every docker command of the demo (service_create, replicas) goes
+	# to the first node, a manager
+	export DOCKER_HOST=unix://$DAS_MN_SOCK_1
+fi
 
 DB=$(unique_name demo | tr '-' '_')
 SVC=$(unique_name demo-web)
@@ -34,20 +52,30 @@ say() { printf '%s  %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 say "stack: InfluxDB $DAS_INFLUX_URL, PostgreSQL ($DAS_PG), Docker swarm"
 # Each replica loops on `:` (one busy core) while /flag/busy exists.
-service_create "$SVC" --replicas "$MIN" \
+SPREAD=()
+((NODES == 0)) || SPREAD=(--placement-pref spread=node.id)
+service_create "$SVC" --replicas "$MIN" "${SPREAD[@]}" \
 	--mount "type=bind,source=$FLAGDIR,target=/flag" \
 	"$DAS_IMAGE" sh -c 'while :; do while [ -e /flag/busy ]; do :; done; sleep 1; done'
 say "service $SVC ($SERVICE_ID) created with $MIN replica"
 
-"$DAS_ROOT/bin/ds" --influx "$DAS_INFLUX_URL" --database "$DB" --interval 2 \
-	>"$LOGDIR/ds.log" 2>&1 &
-DS_PID=$!
-on_exit "kill $DS_PID 2>/dev/null || true"
+for ((i = 1; i <= (NODES > 0 ? NODES : 1); i++)); do
+	# shellcheck disable=SC2046  # node_opts is zero or four words
+	"$DAS_ROOT/bin/ds" --influx "$DAS_INFLUX_URL" --database "$DB" --interval 2 \
+		$(node_opts "$i") >>"$LOGDIR/ds.log" 2>&1 &
+	on_exit "kill $! 2>/dev/null || true"
+done
+# shellcheck disable=SC2046
 "$DAS_ROOT/bin/das" --pg "$DAS_PG" --influx "$DAS_INFLUX_URL" --database "$DB" \
-	--interval 2 -o ds_interval=2 -o lock_key=$SEQ >"$LOGDIR/das.log" 2>&1 &
+	--interval 2 -o ds_interval=2 -o lock_key=$SEQ $(node_opts 1) >"$LOGDIR/das.log" 2>&1 &
 DAS_PID=$!
 on_exit "kill $DAS_PID 2>/dev/null || true"
-say "ds (every 2 s) and das (every 2 s) running; logs in $LOGDIR"
+if ((NODES > 0)); then
+	say "swarm of $NODES engines: $(docker node ls --format '{{.Hostname}}' | tr '\n' ' ')(tests/swarm_nodes.sh)"
+	say "ds on each node (every 2 s), das on mn1 (every 2 s); logs in $LOGDIR"
+else
+	say "ds (every 2 s) and das (every 2 s) running; logs in $LOGDIR"
+fi
 
 # The seed's INSERT, with short windows so the demo takes minutes.
 psql_das "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id)
@@ -105,4 +133,9 @@ psql "$DAS_PG" -X -P pager=off -c "SELECT to_char(ts, 'HH24:MI:SS') AS time, act
 	after_no AS after, round(value::numeric, 1) AS value, threshold, reason
 	FROM das_event WHERE seq = $SEQ ORDER BY ts"
 echo "cur_no in the policy row: $(psql_das "SELECT cur_no FROM das WHERE seq = $SEQ")"
+if ((NODES > 0)); then
+	echo "The nodes the service's points came from (SHOW TAG VALUES ... KEY = \"node\"):" \
+		"$(iq -d "$DB" "SHOW TAG VALUES FROM docker WITH KEY = \"node\" WHERE service_name = '$SVC'" |
+			jq -r '[.results[0].series[0].values[]?[1]] | join(" ")')"
+fi
 say "demo done"

@@ -91,6 +91,7 @@ start_node() {
 	# nsenter --net only: `ip netns exec` would also remount /sys, and
 	# the Engine would find no cgroup mounts there. A UTS namespace of its
 	# own names the node mnI (docker node ls, the Engine's Name).
+	# shellcheck disable=SC2016  # expanded by that sh
 	(nsenter --net="/run/netns/das-mn$i" setsid unshare --uts sh -c 'hostname "$0" && exec "$@"' \
 		"mn$i" dockerd --config-file "$s/daemon.json" \
 		--data-root "$s/data" --exec-root "$s/exec" --pidfile "$s/docker.pid" \
@@ -130,7 +131,7 @@ cmd_up() {
 	[[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces, dockerd)"
 	((n >= 2 && n <= 9)) || die "N: 2 to 9 nodes, not $n"
 	[[ -n $m ]] || m=$(( n < 4 ? 1 : 3 ))
-	[[ $m == 1 || $m == 3 ]] && ((m <= n)) || die "MANAGERS: 1 or 3 (at most N), not $m"
+	if [[ $m != 1 && $m != 3 ]] || ((m > n)); then die "MANAGERS: 1 or 3 (at most N), not $m"; fi
 	docker image inspect "$IMAGE" >/dev/null 2>&1 || die "$IMAGE missing: run tests/stack.sh up first"
 	cmd_down 2>/dev/null
 	mkdir -p "$STATE"

@@ -64,6 +64,17 @@ jq -e 'map(.cpu_ratio) | add / length > 60' <<<"$B" >/dev/null || fail "busy cpu
 jq -e 'map(.cpu_ratio) | max < 5' <<<"$I" >/dev/null || fail "idle cpu_ratio not near 0: $I"
 jq -e 'all(.[]; .mem_usage > 0 and .mem_limit > 0)' <<<"$B" >/dev/null || fail "busy memory fields: $B"
 
+echo "== every running container's points, with its own tags"
+n=0
+for c in $(docker ps -q); do
+	want=$(docker inspect -f '{{with index .Config.Labels "com.docker.swarm.service.id"}}{{.}}{{end}} {{with index .Config.Labels "com.docker.swarm.service.name"}}{{.}}{{end}}' "$c")
+	wait_for '[[ $(pts "$c" | jq length) -ge 1 ]]' 30 || fail "no point of running container $c ($(docker inspect -f '{{.Name}}' "$c"))"
+	got=$(pts "$c" | jq -r '.[0] | "\(.node) \(.service // "") \(.service_name // "")"')
+	assert_eq "$NODE $want" "$got" "container $c's node, service, service_name tags"
+	n=$((n + 1))
+done
+echo "   $n running containers, each with its points and tags"
+
 echo "== read through the mounted /proc and cgroup files"
 LOGS=$(docker service logs --raw "${STACK}_ds" 2>&1)
 grep -Eq 'reading [1-9][0-9]* containers from their cgroup and /proc files, 0 through the Engine stats API' <<<"$LOGS" ||

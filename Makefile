@@ -181,10 +181,10 @@ FUZZ_BIN  = $(patsubst tests/fuzz/%.c,bin/%,$(FUZZ_SRC))
 FUZZ_BASE = lib/xmalloc.c lib/buf.c lib/log.c
 FUZZ_lp	  = lib/lp.c
 FUZZ_cgroup = collector/cgroup.c collector/cgroup_parse.c collector/procfs.c
-FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/decide.c scaler/predict.c lib/strpool.c
+FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/iql_cache.c scaler/wcache.c scaler/winagg.c scaler/decide.c scaler/predict.c lib/strpool.c
 FUZZ_runc = lib/runcstate.c
 FUZZ_discover = collector/discover_list.c
-FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c lib/strpool.c
+FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/iql_cache.c scaler/wcache.c scaler/winagg.c lib/strpool.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

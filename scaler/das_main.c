@@ -65,6 +65,7 @@ das_apply(struct das *das)
 	settings_engine_cfg(&das->set, &ec);
 	ec.act = true;
 	ec.background = true;
+	ec.window_cache = ec.window_cache && !das->once;
 	das->engine = engine_new(&ec, das->pg, das->influx, das->docker);
 	das->schema_ok = false;
 }
@@ -218,13 +219,13 @@ main(int argc, char **argv)
 		rc = 2;
 		goto done;
 	}
+	das.once = once;
 	das_apply(&das);
 	log_info("das %s: every %.3g s, InfluxDB %s database %s, Docker %s%s",
 	    DAS_VERSION, das.set.interval, das.set.influx_url,
 	    das.set.database, das.set.docker_socket,
 	    das.set.dry_run ? ", dry run" : "");
 	if (once) {
-		das.once = true;
 		rc = das_tick(&das) == 0 ? 0 : 1;
 		/* the backend calls it started end (or time out) first */
 		(void)engine_drain(das.engine, (long)(das.set.exec_timeout *

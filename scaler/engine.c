@@ -34,6 +34,9 @@ engine_alloc(const struct engine_cfg *cfg)
 	e->cfg.bundles = &e->bundles;
 	if (cfg->background)
 		e->jobs = bjobs_new();
+	/* dasctl (act false) runs once: nothing to keep */
+	if (cfg->window_cache && cfg->act)
+		e->cache = wcache_new();
 	return e;
 }
 
@@ -88,6 +91,7 @@ engine_free(struct engine *e)
 		bjobs_free(e->jobs);
 	}
 	tick_clear(&e->t);
+	wcache_free(e->cache);
 	store_policies_free(&e->pols);
 	pstates_free(&e->states);
 	cfg_map_free(&e->exec_cmds);
@@ -172,6 +176,8 @@ engine_seek_lock(struct engine *e)
 	e->standby_said = false;
 	e->lock_gen = e->ports.session(e->ports.ctx);
 	log_info("leader: took advisory lock %lld", e->cfg.lock_key);
+	if (e->cache != NULL)
+		wcache_reset(e->cache);	/* read the windows in full */
 	engine_restore(e);
 	return true;
 }

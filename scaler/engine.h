@@ -35,6 +35,12 @@ struct engine_cfg {
 	bool		 single;	/* skip leader election */
 	long long	 lock_key;	/* advisory lock key */
 	bool		 one_request;	/* never split the query (iql.h) */
+	/*
+	 * Keep ds's samples between ticks (wcache.h): the daemon only; a
+	 * single run (das --once, dasctl) asks InfluxDB to aggregate.
+	 */
+	bool		 window_cache;
+	int64_t		 cache_resync_ns;
 	const char	*runc_root;	/* runc state directory */
 	long		 exec_timeout_ms; /* exec backend command limit */
 	const struct cfg_map *exec_cmds; /* exec.NAME = template (copied) */

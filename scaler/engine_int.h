@@ -32,6 +32,7 @@
 #include "store.h"
 #include "strpool.h"
 #include "swarm.h"
+#include "wcache.h"
 #include "wq.h"
 
 struct tgroup;
@@ -113,6 +114,7 @@ struct engine {
 	bool			 standby_said;
 	bool			 crate_warned;
 	struct tick		 t;		/* the current (last) tick */
+	struct wcache		*cache;		/* NULL: no window cache */
 };
 
 /* Who a journal row is about (a work, or a finished job). */

@@ -450,7 +450,9 @@ static void
 render_stmt(struct buf *q, const struct iql_plan *pl,
     const struct iql_stmt *st)
 {
-	if (st->kind == IQL_READY)
+	if (st->kind == IQL_RAW)
+		iql_cache_render(q, pl);
+	else if (st->kind == IQL_READY)
 		render_ready(q, pl, st);
 	else if (st->kind == IQL_PEAK)
 		render_peak(q, pl, st);
@@ -507,6 +509,8 @@ stmt_cost(const struct iql_stmt *st)
 {
 	if (st->kind == IQL_READY || st->kind == IQL_PEAK)
 		return 3 + st->rate;
+	if (st->kind == IQL_RAW)
+		return 2;
 	if (st->kind != IQL_AGG)
 		return 1;
 	return (st->range ? 4 : 2) + st->rate;
@@ -520,12 +524,12 @@ plan_parts(struct iql_plan *pl, size_t nplanned)
 
 	pl->nparts = 1;
 	pl->parts[0].first = 0;
-	pl->parts[0].count = pl->nstmts;
-	if (nplanned < IQL_SPLIT_MIN || pl->nstmts < 2)
+	pl->parts[0].count = pl->nsent;
+	if (nplanned < IQL_SPLIT_MIN || pl->nsent < 2)
 		return;
-	for (i = 0; i < pl->nstmts; i++)
+	for (i = 0; i < pl->nsent; i++)
 		total += stmt_cost(&pl->stmts[i]);
-	for (i = 1; i < pl->nstmts; i++) {
+	for (i = 1; i < pl->nsent; i++) {
 		head += stmt_cost(&pl->stmts[i - 1]);
 		gap = 2 * head > total ? 2 * head - total : total - 2 * head;
 		if (gap < best_gap) {
@@ -536,7 +540,7 @@ plan_parts(struct iql_plan *pl, size_t nplanned)
 	pl->nparts = 2;
 	pl->parts[0].count = best;
 	pl->parts[1].first = best;
-	pl->parts[1].count = pl->nstmts - best;
+	pl->parts[1].count = pl->nsent - best;
 }
 
 /* Render the statements of each part, and all of them. */
@@ -545,7 +549,7 @@ plan_render(struct iql_plan *pl)
 {
 	size_t	i, k;
 
-	for (i = 0; i < pl->nstmts; i++) {
+	for (i = 0; i < pl->nsent; i++) {
 		if (i > 0)
 			buf_addc(&pl->query, ';');
 		render_stmt(&pl->query, pl, &pl->stmts[i]);
@@ -570,6 +574,15 @@ iql_plan_build(const struct policy *const *pv, size_t n, const char *rp,
 struct iql_plan *
 iql_plan_build_every(const struct policy *const *pv, size_t n,
     const char *rp, const char *measurement, int64_t interval_ns)
+{
+	return iql_plan_build_cached(pv, n, rp, measurement, interval_ns,
+	    NULL);
+}
+
+struct iql_plan *
+iql_plan_build_cached(const struct policy *const *pv, size_t n,
+    const char *rp, const char *measurement, int64_t interval_ns,
+    const struct iql_cache_opts *co)
 {
 	struct iql_plan	*pl;
 	struct iql_map	 keys = { NULL, 0, 0, STRPOOL_INIT };
@@ -602,6 +615,9 @@ iql_plan_build_every(const struct policy *const *pv, size_t n,
 		nplanned++;
 	}
 	iql_map_free(&keys);
+	pl->nsent = pl->nstmts;
+	if (co != NULL && co->cache != NULL)
+		iql_cache_plan(pl, co);
 	plan_parts(pl, nplanned);
 	plan_render(pl);
 	return pl;
@@ -610,7 +626,7 @@ iql_plan_build_every(const struct policy *const *pv, size_t n,
 size_t
 iql_plan_nstatements(const struct iql_plan *pl)
 {
-	return pl->nstmts;
+	return pl->nsent;
 }
 
 size_t
@@ -626,7 +642,7 @@ iql_plan_one_part(struct iql_plan *pl)
 
 	pl->nparts = 1;
 	pl->parts[0].first = 0;
-	pl->parts[0].count = pl->nstmts;
+	pl->parts[0].count = pl->nsent;
 	for (k = 0; k < IQL_PARTS_MAX; k++)
 		buf_reset(&pl->part_query[k]);
 }

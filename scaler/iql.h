@@ -80,6 +80,41 @@ struct iql_plan *iql_plan_build_every(const struct policy *const *policies,
 	    int64_t sample_interval_ns);
 
 /*
+ * The same, asking only for what is new since the last tick: the
+ * statements over ds's measurement (aggregate, first, last, ready) are
+ * computed from the samples held in cache (wcache.h) and one raw
+ * statement reads the rows after the cache's instant,
+ *
+ *   SELECT "cpu_ratio","service","service_name","backend","container"
+ *     FROM "docker" WHERE time > 1796274800000000000
+ *
+ * (no GROUP BY: grouping 20,000 series costs InfluxDB more than all
+ * their new rows). Custom measurements and peaks are asked as before.
+ * Each window is (now − W, now] with now das's clock at build time, not
+ * InfluxDB's now() at its reading: the same on one machine, the clock
+ * offset between two. Call iql_plan_cache_done after the fill.
+ */
+struct wcache;
+struct iql_cache_opts {
+	struct wcache	*cache;
+	int64_t		 now_ns;
+	int64_t		 lateness_ns;	/* wcache_begin */
+	int64_t		 resync_ns;
+};
+struct iql_plan *iql_plan_build_cached(const struct policy *const *policies,
+	    size_t n, const char *rp, const char *measurement,
+	    int64_t sample_interval_ns, const struct iql_cache_opts *);
+/*
+ * After every part's fill: ok when all of them read well. Keeps the read
+ * in the cache and computes the local statements' rows, or (not ok, or
+ * the raw statement failed) forgets the cache, and the local statements
+ * carry the raw one's error. No-op without a cache.
+ */
+void	 iql_plan_cache_done(struct iql_plan *, bool ok);
+/* Whether this plan's raw statement reads the whole span (a full read). */
+bool	 iql_plan_cache_full(const struct iql_plan *);
+
+/*
  * K, the samples a container must have in a window to count as ready:
  * one per sample instant, less one for ds's timing (a sample a little
  * late, or not yet written), and never less than DECIDE_MIN_SAMPLES:

@@ -18,6 +18,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +43,28 @@ enum iql_ctx {
 /* The member an object's last key named. */
 enum iql_member {
 	M_OTHER, M_RESULTS, M_ERROR, M_SID, M_SERIES, M_TAGS, M_COLUMNS,
-	M_VALUES, M_TAG0, M_TAG1, M_TAG2,
+	M_VALUES, M_TAG0, M_TAG1, M_TAG2, M_PARTIAL,
 };
 
 /* What the next value is, from where it stands. */
 enum iql_role {
 	R_DOC, R_RESULTS, R_TOP_ERROR, R_RESULT, R_SID, R_RES_ERROR,
 	R_SERIES_LIST, R_SERIES, R_TAGS, R_TAG, R_COLUMNS, R_COLUMN,
-	R_VALUES, R_ROW, R_CELL, R_SKIP,
+	R_VALUES, R_ROW, R_CELL, R_PARTIAL, R_SKIP,
+};
+
+/*
+ * A row of the cache's raw read: which column is which (-1: none), and
+ * the cells read so far.
+ */
+struct iql_raw {
+	int		 time_col, field_col[WCACHE_FIELDS_MAX];
+	int		 tag_col[WCACHE_TAGS];
+	struct buf	 tag[WCACHE_TAGS];
+	bool		 has_tag[WCACHE_TAGS], has_time;
+	int64_t		 time;
+	double		 value[WCACHE_FIELDS_MAX];
+	size_t		 ncells;
 };
 
 struct iql_fill {
@@ -67,6 +82,7 @@ struct iql_fill {
 	size_t		 sid;		/* and the statement it answers */
 	char		*res_error;	/* owned; the open result's "error" */
 	struct iql_series s;
+	struct iql_raw	 raw;		/* the raw read's row (iql_cache.c) */
 	int		 rc;
 	char		 err[320];
 };
@@ -75,6 +91,9 @@ static const char *const iql_cols[IQL_NCOLS] = { "time", "value", "n", "lo",
 	"hi", "total" };
 static const char *const iql_tags[3] = { "service", "service_name",
 	"backend" };
+
+static const char *const iql_raw_tags[WCACHE_TAGS] = { "service",
+	"service_name", "backend", "container" };
 
 static int fail(struct iql_fill *, int, const char *, ...)
     __attribute__((format(printf, 3, 4)));
@@ -120,6 +139,113 @@ is(const char *s, size_t len, const char *want)
 	return strlen(want) == len && memcmp(s, want, len) == 0;
 }
 
+/* Whether the open result answers the cache's raw read. */
+static bool
+is_raw(const struct iql_fill *f)
+{
+	return f->sid_known && f->pl->cache != NULL && f->sid == f->pl->raw;
+}
+
+/* A series of the raw read begins: no column known yet. */
+static void
+raw_begin(struct iql_raw *r)
+{
+	int	k;
+
+	r->time_col = -1;
+	for (k = 0; k < WCACHE_FIELDS_MAX; k++)
+		r->field_col[k] = -1;
+	for (k = 0; k < WCACHE_TAGS; k++)
+		r->tag_col[k] = -1;
+}
+
+/* A raw read's column name: the time, a field or a tag. */
+static void
+raw_column(struct iql_fill *f, const struct iql_cell *c, int col)
+{
+	struct iql_raw	*r = &f->raw;
+	size_t		 k;
+
+	if (c == NULL || c->kind != 's')
+		return;
+	if (is(c->s, c->len, "time"))
+		r->time_col = col;
+	for (k = 0; k < f->pl->ncache_fields; k++) {
+		if (is(c->s, c->len, f->pl->cache_fields[k]))
+			r->field_col[k] = col;
+	}
+	for (k = 0; k < WCACHE_TAGS; k++) {
+		if (is(c->s, c->len, iql_raw_tags[k]))
+			r->tag_col[k] = col;
+	}
+}
+
+/* A raw read's row begins. */
+static void
+raw_row_begin(struct iql_raw *r)
+{
+	int	k;
+
+	r->ncells = 0;
+	r->has_time = false;
+	for (k = 0; k < WCACHE_TAGS; k++)
+		r->has_tag[k] = false;
+	for (k = 0; k < WCACHE_FIELDS_MAX; k++)
+		r->value[k] = NAN;
+}
+
+/* A cell of a raw read's row: its time, a field's number or a tag. */
+static int
+raw_cell(struct iql_fill *f, const struct iql_cell *c)
+{
+	struct iql_raw	*r = &f->raw;
+	int		 col = (int)r->ncells++, k;
+
+	if (col == r->time_col) {
+		if (c->kind != 'i')
+			return malformed(f);
+		r->time = (int64_t)c->i;
+		r->has_time = true;
+	}
+	for (k = 0; k < (int)f->pl->ncache_fields; k++) {
+		if (col != r->field_col[k])
+			continue;
+		if (c->kind != 'z' && c->kind != 'i' && c->kind != 'd')
+			return malformed(f);
+		r->value[k] = c->kind == 'i' ? (double)c->i : c->kind == 'd' ?
+		    c->d : NAN;
+	}
+	for (k = 0; k < WCACHE_TAGS; k++) {
+		if (col != r->tag_col[k])
+			continue;
+		if ((c->kind != 's' && c->kind != 'z') || (c->kind == 's' &&
+		    memchr(c->s, '\0', c->len) != NULL))
+			return malformed(f);
+		r->has_tag[k] = c->kind == 's';
+		buf_reset(&r->tag[k]);
+		if (c->kind == 's')
+			buf_add(&r->tag[k], c->s, c->len);
+	}
+	return 1;
+}
+
+/* A raw read's row has closed: into the cache. */
+static int
+raw_row_end(struct iql_fill *f)
+{
+	struct iql_raw	*r = &f->raw;
+	const char	*tag[WCACHE_TAGS];
+	int		 k;
+
+	if (!r->has_time)
+		return malformed(f);
+	for (k = 0; k < WCACHE_TAGS; k++)
+		tag[k] = r->has_tag[k] ? buf_str(&r->tag[k]) : NULL;
+	if (wcache_add(f->pl->cache, tag, r->time, r->value) != 0)
+		return malformed(f);
+	return 1;
+}
+
 /* A series has closed: keep its first row, by its tags. */
 static int
 series_end(struct iql_fill *f)
@@ -128,7 +254,7 @@ series_end(struct iql_fill *f)
 
 	if (!s->has_cols || !s->has_vals)
 		return malformed(f);
-	if (s->nvals == 0)
+	if (s->nvals == 0 || is_raw(f))
 		return 1;
 	if (iql_keep_series(f->pl, f->sid, s) != 0)
 		return malformed(f);
@@ -226,6 +352,8 @@ column(struct iql_fill *f, const struct iql_cell *c)
 
 	if (s->ncols == IQL_MAX_COLS)
 		return malformed(f);
+	if (is_raw(f))
+		raw_column(f, c, (int)s->ncols);
 	for (k = 0; c != NULL && c->kind == 's' && k < IQL_NCOLS; k++) {
 		if (s->col[k] < 0 && is(c->s, c->len, iql_cols[k]))
 			s->col[k] = (int)s->ncols;
@@ -280,7 +408,8 @@ role_in_object(enum iql_ctx ctx, enum iql_member m)
 		    m == M_SERIES ? R_SERIES_LIST : R_SKIP;
 	case C_SERIES:
 		return m == M_TAGS ? R_TAGS : m == M_COLUMNS ? R_COLUMNS :
-		    m == M_VALUES ? R_VALUES : R_SKIP;
+		    m == M_VALUES ? R_VALUES : m == M_PARTIAL ? R_PARTIAL :
+		    R_SKIP;
 	case C_TAGS:
 		return m >= M_TAG0 ? R_TAG : R_SKIP;
 	default:
@@ -302,7 +431,7 @@ role(struct iql_fill *f)
 	case C_COLUMNS:
 		return R_COLUMN;
 	case C_VALUES:
-		return f->s.nvals++ == 0 ? R_ROW : R_SKIP;
+		return f->s.nvals++ == 0 || is_raw(f) ? R_ROW : R_SKIP;
 	case C_ROW:
 		return R_CELL;
 	case C_SKIP:
@@ -344,7 +473,13 @@ scalar(struct iql_fill *f, const struct iql_cell *c)
 	case R_COLUMN:
 		return column(f, c);
 	case R_CELL:
-		return cell(f, c);
+		return is_raw(f) ? raw_cell(f, c) : cell(f, c);
+	case R_PARTIAL:
+		if (c->kind == 'b' && c->i != 0 && is_raw(f))
+			return fail(f, -EPROTO, "InfluxDB cut its answer to the "
+			    "read of new samples (its max-row-limit); raise "
+			    "max-row-limit, or set window_cache = false");
+		return 1;
 	case R_TAG:
 		return tag(f, c);
 	case R_SKIP:
@@ -388,6 +523,7 @@ open_value(struct iql_fill *f, bool map)
 		return map ? malformed(f) : push(f, C_SERIES_LIST);
 	case R_SERIES:
 		series_begin(&f->s);
+		raw_begin(&f->raw);
 		return map ? push(f, C_SERIES) : malformed(f);
 	case R_TAGS:
 		return map ? push(f, C_TAGS) : malformed(f);
@@ -396,6 +532,7 @@ open_value(struct iql_fill *f, bool map)
 	case R_VALUES:
 		return map ? malformed(f) : push(f, C_VALUES);
 	case R_ROW:
+		raw_row_begin(&f->raw);
 		return map ? malformed(f) : push(f, C_ROW);
 	case R_TAG:
 		return malformed(f);
@@ -426,8 +563,11 @@ series_key(struct iql_fill *f, const char *k, size_t len)
 	} else if (is(k, len, "values")) {
 		f->member = M_VALUES;
 		seen = &s->has_vals;
-	} else
+	} else {
+		if (is(k, len, "partial"))
+			f->member = M_PARTIAL;
 		return 1;
+	}
 	if (*seen)
 		return malformed(f);
 	*seen = true;
@@ -487,6 +627,8 @@ close_value(struct iql_fill *f)
 		return result_end(f);
 	case C_SERIES:
 		return series_end(f);
+	case C_ROW:
+		return is_raw(f) ? raw_row_end(f) : 1;
 	default:
 		return 1;
 	}
@@ -503,7 +645,7 @@ cb_null(void *arg)
 static int
 cb_boolean(void *arg, int v)
 {
-	static const struct iql_cell c = { .kind = 'b' };
+	struct iql_cell	c = { .kind = 'b', .i = v };
 
 	return scalar(arg, &c);
 }
@@ -598,6 +740,8 @@ iql_fill_new(struct iql_plan *pl, size_t part)
 	f->sp = pl->parts[part];
 	for (k = 0; k < 3; k++)
 		buf_init(&f->s.tag[k]);
+	for (k = 0; k < WCACHE_TAGS; k++)
+		buf_init(&f->raw.tag[k]);
 	if ((f->h = yajl_alloc(&iql_callbacks, &iql_alloc, f)) == NULL)
 		fatalx("iql_fill_new: yajl_alloc failed");
 	return f;
@@ -677,6 +821,8 @@ iql_fill_free(struct iql_fill *f)
 	yajl_free(f->h);
 	for (k = 0; k < 3; k++)
 		buf_free(&f->s.tag[k]);
+	for (k = 0; k < WCACHE_TAGS; k++)
+		buf_free(&f->raw.tag[k]);
 	free(f->top_error);
 	free(f->res_error);
 	free(f);

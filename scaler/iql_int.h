@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "predict.h"
 #include "strpool.h"
+#include "wcache.h"
 
 enum iql_kind {
 	IQL_AGG,	/* aggregate, count, min, max */
@@ -22,6 +23,7 @@ enum iql_kind {
 	IQL_LAST,	/* last(): time of the newest sample */
 	IQL_READY,	/* the ready containers' sum and count (iql.h) */
 	IQL_PEAK,	/* a past period's peak total (predict.h) */
+	IQL_RAW,	/* ds's new raw samples, for the cache (wcache.h) */
 };
 /* The kinds of one window's statements (IQL_PEAK is none of them). */
 #define IQL_KINDS	4
@@ -41,6 +43,7 @@ struct iql_stmt {
 	bool			 rate;		/* of the field's derivative */
 	int64_t			 back_ns;	/* IQL_PEAK: k periods back */
 	int64_t			 lead_ns;	/* IQL_PEAK: its span */
+	bool			 local;		/* computed from the cache */
 	bool			 answered;
 	char			*error;		/* owned; NULL: fine */
 };
@@ -114,6 +117,16 @@ struct iql_plan {
 	size_t		 nparts;
 	struct iql_stmt	*stmts;
 	size_t		 nstmts;
+	/*
+	 * Statements [0, nsent) are asked; with a cache (iql_cache.c) the
+	 * last of them is the raw read (raw) and those after it local.
+	 */
+	size_t		 nsent, raw;
+	struct wcache	*cache;
+	const char	*cache_fields[WCACHE_FIELDS_MAX];
+	size_t		 ncache_fields;
+	int64_t		 cache_now, cache_from;
+	bool		 cache_full;
 	struct iql_pol	*pols;
 	size_t		 npols;
 	/*
@@ -178,6 +191,14 @@ struct iql_series {
  */
 int		 iql_keep_series(struct iql_plan *, size_t sid,
 		    const struct iql_series *s);
+/* Keep r under the tags service, service_name, backend (iql_obs.c). */
+int		 iql_keep_row(struct iql_plan *, size_t sid,
+		    const struct iql_row *r, const char *const tag[3]);
+/* Plan the cache's raw read and local statements (iql_cache.c). */
+void		 iql_cache_plan(struct iql_plan *,
+		    const struct iql_cache_opts *);
+/* Render the raw read (iql_cache.c). */
+void		 iql_cache_render(struct buf *, const struct iql_plan *);
 /* Forget the answer of an earlier fill. */
 void		 iql_plan_reset(struct iql_plan *);
 

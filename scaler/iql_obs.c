@@ -141,9 +141,9 @@ grown(size_t cap)
 	return cap == 0 ? 64 : cap * 2;
 }
 
-/* Keep r under the series' tags. */
-static int
-keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
+/* Keep r under the series' tags (iql_int.h). */
+int
+iql_keep_row(struct iql_plan *pl, size_t sid, const struct iql_row *r,
     const char *const tag[3])
 {
 	size_t	ri;
@@ -192,7 +192,7 @@ iql_keep_series(struct iql_plan *pl, size_t sid, const struct iql_series *s)
 		return -EPROTO;
 	for (k = 0; k < 3; k++)
 		tag[k] = s->has_tag[k] ? buf_str(&s->tag[k]) : "";
-	return keep_row(pl, sid, &r, tag);
+	return iql_keep_row(pl, sid, &r, tag);
 }
 
 /* The row index of (statement, kind, name): IQL_ROW_* or an index. */

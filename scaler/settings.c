@@ -56,6 +56,11 @@ const struct cfg_param settings_params[] = {
 	{ "influx_requests", CFG_INT, S(influx_requests), "2", 1, 2,
 	    "InfluxDB requests per tick at most (2: two side by side from "
 	    "256 policies on)" },
+	{ "window_cache", CFG_BOOL, S(window_cache), "true", 0, 0,
+	    "keep ds's samples between ticks and ask only for new ones "
+	    "(the daemon; README \"Cost at scale\")" },
+	{ "cache_resync", CFG_DOUBLE, S(cache_resync), "3600", 0, 86400 * 7,
+	    "seconds between full reads of the windows anyway (0: never)" },
 	{ "timeout", CFG_DOUBLE, S(timeout), "5", 0.1, 600,
 	    "total timeout of one HTTP request, seconds" },
 	{ "verbose", CFG_BOOL, S(verbose), "false", 0, 0, "debug logging" },
@@ -126,6 +131,8 @@ settings_engine_cfg(const struct das_settings *s, struct engine_cfg *ec)
 	ec->single = s->single;
 	ec->lock_key = s->lock_key;
 	ec->one_request = s->influx_requests == 1;
+	ec->window_cache = s->window_cache;
+	ec->cache_resync_ns = (int64_t)(s->cache_resync * 1e9);
 	ec->runc_root = s->runc_root;
 	ec->exec_timeout_ms = (long)(s->exec_timeout * 1000);
 	ec->exec_cmds = &s->exec;

@@ -32,6 +32,8 @@ struct das_settings {
 	double		 sql_timeout;
 	long long	 lock_key;
 	long long	 influx_requests;
+	bool		 window_cache;
+	double		 cache_resync;
 	bool		 single;
 	double		 timeout;
 	bool		 verbose;

@@ -293,11 +293,31 @@ engine_query_stream(struct engine *e)
 	return rc;
 }
 
+/*
+ * The window cache's options for this tick: asked again, the samples of
+ * the last two ds intervals (a sample written late, or not yet when the
+ * last tick read), at least 10 s.
+ */
+static void
+tick_cache_opts(const struct engine *e, struct iql_cache_opts *co)
+{
+	int64_t	every = e->cfg.sample_interval_ns > 0 ?
+		    e->cfg.sample_interval_ns : DECIDE_DEFAULT_INTERVAL_NS;
+
+	memset(co, 0, sizeof *co);
+	co->cache = e->cache;
+	co->now_ns = e->t.now_ns;
+	co->lateness_ns = 2 * every > INT64_C(10000000000) ? 2 * every :
+	    INT64_C(10000000000);
+	co->resync_ns = e->cfg.cache_resync_ns;
+}
+
 void
 tick_query(struct engine *e)
 {
 	struct tick		 *t = &e->t;
 	const struct policy	**pols;
+	struct iql_cache_opts	  co;
 	size_t			  i, n = 0;
 
 	pols = xcalloc(t->nwork + 1, sizeof *pols);
@@ -307,8 +327,9 @@ tick_query(struct engine *e)
 			pols[n++] = &t->work[i].pol;
 		}
 	}
-	t->plan = iql_plan_build_every(pols, n, NULL, e->cfg.measurement,
-	    e->cfg.sample_interval_ns);
+	tick_cache_opts(e, &co);
+	t->plan = iql_plan_build_cached(pols, n, NULL, e->cfg.measurement,
+	    e->cfg.sample_interval_ns, &co);
 	free(pols);
 	if (e->cfg.one_request)
 		iql_plan_one_part(t->plan);
@@ -316,11 +337,19 @@ tick_query(struct engine *e)
 	if (iql_plan_nstatements(t->plan) == 0)
 		return;
 	t->report.influx_requests += iql_plan_nparts(t->plan);
+	if (iql_plan_cache_full(t->plan))
+		log_debug("window cache: reading every window in full");
 	if (engine_query_stream(e) != 0) {
+		iql_plan_cache_done(t->plan, false);
 		log_warnx("%s; holding every policy that needs metrics this "
-		    "tick", t->query_err);
+		    "tick%s", t->query_err, e->cache != NULL ? " (the next "
+		    "tick reads every window in full)" : "");
 		return;
 	}
+	iql_plan_cache_done(t->plan, true);
+	if (e->cache != NULL)
+		log_debug("window cache: %zu samples of %zu services",
+		    wcache_nsamples(e->cache), wcache_ngroups(e->cache));
 	t->query_ok = true;
 }
 

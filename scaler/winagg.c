@@ -224,3 +224,58 @@ winagg_ready(const struct policy *p, const struct winagg_point *pts,
 		o->ready_total += v;
 	}
 }
+
+static int
+winagg_cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+winagg_extremes(const double *v, size_t n, double *lo, double *hi)
+{
+	size_t	i;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (i = 0; i < n; i++) {
+		*lo = fmin(*lo, v[i]);
+		*hi = fmax(*hi, v[i]);
+	}
+}
+
+bool
+winagg_reduce(enum policy_aggregate agg, double pct, double *v, size_t n,
+    double *out)
+{
+	double	sum = 0, lo, hi, pos;
+	size_t	i;
+
+	if (n == 0)
+		return false;
+	switch (agg) {
+	case POLICY_AGG_MIN:
+	case POLICY_AGG_MAX:
+		winagg_extremes(v, n, &lo, &hi);
+		*out = agg == POLICY_AGG_MIN ? lo : hi;
+		return true;
+	case POLICY_AGG_MEDIAN:
+		qsort(v, n, sizeof *v, winagg_cmp_double);
+		*out = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		return true;
+	case POLICY_AGG_PERCENTILE:
+		pos = floor((double)n * pct / 100.0 + 0.5) - 1;
+		if (pos < 0 || pos >= (double)n)
+			return false;
+		qsort(v, n, sizeof *v, winagg_cmp_double);
+		*out = v[(size_t)pos];
+		return true;
+	default:	/* mean; a rate's is the mean of its rates */
+		for (i = 0; i < n; i++)
+			sum += v[i];
+		*out = sum / (double)n;
+		return true;
+	}
+}

@@ -18,6 +18,7 @@
 #ifndef DAS_WINAGG_H
 #define DAS_WINAGG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,5 +55,15 @@ void	 winagg_ready(const struct policy *p, const struct winagg_point *pts,
 	    size_t npts, int64_t t0, int64_t step, int64_t now, int64_t window,
 	    const int64_t *ready_at, size_t n, struct winagg_point *scratch,
 	    struct decide_obs *out);
+
+/*
+ * The same reducers over n plain values (scaler/wcache.c): p's aggregate
+ * (agg, pct) into *out; false when InfluxDB gives no row (none, or a
+ * percentile's rank outside 0..n−1). Sorts v for ranks.
+ */
+bool	 winagg_reduce(enum policy_aggregate agg, double pct, double *v,
+	    size_t n, double *out);
+/* The smallest and largest of v[0..n) (±INFINITY when n is 0). */
+void	 winagg_extremes(const double *v, size_t n, double *lo, double *hi);
 
 #endif

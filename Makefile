@@ -123,6 +123,12 @@ bin/unit-tests: $(UNIT_OBJ) $(COL_OBJ) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS) -lcriterion
 
+# The window cache against a real InfluxDB (tests/integration/test_das_cache.sh).
+bin/cache-check: $(call obj,tests/integration/cache_check.c) $(SCA_OBJ) $(LIB_OBJ) $(FLAVOR)
+	@mkdir -p bin
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
 # Unit tests need Criterion's headers; everything else builds without it.
 $(BUILD)/tests/unit/%.o: CPPFLAGS += -DTEST_DATA='"$(CURDIR)/tests/data"'
 
@@ -149,7 +155,7 @@ image: deps
 	contrib/swarm/image.sh bin/ds das-ds:$(VERSION)
 
 check: deps
-	$(MAKE) SANITIZER=$(SAN) all bin/unit-tests
+	$(MAKE) SANITIZER=$(SAN) all bin/unit-tests bin/cache-check
 	ASAN_OPTIONS=detect_leaks=1 bin/unit-tests --jobs 2
 	$(MAKE) fuzz-smoke
 	tests/stack.sh up

@@ -111,6 +111,8 @@ struct iql_plan *iql_plan_build_cached(const struct policy *const *policies,
  * carry the raw one's error. No-op without a cache.
  */
 void	 iql_plan_cache_done(struct iql_plan *, bool ok);
+/* After iql_plan_cache_done: the raw read's error; NULL when it was read. */
+const char *iql_plan_cache_error(const struct iql_plan *);
 /* Whether this plan's raw statement reads the whole span (a full read). */
 bool	 iql_plan_cache_full(const struct iql_plan *);
 

@@ -155,6 +155,12 @@ iql_cache_render(struct buf *q, const struct iql_plan *pl)
 	buf_printf(q, " WHERE time > %lld", (long long)pl->cache_from);
 }
 
+const char *
+iql_plan_cache_error(const struct iql_plan *pl)
+{
+	return pl->cache != NULL ? pl->stmts[pl->raw].error : NULL;
+}
+
 bool
 iql_plan_cache_full(const struct iql_plan *pl)
 {

@@ -347,7 +347,12 @@ tick_query(struct engine *e)
 		return;
 	}
 	iql_plan_cache_done(t->plan, true);
-	if (e->cache != NULL)
+	if (iql_plan_cache_error(t->plan) != NULL)
+		log_warnx("InfluxDB did not give ds's new samples: %s; holding "
+		    "every policy on ds's metrics this tick (the next tick "
+		    "reads every window in full)",
+		    iql_plan_cache_error(t->plan));
+	else if (e->cache != NULL)
 		log_debug("window cache: %zu samples of %zu services",
 		    wcache_nsamples(e->cache), wcache_ngroups(e->cache));
 	t->query_ok = true;

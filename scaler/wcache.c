@@ -222,13 +222,13 @@ wcache_begin(struct wcache *wc, const char *const *fields, size_t nfields,
 		nfields = WCACHE_FIELDS_MAX;
 	*full = !wc->valid || !wc_same_fields(wc, fields, nfields) ||
 	    span_ns > wc->span || (resync_ns > 0 &&
-	    now_ns - wc->last_full >= resync_ns) ||
-	    wc->last_read - lateness_ns <= from;
+	    now_ns - wc->last_full >= resync_ns);
 	if (*full) {
 		wc_clear(wc);
 		wc_set_fields(wc, fields, nfields);
 		wc->last_full = now_ns;
-	} else {
+	} else if (wc->last_read - lateness_ns > from) {
+		/* else a span shorter than a tick and the lateness: all */
 		from = wc->last_read - lateness_ns;
 	}
 	wc->span = span_ns;

@@ -81,6 +81,7 @@ struct iql_fill {
 	long long	 given;		/* the open result's statement_id */
 	size_t		 sid;		/* and the statement it answers */
 	char		*res_error;	/* owned; the open result's "error" */
+	bool		 res_partial;	/* the open result's "partial": true */
 	struct iql_series s;
 	struct iql_raw	 raw;		/* the raw read's row (iql_cache.c) */
 	int		 rc;
@@ -297,11 +298,22 @@ result_sid(struct iql_fill *f)
 	return 1;
 }
 
+/*
+ * A result's "partial": true is InfluxDB's max-row-limit cutting a plain
+ * answer (a series' own "partial" is not: InfluxDB 1.6 leaves it on a
+ * series merged whole from its chunks). Only the raw read needs every
+ * row; the other statements read one row per series.
+ */
 static int
 result_end(struct iql_fill *f)
 {
 	if (!result_sid(f))
 		return 0;
+	if (f->res_partial && is_raw(f))
+		return fail(f, -EPROTO, "InfluxDB cut its answer to the read of "
+		    "new samples (its max-row-limit); raise max-row-limit, or "
+		    "set window_cache = false");
+	f->res_partial = false;
 	if (f->res_error != NULL) {
 		free(f->pl->stmts[f->sid].error);
 		f->pl->stmts[f->sid].error = f->res_error;
@@ -405,11 +417,11 @@ role_in_object(enum iql_ctx ctx, enum iql_member m)
 		    R_TOP_ERROR : R_SKIP;
 	case C_RESULT:
 		return m == M_SID ? R_SID : m == M_ERROR ? R_RES_ERROR :
-		    m == M_SERIES ? R_SERIES_LIST : R_SKIP;
+		    m == M_SERIES ? R_SERIES_LIST : m == M_PARTIAL ? R_PARTIAL :
+		    R_SKIP;
 	case C_SERIES:
 		return m == M_TAGS ? R_TAGS : m == M_COLUMNS ? R_COLUMNS :
-		    m == M_VALUES ? R_VALUES : m == M_PARTIAL ? R_PARTIAL :
-		    R_SKIP;
+		    m == M_VALUES ? R_VALUES : R_SKIP;
 	case C_TAGS:
 		return m >= M_TAG0 ? R_TAG : R_SKIP;
 	default:
@@ -475,10 +487,7 @@ scalar(struct iql_fill *f, const struct iql_cell *c)
 	case R_CELL:
 		return is_raw(f) ? raw_cell(f, c) : cell(f, c);
 	case R_PARTIAL:
-		if (c->kind == 'b' && c->i != 0 && is_raw(f))
-			return fail(f, -EPROTO, "InfluxDB cut its answer to the "
-			    "read of new samples (its max-row-limit); raise "
-			    "max-row-limit, or set window_cache = false");
+		f->res_partial = c->kind == 'b' && c->i != 0;
 		return 1;
 	case R_TAG:
 		return tag(f, c);
@@ -563,11 +572,8 @@ series_key(struct iql_fill *f, const char *k, size_t len)
 	} else if (is(k, len, "values")) {
 		f->member = M_VALUES;
 		seen = &s->has_vals;
-	} else {
-		if (is(k, len, "partial"))
-			f->member = M_PARTIAL;
+	} else
 		return 1;
-	}
 	if (*seen)
 		return malformed(f);
 	*seen = true;
@@ -594,7 +600,8 @@ key_of(struct iql_fill *f, const char *k, size_t len)
 	case C_RESULT:
 		f->member = is(k, len, "statement_id") ? M_SID :
 		    is(k, len, "error") ? M_ERROR :
-		    is(k, len, "series") ? M_SERIES : M_OTHER;
+		    is(k, len, "series") ? M_SERIES :
+		    is(k, len, "partial") ? M_PARTIAL : M_OTHER;
 		return 1;
 	case C_SERIES:
 		return series_key(f, k, len);

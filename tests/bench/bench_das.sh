@@ -5,27 +5,32 @@
 #   tests/bench/bench_das.sh           (normally through `make bench`)
 #   DAS_BENCH_N="1 100" DAS_BENCH_TICKS=5 DAS_BENCH_SWARM=20
 #
-# Setup per N: N synthetic services, each one series in InfluxDB (tags
-# service=<fake id>, service_name, backend=docker, container, node; 3
-# cpu_ratio points over the last 60 s, values 40..59), written in big
+# Setup per N: N synthetic services, each two containers in InfluxDB (tags
+# service=<fake id>, service_name, backend=docker, container, node), as
+# dense as ds writes by default: a cpu_ratio point every 10 s over the last
+# 10 minutes (values 40..59; 1.2 M points at 10,000), written in big
 # line-protocol batches, in a database of its own (so das's query sees N
-# series, as in a deployment of N services); N policies in PostgreSQL, the
+# services, as in a deployment of N services); N policies in PostgreSQL, the
 # seed's columns with its 10 m windows, out 70 %, in 10 %.  The policies
 # use the exec backend (its replica count is cur_no, so no orchestrator is
 # needed for 10,000 of them) and das runs with --dry-run; at 40..59 every
 # policy is in band, so a tick decides all N and writes nothing — a first
 # tick that journals anything means some policy did not see covered data
-# (it is reported).  ds_interval=300: 3 points a minute cover a 10 m window
-# under the coverage rule.
+# (it is reported).  While the daemon runs, a writer adds each
+# container's next point every 10 s, as ds would: the daemon's ticks after
+# its first read only the new rows (README "Cost at scale").
 #
 # What is measured:
 #   das tick        das -v --dry-run as a daemon (interval 1 s): the median
 #                   of the "tick: ... ms" lines after the first (the tick
-#                   alone: SELECT, one InfluxDB request, decide, journal);
-#                   VmHWM of the daemon afterwards.
+#                   alone: SELECT, the read of new rows, decide, journal;
+#                   the first tick, a full read, is in the note); VmHWM
+#                   of the daemon afterwards (with the samples it keeps).
 #   das --once      a cold run under /usr/bin/time: wall (start, connect,
 #                   schema check, leader lock, journal read-back, the tick),
-#                   das's own CPU, max RSS.
+#                   das's own CPU, max RSS. A single run keeps nothing: its
+#                   tick (in the note) asks InfluxDB to aggregate every
+#                   window, as the daemon did before its window cache.
 #   das's query     the query das sends (README "Queries"), alone, by curl:
 #                   how much of the tick is InfluxDB.
 #   per policy      the seed README's way: one request per policy,
@@ -92,6 +97,7 @@ cleanup() {
 	local n ids
 	set +e
 	[[ -z $DAS_PID ]] || { kill -KILL "$DAS_PID" 2>/dev/null; wait "$DAS_PID" 2>/dev/null; }
+	feed_stop
 	ids=$(docker service ls -q --filter "label=das.bench=$RUN")
 	# shellcheck disable=SC2086  # one id per word
 	[[ -z $ids ]] || docker service rm $ids >/dev/null 2>&1
@@ -114,7 +120,9 @@ createdb -h 127.0.0.1 -p 15432 -U postgres "$DB"
 	-o lock_key=$LOCK >"$TMP/setup.log" 2>&1 || die "das could not create its tables: $(cat "$TMP/setup.log")"
 curl -s -o /dev/null -XPOST "$DAS_INFLUX_URL/query" --data-urlencode "q=DROP DATABASE \"${DB}_setup\""
 
-# write_points IDB N IDFMT: 3 points per service over the last 60 s.
+DS_EVERY=${DAS_BENCH_DS_INTERVAL:-10}
+# write_points IDB N IDFMT: 2 containers per service, a point every
+# DS_EVERY s over the last 10 minutes.
 # IDFMT "fake" names ids bench%020d; "file" reads "id name" lines from
 # $TMP/ids.
 write_points() {
@@ -126,10 +134,12 @@ write_points() {
 		awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) printf "bench%020d svc-%05d\n", i, i }'
 	else
 		cat "$TMP/ids"
-	fi | awk -v now="$now" '{
-		for (k = 0; k < 3; k++)
-			printf "docker,backend=docker,container=%012x,node=bench,service=%s,service_name=%s cpu_ratio=%d %d\n",
-				NR, $1, $2, 40 + NR % 20, now - 55 + 25 * k }' >"$TMP/points"
+	fi >"$TMP/services"
+	awk -v now="$now" -v every="$DS_EVERY" '{
+		for (t = now - 600 + every; t <= now; t += every)
+			for (c = 0; c < 2; c++)
+				printf "docker,backend=docker,container=%012x,node=bench,service=%s,service_name=%s cpu_ratio=%d %d\n",
+					2 * NR + c, $1, $2, 40 + NR % 20, t }' "$TMP/services" >"$TMP/points"
 	rm -f "$TMP"/points.part.*
 	split -l 20000 "$TMP/points" "$TMP/points.part."
 	for f in "$TMP"/points.part.*; do
@@ -138,6 +148,24 @@ write_points() {
 			die "write to $idb failed: $(cat "$TMP/write.err")"
 	done
 }
+
+# feed IDB: as ds would, every DS_EVERY s each container's next point
+# (the services of the last write_points), until killed.
+FEED_PID=
+feed() {
+	local idb=$1 now
+	while :; do
+		sleep "$DS_EVERY"
+		now=$(date +%s)
+		awk -v now="$now" '{
+			for (c = 0; c < 2; c++)
+				printf "docker,backend=docker,container=%012x,node=bench,service=%s,service_name=%s cpu_ratio=%d %d\n",
+					2 * NR + c, $1, $2, 40 + NR % 20, now }' "$TMP/services" >"$TMP/feed"
+		curl -s -o /dev/null -XPOST "$DAS_INFLUX_URL/write?db=$idb&precision=s" --data-binary "@$TMP/feed" || true
+	done
+}
+feed_start() { feed "$1" & FEED_PID=$!; }
+feed_stop() { [[ -z $FEED_PID ]] || { kill "$FEED_PID" 2>/dev/null; wait "$FEED_PID" 2>/dev/null || true; }; FEED_PID=; }
 
 # policies N BACKEND: the das table holds N policies.
 policies() {
@@ -159,7 +187,7 @@ policies() {
 # das_cmd IDB: the das command line, in DAS_CMD.
 das_cmd() {
 	DAS_CMD=("$DAS" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$1" --dry-run -v
-		-o "lock_key=$LOCK" -o ds_interval=300 -o timeout=120
+		-o "lock_key=$LOCK" -o "ds_interval=$DS_EVERY" -o timeout=120
 		-o "exec.noop=/bin/true {service} {replicas}")
 }
 tick_field() { # LOG FIELD: per tick line: ms, req, journal, valid
@@ -206,6 +234,7 @@ das_daemon() {
 	D_HWM=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DAS_PID/status")
 	kill -TERM "$DAS_PID"; wait "$DAS_PID" || true; DAS_PID=
 	D_TICK=$(tick_field "$log" ms | sed 1d | median)
+	D_FIRST=$(tick_field "$log" ms | head -1)
 	D_REQ=$(tick_field "$log" req | sort -g | tail -1)
 	if grep -q 'warning' "$log"; then say "das warned: $(grep -m1 warning "$log")"; fi
 }
@@ -317,13 +346,15 @@ declare -A AT
 
 bench_n() {
 	local n=$1 idb=${DB}_$1
-	say "N=$n: writing $((3 * n)) points for $n services, $n exec policies"
+	say "N=$n: writing $((2 * n * 600 / DS_EVERY)) points for $n services, $n exec policies"
 	write_points "$idb" "$n" fake
+	feed_start "$idb"
 	policies "$n" exec
 	say "N=$n: das --once x$REPEAT"
 	das_once "$idb"
 	say "N=$n: das daemon, $((TICKS + 1)) ticks"
 	das_daemon "$idb"
+	feed_stop
 	say "N=$n: das's query alone x$REPEAT"
 	das_query "$idb" "$n"
 	if [[ $n == "${NS##* }" ]] && ((n >= 256)); then
@@ -338,7 +369,7 @@ bench_n() {
 	AT[$n,tick]=$D_TICK
 	AT[$n,req]=$(( D_REQ > O_REQ ? D_REQ : O_REQ ))
 	AT[$n,rss]=$(( D_HWM > O_RSS ? D_HWM : O_RSS ))
-	ROWS+=("$n|exec|$D_TICK|$O_WALL|$O_CPU|${AT[$n,req]}|${AT[$n,rss]}|$Q_MS|$seed_ms|$P_MS|$O_VALID valid, $O_JOURNAL journaled on the first tick, --once tick ${O_TICK} ms; answers with a value: seed way $seed_ok/$n, same facts $P_OK/$n; das's answer $((Q_BYTES / 1024)) KB")
+	ROWS+=("$n|exec|$D_TICK|$O_WALL|$O_CPU|${AT[$n,req]}|${AT[$n,rss]}|$Q_MS|$seed_ms|$P_MS|$O_VALID valid, $O_JOURNAL journaled on the first tick, daemon's first tick (full read) ${D_FIRST} ms, --once tick ${O_TICK} ms; answers with a value: seed way $seed_ok/$n, same facts $P_OK/$n; das's answer $((Q_BYTES / 1024)) KB")
 	curl -s -o /dev/null -XPOST "$DAS_INFLUX_URL/query" --data-urlencode "q=DROP DATABASE \"$idb\""
 }
 
@@ -354,9 +385,11 @@ bench_swarm() {
 		echo "$id $name" >>"$TMP/ids"
 	done
 	write_points "$idb" "$SWARM" file
+	feed_start "$idb"
 	policies "$n" swarm
 	das_once "$idb"
 	das_daemon "$idb"
+	feed_stop
 	ROWS+=("$n|swarm|$D_TICK|$O_WALL|$O_CPU|$(( D_REQ > O_REQ ? D_REQ : O_REQ ))|$(( D_HWM > O_RSS ? D_HWM : O_RSS ))|-|-|-|$O_VALID valid, $O_JOURNAL journaled on the first tick, --once tick ${O_TICK} ms; $SWARM real services, $SWARM series")
 }
 
@@ -385,7 +418,7 @@ report() {
 	echo
 	echo "columns: das tick = the tick alone in the daemon; --once = cold start to exit; das CPU = --once user+sys;"
 	echo "reqs = InfluxDB requests per tick (das's report line); RSS = max of --once and daemon VmHWM;"
-	echo "query = das's InfluxDB request (two side by side from 256 policies) timed alone by curl;"
+	echo "query = the aggregate statements a single run asks (two side by side from 256 policies), timed alone by curl;"
 	echo "per-policy = the seed's query once per policy,"
 	echo "sequential, one keep-alive connection; same facts = das's 3 statements per policy, same way."
 	big=${NS##* }

@@ -295,8 +295,10 @@ engine_query_stream(struct engine *e)
 
 /*
  * The window cache's options for this tick: asked again, the samples of
- * the last two ds intervals (a sample written late, or not yet when the
- * last tick read), at least 10 s.
+ * the last ds interval, at least 5 s: ds writes a sample as it takes it
+ * (beside its timer, bounded by its 5 s request timeout), so one not yet
+ * in InfluxDB when the last tick read is there now. One written later
+ * still (ds's buffer after an outage) is read at the next full read.
  */
 static void
 tick_cache_opts(const struct engine *e, struct iql_cache_opts *co)
@@ -307,8 +309,8 @@ tick_cache_opts(const struct engine *e, struct iql_cache_opts *co)
 	memset(co, 0, sizeof *co);
 	co->cache = e->cache;
 	co->now_ns = e->t.now_ns;
-	co->lateness_ns = 2 * every > INT64_C(10000000000) ? 2 * every :
-	    INT64_C(10000000000);
+	co->lateness_ns = every > INT64_C(5000000000) ? every :
+	    INT64_C(5000000000);
 	co->resync_ns = e->cfg.cache_resync_ns;
 }
 

@@ -14,6 +14,9 @@
  * pick the plain answer): it must be read whole, and each policy must
  * observe what the recipe put in for it. (yajl is not
  * instrumented, so raw bytes alone seldom reach the reading of series.)
+ * And a third time as the daemon's read of new rows (scaler/iql_cache.c)
+ * into a window cache kept from input to input: a read that fails
+ * leaves it empty.
  */
 #include <math.h>
 #include <stdint.h>
@@ -27,6 +30,7 @@
 #include "decide.h"
 #include "iql.h"
 #include "policy.h"
+#include "wcache.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -104,6 +108,42 @@ read_answer(struct iql_plan *pl, const char *text, size_t len,
 		    why != NULL ? why : "-");
 	}
 	return rc;
+}
+
+static void
+check_cached(const uint8_t *data, size_t size)
+{
+	static struct wcache	*wc;
+	static int64_t		 now = INT64_C(1796274800000000000);
+	struct iql_cache_opts	 co;
+	struct iql_plan		*pl;
+	struct iql_fill		*f;
+	struct decide_obs	 o, i;
+	const char		*why;
+	char			 err[320];
+	int			 rc, k;
+
+	if (wc == NULL)
+		wc = wcache_new();
+	now += INT64_C(10000000000);
+	co = (struct iql_cache_opts){ wc, now, INT64_C(10000000000), 0 };
+	pl = iql_plan_build_cached(pv, 3, NULL, "docker", 0, &co);
+	if (iql_plan_nstatements(pl) != 1)
+		abort();
+	f = iql_fill_new(pl, 0);
+	(void)iql_fill_feed(f, (const char *)data, size);
+	rc = iql_fill_finish(f, err, sizeof err);
+	iql_fill_free(f);
+	check_message(err);
+	iql_plan_cache_done(pl, rc == 0);
+	if ((rc != 0 || iql_plan_cache_error(pl) != NULL) &&
+	    wcache_nsamples(wc) != 0)
+		abort();
+	for (k = 0; k < 3; k++) {
+		iql_plan_obs(pl, (size_t)k, svc[k], name[k], &o, &i, &why);
+		check_message(why);
+	}
+	iql_plan_free(pl);
 }
 
 static void
@@ -305,5 +345,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bytes(pl, data, size);
 	check_recipe(pl, data, size);
 	iql_plan_free(pl);
+	check_cached(data, size);
 	return 0;
 }

@@ -157,13 +157,13 @@ FEED_PID=
 feed() {
 	local idb=$1 now
 	while :; do
-		sleep "$DS_EVERY"
 		now=$(date +%s)
 		awk -v now="$now" '{
 			for (c = 0; c < 2; c++)
 				printf "docker,backend=docker,container=%012x,node=bench,service=%s,service_name=%s cpu_ratio=%d %d\n",
 					2 * NR + c, $1, $2, 40 + NR % 20, now }' "$TMP/services" >"$TMP/feed"
 		curl -s -o /dev/null -XPOST "$DAS_INFLUX_URL/write?db=$idb&precision=s" --data-binary "@$TMP/feed" || true
+		sleep "$DS_EVERY"
 	done
 }
 feed_start() { feed "$1" & FEED_PID=$!; }

@@ -436,6 +436,8 @@ apply_prediction(const struct decide_in *in, struct decide_out *out)
 	need = out->pred.need;
 	if (!out->pred.on || need <= 0)
 		return;
+	if (out->desired < need)
+		out->desired = need;
 	if (need > r && need > out->after) {
 		out->value = out->pred.forecast;
 		out->threshold = NAN;

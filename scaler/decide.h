@@ -105,10 +105,8 @@
  * more than the reactive decision, it scales out to the need at once
  * (no cooldown: a late pre-scale is no pre-scale), reason "predicted";
  * a scale-in goes no lower than the need. Not when paused or out of
- * bounds. The need is a floor, not this tick's recommendation (desired
- * stays the reactive one): stabilization holds the measured load, and
- * replicas raised for a burst that did not come go when the forecast
- * drops.
+ * bounds. The need is also this tick's recommendation, so the in side's
+ * stabilization holds it after the burst.
  *
  * Partial data: in target and capacity modes (ready replicas counted),
  * a scale-in whose in window is past the last change but counts fewer

@@ -155,8 +155,7 @@ Test(predict, decide_prescales_and_only_raises)
 	cr_expect_eq(d.after, 8);
 	cr_expect_str_eq(d.reason, "predicted");
 	cr_expect_eq(d.value, 400);
-	/* a floor, not a recommendation: stabilization keeps the load's */
-	cr_expect_lt(d.desired, 8);
+	cr_expect_eq(d.desired, 8);
 	/* 4 replicas at 20, nothing due: the reactive scale-in to 2 */
 	d = calm_with(&p, 4, low);
 	cr_expect_eq(d.action, DECIDE_SCALE_IN);

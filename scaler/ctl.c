@@ -110,36 +110,11 @@ ctl_not_one(const char *service, size_t n)
 }
 
 /*
- * Evaluate (ctl_eval), then the policy a SERVICE argument names
- * (ctl_names). NULL with *rc set (and a message) when the evaluation
- * failed or none or several name it.
- */
-const struct engine_status *
-ctl_find(struct ctl *c, const char *service, int *rc)
-{
-	const struct engine_status	*s, *hit = NULL;
-	size_t				 i, n = 0;
-
-	if ((*rc = ctl_eval(c)) != CTL_EXIT_OK)
-		return NULL;
-	for (i = 0; i < c->rep->nstatus; i++) {
-		s = &c->rep->status[i];
-		if (ctl_names(s, service)) {
-			if (hit == NULL || hit->seq != s->seq)
-				n++;
-			hit = s;
-		}
-	}
-	if (n == 1)
-		return hit;
-	*rc = ctl_not_one(service, n);
-	return NULL;
-}
-
-/*
- * The same for the rows of one group (tick_group.c): the statuses that
- * SERVICE names, into v (at most max), when they are one policy or the
- * rows of one group. 0 with *rc set (and a message) otherwise.
+ * Evaluate (ctl_eval), then the statuses that a SERVICE argument names
+ * (ctl_names), into v (at most max), when they are one policy or the
+ * rows of one group (tick_group.c). 0 with *rc set (and a message) when
+ * the evaluation failed, or none names it, or several that are not one
+ * group.
  */
 size_t
 ctl_find_group(struct ctl *c, const char *service,
@@ -168,25 +143,52 @@ ctl_find_group(struct ctl *c, const char *service,
 	return 0;
 }
 
+const struct engine_status *
+ctl_find_lead(struct ctl *c, const char *service, int *rc)
+{
+	const struct engine_status	*v[CTL_GROUP_MAX];
+	size_t				 i, n;
+
+	if ((n = ctl_find_group(c, service, v, CTL_GROUP_MAX, rc)) == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i]->state, "invalid") != 0)
+			return v[i];
+	}
+	return v[0];
+}
+
+/*
+ * Pause or resume SERVICE: its policy, or every row of its group (a
+ * group decides as one: a row left running would still scale it). The
+ * rows are changed one by one; a failure stops there and says which
+ * were changed.
+ */
 int
 ctl_pause(struct ctl *c, const char *service, bool pause)
 {
-	const struct engine_status	*s;
+	const struct engine_status	*v[CTL_GROUP_MAX];
 	char				 err[512];
+	size_t				 i, n;
 	int				 rc;
 
-	if ((s = ctl_find(c, service, &rc)) == NULL)
+	if ((n = ctl_find_group(c, service, v, CTL_GROUP_MAX, &rc)) == 0)
 		return rc;
-	if (store_set_enabled(c->pg, s->seq, !pause, err, sizeof err) != 0) {
-		fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; nothing "
-		    "was changed\n", pause ? "pausing" : "resuming",
-		    (long long)s->seq, s->service, err);
-		return pgc_connected(c->pg) ? CTL_EXIT_FAIL : CTL_EXIT_DB;
+	for (i = 0; i < n; i++) {
+		if (store_set_enabled(c->pg, v[i]->seq, !pause, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; "
+			    "%zu of the service's %zu rows were changed\n",
+			    pause ? "pausing" : "resuming",
+			    (long long)v[i]->seq, v[i]->service, err, i, n);
+			return pgc_connected(c->pg) ? CTL_EXIT_FAIL :
+			    CTL_EXIT_DB;
+		}
+		printf("%s seq %lld (service %s): das %s\n", pause ? "paused" :
+		    "resumed", (long long)v[i]->seq, v[i]->service, pause ?
+		    "leaves it alone until `dasctl resume`" : "manages it "
+		    "again from the next tick");
 	}
-	printf("%s seq %lld (service %s): das %s\n", pause ? "paused" :
-	    "resumed", (long long)s->seq, s->service, pause ?
-	    "leaves it alone until `dasctl resume`" : "manages it again from "
-	    "the next tick");
 	return CTL_EXIT_OK;
 }
 

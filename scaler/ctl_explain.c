@@ -206,18 +206,16 @@ ctl_explain_one(struct ctl *c, const struct engine_status *s)
 	buf_free(&b);
 }
 
-/* Rows explained at most for one service (a group's rows). */
-#define CTL_EXPLAIN_MAX	64
 
 /* SERVICE's policy, or each row of its group. */
 int
 ctl_explain(struct ctl *c, const char *service)
 {
-	const struct engine_status	*v[CTL_EXPLAIN_MAX];
+	const struct engine_status	*v[CTL_GROUP_MAX];
 	size_t				 i, n;
 	int				 rc = CTL_EXIT_OK;
 
-	if ((n = ctl_find_group(c, service, v, CTL_EXPLAIN_MAX, &rc)) == 0)
+	if ((n = ctl_find_group(c, service, v, CTL_GROUP_MAX, &rc)) == 0)
 		return rc;
 	for (i = 0; i < n; i++)
 		ctl_explain_one(c, v[i]);
@@ -338,7 +336,7 @@ ctl_status(struct ctl *c, const char *service)
 	const struct engine_status	*s;
 	int				 rc;
 
-	if ((s = ctl_find(c, service, &rc)) == NULL)
+	if ((s = ctl_find_lead(c, service, &rc)) == NULL)
 		return rc;
 	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
 		fprintf(stderr, "dasctl: seq %lld (service %s): %s; no "

@@ -22,10 +22,18 @@ struct ctl {
 int	ctl_connect(struct ctl *);
 int	ctl_eval(struct ctl *);
 bool	ctl_names(const struct engine_status *, const char *service);
-const struct engine_status *ctl_find(struct ctl *, const char *service,
-	    int *rc);
+/* The rows of one service's group at most (dasctl explain, pause). */
+#define CTL_GROUP_MAX	64
 size_t	ctl_find_group(struct ctl *, const char *service,
 	    const struct engine_status **v, size_t max, int *rc);
+/*
+ * The row that stands for SERVICE in dasctl scale and status: its
+ * policy, or its group's first valid row (a group's rows share the
+ * service, backend and bounds: tick_group.c). NULL with *rc set as
+ * ctl_find_group.
+ */
+const struct engine_status *ctl_find_lead(struct ctl *, const char *service,
+	    int *rc);
 
 /* What das does with a count dasctl scale set (scaler/decide.h). */
 enum ctl_after {

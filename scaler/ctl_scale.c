@@ -136,7 +136,7 @@ ctl_scale_find(struct ctl *c, const char *service, int *rc)
 {
 	const struct engine_status	*s;
 
-	if ((s = ctl_find(c, service, rc)) == NULL)
+	if ((s = ctl_find_lead(c, service, rc)) == NULL)
 		return NULL;
 	if (strcmp(s->state, "invalid") == 0 || s->replicas < 0) {
 		fprintf(stderr, "dasctl: seq %lld (service %s) cannot be "

@@ -64,6 +64,12 @@ struct work {
 	 */
 	struct tgroup		*grp;
 	bool			 follows;
+	/*
+	 * What names its service for grouping: a Swarm row's resolved
+	 * service id (a row naming it by name and one by id are one
+	 * group), else service_id as written. Borrowed for the tick.
+	 */
+	const char		*gkey;
 	const char		*stmt_err;	/* why metrics are missing */
 	double			 load_now;	/* total (tick_predict.c) */
 	size_t			 plan_idx;	/* index in the iql plan */
@@ -134,6 +140,8 @@ void	tick_parse(struct engine *);
 void	tick_invalid(struct engine *, struct work *, const char *err);
 void	tick_observe(struct engine *);
 void	tick_query(struct engine *);
+/* GET /services once per tick, when a valid row is a Swarm one. */
+void	tick_list_services(struct engine *);
 void	tick_decide(struct engine *);
 
 /* tick_group.c */

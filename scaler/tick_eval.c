@@ -203,7 +203,7 @@ tick_observe_one(struct engine *e, const struct backend_env *env,
 }
 
 /* The Swarm services, once per tick, when a policy needs them. */
-static void
+void
 tick_list_services(struct engine *e)
 {
 	struct tick	*t = &e->t;
@@ -227,7 +227,7 @@ tick_observe(struct engine *e)
 	struct work		*w;
 	size_t			 i;
 
-	tick_list_services(e);
+	/* the Swarm service list: read by tick_group */
 	engine_backend_env(e, &env);
 	for (i = 0; i < e->t.nwork; i++) {
 		w = &e->t.work[i];

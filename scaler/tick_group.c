@@ -21,7 +21,34 @@ static bool
 same_service(const struct work *a, const struct work *b)
 {
 	return a->pol.backend == b->pol.backend &&
-	    strcmp(a->pol.service, b->pol.service) == 0;
+	    strcmp(a->gkey, b->gkey) == 0;
+}
+
+/*
+ * Each valid row's group key (struct work): Swarm rows by the service
+ * they resolve to in this tick's service list, when it could be read
+ * and names one; else (and for the other backends) as written.
+ */
+static void
+group_keys(struct engine *e)
+{
+	const struct swarm_service	*svc;
+	struct work			*w;
+	char				 err[128];
+	size_t				 i;
+
+	tick_list_services(e);
+	for (i = 0; i < e->t.nwork; i++) {
+		w = &e->t.work[i];
+		w->gkey = w->pol.service;
+		if (!w->valid || w->be != &backend_swarm ||
+		    !e->t.services_ok)
+			continue;
+		svc = swarm_resolve(&e->t.services, w->pol.service, err,
+		    sizeof err);
+		if (svc != NULL)
+			w->gkey = svc->id;
+	}
 }
 
 /* By backend and service, then in table order. */
@@ -34,7 +61,7 @@ group_cmp(const void *a, const void *b)
 
 	if (x->pol.backend != y->pol.backend)
 		return x->pol.backend < y->pol.backend ? -1 : 1;
-	if ((c = strcmp(x->pol.service, y->pol.service)) != 0)
+	if ((c = strcmp(x->gkey, y->gkey)) != 0)
 		return c;
 	return x < y ? -1 : x > y;
 }
@@ -124,6 +151,7 @@ tick_group(struct engine *e)
 	struct tick	*t = &e->t;
 	size_t		 i, j, n = 0;
 
+	group_keys(e);
 	t->gwork = xcalloc(t->nwork + 1, sizeof *t->gwork);
 	t->groups = xcalloc(t->nwork / 2 + 1, sizeof *t->groups);
 	for (i = 0; i < t->nwork; i++) {

@@ -182,6 +182,17 @@ out=$(ctl explain "$SVC") || true
 echo "$out" | sed 's/^/   /'
 assert_match "group +seq $SEQ,$((SEQ + 1)) scale this service together" "$out" "explain names the group"
 assert_match "(drove the decision)" "$out" "explain names the driver"
+
+echo "== dasctl on the group's service: status, pause, scale, resume"
+ctl status "$SVC" >/dev/null || fail "dasctl status on a service of two rows"
+ctl pause "$SVC" | sed 's/^/   /'
+assert_eq "$SEQ:false $((SEQ + 1)):false" "$(q "SELECT string_agg(seq || ':' || enabled, ' ' ORDER BY seq) FROM das")" \
+	"pause: every row of the group"
+ctl scale "$SVC" 2 | sed 's/^/   /'
+assert_eq 2 "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$SVC")" "scale: the service"
+ctl resume "$SVC" >/dev/null
+assert_eq "$SEQ:true $((SEQ + 1)):true" "$(q "SELECT string_agg(seq || ':' || enabled, ' ' ORDER BY seq) FROM das")" \
+	"resume: every row of the group"
 kill -0 "$DAS_PID" || fail "das died"
 kill -0 "$DS_PID" || fail "ds died"
 echo "target: 1->4 in $decisions decision (${react}s after load on), back to 1 ${back}s after load off (stabilize_in ${STAB}s)"

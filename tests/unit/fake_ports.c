@@ -197,7 +197,7 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
 	}
 	l->svc = xcalloc(2, sizeof *l->svc);
 	if (w->swarm_name != NULL) {
-		l->svc[0].id = xstrdup("fakeswarmid0123456789abcd");
+		l->svc[0].id = xstrdup(FAKE_SWARM_ID);
 		l->svc[0].name = xstrdup(w->swarm_name);
 		l->svc[0].replicas = w->swarm_replicas;
 		l->n = 1;
@@ -243,7 +243,8 @@ fake_backend_of(void *ctx, const struct policy *p)
 {
 	struct fake_world	*w = ctx;
 
-	if (w->swarm_name != NULL && strcmp(p->service, w->swarm_name) == 0)
+	if (w->swarm_name != NULL && (strcmp(p->service, w->swarm_name) == 0 ||
+	    strcmp(p->service, FAKE_SWARM_ID) == 0))
 		return &backend_swarm;
 	return &w->be;
 }

@@ -47,6 +47,9 @@ struct fake_jrow {
 	char		 detail[320];
 };
 
+/* The id of the Swarm service swarm_name (a row may name either). */
+#define FAKE_SWARM_ID	"fakeswarmid0123456789abcd"
+
 struct fake_world {
 	/* the das table: rows' texts are the test's (string literals) */
 	struct policy_row rows[FAKE_ROWS];
@@ -73,7 +76,7 @@ struct fake_world {
 	 * of that one service at swarm_replicas (never scaled: there is no
 	 * Docker). list_fail: listing the services fails.
 	 */
-	const char	*swarm_name;
+	const char	*swarm_name;	/* its id: FAKE_SWARM_ID */
 	int		 swarm_replicas;
 	bool		 list_fail;
 	size_t		 list_calls;

@@ -264,6 +264,32 @@ Test(group, mismatched_bounds_make_every_row_invalid)
 	cr_expect_eq(w.scale_calls, 1);
 }
 
+/*
+ * One Swarm service named by name in one row and by id in the other: one
+ * group (the rows are grouped by the service they resolve to).
+ */
+Test(group, a_service_by_name_and_by_id_is_one_group)
+{
+	const struct engine_report	*r;
+
+	two_rows(2);
+	w.swarm_name = "web";
+	w.swarm_replicas = 2;
+	w.rows[1].service_id = FAKE_SWARM_ID;
+	metric(0, "cpu_ratio", 30, 60, 2);
+	metric(1, "mem_ratio", 30, 60, 2);
+	start();
+	r = tick_at(0);
+	cr_expect_eq(r->valid, 2);
+	cr_expect_str_eq(r->status[0].group, "1,2");
+	cr_expect_str_eq(r->status[1].group, "1,2");
+	/* a service list that cannot be read: as written, two rows alone */
+	w.list_fail = true;
+	r = tick_at(10);
+	cr_expect_str_eq(r->status[0].group, "");
+	cr_expect_str_eq(r->status[1].group, "");
+}
+
 /* A target-mode row of service "web" at n replicas, max_no 6. */
 static void
 target_row(int n, const char *stabilize_in)

@@ -54,7 +54,8 @@
 #                   influxd), plain and chunked=true.
 #   swarm row       (DAS_BENCH_SWARM services > 0) 10,000 swarm policies
 #                   over that many real Swarm services created with
-#                   --replicas 0: adds GET /services and id resolution.
+#                   --replicas 1 (min_no 1): adds GET /services, id
+#                   resolution and 500-row groups.
 #
 # Targets: <= 2 InfluxDB requests per tick at any N; a 10,000-policy tick
 # < 1 s; das RSS < 32 MB at 10,000.  Benchmarks report: exit 0 whether the
@@ -181,7 +182,7 @@ policies() {
 	else
 		q "INSERT INTO das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration,
 		   in_duration, service_id)
-		   SELECT g, 0, 10, 0, 'cpu_ratio', '70%', '10%', '10m', '10m',
+		   SELECT g, 1, 10, 1, 'cpu_ratio', '70%', '10%', '10m', '10m',
 		   'das-bench-$RUN-' || ((g - 1) % $SWARM + 1) FROM generate_series(1, $n) g"
 	fi
 }
@@ -377,11 +378,11 @@ bench_n() {
 
 bench_swarm() {
 	local n=$SWARM_POLICIES idb=${DB}_swarm i name
-	say "swarm: $SWARM real services (--replicas 0), $n policies over them"
+	say "swarm: $SWARM real services (--replicas 1), $n policies over them"
 	: >"$TMP/ids"
 	for ((i = 1; i <= SWARM; i++)); do
 		name=das-bench-$RUN-$i
-		id=$(docker service create --quiet --detach --no-resolve-image --replicas 0 \
+		id=$(docker service create --quiet --detach --no-resolve-image --replicas 1 \
 			--name "$name" --label das.test=1 --label "das.bench=$RUN" "$DAS_IMAGE" sleep 3600) ||
 			die "docker service create failed"
 		echo "$id $name" >>"$TMP/ids"

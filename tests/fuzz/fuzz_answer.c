@@ -14,7 +14,8 @@
  * pick the plain answer): it must be read whole, and each policy must
  * observe what the recipe put in for it. (yajl is not
  * instrumented, so raw bytes alone seldom reach the reading of series.)
- * And a third time as the daemon's read of new rows (scaler/iql_cache.c)
+ * The raw bytes go through a target-mode plan too (its ready
+ * statement). And a third time as the daemon's read of new rows (scaler/iql_cache.c)
  * into a window cache kept from input to input: a read that fails
  * leaves it empty.
  */
@@ -36,6 +37,9 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static struct policy	 pols[3];
 static const struct policy *pv[3] = { &pols[0], &pols[1], &pols[2] };
+/* The same three in target mode: their plan has the ready statement. */
+static struct policy	 tpols[3];
+static const struct policy *tpv[3] = { &tpols[0], &tpols[1], &tpols[2] };
 /* Each policy's key in the answer: the tags its series carries. */
 static const char *const svc[3] = { "s1", "", "" };
 static const char *const name[3] = { "web", "c1", "e1" };
@@ -63,6 +67,10 @@ setup(void)
 		r.backend = be[k];
 		r.target = k > 0 ? "t" : NULL;
 		if (policy_parse(&r, &pols[k], NULL, 0) != 0)
+			abort();
+		r.mode = "target";
+		r.setpoint = "70%";
+		if (policy_parse(&r, &tpols[k], NULL, 0) != 0)
 			abort();
 	}
 	pols[0].sustained = true;
@@ -344,6 +352,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	check_bytes(pl, data, size);
 	check_recipe(pl, data, size);
+	iql_plan_free(pl);
+	pl = iql_plan_build(tpv, 3, NULL, "docker");
+	if (iql_plan_nstatements(pl) != 4)
+		abort();
+	check_bytes(pl, data, size);
 	iql_plan_free(pl);
 	check_cached(data, size);
 	return 0;

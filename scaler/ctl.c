@@ -178,9 +178,10 @@ ctl_pause(struct ctl *c, const char *service, bool pause)
 		if (store_set_enabled(c->pg, v[i]->seq, !pause, err,
 		    sizeof err) != 0) {
 			fprintf(stderr, "dasctl: %s seq %lld (service %s): %s; "
-			    "%zu of the service's %zu rows were changed\n",
-			    pause ? "pausing" : "resuming",
-			    (long long)v[i]->seq, v[i]->service, err, i, n);
+			    "%s\n", pause ? "pausing" : "resuming",
+			    (long long)v[i]->seq, v[i]->service, err, i == 0 ?
+			    "nothing was changed" : "the rows before it were "
+			    "changed, it and those after it were not");
 			return pgc_connected(c->pg) ? CTL_EXIT_FAIL :
 			    CTL_EXIT_DB;
 		}

@@ -117,8 +117,8 @@ iql_cache_plan(struct iql_plan *pl, const struct iql_cache_opts *co)
 	int64_t	span;
 
 	for (i = 0; i < pl->nstmts; i++) {
-		pl->stmts[i].local = cache_local(&pl->stmts[i]) &&
-		    policy_field_known(pl->stmts[i].field);
+		/* ds's fields only: iql_plan_build kept no other */
+		pl->stmts[i].local = cache_local(&pl->stmts[i]);
 		nlocal += pl->stmts[i].local;
 	}
 	if (nlocal == 0)
@@ -179,6 +179,8 @@ cache_row(struct iql_plan *pl, const struct iql_stmt *st, size_t g,
 		    st->kind == IQL_READY),
 		.from_ns = pl->cache_now - st->window_ns,
 		.min_count = st->min_count,
+		/* first() and last(): the times, no aggregate */
+		.times_only = st->kind == IQL_FIRST || st->kind == IQL_LAST,
 	};
 	struct wcache_stat	s;
 

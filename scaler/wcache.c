@@ -510,6 +510,8 @@ wc_values(struct wcache *wc, const struct wc_cont *c,
 			continue;
 		*first = *first < c->t[i] ? *first : c->t[i];
 		*last = *last > c->t[i] ? *last : c->t[i];
+		if (a->times_only)
+			continue;
 		if (!a->rate) {
 			out[(*m)++] = v;
 			continue;
@@ -540,6 +542,8 @@ wcache_window(struct wcache *wc, size_t g, const struct wcache_ask *a,
 		return false;		/* no sample in the window */
 	st->n = m;
 	st->value = st->lo = st->hi = NAN;
+	if (a->times_only)
+		return true;
 	if (m == 0)
 		return !a->rate;	/* rates: InfluxDB has no row */
 	winagg_extremes(wc->scratch, m, &st->lo, &st->hi);

@@ -84,6 +84,7 @@ struct wcache_ask {
 	bool			 rate;		/* of the per-second rate */
 	int64_t			 from_ns;	/* samples with time > from */
 	uint64_t		 min_count;	/* wcache_ready: K */
+	bool			 times_only;	/* first and last alone */
 };
 
 /* An aggregate statement's row (iql.h), computed. */
@@ -96,7 +97,8 @@ struct wcache_stat {
 
 /*
  * Service g's samples in the window: false when it has none (InfluxDB
- * gives no row); first and last time the raw samples even for a rate.
+ * gives no row); first and last time the raw samples even for a rate;
+ * with times_only nothing else is computed (n 0, the rest NAN).
  */
 bool		 wcache_window(struct wcache *, size_t g,
 		    const struct wcache_ask *, struct wcache_stat *);

@@ -24,37 +24,68 @@
 struct fleet {
 	int64_t		*ready_at;	/* per replica, ascending */
 	size_t		 n, cap;	/* n: the replicas decided */
-	struct winagg_point *pts;	/* per sample instant k */
 	int		 last_dir;	/* of the last action: -1, 0, +1 */
 	int64_t		 under_run;	/* the current under-provisioning */
 	double		 under, over, under_t, over_t, dropped, rep_s;
 	struct replay_score score;
 };
 
+/*
+ * One row of the group under test (a policy alone is a group of one):
+ * its policy, its field's load and what das's collector reports of it.
+ */
+struct rmem {
+	struct policy	 pol;		/* a copy: enabled, acting */
+	const struct replay_load *l;
+	double		 capacity;	/* units one replica serves */
+	bool		 capped;	/* a ratio field: <= 100 a replica */
+	struct winagg_point *pts;	/* das's samples, per instant k */
+	struct decide_rec *recs;	/* decide's recommendations, oldest
+					 * first, from recs[rec0] */
+	size_t		 nrecs, rec0, recs_cap;
+	struct decide_out out;		/* this tick's decision */
+};
+
 struct run {
 	const struct replay_model *m;
-	const struct replay_load *l;
-	struct policy	 pol;		/* a copy: enabled, acting */
+	struct rmem	*mem;		/* the group's rows */
+	size_t		 nmem;
+	const struct replay_load *l;	/* the first row's: time, the peer */
 	struct fleet	 das, peer;
+	struct winagg_point *peer_pts;	/* the peer's samples of mem[0] */
 	struct hpa	*hpa;
 	struct hpa_params hp;
 	struct winagg_point *scratch;
 	int64_t		 last_change;	/* absolute ns; 0 = never */
-	struct decide_rec *recs;	/* decide's recommendations, oldest
-					 * first, from recs[rec0] */
-	size_t		 nrecs, rec0, recs_cap;
 	int64_t		 span, max_window;
-	double		 load_s;	/* Σ L dt */
+	double		 load_s;	/* Σ L dt, the first row's */
 	struct replay_result *res;
 	size_t		 rows_cap;
 };
 
+/* The replicas a load needs: ceil(L / (capacity × util)), at least 1. */
 static int
-replay_demand(const struct replay_model *m, double load)
+replay_demand(const struct replay_model *m, double capacity, double load)
 {
-	double	d = ceil(load / (m->capacity * m->demand_util) - 1e-9);
+	double	d = ceil(load / (capacity * m->demand_util) - 1e-9);
 
 	return d < 1 ? 1 : d > INT_MAX ? INT_MAX : (int)d;
+}
+
+/* A group's demand at instant k: what its most demanding row needs. */
+static int
+run_demand(const struct run *r, size_t k)
+{
+	size_t	i;
+	int	d = 1, di;
+
+	for (i = 0; i < r->nmem; i++) {
+		di = replay_demand(r->m, r->mem[i].capacity,
+		    r->mem[i].l->load[k]);
+		if (di > d)
+			d = di;
+	}
+	return d;
 }
 
 static int
@@ -102,41 +133,46 @@ fleet_set(struct fleet *f, int to, int64_t t, int64_t delay)
 }
 
 /*
- * What each ready replica reports at sample k (taken at t); a custom
- * measurement (README, "Replay") reports the load itself, one point per
- * instant, whatever runs.
+ * What each of the ready replicas of f reports of row e's field at
+ * sample k (taken at t), into pts[k]; a custom measurement (README,
+ * "Replay") reports the load itself, one point per instant, whatever
+ * runs (custom: for das, whose statement reads it so).
  */
 static void
-fleet_sample(struct fleet *f, const struct run *r, size_t k, int64_t t)
+fleet_sample(const struct fleet *f, const struct rmem *e, bool custom,
+    struct winagg_point *pts, size_t k, int64_t t)
 {
 	int	ready = fleet_ready(f, t);
 	double	v = 0;
 
-	if (f == &r->das && POLICY_CUSTOM(&r->pol)) {
-		f->pts[k].value = r->l->load[k];
-		f->pts[k].weight = 1;
+	if (custom && POLICY_CUSTOM(&e->pol)) {
+		pts[k].value = e->l->load[k];
+		pts[k].weight = 1;
 		return;
 	}
 
 	if (ready > 0) {
-		v = r->l->load[k] / ready;
-		if (r->m->capped && v > 100)
+		v = e->l->load[k] / ready;
+		if (e->capped && v > 100)
 			v = 100;
 	}
-	f->pts[k].value = v;
-	f->pts[k].weight = (uint32_t)ready;
+	pts[k].value = v;
+	pts[k].weight = (uint32_t)ready;
 }
 
-/* Accumulate the scores of [t, t + dt) at load L. */
+/*
+ * Accumulate the scores of [t, t + dt): demand d, the first row's load
+ * L and capacity (dropped load).
+ */
 static void
-fleet_integrate(struct fleet *f, const struct replay_model *m, double load,
+fleet_integrate(struct fleet *f, int d, double load, double capacity,
     int64_t t, int64_t dt)
 {
-	int	d = replay_demand(m, load), s = fleet_ready(f, t);
+	int	s = fleet_ready(f, t);
 	double	sec = (double)dt / NS;
 
 	f->rep_s += (double)f->n * sec;
-	f->dropped += fmax(0, load - s * m->capacity) * sec;
+	f->dropped += fmax(0, load - s * capacity) * sec;
 	if (s < d) {
 		f->under += (double)(d - s) / d * sec;
 		f->under_t += sec;
@@ -166,10 +202,9 @@ fleet_score(struct fleet *f, double span_s, double load_s)
 }
 
 static void
-fleet_init(struct fleet *f, size_t nsamples, int start)
+fleet_init(struct fleet *f, int start)
 {
 	memset(f, 0, sizeof *f);
-	f->pts = xcalloc(nsamples + 1, sizeof *f->pts);
 	f->cap = (size_t)start + 16;
 	f->ready_at = xcalloc(f->cap, sizeof *f->ready_at);
 	f->n = (size_t)start;
@@ -182,12 +217,11 @@ static void
 fleet_free(struct fleet *f)
 {
 	free(f->ready_at);
-	free(f->pts);
 }
 
-/* The load sampled last at or before t (the interval ending there). */
-static double
-replay_load_at(const struct run *r, int64_t t)
+/* The sample instant last at or before t (the interval ending there). */
+static size_t
+replay_k_at(const struct run *r, int64_t t)
 {
 	int64_t	k = t / r->m->interval_ns - 1;
 
@@ -195,7 +229,7 @@ replay_load_at(const struct run *r, int64_t t)
 		k = 0;
 	if ((size_t)k >= r->l->n)
 		k = (int64_t)r->l->n - 1;
-	return r->l->load[k];
+	return (size_t)k;
 }
 
 static struct replay_row *
@@ -212,84 +246,83 @@ replay_row_add(struct run *r)
 }
 
 /*
- * Keep this tick's recommendation for stabilization (what pstate.c does
- * for das), forgetting those older than both stabilization windows.
+ * Keep row e's recommendation of this tick for stabilization (what
+ * pstate.c does for das), forgetting those older than both windows.
  */
 static void
-replay_rec(struct run *r, int64_t now, int desired)
+replay_rec(struct rmem *e, int64_t now, int desired)
 {
-	int64_t	keep = r->pol.stabilize_in_ns > r->pol.stabilize_out_ns ?
-	    r->pol.stabilize_in_ns : r->pol.stabilize_out_ns;
+	int64_t	keep = e->pol.stabilize_in_ns > e->pol.stabilize_out_ns ?
+	    e->pol.stabilize_in_ns : e->pol.stabilize_out_ns;
 
 	if (keep <= 0)
 		return;
-	while (r->rec0 < r->nrecs && r->recs[r->rec0].ns <= now - keep)
-		r->rec0++;
-	if (r->nrecs == r->recs_cap) {
-		if (r->rec0 > 0) {
-			memmove(r->recs, r->recs + r->rec0,
-			    (r->nrecs - r->rec0) * sizeof *r->recs);
-			r->nrecs -= r->rec0;
-			r->rec0 = 0;
+	while (e->rec0 < e->nrecs && e->recs[e->rec0].ns <= now - keep)
+		e->rec0++;
+	if (e->nrecs == e->recs_cap) {
+		if (e->rec0 > 0) {
+			memmove(e->recs, e->recs + e->rec0,
+			    (e->nrecs - e->rec0) * sizeof *e->recs);
+			e->nrecs -= e->rec0;
+			e->rec0 = 0;
 		}
-		if (r->nrecs == r->recs_cap) {
-			r->recs_cap = r->recs_cap ? r->recs_cap * 2 : 64;
-			r->recs = xreallocarray(r->recs, r->recs_cap,
-			    sizeof *r->recs);
+		if (e->nrecs == e->recs_cap) {
+			e->recs_cap = e->recs_cap ? e->recs_cap * 2 : 64;
+			e->recs = xreallocarray(e->recs, e->recs_cap,
+			    sizeof *e->recs);
 		}
 	}
-	r->recs[r->nrecs].ns = now;
-	r->recs[r->nrecs++].desired = desired;
+	e->recs[e->nrecs].ns = now;
+	e->recs[e->nrecs++].desired = desired;
 }
 
-/* Both windows as InfluxDB would answer das's statements. */
+/* Row e's two windows as InfluxDB would answer das's statements. */
 static void
-replay_windows(struct run *r, int64_t t, size_t nsampled,
+replay_windows(struct run *r, struct rmem *e, int64_t t, size_t nsampled,
     struct decide_in *in)
 {
 	const struct replay_model *m = r->m;
+	const struct policy *p = &e->pol;
 	int64_t	now = m->origin_ns + t, t0 = m->origin_ns + m->interval_ns;
-	bool	ready = r->pol.mode != POLICY_MODE_THRESHOLD &&
-		    !POLICY_CUSTOM(&r->pol);
+	bool	ready = p->mode != POLICY_MODE_THRESHOLD && !POLICY_CUSTOM(p);
 
-	winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns, now,
-	    r->pol.out_window_ns, r->scratch, &in->out);
-	if (r->pol.in_window_ns == r->pol.out_window_ns)
+	winagg_obs(p, e->pts, nsampled, t0, m->interval_ns, now,
+	    p->out_window_ns, r->scratch, &in->out);
+	if (p->in_window_ns == p->out_window_ns)
 		in->in = in->out;	/* the same statement, asked once */
 	else
-		winagg_obs(&r->pol, r->das.pts, nsampled, t0, m->interval_ns,
-		    now, r->pol.in_window_ns, r->scratch, &in->in);
-	in->out.total = in->in.total = POLICY_CUSTOM(&r->pol);
+		winagg_obs(p, e->pts, nsampled, t0, m->interval_ns, now,
+		    p->in_window_ns, r->scratch, &in->in);
+	in->out.total = in->in.total = POLICY_CUSTOM(p);
 	if (!ready)
 		return;
 	/* the replicas' ready times are from 0: so are these times */
-	winagg_ready(&r->pol, r->das.pts, nsampled, m->interval_ns,
-	    m->interval_ns, t, r->pol.out_window_ns, r->das.ready_at, r->das.n,
-	    r->scratch, &in->out);
-	winagg_ready(&r->pol, r->das.pts, nsampled, m->interval_ns,
-	    m->interval_ns, t, r->pol.in_window_ns, r->das.ready_at, r->das.n,
-	    r->scratch, &in->in);
+	winagg_ready(p, e->pts, nsampled, m->interval_ns, m->interval_ns, t,
+	    p->out_window_ns, r->das.ready_at, r->das.n, r->scratch, &in->out);
+	winagg_ready(p, e->pts, nsampled, m->interval_ns, m->interval_ns, t,
+	    p->in_window_ns, r->das.ready_at, r->das.n, r->scratch, &in->in);
 }
 
 /*
- * The peaks prediction reads (predict.h), from the samples taken before
- * t only: for period k, the largest total reported over (t − k·P, t −
- * k·P + lead] (a replica's value times the ready ones reporting it, or
- * a custom measurement's load); NAN before the trace's start.
+ * The peaks prediction reads (predict.h), from row e's samples taken
+ * before t only: for period k, the largest total reported over (t −
+ * k·P, t − k·P + lead] (a replica's value times the ready ones
+ * reporting it, or a custom measurement's load); NAN before the trace's
+ * start.
  */
 static void
-replay_peaks(const struct run *r, int64_t t, size_t nsampled,
-    double peaks[PREDICT_PERIODS])
+replay_peaks(const struct run *r, const struct rmem *e, int64_t t,
+    size_t nsampled, double peaks[PREDICT_PERIODS])
 {
-	const struct winagg_point *pts = r->das.pts;
+	const struct winagg_point *pts = e->pts;
 	int64_t	I = r->m->interval_ns, a, b, j;
 	size_t	k;
 	double	v;
 
 	for (k = 0; k < PREDICT_PERIODS; k++) {
 		peaks[k] = NAN;
-		a = t - (int64_t)(k + 1) * r->pol.predict_ns;
-		b = a + r->pol.lead_ns;
+		a = t - (int64_t)(k + 1) * e->pol.predict_ns;
+		b = a + e->pol.lead_ns;
 		if (a < 0)
 			continue;
 		/* instant j is sampled at (j + 1)·I */
@@ -304,49 +337,70 @@ replay_peaks(const struct run *r, int64_t t, size_t nsampled,
 	}
 }
 
+/* Row e decides at t, exactly as tick_eval.c calls decide(). */
+static void
+replay_decide(struct run *r, struct rmem *e, int64_t t, size_t nsampled)
+{
+	struct decide_in	 in;
+	double			 peaks[PREDICT_PERIODS];
+	int64_t			 now = r->m->origin_ns + t;
+
+	memset(&in, 0, sizeof in);
+	in.policy = &e->pol;
+	in.replicas = (int)r->das.n;
+	in.now_ns = now;
+	in.last_change_ns = r->last_change;
+	in.sample_interval_ns = r->m->interval_ns;
+	in.recs = e->recs + e->rec0;
+	in.nrecs = e->nrecs - e->rec0;
+	replay_windows(r, e, t, nsampled, &in);
+	if (e->pol.predict_ns > 0) {
+		replay_peaks(r, e, t, nsampled, peaks);
+		in.peaks = peaks;
+	}
+	decide(&in, &e->out);
+	replay_rec(e, now, e->out.desired);
+}
+
 /*
- * One das tick at t: the two windows aggregated as InfluxDB would, then
- * decide() exactly as tick_eval.c calls it, and the action applied as
- * tick_act.c would (the change time is the tick's).
+ * One das tick at t: each row's two windows aggregated as InfluxDB
+ * would, decide() exactly as tick_eval.c calls it, a group's decision
+ * as tick_group.c makes it (decide_group: the driver's stands, and its
+ * change counts as every row's), and the action applied as tick_act.c
+ * would (the change time is the tick's).
  */
 static void
 replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 {
-	const struct replay_model *m = r->m;
-	struct decide_in	 in;
-	struct decide_out	 out;
+	struct decide_out	 out, *outs;
 	struct replay_row	*row;
-	double			 peaks[PREDICT_PERIODS];
-	int64_t			 now = m->origin_ns + t;
+	size_t			 i, driver = 0;
 
-	memset(&in, 0, sizeof in);
-	in.policy = &r->pol;
-	in.replicas = (int)r->das.n;
-	in.now_ns = now;
-	in.last_change_ns = r->last_change;
-	in.sample_interval_ns = m->interval_ns;
-	in.recs = r->recs + r->rec0;
-	in.nrecs = r->nrecs - r->rec0;
-	replay_windows(r, t, nsampled, &in);
-	if (r->pol.predict_ns > 0) {
-		replay_peaks(r, t, nsampled, peaks);
-		in.peaks = peaks;
+	for (i = 0; i < r->nmem; i++)
+		replay_decide(r, &r->mem[i], t, nsampled);
+	if (r->nmem == 1)
+		out = r->mem[0].out;
+	else {
+		outs = xcalloc(r->nmem, sizeof *outs);
+		for (i = 0; i < r->nmem; i++)
+			outs[i] = r->mem[i].out;
+		driver = decide_group(outs, r->nmem, &out);
+		free(outs);
 	}
-	decide(&in, &out);
-	replay_rec(r, now, out.desired);
 	if (out.after != out.before) {
-		fleet_set(&r->das, out.after, t, m->start_delay_ns);
-		r->last_change = now;
+		fleet_set(&r->das, out.after, t, r->m->start_delay_ns);
+		r->last_change = r->m->origin_ns + t;
 	}
 	row = replay_row_add(r);
 	row->t_ns = t;
-	row->load = replay_load_at(r, t);
-	row->demand = replay_demand(m, row->load);
+	row->load = r->l->load[replay_k_at(r, t)];
+	row->demand = run_demand(r, replay_k_at(r, t));
 	row->ready = fleet_ready(&r->das, t);
 	row->replicas = (int)r->das.n;
 	row->value = out.value;
 	row->action = decide_action_name(out.action);
 	row->reason = out.reason;
+	row->driver = driver;
 	row->peer_ready = r->hpa ? fleet_ready(&r->peer, t) : -1;
 	row->peer_replicas = r->hpa ? (int)r->peer.n : -1;
 }
@@ -359,7 +413,7 @@ replay_peer_usage(const struct run *r, int64_t t, size_t nsampled,
 	struct decide_obs	o;
 	struct policy		mean = { .aggregate = POLICY_AGG_MEAN };
 
-	winagg_obs(&mean, r->peer.pts, nsampled, r->m->interval_ns,
+	winagg_obs(&mean, r->peer_pts, nsampled, r->m->interval_ns,
 	    r->m->interval_ns, t, r->hp.window_ns, r->scratch, &o);
 	*usage = o.value;
 	return o.present;
@@ -383,23 +437,31 @@ replay_peer_sync(struct run *r, int64_t t, size_t nsampled)
 	fleet_set(&r->peer, to, t, r->m->start_delay_ns);
 }
 
-/* --start, or what the first 10 minutes' mean load demands, in bounds. */
+/*
+ * --start, or what the first 10 minutes' mean load demands (the most
+ * demanding row's), in bounds.
+ */
 static int
-replay_start(const struct replay_model *m, const struct replay_load *l,
-    const struct policy *p)
+replay_start(const struct run *r)
 {
-	size_t	k, n = (size_t)(600 * NS / m->interval_ns);
-	double	sum = 0;
-	int	s = m->start;
+	const struct replay_model *m = r->m;
+	const struct policy *p = &r->mem[0].pol;
+	size_t	i, k, n = (size_t)(600 * NS / m->interval_ns);
+	double	sum;
+	int	s = m->start, d;
 
 	if (s < 0) {
 		if (n == 0)
 			n = 1;
-		if (n > l->n)
-			n = l->n;
-		for (k = 0; k < n; k++)
-			sum += l->load[k];
-		s = replay_demand(m, sum / (double)n);
+		if (n > r->l->n)
+			n = r->l->n;
+		for (i = 0; i < r->nmem; i++) {
+			for (k = 0, sum = 0; k < n; k++)
+				sum += r->mem[i].l->load[k];
+			d = replay_demand(m, r->mem[i].capacity,
+			    sum / (double)n);
+			s = d > s ? d : s;
+		}
 	}
 	return s < p->min_no ? p->min_no : s > p->max_no ? p->max_no : s;
 }
@@ -409,22 +471,44 @@ replay_start(const struct replay_model *m, const struct replay_load *l,
 	(errf((err), (errlen), __VA_ARGS__), -EINVAL)
 
 static int
-replay_check(const struct replay_model *m, const struct replay_load *l,
-    char *err, size_t errlen)
+replay_check(const struct replay_model *m, const struct replay_member *mem,
+    size_t n, char *err, size_t errlen)
 {
-	if (l->n == 0)
-		return replay_err(err, errlen, "the load has no samples");
+	const struct replay_load *l;
+	size_t	i;
+
+	if (n == 0)
+		return replay_err(err, errlen, "there is no policy to replay");
 	if (m->interval_ns <= 0 || m->tick_ns <= 0 || m->start_delay_ns < 0)
 		return replay_err(err, errlen, "the interval and tick must be > 0 "
 		    "and the start delay >= 0");
-	if (!(m->capacity > 0) || !(m->demand_util > 0) ||
-	    m->demand_util > 1)
-		return replay_err(err, errlen, "the capacity must be > 0 and the "
-		    "demand utilization in (0, 100] %%");
-	if (l->interval_ns != m->interval_ns)
-		return replay_err(err, errlen, "the load is sampled every %lld ns, "
-		    "the model every %lld ns", (long long)l->interval_ns,
-		    (long long)m->interval_ns);
+	if (!(m->demand_util > 0) || m->demand_util > 1)
+		return replay_err(err, errlen, "the demand utilization must be "
+		    "in (0, 100] %%");
+	for (i = 0; i < n; i++) {
+		l = mem[i].load;
+		if (l->n == 0)
+			return replay_err(err, errlen, "the load has no samples");
+		if (!(mem[i].capacity > 0))
+			return replay_err(err, errlen, "the capacity must be > 0");
+		if (l->interval_ns != m->interval_ns)
+			return replay_err(err, errlen, "the load is sampled every "
+			    "%lld ns, the model every %lld ns",
+			    (long long)l->interval_ns,
+			    (long long)m->interval_ns);
+		if (l->n != mem[0].load->n || l->origin_ns !=
+		    mem[0].load->origin_ns)
+			return replay_err(err, errlen, "the group's loads cover "
+			    "different spans (%zu and %zu intervals)", l->n,
+			    mem[0].load->n);
+		if (mem[i].policy->min_no != mem[0].policy->min_no ||
+		    mem[i].policy->max_no != mem[0].policy->max_no)
+			return replay_err(err, errlen, "the rows of one service "
+			    "decide together and must have the same bounds "
+			    "(min_no %d, max_no %d and min_no %d, max_no %d)",
+			    mem[0].policy->min_no, mem[0].policy->max_no,
+			    mem[i].policy->min_no, mem[i].policy->max_no);
+	}
 	return 0;
 }
 
@@ -446,11 +530,15 @@ static void
 replay_at(struct run *r, int64_t t, size_t *nsampled)
 {
 	const struct replay_model *m = r->m;
+	size_t	i;
 
 	if (t % m->interval_ns == 0 && t > 0 && *nsampled < r->l->n) {
-		fleet_sample(&r->das, r, *nsampled, t);
+		for (i = 0; i < r->nmem; i++)
+			fleet_sample(&r->das, &r->mem[i], true, r->mem[i].pts,
+			    *nsampled, t);
 		if (r->hpa)
-			fleet_sample(&r->peer, r, *nsampled, t);
+			fleet_sample(&r->peer, &r->mem[0], false, r->peer_pts,
+			    *nsampled, t);
 		(*nsampled)++;
 	}
 	if (t % m->tick_ns == 0 && t > 0)
@@ -464,8 +552,9 @@ replay_loop(struct run *r)
 {
 	const struct replay_model *m = r->m;
 	int64_t	t = 0, next, dt;
-	size_t	nsampled = 0;
-	double	load;
+	size_t	nsampled = 0, k;
+	double	load, cap = r->mem[0].capacity;
+	int	d;
 
 	while (t < r->span) {
 		next = min64(next_of(t, m->interval_ns), next_of(t, m->tick_ns));
@@ -476,11 +565,13 @@ replay_loop(struct run *r)
 		}
 		next = min64(next, r->span);
 		dt = next - t;
-		load = r->l->load[t / m->interval_ns];
+		k = (size_t)(t / m->interval_ns);
+		load = r->l->load[k];
+		d = run_demand(r, k);
 		r->load_s += load * (double)dt / NS;
-		fleet_integrate(&r->das, m, load, t, dt);
+		fleet_integrate(&r->das, d, load, cap, t, dt);
 		if (r->hpa)
-			fleet_integrate(&r->peer, m, load, t, dt);
+			fleet_integrate(&r->peer, d, load, cap, t, dt);
 		t = next;
 		if (t < r->span)
 			replay_at(r, t, &nsampled);
@@ -491,36 +582,73 @@ static void
 replay_peer_init(struct run *r, const struct hpa_params *peer, int start)
 {
 	r->hp = *peer;
-	r->hp.min_no = r->pol.min_no;
-	r->hp.max_no = r->pol.max_no;
+	r->hp.min_no = r->mem[0].pol.min_no;
+	r->hp.max_no = r->mem[0].pol.max_no;
 	r->hpa = hpa_new(&r->hp);
-	fleet_init(&r->peer, r->l->n, start);
+	fleet_init(&r->peer, start);
+	r->peer_pts = xcalloc(r->l->n + 1, sizeof *r->peer_pts);
+}
+
+static void
+replay_members(struct run *r, const struct replay_member *mem, size_t n)
+{
+	struct rmem	*e;
+	size_t		 i;
+
+	r->mem = xcalloc(n, sizeof *r->mem);
+	r->nmem = n;
+	for (i = 0; i < n; i++) {
+		e = &r->mem[i];
+		e->pol = *mem[i].policy; /* shallow: its strings stay the caller's */
+		e->pol.enabled = true;	/* what it would have done, acting */
+		e->pol.dry_run = false;
+		e->l = mem[i].load;
+		e->capacity = mem[i].capacity;
+		e->capped = mem[i].capped;
+		e->pts = xcalloc(e->l->n + 1, sizeof *e->pts);
+	}
+}
+
+static void
+replay_free_run(struct run *r)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nmem; i++) {
+		free(r->mem[i].pts);
+		free(r->mem[i].recs);
+	}
+	free(r->mem);
+	hpa_free(r->hpa);
+	fleet_free(&r->das);
+	fleet_free(&r->peer);
+	free(r->peer_pts);
+	free(r->scratch);
 }
 
 int
-replay_run(const struct replay_model *m, const struct replay_load *l,
-    const struct policy *p, const struct hpa_params *peer,
+replay_run_group(const struct replay_model *m,
+    const struct replay_member *mem, size_t n, const struct hpa_params *peer,
     struct replay_result *res, char *err, size_t errlen)
 {
 	struct run	r;
+	size_t		k;
 	int		start;
 
 	memset(res, 0, sizeof *res);
-	if (replay_check(m, l, err, errlen) != 0)
+	if (replay_check(m, mem, n, err, errlen) != 0)
 		return -EINVAL;
 	memset(&r, 0, sizeof r);
 	r.m = m;
-	r.l = l;
+	r.l = mem[0].load;
 	r.res = res;
-	r.pol = *p;		/* shallow: its strings stay p's */
-	r.pol.enabled = true;	/* what it would have done, acting */
-	r.pol.dry_run = false;
-	r.span = (int64_t)l->n * m->interval_ns;
-	start = replay_start(m, l, p);
-	fleet_init(&r.das, l->n, start);
+	replay_members(&r, mem, n);
+	r.span = (int64_t)r.l->n * m->interval_ns;
+	start = replay_start(&r);
+	fleet_init(&r.das, start);
 	if (peer != NULL)
 		replay_peer_init(&r, peer, start);
-	r.scratch = xcalloc(l->n + 1, sizeof *r.scratch);
+	r.scratch = xcalloc(r.l->n + 1, sizeof *r.scratch);
 	replay_loop(&r);
 	fleet_score(&r.das, (double)r.span / NS, r.load_s);
 	res->das = r.das.score;
@@ -531,18 +659,31 @@ replay_run(const struct replay_model *m, const struct replay_load *l,
 	}
 	res->start = start;
 	res->span_ns = r.span;
-	hpa_free(r.hpa);
-	fleet_free(&r.das);
-	fleet_free(&r.peer);
-	free(r.scratch);
-	free(r.recs);
+	res->nmembers = n;
+	if (n > 1) {
+		res->names = xcalloc(n, sizeof *res->names);
+		for (k = 0; k < n; k++)
+			res->names[k] = mem[k].name != NULL ? mem[k].name : "";
+	}
+	replay_free_run(&r);
 	return 0;
+}
+
+int
+replay_run(const struct replay_model *m, const struct replay_load *l,
+    const struct policy *p, const struct hpa_params *peer,
+    struct replay_result *res, char *err, size_t errlen)
+{
+	struct replay_member	one = { p, l, m->capacity, m->capped, NULL };
+
+	return replay_run_group(m, &one, 1, peer, res, err, errlen);
 }
 
 void
 replay_result_free(struct replay_result *res)
 {
 	free(res->rows);
+	free(res->names);
 	memset(res, 0, sizeof *res);
 }
 
@@ -559,8 +700,9 @@ replay_timeline_write(FILE *f, const struct replay_result *res)
 	const struct replay_row	*w;
 	size_t			 i;
 
-	fprintf(f, "time,load,ready,replicas,value,action,reason%s\n",
-	    res->has_peer ? ",peer_ready,peer_replicas" : "");
+	fprintf(f, "time,load,ready,replicas,value,action,reason%s%s\n",
+	    res->has_peer ? ",peer_ready,peer_replicas" : "",
+	    res->names != NULL ? ",row" : "");
 	for (i = 0; i < res->nrows; i++) {
 		w = &res->rows[i];
 		fprintf(f, "%.3f,%.6g,%d,%d,", (double)w->t_ns / NS, w->load,
@@ -570,6 +712,8 @@ replay_timeline_write(FILE *f, const struct replay_result *res)
 		fprintf(f, ",%s,%s", w->action, w->reason);
 		if (res->has_peer)
 			fprintf(f, ",%d,%d", w->peer_ready, w->peer_replicas);
+		if (res->names != NULL)
+			fprintf(f, ",%s", res->names[w->driver]);
 		fputc('\n', f);
 	}
 }

@@ -32,7 +32,8 @@ struct replay_model {
 	int64_t		 tick_ns;	/* das's tick (10 s) */
 	int64_t		 start_delay_ns; /* added replica -> ready (20 s) */
 	double		 demand_util;	/* u, 0.8 */
-	double		 capacity;	/* units one replica serves (100) */
+	double		 capacity;	/* units one replica serves (100);
+					 * replay_run's, per row in a group */
 	bool		 capped;	/* ratio field: a replica reports <= 100 */
 	int		 start;		/* replicas at 0; < 0: what the first
 					 * 10 minutes' mean load demands */
@@ -73,6 +74,7 @@ struct replay_row {
 	const char	*action;	/* decide_action_name() */
 	const char	*reason;	/* decide's reason */
 	int		 peer_ready, peer_replicas; /* -1: no peer */
+	size_t		 driver;	/* a group's row whose decision stood */
 };
 
 /* The scores of one run (SPEC RG elasticity metrics, per second). */
@@ -94,6 +96,9 @@ struct replay_result {
 	size_t		 nrows;
 	int		 start;		/* replicas at t = 0 */
 	int64_t		 span_ns;	/* T */
+	size_t		 nmembers;	/* the group's rows (1: a row alone) */
+	const char	**names;	/* owned array of the rows' names
+					 * (borrowed strings), for a group */
 };
 
 /*
@@ -105,6 +110,34 @@ int	 replay_run(const struct replay_model *, const struct replay_load *,
 	    const struct policy *, const struct hpa_params *peer,
 	    struct replay_result *, char *err, size_t errlen);
 void	 replay_result_free(struct replay_result *);
+
+/*
+ * One row of a group (README, "Replay"): its policy, the load of its
+ * field (each row's own: all over the same span), what one replica
+ * serves of it (demand) and whether a replica reports at most 100 (a
+ * ratio field); name labels it in the timeline ("seq 2").
+ */
+struct replay_member {
+	const struct policy	 *policy;
+	const struct replay_load *load;
+	double			  capacity;
+	bool			  capped;
+	const char		 *name;
+};
+
+/*
+ * Replay several rows for one service as das runs them (tick_group.c):
+ * each row decides on its own field's samples, decide_group makes the
+ * group's decision and its change is every row's. The rows must share
+ * min_no and max_no (das makes them invalid otherwise). Demand is the
+ * most demanding row's; the dropped load, the timeline's load and the
+ * peer are the first row's. replay_run is a group of one, from
+ * m->capacity and m->capped.
+ */
+int	 replay_run_group(const struct replay_model *,
+	    const struct replay_member *, size_t n,
+	    const struct hpa_params *peer, struct replay_result *, char *err,
+	    size_t errlen);
 
 /* The timeline as CSV with the header of dasctl replay --timeline. */
 void	 replay_timeline_write(FILE *, const struct replay_result *);

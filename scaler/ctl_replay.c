@@ -39,9 +39,12 @@ struct rp {
 	bool				 peer;
 	int64_t				 since, until;
 	struct store_policies		 sp;
-	struct policy_row		*rows;
+	struct policy_row		*rows;	/* grouped: see rp_group_rows */
 	size_t				 nrows;
-	char				*policy_text, *set_text;
+	size_t				*gfirst, *glen;	/* the groups */
+	size_t				 ngroups;
+	char				 seqs[REPLAY_TRACE_LOADS][8];
+	char				*policy_text, **set_text;
 	json_t				*runs;	/* --json */
 	size_t				 nrun;
 };
@@ -196,6 +199,87 @@ rp_rows_table(struct rp *r)
 	return 0;
 }
 
+/*
+ * --policy "cols;cols;...": one row, or the rows of one group separated
+ * by ';' (README, "Replay": several rows for one service).
+ */
+static int
+rp_rows_policy(struct rp *r)
+{
+	const char	*c;
+	char		*text, *save = NULL;
+	size_t		 i, n = 1;
+	int		 rc;
+
+	for (c = r->o->policy; *c != '\0'; c++)
+		n += *c == ';';
+	if (n > REPLAY_TRACE_LOADS)
+		return rp_usage("--policy: %zu rows; a group replays at most "
+		    "%d", n, REPLAY_TRACE_LOADS);
+	r->rows = xcalloc(n, sizeof *r->rows);
+	r->policy_text = xstrdup(r->o->policy);
+	for (text = strtok_r(r->policy_text, ";", &save); text != NULL;
+	    text = strtok_r(NULL, ";", &save)) {
+		i = r->nrows++;
+		if ((rc = rp_pairs(text, &r->rows[i], "policy")) != 0)
+			return rc;
+		/* what a replay needs no row for */
+		if (r->rows[i].service_id == NULL)
+			r->rows[i].service_id = r->service ? r->service :
+			    "replay";
+		if (r->rows[i].seq == NULL) {
+			snprintf(r->seqs[i], sizeof r->seqs[i], "%zu", i + 1);
+			r->rows[i].seq = r->seqs[i];
+		}
+	}
+	if (r->nrows == 0)
+		return rp_usage("--policy \"%s\" names no column",
+		    r->o->policy);
+	return 0;
+}
+
+/* A row's backend as written ("" for the default). */
+static const char *
+rp_backend(const struct policy_row *row)
+{
+	return row->backend != NULL ? row->backend : "";
+}
+
+/*
+ * The groups das would make of the rows (tick_group.c): one per backend
+ * as written, in table order; the rows reordered so that each group's
+ * are together.
+ */
+static void
+rp_group_rows(struct rp *r)
+{
+	struct policy_row	*sorted;
+	size_t			 i, j, n = 0;
+	bool			*done;
+
+	sorted = xcalloc(r->nrows + 1, sizeof *sorted);
+	done = xcalloc(r->nrows + 1, sizeof *done);
+	r->gfirst = xcalloc(r->nrows + 1, sizeof *r->gfirst);
+	r->glen = xcalloc(r->nrows + 1, sizeof *r->glen);
+	for (i = 0; i < r->nrows; i++) {
+		if (done[i])
+			continue;
+		r->gfirst[r->ngroups] = n;
+		for (j = i; j < r->nrows; j++) {
+			if (done[j] || strcmp(rp_backend(&r->rows[i]),
+			    rp_backend(&r->rows[j])) != 0)
+				continue;
+			done[j] = true;
+			sorted[n++] = r->rows[j];
+			r->glen[r->ngroups]++;
+		}
+		r->ngroups++;
+	}
+	free(r->rows);
+	free(done);
+	r->rows = sorted;
+}
+
 /* The policies under test: --policy, or the service's rows; --set over. */
 static int
 rp_rows(struct rp *r)
@@ -204,25 +288,18 @@ rp_rows(struct rp *r)
 	int	rc;
 
 	if (r->o->policy != NULL) {
-		r->rows = xcalloc(1, sizeof *r->rows);
-		r->nrows = 1;
-		r->policy_text = xstrdup(r->o->policy);
-		if ((rc = rp_pairs(r->policy_text, &r->rows[0], "policy")))
+		if ((rc = rp_rows_policy(r)) != 0)
 			return rc;
-		/* what a replay needs no row for */
-		if (r->rows[0].service_id == NULL)
-			r->rows[0].service_id = r->service ? r->service :
-			    "replay";
-		if (r->rows[0].seq == NULL)
-			r->rows[0].seq = "1";
 	} else if ((rc = rp_rows_table(r)) != 0)
 		return rc;
+	/* each row its own copy: the rows point into it */
+	r->set_text = xcalloc(r->nrows + 1, sizeof *r->set_text);
 	for (i = 0; r->o->set != NULL && i < r->nrows; i++) {
-		free(r->set_text);
-		r->set_text = xstrdup(r->o->set);
-		if ((rc = rp_pairs(r->set_text, &r->rows[i], "set")) != 0)
+		r->set_text[i] = xstrdup(r->o->set);
+		if ((rc = rp_pairs(r->set_text[i], &r->rows[i], "set")) != 0)
 			return rc;
 	}
+	rp_group_rows(r);
 	return 0;
 }
 
@@ -261,8 +338,9 @@ rp_span(struct rp *r)
 	return 0;
 }
 
+/* The trace: n loads, one per row of the group. */
 static int
-rp_load_trace(struct rp *r, struct replay_load *l)
+rp_load_trace(struct rp *r, struct replay_load *l, size_t n)
 {
 	const char	*name = r->o->trace;
 	FILE		*f = stdin;
@@ -274,8 +352,8 @@ rp_load_trace(struct rp *r, struct replay_load *l)
 		    "was replayed\n", name, strerror(errno));
 		return CTL_EXIT_USAGE;
 	}
-	rc = replay_trace_read(f, strcmp(name, "-") ? name : "stdin",
-	    r->m.interval_ns, l, err, sizeof err);
+	rc = replay_trace_read_group(f, strcmp(name, "-") ? name : "stdin",
+	    r->m.interval_ns, l, n, err, sizeof err);
 	if (f != stdin)
 		fclose(f);
 	if (rc != 0) {
@@ -337,10 +415,11 @@ rp_model_for(struct rp *r, const struct policy *p, struct replay_model *m)
 	*m = r->m;
 	m->capped = policy_field_unit(p->field) == POLICY_UNIT_PERCENT;
 	m->origin_ns = 1000000000 * NS;		/* any time after 0 */
-	if (!isnan(m->capacity))
-		return 0;
+	/* a replica serves 100 % of a ratio; --capacity is the others' */
 	if (m->capped)
 		m->capacity = 100;
+	else if (!isnan(m->capacity))
+		return 0;
 	else if (p->mode == POLICY_MODE_CAPACITY)
 		m->capacity = p->capacity;
 	else
@@ -503,7 +582,7 @@ rp_files(const struct rp *r, const struct replay_result *res, size_t i,
 	for (k = 0; k < 2 && rc == 0; k++) {
 		if (paths[k] == NULL)
 			continue;
-		name = rp_file_name(paths[k], i, r->nrows);
+		name = rp_file_name(paths[k], i, r->ngroups);
 		if ((f = fopen(name, "w")) == NULL)
 			rc = -errno;
 		else {
@@ -522,18 +601,33 @@ rp_files(const struct rp *r, const struct replay_result *res, size_t i,
 	return rc == 0 ? 0 : CTL_EXIT_FAIL;
 }
 
+/* The group's rows as --policy text: "cols; cols". */
 static void
-rp_report(struct rp *r, const struct replay_result *res, size_t i,
+rp_group_text(const struct rp *r, size_t g, struct buf *b)
+{
+	struct buf	one;
+	size_t		i;
+
+	for (i = 0; i < r->glen[g]; i++) {
+		buf_init(&one);
+		rp_row_text(&r->rows[r->gfirst[g] + i], &one);
+		buf_printf(b, "%s%s", i > 0 ? "; " : "", buf_str(&one));
+		buf_free(&one);
+	}
+}
+
+static void
+rp_report(struct rp *r, const struct replay_result *res, size_t g,
     const struct replay_model *m, const struct replay_load *l)
 {
 	struct buf	ptext, peer;
 
 	buf_init(&ptext);
 	buf_init(&peer);
-	rp_row_text(&r->rows[i], &ptext);
+	rp_group_text(r, g, &ptext);
 	rp_peer_text(&r->hp, &peer);
 	if (r->runs == NULL) {
-		if (i > 0)
+		if (g > 0)
 			putchar('\n');
 		rp_table(res, buf_str(&ptext), buf_str(&peer), m, l);
 	} else {
@@ -547,60 +641,118 @@ rp_report(struct rp *r, const struct replay_result *res, size_t i,
 	buf_free(&peer);
 }
 
-/* Parse, load, replay and report the i-th policy. */
-static int
-rp_one(struct rp *r, size_t i, json_t *top)
-{
-	struct replay_model	m;
-	struct replay_result	res;
-	struct replay_load	l;
-	struct policy		p;
-	char			err[512];
-	int			rc;
+/* One group's parsed rows, loads and what the replay takes of them. */
+struct rp_group {
+	size_t			 n;
+	struct policy		 p[REPLAY_TRACE_LOADS];
+	struct replay_load	 l[REPLAY_TRACE_LOADS];
+	struct replay_member	 mem[REPLAY_TRACE_LOADS];
+	char			 name[REPLAY_TRACE_LOADS][32];
+	size_t			 parsed;
+};
 
-	if (policy_parse(&r->rows[i], &p, err, sizeof err) != 0) {
-		fprintf(stderr, "dasctl: replay: invalid policy (das would "
-		    "journal: %s); nothing was replayed\n", err);
-		return CTL_EXIT_USAGE;
+/* Parse group g's rows and find each one's capacity. */
+static int
+rp_group_parse(struct rp *r, size_t g, struct rp_group *G,
+    struct replay_model *m)
+{
+	const struct policy_row	*row;
+	char			 err[512];
+	size_t			 i;
+	int			 rc;
+
+	G->n = r->glen[g];
+	if (G->n > REPLAY_TRACE_LOADS)
+		return rp_usage("the service has %zu rows with one backend; a "
+		    "group replays at most %d", G->n, REPLAY_TRACE_LOADS);
+	for (i = 0; i < G->n; i++) {
+		row = &r->rows[r->gfirst[g] + i];
+		if (policy_parse(row, &G->p[i], err, sizeof err) != 0) {
+			fprintf(stderr, "dasctl: replay: invalid policy%s%s (das "
+			    "would journal: %s); nothing was replayed\n",
+			    G->n > 1 ? " seq " : "", G->n > 1 ? row->seq : "",
+			    err);
+			return CTL_EXIT_USAGE;
+		}
+		G->parsed++;
+		if ((rc = rp_model_for(r, &G->p[i], m)) != 0)
+			return rc;
+		snprintf(G->name[i], sizeof G->name[i], "seq %s", row->seq);
+		G->mem[i] = (struct replay_member){ &G->p[i], &G->l[i],
+		    m->capacity, m->capped, G->name[i] };
 	}
-	memset(&l, 0, sizeof l);
+	return 0;
+}
+
+static void
+rp_group_free(struct rp_group *G)
+{
+	size_t	i;
+
+	for (i = 0; i < G->parsed; i++) {
+		replay_load_free(&G->l[i]);
+		policy_clear(&G->p[i]);
+	}
+}
+
+/* Parse, load, replay and report group g (a row alone, or several). */
+static int
+rp_one(struct rp *r, size_t g, json_t *top)
+{
+	struct rp_group		*G = xcalloc(1, sizeof *G);
+	struct replay_model	 m;
+	struct replay_result	 res;
+	char			 err[512];
+	size_t			 i;
+	int			 rc;
+
 	memset(&res, 0, sizeof res);
-	if ((rc = rp_model_for(r, &p, &m)) == 0)
-		rc = r->o->trace ? rp_load_trace(r, &l) : rp_load_hist(r, &p, &l);
+	rc = rp_group_parse(r, g, G, &m);
+	if (rc == 0 && r->o->trace)
+		rc = rp_load_trace(r, G->l, G->n);
+	for (i = 0; rc == 0 && !r->o->trace && i < G->n; i++)
+		rc = rp_load_hist(r, &G->p[i], &G->l[i]);
 	if (rc == 0) {
 		m.start = r->m.start;
-		if (replay_run(&m, &l, &p, r->peer ? &r->hp : NULL, &res, err,
-		    sizeof err) != 0)
+		if (replay_run_group(&m, G->mem, G->n, r->peer ? &r->hp : NULL,
+		    &res, err, sizeof err) != 0)
 			rc = rp_usage("%s%s", err, "");
 	}
 	if (rc == 0) {
-		rp_report(r, &res, i, &m, &l);
+		rp_report(r, &res, g, &m, &G->l[0]);
 		json_object_set_new(top, "span_s",
 		    json_real((double)res.span_ns / NS));
 		json_object_set_new(top, "interval_s",
 		    json_real((double)m.interval_ns / NS));
-		json_object_set_new(top, "samples", json_integer((json_int_t)l.n));
+		json_object_set_new(top, "samples",
+		    json_integer((json_int_t)G->l[0].n));
 		json_object_set_new(top, "start", json_integer(res.start));
-		if (l.origin_ns != 0)	/* the history's: times are from it */
+		if (G->l[0].origin_ns != 0)	/* the history's: times are from it */
 			json_object_set_new(top, "origin_ns",
-			    json_integer((json_int_t)l.origin_ns));
-		rc = rp_files(r, &res, i, r->service != NULL ? p.service :
+			    json_integer((json_int_t)G->l[0].origin_ns));
+		rc = rp_files(r, &res, g, r->service != NULL ? G->p[0].service :
 		    strcmp(r->o->trace, "-") == 0 ? "stdin" : r->o->trace);
 	}
 	replay_result_free(&res);
-	replay_load_free(&l);
-	policy_clear(&p);
+	rp_group_free(G);
+	free(G);
 	return rc;
 }
 
 static void
 rp_free(struct rp *r)
 {
+	size_t	i;
+
 	if (r->sp.rows != NULL)
 		store_policies_free(&r->sp);
-	free(r->rows);
-	free(r->policy_text);
+	for (i = 0; r->set_text != NULL && i < r->nrows; i++)
+		free(r->set_text[i]);
 	free(r->set_text);
+	free(r->rows);
+	free(r->gfirst);
+	free(r->glen);
+	free(r->policy_text);
 }
 
 int
@@ -623,7 +775,7 @@ ctl_replay(struct ctl *c, const char *service,
 	    (rc = rp_rows(&r)) == 0 && (o->trace || (rc = rp_span(&r)) == 0)) {
 		if (c->json)
 			r.runs = json_array();
-		for (i = 0; i < r.nrows && rc == 0; i++)
+		for (i = 0; i < r.ngroups && rc == 0; i++)
 			rc = rp_one(&r, i, top);
 	}
 	if (rc == 0 && r.runs != NULL) {

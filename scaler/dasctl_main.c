@@ -245,7 +245,10 @@ static const struct dasctl_cmd dasctl_cmds[] = {
 "(time,load), beside the Kubernetes HPA algorithm (--peer): under-\n"
 "and over-provisioning, replica-hours, actions, reversals (README,\n"
 "\"Replay\"). COLS: col=value,... with the das table's column names;\n"
-"--set overrides columns of the row. Writes nothing but its output\n" },
+"several rows for one service (a group) are replayed together, as das\n"
+"runs them: the table's rows, or COLS;COLS with a trace of one load\n"
+"column per row (time,cpu,rate). --set overrides columns of every row.\n"
+"Writes nothing but its output\n" },
 	{ NULL, 0, 0, NULL, NULL, NULL }
 };
 

@@ -60,6 +60,17 @@ void	 replay_load_free(struct replay_load *);
 int	 replay_trace_read(FILE *, const char *name, int64_t interval_ns,
 	    struct replay_load *, char *err, size_t errlen);
 
+/* The loads a group's trace holds at most (its rows). */
+#define REPLAY_TRACE_LOADS	16
+
+/*
+ * A group's trace: the header "time" and nl load columns (any names;
+ * "time,load" when nl is 1), into l[0..nl), one per row in order.
+ */
+int	 replay_trace_read_group(FILE *, const char *name,
+	    int64_t interval_ns, struct replay_load *l, size_t nl, char *err,
+	    size_t errlen);
+
 /* RFC 3339 ("2024-05-01T12:00:00.25Z", "...+02:00") to seconds. 0 or -1. */
 int	 replay_parse_time(const char *, double *sec);
 

@@ -122,59 +122,77 @@ trace_number(const char *s, double *v)
 	return *end == '\0' && errno == 0 && isfinite(*v) ? 0 : -1;
 }
 
-/* Cut line into its two fields (in place); trailing CR/LF removed. */
+/*
+ * Cut line into exactly nf fields (in place), at f[0..nf); trailing
+ * CR/LF removed. -1 when it has another number of fields.
+ */
 static int
-trace_fields(char *line, char **a, char **b)
+trace_fields(char *line, char **f, size_t nf)
 {
+	size_t	i;
 	char	*c;
 
 	line[strcspn(line, "\r\n")] = '\0';
-	if ((c = strchr(line, ',')) == NULL || strchr(c + 1, ',') != NULL)
-		return -1;
-	*c = '\0';
-	*a = line;
-	*b = c + 1;
+	for (i = 0; i < nf; i++) {
+		f[i] = line;
+		c = strchr(line, ',');
+		if ((c == NULL) != (i == nf - 1))
+			return -1;
+		if (c != NULL) {
+			*c = '\0';
+			line = c + 1;
+		}
+	}
 	return 0;
 }
 
+/* The rows read: time t[i], loads v[i × nl + j]. */
 struct trace_rows {
 	double	*t, *v;
-	size_t	 n, cap;
+	size_t	 n, cap, nl;
 };
 
 static void
-trace_push(struct trace_rows *r, double t, double v)
+trace_push(struct trace_rows *r, double t, const double *v)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 4096;
 		r->t = xreallocarray(r->t, r->cap, sizeof *r->t);
-		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+		r->v = xreallocarray(r->v, r->cap, r->nl * sizeof *r->v);
 	}
 	r->t[r->n] = t;
-	r->v[r->n++] = v;
+	memcpy(r->v + r->n * r->nl, v, r->nl * sizeof *v);
+	r->n++;
 }
 
 static int
 trace_row(struct trace_rows *r, char *line, const char *name,
     unsigned long lineno, char *err, size_t errlen)
 {
-	char	*a, *b;
-	double	 t, v;
+	char	*f[1 + REPLAY_TRACE_LOADS];
+	double	 t, v[REPLAY_TRACE_LOADS];
+	size_t	 j;
 
-	if (trace_fields(line, &a, &b) != 0) {
-		errf(err, errlen, "%s:%lu: not two fields \"time,load\"",
-		    name, lineno);
+	if (trace_fields(line, f, 1 + r->nl) != 0) {
+		if (r->nl == 1)
+			errf(err, errlen, "%s:%lu: not two fields "
+			    "\"time,load\"", name, lineno);
+		else
+			errf(err, errlen, "%s:%lu: not %zu fields as the "
+			    "header's", name, lineno, 1 + r->nl);
 		return -EINVAL;
 	}
-	if (trace_number(a, &t) != 0 && replay_parse_time(a, &t) != 0) {
+	if (trace_number(f[0], &t) != 0 && replay_parse_time(f[0], &t) != 0) {
 		errf(err, errlen, "%s:%lu: time \"%.40s\" is neither seconds "
-		    "nor RFC 3339", name, lineno, a);
+		    "nor RFC 3339", name, lineno, f[0]);
 		return -EINVAL;
 	}
-	if (trace_number(b, &v) != 0 || v < 0) {
-		errf(err, errlen, "%s:%lu: load \"%.40s\" is not a number "
-		    ">= 0", name, lineno, b);
-		return -EINVAL;
+	for (j = 0; j < r->nl; j++) {
+		if (trace_number(f[1 + j], &v[j]) != 0 || v[j] < 0) {
+			errf(err, errlen, "%s:%lu: load \"%.40s\" is not a "
+			    "number >= 0", name, lineno, f[1 + j]);
+			return -EINVAL;
+		}
 	}
 	if (r->n > 0 && t <= r->t[r->n - 1]) {
 		errf(err, errlen, "%s:%lu: time %.3f is not after the line "
@@ -186,20 +204,44 @@ trace_row(struct trace_rows *r, char *line, const char *name,
 	return 0;
 }
 
+/*
+ * The header: "time,load" for one load, "time,A,B,..." (any names) for
+ * a group's r->nl loads.
+ */
+static int
+trace_header(char *line, const struct trace_rows *r)
+{
+	char	*f[1 + REPLAY_TRACE_LOADS];
+	size_t	 j;
+
+	if (trace_fields(line, f, 1 + r->nl) != 0 || strcmp(f[0], "time") != 0)
+		return -1;
+	if (r->nl == 1)
+		return strcmp(f[1], "load") == 0 ? 0 : -1;
+	for (j = 1; j <= r->nl; j++)
+		if (*f[j] == '\0')
+			return -1;
+	return 0;
+}
+
 /* The rows of f after its header. */
 static int
 trace_rows_read(FILE *f, const char *name, struct trace_rows *r, char *err,
     size_t errlen)
 {
-	char		*line = NULL, *a, *b;
+	char		*line = NULL;
 	size_t		 cap = 0;
 	unsigned long	 lineno = 1;
 	int		 rc = 0;
 
-	if (getline(&line, &cap, f) < 0 || trace_fields(line, &a, &b) != 0 ||
-	    strcmp(a, "time") != 0 || strcmp(b, "load") != 0) {
-		errf(err, errlen, "%s:1: the header must be \"time,load\"",
-		    name);
+	if (getline(&line, &cap, f) < 0 || trace_header(line, r) != 0) {
+		if (r->nl == 1)
+			errf(err, errlen, "%s:1: the header must be "
+			    "\"time,load\"", name);
+		else
+			errf(err, errlen, "%s:1: the header must be \"time\" "
+			    "and %zu load columns, one per row of the group "
+			    "(\"time,cpu,rate\")", name, r->nl);
 		free(line);
 		return -EINVAL;
 	}
@@ -227,7 +269,7 @@ trace_rows_read(FILE *f, const char *name, struct trace_rows *r, char *err,
  * lasts one mean spacing, so n intervals cover the trace's whole span.
  */
 static int
-trace_resample(const struct trace_rows *r, int64_t interval_ns,
+trace_resample(const struct trace_rows *r, size_t j, int64_t interval_ns,
     struct replay_load *l, const char *name, char *err, size_t errlen)
 {
 	double	 iv = (double)interval_ns / NS, origin = r->t[0];
@@ -253,12 +295,12 @@ trace_resample(const struct trace_rows *r, int64_t interval_ns,
 		k = (size_t)floor((r->t[i] - origin) / iv + 1e-9);
 		if (k >= l->n)
 			k = l->n - 1;
-		sum[k] += r->v[i];
+		sum[k] += r->v[i * r->nl + j];
 		cnt[k]++;
 	}
 	for (k = 0; k < l->n; k++)
 		l->load[k] = cnt[k] ? sum[k] / (double)cnt[k] :
-		    k > 0 ? l->load[k - 1] : r->v[0];
+		    k > 0 ? l->load[k - 1] : r->v[j];
 	l->interval_ns = interval_ns;
 	l->origin_ns = 0;
 	free(sum);
@@ -267,18 +309,36 @@ trace_resample(const struct trace_rows *r, int64_t interval_ns,
 }
 
 int
-replay_trace_read(FILE *f, const char *name, int64_t interval_ns,
-    struct replay_load *l, char *err, size_t errlen)
+replay_trace_read_group(FILE *f, const char *name, int64_t interval_ns,
+    struct replay_load *l, size_t nl, char *err, size_t errlen)
 {
 	struct trace_rows	r;
+	size_t			j;
 	int			rc;
 
-	memset(l, 0, sizeof *l);
+	if (nl == 0 || nl > REPLAY_TRACE_LOADS) {
+		errf(err, errlen, "%s: a trace holds 1 to %d loads, not %zu",
+		    name, REPLAY_TRACE_LOADS, nl);
+		return -EINVAL;
+	}
+	memset(l, 0, nl * sizeof *l);
 	memset(&r, 0, sizeof r);
+	r.nl = nl;
 	rc = trace_rows_read(f, name, &r, err, errlen);
-	if (rc == 0)
-		rc = trace_resample(&r, interval_ns, l, name, err, errlen);
+	for (j = 0; rc == 0 && j < nl; j++)
+		rc = trace_resample(&r, j, interval_ns, &l[j], name, err,
+		    errlen);
+	for (j = 0; rc != 0 && j < nl; j++)
+		replay_load_free(&l[j]);
 	free(r.t);
 	free(r.v);
 	return rc;
+}
+
+int
+replay_trace_read(FILE *f, const char *name, int64_t interval_ns,
+    struct replay_load *l, char *err, size_t errlen)
+{
+	return replay_trace_read_group(f, name, interval_ns, l, 1, err,
+	    errlen);
 }

@@ -117,6 +117,7 @@ DAS_PID=$!
 on_exit "kill $DAS_PID 2>/dev/null || true"
 wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 	fail "das never created its tables: $(cat "$DIR/das.log")"
+T_SINCE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 q "insert into das (seq, min_no, max_no, cur_no, cond_item, out_duration, in_duration, service_id,
 	mode, setpoint, aggregate, stabilize_in)
    values($SEQ, 1, 6, 1, 'cpu_ratio', '${WINDOW}s', '${WINDOW}s', '$SVC', 'target', '10%', 'min', '${STAB}s')"
@@ -193,6 +194,25 @@ assert_eq 2 "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$
 ctl resume "$SVC" >/dev/null
 assert_eq "$SEQ:true $((SEQ + 1)):true" "$(q "SELECT string_agg(seq || ':' || enabled, ' ' ORDER BY seq) FROM das")" \
 	"resume: every row of the group"
+
+echo "== dasctl replay of the group: both rows' histories, one decision a tick"
+# The two rows replayed together as das runs them (README, "Replay"):
+# each on its own field's history from InfluxDB, the target row drives
+# the scale-out under the load (the mem_ratio row is far below 90 %).
+ctl replay "$SVC" --since "$T_SINCE" --interval ${DS_INT}s --tick ${DAS_INT}s \
+	--start-delay $((2 * DS_INT))s --timeline "$DIR/group.csv" --json >"$DIR/group.json" ||
+	{ cat "$DIR/group.json"; fail "dasctl replay of the group failed"; }
+jq -c '.runs[] | {name, actions, reversals, final_replicas}' "$DIR/group.json" | sed 's/^/   /'
+jq -e --arg a "seq=$SEQ," --arg b "; seq=$((SEQ + 1))," '(.runs | length) == 1 and
+	(.runs[0].policy | contains($a) and contains($b))' "$DIR/group.json" >/dev/null ||
+	fail "one run for the group, naming both rows: $(cat "$DIR/group.json")"
+assert_eq "time,load,ready,replicas,value,action,reason,row" "$(head -1 "$DIR/group.csv")" "timeline header"
+drivers=$(awk -F, '$6 == "scale_out" { print $8 }' "$DIR/group.csv" | sort -u | paste -sd' ')
+echo "   scale-outs driven by: $drivers; most replicas: $(awk -F, 'NR > 1 && $4 > m { m = $4 } END { print m }' "$DIR/group.csv")"
+assert_eq "seq $SEQ" "$drivers" "the target row drives every replayed scale-out"
+awk -F, 'NR > 1 && $4 > m { m = $4 } END { exit !(m >= 3) }' "$DIR/group.csv" ||
+	fail "the replayed group never scaled out past 2: $(grep -v ',steady,' "$DIR/group.csv" | head -20)"
+
 kill -0 "$DAS_PID" || fail "das died"
 kill -0 "$DS_PID" || fail "ds died"
 echo "target: 1->4 in $decisions decision (${react}s after load on), back to 1 ${back}s after load off (stabilize_in ${STAB}s)"

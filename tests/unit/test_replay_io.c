@@ -209,6 +209,67 @@ Test(replay_trace, refusals_name_the_line)
 	    "2024-05-01T13:00:00+02:00,2\n", "trace.csv:3:");
 }
 
+/* Read text as a group's trace of n loads. */
+static int
+t_trace_group(const char *text, struct replay_load *l, size_t n, char *err,
+    size_t errlen)
+{
+	FILE	*f;
+	int	 rc;
+
+	cr_assert_not_null(f = fmemopen((void *)text, strlen(text), "r"));
+	err[0] = '\0';
+	rc = replay_trace_read_group(f, "trace.csv", IV, l, n, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * A group's trace (dasctl replay --policy "A;B"): one load column per row,
+ * any names, each resampled on its own (the mean of the rows in each
+ * interval): rows at 0, 5, 10, 20 s at 10 s are the intervals [0, 10),
+ * [10, 20), [20, 30).
+ */
+Test(replay_trace, a_groups_loads_one_column_per_row)
+{
+	struct replay_load	l[2];
+	char			err[256];
+
+	cr_assert_eq(t_trace_group("time,cpu,rate\n0,10,100\n5,30,300\n"
+	    "10,50,0\n20,70,7\n", l, 2, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(l[0].n, 3);
+	cr_assert_eq(l[1].n, 3);
+	cr_expect_float_eq(l[0].load[0], 20, 1e-9);
+	cr_expect_float_eq(l[0].load[1], 50, 1e-9);
+	cr_expect_float_eq(l[0].load[2], 70, 1e-9);
+	cr_expect_float_eq(l[1].load[0], 200, 1e-9);
+	cr_expect_float_eq(l[1].load[1], 0, 1e-9);
+	cr_expect_float_eq(l[1].load[2], 7, 1e-9);
+	replay_load_free(&l[0]);
+	replay_load_free(&l[1]);
+
+	/* a row short of a column, a header of the wrong width, a bad load */
+	cr_expect_eq(t_trace_group("time,cpu,rate\n0,1,2\n10,3\n", l, 2, err,
+	    sizeof(err)), -EINVAL);
+	cr_expect_not_null(strstr(err, "trace.csv:3: not 3 fields"), "%s", err);
+	cr_expect_null(l[0].load);
+	cr_expect_null(l[1].load);
+	cr_expect_eq(t_trace_group("time,load\n0,1\n10,3\n", l, 2, err,
+	    sizeof(err)), -EINVAL);
+	cr_expect_not_null(strstr(err, "trace.csv:1: the header must be "
+	    "\"time\" and 2 load columns"), "%s", err);
+	cr_expect_eq(t_trace_group("time,a,\n0,1,2\n10,3,4\n", l, 2, err,
+	    sizeof(err)), -EINVAL);
+	cr_expect_not_null(strstr(err, "trace.csv:1:"), "%s", err);
+	cr_expect_eq(t_trace_group("time,a,b\n0,1,2\n10,3,-4\n", l, 2, err,
+	    sizeof(err)), -EINVAL);
+	cr_expect_not_null(strstr(err, "trace.csv:3: load \"-4\""), "%s", err);
+	cr_expect_eq(t_trace_group("time,a\n0,1\n", l, 0, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_eq(t_trace_group("time,a\n0,1\n", l, REPLAY_TRACE_LOADS + 1,
+	    err, sizeof(err)), -EINVAL);
+}
+
 /*
  * Two rows far apart are a span of as many intervals: more than 50 M
  * (replay_hist's limit, a year at 1 s) is refused, not allocated (1e12 s

@@ -431,8 +431,10 @@ render_peak(struct buf *q, const struct iql_plan *pl,
 		render_range(q, st);
 	buf_adds(q, "GROUP BY time(");
 	policy_format_duration(every, q);
-	buf_printf(q, "),%s)", st->tag != NULL ? "*" : IQL_BY_CONTAINER +
-	    strlen("GROUP BY "));
+	/* the tags after "GROUP BY ": &...[n], not ... + n (clang's
+	 * -Wstring-plus-int) */
+	buf_printf(q, "),%s)", st->tag != NULL ? "*" :
+	    &IQL_BY_CONTAINER[strlen("GROUP BY ")]);
 	render_range(q, st);
 	buf_adds(q, "GROUP BY time(");
 	policy_format_duration(every, q);
@@ -440,7 +442,7 @@ render_peak(struct buf *q, const struct iql_plan *pl,
 	if (st->tag != NULL)
 		iql_quote_ident(q, st->tag);
 	else
-		buf_adds(q, IQL_GROUP_BY + strlen("GROUP BY "));
+		buf_adds(q, &IQL_GROUP_BY[strlen("GROUP BY ")]);
 	buf_adds(q, ") ");
 	render_group(q, st);
 }

@@ -159,9 +159,12 @@ exercise_policy(const struct policy *p, uint64_t h)
 	in.now_ns = (int64_t)(h >> 8);
 	in.last_change_ns = (int64_t)(h >> 16);
 	in.sample_interval_ns = (int64_t)(h % 1000000007);
-	in.out = (struct decide_obs){ h & 1, (double)(h % 300),
-	    (double)(h % 100), (double)(h % 500), h % 7, in.now_ns - 600,
-	    in.now_ns };
+	in.out = (struct decide_obs){ .present = h & 1,
+	    .value = (double)(h % 300), .min = (double)(h % 100),
+	    .max = (double)(h % 500), .count = h % 7,
+	    .first_ns = in.now_ns - 600, .last_ns = in.now_ns,
+	    .ready_known = (h & 2) != 0, .ready_n = (int)(h % 5),
+	    .ready_total = (double)(h % 400) };
 	in.in = in.out;
 	decide(&in, &out);
 	if (out.reason == NULL || ((out.action == DECIDE_SCALE_OUT ||

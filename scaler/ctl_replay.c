@@ -300,6 +300,10 @@ rp_rows(struct rp *r)
 			return rc;
 	}
 	rp_group_rows(r);
+	if (r->o->trace != NULL && r->ngroups > 1)
+		return rp_usage("--policy: the rows name %zu backends; a trace "
+		    "replays one group, whose rows share a backend",
+		    r->ngroups);
 	return 0;
 }
 

@@ -212,9 +212,16 @@ parse_ids(const struct policy_row *r, struct policy *p, char *err,
 		errf(err, errlen, "service_id is missing");
 		return -EINVAL;
 	}
-	if (!name_valid(r->service_id)) {
+	/*
+	 * Not starting with '-' or '.': an exec template's {service} and
+	 * runc's container ids put it in a command's arguments, where "-x"
+	 * would be an option and ".." a path (no Docker name starts so).
+	 */
+	if (!name_valid(r->service_id) || r->service_id[0] == '-' ||
+	    r->service_id[0] == '.') {
 		errf(err, errlen, "service_id \"%s\" is not a %s (1 to %d of "
-		    "A-Z a-z 0-9 _ . -)", policy_show(r->service_id, v),
+		    "A-Z a-z 0-9 _ . -, not starting with - or .)",
+		    policy_show(r->service_id, v),
 		    p->backend == POLICY_BACKEND_SWARM ?
 		    "Docker service name or ID" : "cluster name",
 		    POLICY_NAME_MAX);

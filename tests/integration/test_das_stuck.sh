@@ -131,6 +131,11 @@ wait "$LOCKER" || true
 LINES=$(( $(grep -c "is the das table locked" "$DIR/das.log" || true) - LINES0 ))
 T_UNLOCKED=$(now)
 assert_ge "$LINES" 3 "a log line per stalled tick"
+# and no more than one per tick: a stalled tick lasts at least the 2 s
+# statement timeout, so a lock of L ms has at most L / 2000 + 1 of them
+LOCK_MS=$(ms_between "$T_LOCKED" "$(now)")
+((LINES <= LOCK_MS / 2000 + 1)) ||
+	{ show; fail "$LINES stalled-tick lines in a ${LOCK_MS} ms lock: more than one a tick"; }
 grep -q "this tick acts on the last good set of 1 policies (bounds still enforced)" "$DIR/das.log" ||
 	{ show; fail "no word of the last good set"; }
 kill -0 "$DAS_PID" || fail "das died under the lock"

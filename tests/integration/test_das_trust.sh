@@ -58,18 +58,23 @@ as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_
    values (5, 1, 4, 0, 'cpu_ratio', '50%', '10%', '10s', '10s', 'fds', 'exec', 'fds')"
 as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
    values (6, 1, 4, 0, 'cpu_ratio', '50%', '10%', '10s', '10s', 'stdin', 'exec', 'stdin')"
+# {service} goes into the command's arguments: never an option.
+as_role "$W_ROLE" "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id, backend, target)
+   values (7, 2, 4, 1, 'cpu_ratio', '50%', '10%', '10s', '10s', '--help', 'exec', 'calls')"
 
 DAS_CONN="host=127.0.0.1 port=15432 user=$DAS_ROLE dbname=$PGDB"
 das_once
 das_once
 das_once
 [[ ! -e $DIR/pwned ]] || fail "a command from the table ran"
-assert_eq "1|2|3" "$(q "SELECT string_agg(seq::text, '|' ORDER BY seq) FROM das_event WHERE action = 'invalid'")" \
+assert_eq "1|2|3|7" "$(q "SELECT string_agg(seq::text, '|' ORDER BY seq) FROM das_event WHERE action = 'invalid'")" \
 	"each bad row journaled invalid, once over three ticks"
 assert_match 'target "/bin/touch .*" is not a name' "$(q "SELECT detail FROM das_event WHERE seq = 1")"
 assert_match 'target "/tmp/das-trust.*" is not a name' "$(q "SELECT detail FROM das_event WHERE seq = 2")"
 assert_match 'target "nosuch" is not one of the exec names in das.conf \(exec.NAME = ...; known: calls, fds, stdin\)' \
 	"$(q "SELECT detail FROM das_event WHERE seq = 3")"
+assert_match 'service_id "--help" is not a cluster name .*not starting with - or \.' \
+	"$(q "SELECT detail FROM das_event WHERE seq = 7")"
 
 echo "== what das.conf names ran, with stdio only"
 assert_eq "pool 2" "$(cat "$DIR/calls")" "the named command ran once (bounds: min_no 2)"

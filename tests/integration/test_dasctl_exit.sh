@@ -142,7 +142,7 @@ for cmd in pause resume; do
 	x 4 "$cmd: PostgreSQL down" "${pg_down[@]}" "$cmd" "$SVC"
 done
 assert_eq t "$(q "SELECT enabled FROM das WHERE seq = 12")" "refused: enabled unchanged"
-x 0 "pause" "${up[@]}" pause "$SVC"
+x 0 "pause: InfluxDB and Docker down" "${influx_down[@]}" -o "docker_socket=$DOCKER_DOWN" pause "$SVC"
 assert_eq f "$(q "SELECT enabled FROM das WHERE seq = 12")"
 x 0 "resume: InfluxDB and Docker down" "${influx_down[@]}" -o "docker_socket=$DOCKER_DOWN" resume "$SVC"
 assert_eq t "$(q "SELECT enabled FROM das WHERE seq = 12")"
@@ -156,6 +156,28 @@ x 2 "status: no SERVICE" "${up[@]}" status
 x 3 "status: no policy" "${up[@]}" status nothing-by-that-name
 x 4 "status: PostgreSQL down" "${pg_down[@]}" status "$SVC"
 x 0 "status: InfluxDB down" "${influx_down[@]}" status "$SVC"
+
+# ---------------------------------------------------------------- replay
+# SERVICE's history is InfluxDB's: the one command that needs InfluxDB to
+# answer; a trace needs no server at all.
+TRACE=$(mktemp /tmp/das-ctlx.XXXXXX)
+on_exit "rm -f '$TRACE'"
+printf 'time,load\n0,50\n10,60\n20,70\n30,80\n' >"$TRACE"
+POL="min_no=1,max_no=4,cond_item=cpu_ratio,out_cond=70%,in_cond=10%,out_duration=10s,in_duration=10s"
+x 0 "replay --trace: every server down" --pg "$PG_DOWN" --influx "$INFLUX_DOWN" \
+	-o "docker_socket=$DOCKER_DOWN" replay --trace "$TRACE" --policy "$POL"
+assert_match "^das " "$(grep '^das ' "$OUT")" "replay --trace: the scores"
+x 1 "replay: InfluxDB down" "${influx_down[@]}" replay "$SVC" --since 1h
+err_has "$SVC's history of cpu_ratio: .*nothing was replayed" "replay: InfluxDB down"
+x 1 "replay: a file it cannot write" replay --trace "$TRACE" --policy "$POL" --timeline /nonexistent/das/t.csv
+x 2 "replay: no SERVICE and no --trace" "${up[@]}" replay --since 1h
+x 2 "replay: an invalid policy" replay --trace "$TRACE" --policy "min_no=1"
+err_has "das would journal" "replay: an invalid policy"
+x 2 "replay: no such trace" replay --trace /nonexistent/das/t.csv --policy "$POL"
+x 2 "replay: another command's option" replay --trace "$TRACE" --policy "$POL" --force
+x 3 "replay: no policy" "${up[@]}" replay nothing-by-that-name --since 1h
+x 3 "replay: no history" "${up[@]}" replay "$SVC" --since 1h
+x 4 "replay: PostgreSQL down" "${pg_down[@]}" replay "$SVC" --since 1h
 
 # ---------------------------------------------------------------- add
 add=(--min 1 --max 2 --out 70% --in 10%)

@@ -262,7 +262,12 @@ static const struct ecase invalid_cases[] = {
 	{ COL(service_id), "", "service_id \"\" is not a Docker" },
 	{ COL(service_id), "my web", "service_id \"my web\" is not a "
 	    "Docker service name or ID "
-	    "(1 to 128 of A-Z a-z 0-9 _ . -)" },
+	    "(1 to 128 of A-Z a-z 0-9 _ . -, not starting with - or .)" },
+	/* {service} in an exec template, runc's ids: never an option or
+	 * a path */
+	{ COL(service_id), "-rf", "service_id \"-rf\" is not a Docker" },
+	{ COL(service_id), "..", "service_id \"..\" is not a Docker" },
+	{ COL(service_id), ".hidden", "service_id \".hidden\" is not" },
 	{ COL(service_id), "x';DROP", "service_id \"x';DROP\" is not" },
 	{ COL(service_id), "a\nb", "service_id \"a?b\" is not" },
 	{ COL(service_id), "caf\xc3\xa9",

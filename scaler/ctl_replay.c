@@ -41,8 +41,6 @@ struct rp {
 	struct store_policies		 sp;
 	struct policy_row		*rows;	/* grouped: see rp_group_rows */
 	size_t				 nrows;
-	size_t				*gfirst, *glen;	/* the groups */
-	size_t				 ngroups;
 	char				 seqs[REPLAY_TRACE_LOADS][8];
 	char				*policy_text, **set_text;
 	json_t				*runs;	/* --json */
@@ -246,38 +244,22 @@ rp_backend(const struct policy_row *row)
 }
 
 /*
- * The groups das would make of the rows (tick_group.c): one per backend
- * as written, in table order; the rows reordered so that each group's
- * are together.
+ * The rows are one group, as das runs them (tick_group.c): rows of one
+ * service with different backends are invalid there, refused here.
  */
-static void
+static int
 rp_group_rows(struct rp *r)
 {
-	struct policy_row	*sorted;
-	size_t			 i, j, n = 0;
-	bool			*done;
+	size_t	i;
 
-	sorted = xcalloc(r->nrows + 1, sizeof *sorted);
-	done = xcalloc(r->nrows + 1, sizeof *done);
-	r->gfirst = xcalloc(r->nrows + 1, sizeof *r->gfirst);
-	r->glen = xcalloc(r->nrows + 1, sizeof *r->glen);
-	for (i = 0; i < r->nrows; i++) {
-		if (done[i])
-			continue;
-		r->gfirst[r->ngroups] = n;
-		for (j = i; j < r->nrows; j++) {
-			if (done[j] || strcmp(rp_backend(&r->rows[i]),
-			    rp_backend(&r->rows[j])) != 0)
-				continue;
-			done[j] = true;
-			sorted[n++] = r->rows[j];
-			r->glen[r->ngroups]++;
-		}
-		r->ngroups++;
+	for (i = 1; i < r->nrows; i++) {
+		if (strcmp(rp_backend(&r->rows[0]), rp_backend(&r->rows[i])))
+			return rp_usage("seq %s and seq %s name two backends: "
+			    "das makes every row invalid (the rows of one "
+			    "service decide together and must have the same "
+			    "backend)", r->rows[0].seq, r->rows[i].seq);
 	}
-	free(r->rows);
-	free(done);
-	r->rows = sorted;
+	return 0;
 }
 
 /* The policies under test: --policy, or the service's rows; --set over. */
@@ -299,12 +281,7 @@ rp_rows(struct rp *r)
 		if ((rc = rp_pairs(r->set_text[i], &r->rows[i], "set")) != 0)
 			return rc;
 	}
-	rp_group_rows(r);
-	if (r->o->trace != NULL && r->ngroups > 1)
-		return rp_usage("--policy: the rows name %zu backends; a trace "
-		    "replays one group, whose rows share a backend",
-		    r->ngroups);
-	return 0;
+	return rp_group_rows(r);
 }
 
 /* --since/--until: a duration before now, or an RFC 3339 time. */
@@ -561,32 +538,18 @@ rp_table(const struct replay_result *res, const char *ptext,
 	buf_free(&iv);
 }
 
-/* FILE, or FILE with "-N" before its extension for the N-th policy. */
-static char *
-rp_file_name(const char *path, size_t i, size_t n)
-{
-	const char	*dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-
-	if (n <= 1)
-		return xstrdup(path);
-	if (dot == NULL || (slash != NULL && dot < slash))
-		dot = path + strlen(path);
-	return xasprintf("%.*s-%zu%s", (int)(dot - path), path, i + 1, dot);
-}
-
 static int
-rp_files(const struct rp *r, const struct replay_result *res, size_t i,
+rp_files(const struct rp *r, const struct replay_result *res,
     const char *title)
 {
-	const char	*paths[2] = { r->o->timeline, r->o->plot };
-	char		*name;
+	const char	*paths[2] = { r->o->timeline, r->o->plot }, *name;
 	FILE		*f;
 	int		 k, rc = 0;
 
 	for (k = 0; k < 2 && rc == 0; k++) {
 		if (paths[k] == NULL)
 			continue;
-		name = rp_file_name(paths[k], i, r->ngroups);
+		name = paths[k];
 		if ((f = fopen(name, "w")) == NULL)
 			rc = -errno;
 		else {
@@ -600,39 +563,36 @@ rp_files(const struct rp *r, const struct replay_result *res, size_t i,
 		if (rc != 0)
 			fprintf(stderr, "dasctl: replay: cannot write %s: %s\n",
 			    name, strerror(-rc));
-		free(name);
 	}
 	return rc == 0 ? 0 : CTL_EXIT_FAIL;
 }
 
-/* The group's rows as --policy text: "cols; cols". */
+/* The rows as --policy text: "cols; cols". */
 static void
-rp_group_text(const struct rp *r, size_t g, struct buf *b)
+rp_group_text(const struct rp *r, struct buf *b)
 {
 	struct buf	one;
 	size_t		i;
 
-	for (i = 0; i < r->glen[g]; i++) {
+	for (i = 0; i < r->nrows; i++) {
 		buf_init(&one);
-		rp_row_text(&r->rows[r->gfirst[g] + i], &one);
+		rp_row_text(&r->rows[i], &one);
 		buf_printf(b, "%s%s", i > 0 ? "; " : "", buf_str(&one));
 		buf_free(&one);
 	}
 }
 
 static void
-rp_report(struct rp *r, const struct replay_result *res, size_t g,
+rp_report(struct rp *r, const struct replay_result *res,
     const struct replay_model *m, const struct replay_load *l)
 {
 	struct buf	ptext, peer;
 
 	buf_init(&ptext);
 	buf_init(&peer);
-	rp_group_text(r, g, &ptext);
+	rp_group_text(r, &ptext);
 	rp_peer_text(&r->hp, &peer);
 	if (r->runs == NULL) {
-		if (g > 0)
-			putchar('\n');
 		rp_table(res, buf_str(&ptext), buf_str(&peer), m, l);
 	} else {
 		json_array_append_new(r->runs, rp_score_json("das", "policy",
@@ -655,9 +615,9 @@ struct rp_group {
 	size_t			 parsed;
 };
 
-/* Parse group g's rows and find each one's capacity. */
+/* Parse the group's rows and find each one's capacity. */
 static int
-rp_group_parse(struct rp *r, size_t g, struct rp_group *G,
+rp_group_parse(struct rp *r, struct rp_group *G,
     struct replay_model *m)
 {
 	const struct policy_row	*row;
@@ -665,12 +625,12 @@ rp_group_parse(struct rp *r, size_t g, struct rp_group *G,
 	size_t			 i;
 	int			 rc;
 
-	G->n = r->glen[g];
+	G->n = r->nrows;
 	if (G->n > REPLAY_TRACE_LOADS)
 		return rp_usage("the service has %zu rows with one backend; a "
 		    "group replays at most %d", G->n, REPLAY_TRACE_LOADS);
 	for (i = 0; i < G->n; i++) {
-		row = &r->rows[r->gfirst[g] + i];
+		row = &r->rows[i];
 		if (policy_parse(row, &G->p[i], err, sizeof err) != 0) {
 			fprintf(stderr, "dasctl: replay: invalid policy%s%s (das "
 			    "would journal: %s); nothing was replayed\n",
@@ -699,9 +659,9 @@ rp_group_free(struct rp_group *G)
 	}
 }
 
-/* Parse, load, replay and report group g (a row alone, or several). */
+/* Parse, load, replay and report the rows (a row alone, or a group). */
 static int
-rp_one(struct rp *r, size_t g, json_t *top)
+rp_one(struct rp *r, json_t *top)
 {
 	struct rp_group		*G = xcalloc(1, sizeof *G);
 	struct replay_model	 m;
@@ -711,7 +671,7 @@ rp_one(struct rp *r, size_t g, json_t *top)
 	int			 rc;
 
 	memset(&res, 0, sizeof res);
-	rc = rp_group_parse(r, g, G, &m);
+	rc = rp_group_parse(r, G, &m);
 	if (rc == 0 && r->o->trace)
 		rc = rp_load_trace(r, G->l, G->n);
 	for (i = 0; rc == 0 && !r->o->trace && i < G->n; i++)
@@ -723,7 +683,7 @@ rp_one(struct rp *r, size_t g, json_t *top)
 			rc = rp_usage("%s%s", err, "");
 	}
 	if (rc == 0) {
-		rp_report(r, &res, g, &m, &G->l[0]);
+		rp_report(r, &res, &m, &G->l[0]);
 		json_object_set_new(top, "span_s",
 		    json_real((double)res.span_ns / NS));
 		json_object_set_new(top, "interval_s",
@@ -734,7 +694,7 @@ rp_one(struct rp *r, size_t g, json_t *top)
 		if (G->l[0].origin_ns != 0)	/* the history's: times are from it */
 			json_object_set_new(top, "origin_ns",
 			    json_integer((json_int_t)G->l[0].origin_ns));
-		rc = rp_files(r, &res, g, r->service != NULL ? G->p[0].service :
+		rc = rp_files(r, &res, r->service != NULL ? G->p[0].service :
 		    strcmp(r->o->trace, "-") == 0 ? "stdin" : r->o->trace);
 	}
 	replay_result_free(&res);
@@ -754,8 +714,6 @@ rp_free(struct rp *r)
 		free(r->set_text[i]);
 	free(r->set_text);
 	free(r->rows);
-	free(r->gfirst);
-	free(r->glen);
 	free(r->policy_text);
 }
 
@@ -765,7 +723,6 @@ ctl_replay(struct ctl *c, const char *service,
 {
 	struct rp	 r;
 	json_t		*top = json_object();
-	size_t		 i;
 	int		 rc;
 
 	memset(&r, 0, sizeof r);
@@ -779,8 +736,7 @@ ctl_replay(struct ctl *c, const char *service,
 	    (rc = rp_rows(&r)) == 0 && (o->trace || (rc = rp_span(&r)) == 0)) {
 		if (c->json)
 			r.runs = json_array();
-		for (i = 0; i < r.ngroups && rc == 0; i++)
-			rc = rp_one(&r, i, top);
+		rc = rp_one(&r, top);
 	}
 	if (rc == 0 && r.runs != NULL) {
 		json_object_set_new(top, "runs", r.runs);

@@ -7,8 +7,9 @@
  * own (their known count and last change), so that none of them takes it
  * for a change made by hand at the next tick, as two rows acting against
  * each other did (issue 11). Rows of a group with different bounds (or
- * exec/runc targets) are all invalid. A row alone is not a group, and
- * nothing here touches it.
+ * exec/runc targets) are all invalid, and so are rows naming one service
+ * with different backends. A row alone is not a group, and nothing here
+ * touches it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,54 @@ group_make(struct engine *e, struct work **m, size_t n)
 		m[i]->status->group = g->seqs;
 }
 
+/* By the service as written, then backend, then table order. */
+static int
+written_cmp(const void *a, const void *b)
+{
+	const struct work	*x = *(struct work *const *)a;
+	const struct work	*y = *(struct work *const *)b;
+	int			 c;
+
+	if ((c = strcmp(x->pol.service, y->pol.service)) != 0)
+		return c;
+	if (x->pol.backend != y->pol.backend)
+		return x->pol.backend < y->pol.backend ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Valid rows naming one service (as written) with different backends
+ * would scale two things on the same metrics: every such row is
+ * invalid, named with a row of another backend (issue 11's rule).
+ */
+static void
+group_backends(struct engine *e, struct work **m, size_t n)
+{
+	const struct work	*o;
+	size_t			 i, j, k;
+
+	qsort(m, n, sizeof *m, written_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(m[i]->pol.service,
+		    m[j]->pol.service) == 0; j++)
+			;
+		if (m[i]->pol.backend == m[j - 1]->pol.backend)
+			continue;
+		for (k = i; k < j; k++) {
+			o = m[k]->pol.backend == m[i]->pol.backend ? m[j - 1] :
+			    m[i];
+			tick_invalid(e, m[k], strpool_printf(&e->t.strs,
+			    "seq %lld also names service \"%s\", with backend "
+			    "%s (this row: %s); the rows of one service decide "
+			    "together and must have the same backend",
+			    (long long)o->st->seq, o->pol.service,
+			    policy_backend_name(o->pol.backend),
+			    policy_backend_name(m[k]->pol.backend)));
+			e->t.report.valid--;
+		}
+	}
+}
+
 void
 tick_group(struct engine *e)
 {
@@ -158,6 +207,12 @@ tick_group(struct engine *e)
 		if (t->work[i].valid)
 			t->gwork[n++] = &t->work[i];
 	}
+	group_backends(e, t->gwork, n);
+	for (i = j = 0; i < n; i++) {
+		if (t->gwork[i]->valid)
+			t->gwork[j++] = t->gwork[i];
+	}
+	n = j;
 	qsort(t->gwork, n, sizeof *t->gwork, group_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && same_service(t->gwork[i],

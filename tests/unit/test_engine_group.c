@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "engine.h"
 #include "fake_ports.h"
 #include "log.h"
@@ -262,6 +263,52 @@ Test(group, mismatched_bounds_make_every_row_invalid)
 	w.rows[1].max_no = "5";
 	tick_at(30);
 	cr_expect_eq(w.scale_calls, 1);
+}
+
+/*
+ * Two rows naming service "web" with different backends (swarm, exec)
+ * would scale two things on the same metrics: both invalid, each naming
+ * the other (issue 11), journaled once; nothing is observed or scaled.
+ */
+Test(group, one_service_with_two_backends_makes_every_row_invalid)
+{
+	static char			 name[] = "pool", value[] = "/bin/true";
+	static struct cfg_map_entry	 cmd = { name, value };
+	static const struct cfg_map	 cmds = { &cmd, 1 };
+	struct engine_ports		 p;
+	struct engine_cfg		 c;
+	const struct engine_report	*r;
+	const struct fake_jrow		*j;
+
+	two_rows(2);
+	w.rows[1].backend = "exec";
+	w.rows[1].target = "pool";
+	metric(0, "cpu_ratio", 80, 160, 2);
+	fake_cfg(&c);
+	c.exec_cmds = &cmds;
+	log_set_level(LOG_LEVEL_ERROR);
+	fake_ports(&w, &p);
+	e = engine_new_ports(&c, &p);
+	t0 = backend_clock_ns();
+	tick_at(0);
+	r = tick_at(10);
+	cr_expect_eq(r->valid, 0);
+	cr_expect_str_eq(r->status[0].state, "invalid");
+	cr_expect_str_eq(r->status[1].state, "invalid");
+	cr_expect_eq(w.scale_calls, 0);
+	j = only(1, "invalid");
+	cr_expect_str_eq(j->detail, "seq 2 also names service \"web\", with "
+	    "backend exec (this row: swarm); the rows of one service decide "
+	    "together and must have the same backend");
+	j = only(2, "invalid");
+	cr_expect(strstr(j->detail, "seq 1 also names service \"web\", with "
+	    "backend swarm (this row: exec)") != NULL, "%s", j->detail);
+	/* one backend again: a group that acts */
+	w.rows[1].backend = NULL;
+	w.rows[1].target = NULL;
+	r = tick_at(20);
+	cr_expect_eq(r->valid, 2);
+	cr_expect_str_eq(r->status[0].group, "1,2");
 }
 
 /*

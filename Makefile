@@ -195,7 +195,7 @@ FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scal
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin
 	@$(if $(Q),echo "  FUZZCC  $@")
-	$(Q)clang $(CPPFLAGS) -std=c11 -g -O1 $(WARN) -Werror \
+	$(Q)clang $(CPPFLAGS) -std=c11 -g -O1 $(WARN) $(WERROR) \
 	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o $@ $(filter %.c,$^) $(LDLIBS)
 

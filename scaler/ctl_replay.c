@@ -39,7 +39,7 @@ struct rp {
 	bool				 peer;
 	int64_t				 since, until;
 	struct store_policies		 sp;
-	struct policy_row		*rows;	/* grouped: see rp_group_rows */
+	struct policy_row		*rows;	/* the service's, one group */
 	size_t				 nrows;
 	char				 seqs[REPLAY_TRACE_LOADS][8];
 	char				*policy_text, **set_text;
@@ -211,13 +211,14 @@ rp_rows_policy(struct rp *r)
 
 	for (c = r->o->policy; *c != '\0'; c++)
 		n += *c == ';';
-	if (n > REPLAY_TRACE_LOADS)
-		return rp_usage("--policy: %zu rows; a group replays at most "
-		    "%d", n, REPLAY_TRACE_LOADS);
 	r->rows = xcalloc(n, sizeof *r->rows);
 	r->policy_text = xstrdup(r->o->policy);
 	for (text = strtok_r(r->policy_text, ";", &save); text != NULL;
 	    text = strtok_r(NULL, ";", &save)) {
+		if (r->nrows == REPLAY_TRACE_LOADS)
+			return rp_usage("--policy: more than %d rows; a group "
+			    "replays at most %d", REPLAY_TRACE_LOADS,
+			    REPLAY_TRACE_LOADS);
 		i = r->nrows++;
 		if ((rc = rp_pairs(text, &r->rows[i], "policy")) != 0)
 			return rc;
@@ -233,32 +234,6 @@ rp_rows_policy(struct rp *r)
 	if (r->nrows == 0)
 		return rp_usage("--policy \"%s\" names no column",
 		    r->o->policy);
-	return 0;
-}
-
-/* A row's backend as written ("" for the default). */
-static const char *
-rp_backend(const struct policy_row *row)
-{
-	return row->backend != NULL ? row->backend : "";
-}
-
-/*
- * The rows are one group, as das runs them (tick_group.c): rows of one
- * service with different backends are invalid there, refused here.
- */
-static int
-rp_group_rows(struct rp *r)
-{
-	size_t	i;
-
-	for (i = 1; i < r->nrows; i++) {
-		if (strcmp(rp_backend(&r->rows[0]), rp_backend(&r->rows[i])))
-			return rp_usage("seq %s and seq %s name two backends: "
-			    "das makes every row invalid (the rows of one "
-			    "service decide together and must have the same "
-			    "backend)", r->rows[0].seq, r->rows[i].seq);
-	}
 	return 0;
 }
 
@@ -281,7 +256,7 @@ rp_rows(struct rp *r)
 		if ((rc = rp_pairs(r->set_text[i], &r->rows[i], "set")) != 0)
 			return rc;
 	}
-	return rp_group_rows(r);
+	return 0;
 }
 
 /* --since/--until: a duration before now, or an RFC 3339 time. */
@@ -404,8 +379,9 @@ rp_model_for(struct rp *r, const struct policy *p, struct replay_model *m)
 	else if (p->mode == POLICY_MODE_CAPACITY)
 		m->capacity = p->capacity;
 	else
-		return rp_usage("the field %s is not a ratio: give --capacity "
-		    "(what one replica serves)%s", p->field, "");
+		return rp_usage("seq %lld: the field %s is not a ratio: give "
+		    "--capacity (what one replica serves)", (long long)p->seq,
+		    p->field);
 	return 0;
 }
 
@@ -615,6 +591,39 @@ struct rp_group {
 	size_t			 parsed;
 };
 
+/*
+ * Whether row i may decide with the rows before it, as das would group
+ * them (tick_group.c): one service, one backend, one exec/runc target,
+ * distinct seqs (the timeline names rows by seq). Bounds: replay_check.
+ */
+static int
+rp_group_same(const struct rp_group *G, size_t i)
+{
+	const struct policy	*a = &G->p[0], *b = &G->p[i];
+	const char		*ta = a->target ? a->target : "";
+	const char		*tb = b->target ? b->target : "";
+	size_t			 k;
+
+	if (strcmp(a->service, b->service) != 0)
+		return rp_usage("seq %lld names service \"%s\", seq %lld \"%s\": "
+		    "a group is one service's rows", (long long)a->seq,
+		    a->service, (long long)b->seq, b->service);
+	if (a->backend != b->backend || strcmp(ta, tb) != 0)
+		return rp_usage("seq %lld (%s%s%s) and seq %lld (%s%s%s) differ: "
+		    "das makes every row of such a service invalid (its rows "
+		    "decide together and must have the same backend and "
+		    "target)", (long long)a->seq,
+		    policy_backend_name(a->backend), *ta ? " " : "", ta,
+		    (long long)b->seq, policy_backend_name(b->backend),
+		    *tb ? " " : "", tb);
+	for (k = 0; k < i; k++) {
+		if (G->p[k].seq == b->seq)
+			return rp_usage("two rows have seq %lld: give each row "
+			    "its own", (long long)b->seq);
+	}
+	return 0;
+}
+
 /* Parse the group's rows and find each one's capacity. */
 static int
 rp_group_parse(struct rp *r, struct rp_group *G,
@@ -639,6 +648,8 @@ rp_group_parse(struct rp *r, struct rp_group *G,
 			return CTL_EXIT_USAGE;
 		}
 		G->parsed++;
+		if ((rc = rp_group_same(G, i)) != 0)
+			return rc;
 		if ((rc = rp_model_for(r, &G->p[i], m)) != 0)
 			return rc;
 		snprintf(G->name[i], sizeof G->name[i], "seq %s", row->seq);

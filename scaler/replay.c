@@ -595,12 +595,20 @@ replay_members(struct run *r, const struct replay_member *mem, size_t n)
 	struct rmem	*e;
 	size_t		 i;
 
+	bool		 all_paused = true;
+
 	r->mem = xcalloc(n, sizeof *r->mem);
 	r->nmem = n;
+	for (i = 0; i < n; i++)
+		all_paused &= !mem[i].policy->enabled;
 	for (i = 0; i < n; i++) {
 		e = &r->mem[i];
 		e->pol = *mem[i].policy; /* shallow: its strings stay the caller's */
-		e->pol.enabled = true;	/* what it would have done, acting */
+		/*
+		 * What it would have done, acting; a paused row of a group
+		 * whose other rows act takes no part, as in das.
+		 */
+		e->pol.enabled = e->pol.enabled || all_paused;
 		e->pol.dry_run = false;
 		e->l = mem[i].load;
 		e->capacity = mem[i].capacity;

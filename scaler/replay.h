@@ -139,7 +139,9 @@ struct replay_member {
 /*
  * Replay several rows for one service as das runs them (tick_group.c):
  * each row decides on its own field's samples, decide_group makes the
- * group's decision and its change is every row's. The rows must share
+ * group's decision and its change is every row's; a paused row takes no
+ * part while another acts (every row paused: all act, as a row alone
+ * does). The rows must share
  * min_no and max_no (das makes them invalid otherwise). Demand is the
  * most demanding row's; the dropped load, the timeline's load and the
  * peer are the first row's. replay_run is a group of one, from

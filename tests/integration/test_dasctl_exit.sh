@@ -175,6 +175,15 @@ x 2 "replay: an invalid policy" replay --trace "$TRACE" --policy "min_no=1"
 err_has "das would journal" "replay: an invalid policy"
 x 2 "replay: no such trace" replay --trace /nonexistent/das/t.csv --policy "$POL"
 x 2 "replay: another command's option" replay --trace "$TRACE" --policy "$POL" --force
+# a group's trace: one load column per row; rows das would not group
+printf 'time,cpu,mem\n0,50,1\n10,60,1\n20,70,1\n30,80,1\n' >"$TRACE"
+x 0 "replay: a group of two rows" replay --trace "$TRACE" --policy "$POL;$POL,seq=2,cond_item=mem_ratio"
+x 2 "replay: a group's rows with two backends" replay --trace "$TRACE" \
+	--policy "$POL;$POL,seq=2,backend=exec,target=pool"
+err_has "das makes every row of such a service invalid" "replay: two backends"
+x 2 "replay: a group's rows of two services" replay --trace "$TRACE" \
+	--policy "$POL,service_id=a;$POL,seq=2,service_id=b"
+x 2 "replay: a group's rows with two bounds" replay --trace "$TRACE" --policy "$POL;$POL,seq=2,max_no=3"
 x 3 "replay: no policy" "${up[@]}" replay nothing-by-that-name --since 1h
 x 3 "replay: no history" "${up[@]}" replay "$SVC" --since 1h
 x 4 "replay: PostgreSQL down" "${pg_down[@]}" replay "$SVC" --since 1h

@@ -209,3 +209,42 @@ Test(replay_group, rows_with_different_bounds_are_refused)
 	policy_clear(&p1);
 	policy_clear(&p2);
 }
+
+/*
+ * A paused row of a group takes no part while another row acts, as in
+ * das (decide_group): row 2's 400 would scale out, but it is paused and
+ * row 1's 90 is in band, so the group holds at 2. Every row paused: the
+ * group is replayed as if they acted (a row alone is), and row 2 drives.
+ */
+Test(replay_group, a_paused_row_takes_no_part)
+{
+	struct replay_model	m = g_model();
+	struct replay_load	l1, l2;
+	struct replay_result	res;
+	struct replay_member	mem[2];
+	struct policy		p1, p2;
+	char			err[256];
+
+	g_policy(&p1, "1", "10");
+	g_policy(&p2, "2", "10");
+	p2.enabled = false;
+	g_load(&l1, 60, 90, 60, 90, 60, 90);
+	g_load(&l2, 60, 400, 60, 400, 60, 400);
+	mem[0] = g_member(&p1, &l1, "seq 1");
+	mem[1] = g_member(&p2, &l2, "seq 2");
+	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
+	    sizeof(err)), 0, "%s", err);
+	cr_expect_eq(res.das.actions, 0);
+	cr_expect_eq(res.das.final_replicas, 2);
+	replay_result_free(&res);
+	p1.enabled = false;
+	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
+	    sizeof(err)), 0, "%s", err);
+	cr_expect_gt(res.das.actions, 0);
+	cr_expect_gt(res.das.final_replicas, 2);
+	replay_result_free(&res);
+	replay_load_free(&l1);
+	replay_load_free(&l2);
+	policy_clear(&p1);
+	policy_clear(&p2);
+}

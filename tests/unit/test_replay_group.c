@@ -81,6 +81,47 @@ g_member(const struct policy *p, const struct replay_load *l,
 	return (struct replay_member){ p, l, 100, true, name };
 }
 
+/* Two rows of service "web" (seq 1 and 2, max_no 10), their loads l[]. */
+struct grp {
+	struct policy		p[2];
+	struct replay_load	l[2];
+	struct replay_member	mem[2];
+	struct replay_result	res;
+	char			err[256];
+};
+
+/* The rows; the caller fills l[0] and l[1] with g_load. */
+static void
+g_two(struct grp *g)
+{
+	memset(g, 0, sizeof(*g));
+	g_policy(&g->p[0], "1", "10");
+	g_policy(&g->p[1], "2", "10");
+	g->mem[0] = g_member(&g->p[0], &g->l[0], "seq 1");
+	g->mem[1] = g_member(&g->p[1], &g->l[1], "seq 2");
+}
+
+/* replay_run_group over the two rows into g->res (0 or -errno). */
+static int
+g_run(struct grp *g)
+{
+	struct replay_model	m = g_model();
+
+	replay_result_free(&g->res);
+	return replay_run_group(&m, g->mem, 2, NULL, &g->res, g->err,
+	    sizeof(g->err));
+}
+
+static void
+g_free(struct grp *g)
+{
+	replay_result_free(&g->res);
+	replay_load_free(&g->l[0]);
+	replay_load_free(&g->l[1]);
+	policy_clear(&g->p[0]);
+	policy_clear(&g->p[1]);
+}
+
 /*
  * Row 1 (seq 1) carries a steady 90; row 2 (seq 2) 100, then 400 from
  * 300 s, then 10 from 900 s. Alone, row 2 goes out one step a window
@@ -96,53 +137,43 @@ g_member(const struct policy *p, const struct replay_load *l,
 Test(replay_group, scales_out_on_any_row_and_in_only_when_all_agree)
 {
 	struct replay_model	m = g_model();
-	struct replay_load	l1, l2;
-	struct replay_result	alone, grp;
-	struct replay_member	mem[2];
-	struct policy		p1, p2;
-	char			err[256];
+	struct replay_result	alone, *grp;
+	struct grp		g;
 	size_t			i, outs = 0, ins = 0;
 
-	g_policy(&p1, "1", "10");
-	g_policy(&p2, "2", "10");
-	g_load(&l1, 180, 90, 180, 90, 180, 90);
-	g_load(&l2, 180, 100, 30, 400, 90, 10);
-	cr_assert_eq(replay_run(&m, &l2, &p2, NULL, &alone, err, sizeof(err)),
-	    0, "%s", err);
+	g_two(&g);
+	g_load(&g.l[0], 180, 90, 180, 90, 180, 90);
+	g_load(&g.l[1], 180, 100, 30, 400, 90, 10);
+	cr_assert_eq(replay_run(&m, &g.l[1], &g.p[1], NULL, &alone, g.err,
+	    sizeof(g.err)), 0, "%s", g.err);
 	cr_expect_eq(alone.das.final_replicas, 1);
-	mem[0] = g_member(&p1, &l1, "seq 1");
-	mem[1] = g_member(&p2, &l2, "seq 2");
-	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &grp, err,
-	    sizeof(err)), 0, "%s", err);
-	cr_assert_eq(grp.nmembers, 2);
-	cr_assert_not_null(grp.names);
-	cr_expect_str_eq(grp.names[1], "seq 2");
-	cr_assert_eq(grp.nrows, alone.nrows);
-	for (i = 0; i < grp.nrows; i++) {
+	cr_assert_eq(g_run(&g), 0, "%s", g.err);
+	grp = &g.res;
+	cr_assert_eq(grp->nmembers, 2);
+	cr_assert_not_null(grp->names);
+	cr_expect_str_eq(grp->names[1], "seq 2");
+	cr_assert_eq(grp->nrows, alone.nrows);
+	for (i = 0; i < grp->nrows; i++) {
 		/* up to the drop, the group is row 2 alone */
-		if (grp.rows[i].t_ns < 900 * NS_S)
-			cr_expect_eq(grp.rows[i].replicas,
+		if (grp->rows[i].t_ns < 900 * NS_S)
+			cr_expect_eq(grp->rows[i].replicas,
 			    alone.rows[i].replicas, "t %lld",
-			    (long long)(grp.rows[i].t_ns / NS_S));
-		if (strcmp(grp.rows[i].action, "scale_out") == 0) {
+			    (long long)(grp->rows[i].t_ns / NS_S));
+		if (strcmp(grp->rows[i].action, "scale_out") == 0) {
 			outs++;
-			cr_expect_eq(grp.rows[i].driver, 1, "driven by seq 2");
+			cr_expect_eq(grp->rows[i].driver, 1, "driven by seq 2");
 		}
-		if (strcmp(grp.rows[i].action, "scale_in") == 0) {
+		if (strcmp(grp->rows[i].action, "scale_in") == 0) {
 			ins++;
-			cr_expect_geq(grp.rows[i].replicas, 4);
+			cr_expect_geq(grp->rows[i].replicas, 4);
 		}
 	}
 	cr_expect_eq(outs, 4, "2 -> 3 -> 4 -> 5 -> 6");
 	cr_expect_eq(ins, 2, "6 -> 5 -> 4 only");
-	cr_expect_eq(grp.das.final_replicas, 4);
+	cr_expect_eq(grp->das.final_replicas, 4);
 	cr_expect_eq(alone.das.actions, 4 + 5);
 	replay_result_free(&alone);
-	replay_result_free(&grp);
-	replay_load_free(&l1);
-	replay_load_free(&l2);
-	policy_clear(&p1);
-	policy_clear(&p2);
+	g_free(&g);
 }
 
 /*
@@ -151,63 +182,38 @@ Test(replay_group, scales_out_on_any_row_and_in_only_when_all_agree)
  */
 Test(replay_group, demand_is_the_most_demanding_rows)
 {
-	struct replay_model	m = g_model();
-	struct replay_load	l1, l2;
-	struct replay_result	res;
-	struct replay_member	mem[2];
-	struct policy		p1, p2;
-	char			err[256];
+	struct grp	g;
 
-	g_policy(&p1, "1", "10");
-	g_policy(&p2, "2", "10");
-	g_load(&l1, 30, 90, 30, 90, 30, 90);
-	g_load(&l2, 30, 400, 30, 400, 30, 400);
-	mem[0] = g_member(&p1, &l1, "seq 1");
-	mem[1] = g_member(&p2, &l2, "seq 2");
-	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
-	    sizeof(err)), 0, "%s", err);
-	cr_assert_gt(res.nrows, 0);
-	cr_expect_eq(res.rows[0].demand, 5);
-	cr_expect_float_eq(res.rows[0].load, 90, 1e-9);
+	g_two(&g);
+	g_load(&g.l[0], 30, 90, 30, 90, 30, 90);
+	g_load(&g.l[1], 30, 400, 30, 400, 30, 400);
+	cr_assert_eq(g_run(&g), 0, "%s", g.err);
+	cr_assert_gt(g.res.nrows, 0);
+	cr_expect_eq(g.res.rows[0].demand, 5);
+	cr_expect_float_eq(g.res.rows[0].load, 90, 1e-9);
 	/* started at --start 2 < 5: under-provisioned at first */
-	cr_expect_gt(res.das.theta_u, 0);
-	replay_result_free(&res);
-	replay_load_free(&l1);
-	replay_load_free(&l2);
-	policy_clear(&p1);
-	policy_clear(&p2);
+	cr_expect_gt(g.res.das.theta_u, 0);
+	g_free(&g);
 }
 
 /* Rows with different bounds are no group (das makes them invalid). */
 Test(replay_group, rows_with_different_bounds_are_refused)
 {
-	struct replay_model	m = g_model();
-	struct replay_load	l1, l2;
-	struct replay_result	res;
-	struct replay_member	mem[2];
-	struct policy		p1, p2;
-	char			err[256];
+	struct grp	g;
 
-	g_policy(&p1, "1", "10");
-	g_policy(&p2, "2", "5");
-	g_load(&l1, 30, 90, 30, 90, 30, 90);
-	g_load(&l2, 30, 90, 30, 90, 30, 90);
-	mem[0] = g_member(&p1, &l1, "seq 1");
-	mem[1] = g_member(&p2, &l2, "seq 2");
-	cr_expect_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
-	    sizeof(err)), -EINVAL);
-	cr_expect(strstr(err, "same bounds") != NULL, "%s", err);
-	replay_load_free(&l2);
+	g_two(&g);
+	g.p[1].max_no = 5;
+	g_load(&g.l[0], 30, 90, 30, 90, 30, 90);
+	g_load(&g.l[1], 30, 90, 30, 90, 30, 90);
+	cr_expect_eq(g_run(&g), -EINVAL);
+	cr_expect(strstr(g.err, "same bounds") != NULL, "%s", g.err);
 	/* loads over different spans */
-	g_load(&l2, 20, 90, 20, 90, 20, 90);
-	p2.max_no = 10;
-	cr_expect_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
-	    sizeof(err)), -EINVAL);
-	cr_expect(strstr(err, "different spans") != NULL, "%s", err);
-	replay_load_free(&l1);
-	replay_load_free(&l2);
-	policy_clear(&p1);
-	policy_clear(&p2);
+	replay_load_free(&g.l[1]);
+	g_load(&g.l[1], 20, 90, 20, 90, 20, 90);
+	g.p[1].max_no = 10;
+	cr_expect_eq(g_run(&g), -EINVAL);
+	cr_expect(strstr(g.err, "different spans") != NULL, "%s", g.err);
+	g_free(&g);
 }
 
 /*
@@ -218,33 +224,18 @@ Test(replay_group, rows_with_different_bounds_are_refused)
  */
 Test(replay_group, a_paused_row_takes_no_part)
 {
-	struct replay_model	m = g_model();
-	struct replay_load	l1, l2;
-	struct replay_result	res;
-	struct replay_member	mem[2];
-	struct policy		p1, p2;
-	char			err[256];
+	struct grp	g;
 
-	g_policy(&p1, "1", "10");
-	g_policy(&p2, "2", "10");
-	p2.enabled = false;
-	g_load(&l1, 60, 90, 60, 90, 60, 90);
-	g_load(&l2, 60, 400, 60, 400, 60, 400);
-	mem[0] = g_member(&p1, &l1, "seq 1");
-	mem[1] = g_member(&p2, &l2, "seq 2");
-	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
-	    sizeof(err)), 0, "%s", err);
-	cr_expect_eq(res.das.actions, 0);
-	cr_expect_eq(res.das.final_replicas, 2);
-	replay_result_free(&res);
-	p1.enabled = false;
-	cr_assert_eq(replay_run_group(&m, mem, 2, NULL, &res, err,
-	    sizeof(err)), 0, "%s", err);
-	cr_expect_gt(res.das.actions, 0);
-	cr_expect_gt(res.das.final_replicas, 2);
-	replay_result_free(&res);
-	replay_load_free(&l1);
-	replay_load_free(&l2);
-	policy_clear(&p1);
-	policy_clear(&p2);
+	g_two(&g);
+	g.p[1].enabled = false;
+	g_load(&g.l[0], 60, 90, 60, 90, 60, 90);
+	g_load(&g.l[1], 60, 400, 60, 400, 60, 400);
+	cr_assert_eq(g_run(&g), 0, "%s", g.err);
+	cr_expect_eq(g.res.das.actions, 0);
+	cr_expect_eq(g.res.das.final_replicas, 2);
+	g.p[0].enabled = false;
+	cr_assert_eq(g_run(&g), 0, "%s", g.err);
+	cr_expect_gt(g.res.das.actions, 0);
+	cr_expect_gt(g.res.das.final_replicas, 2);
+	g_free(&g);
 }

@@ -636,8 +636,8 @@ rp_group_parse(struct rp *r, struct rp_group *G,
 
 	G->n = r->nrows;
 	if (G->n > REPLAY_TRACE_LOADS)
-		return rp_usage("the service has %zu rows with one backend; a "
-		    "group replays at most %d", G->n, REPLAY_TRACE_LOADS);
+		return rp_usage("the service has %zu rows; a group replays at "
+		    "most %d", G->n, REPLAY_TRACE_LOADS);
 	for (i = 0; i < G->n; i++) {
 		row = &r->rows[i];
 		if (policy_parse(row, &G->p[i], err, sizeof err) != 0) {

@@ -43,12 +43,12 @@ struct rmem {
 	struct decide_rec *recs;	/* decide's recommendations, oldest
 					 * first, from recs[rec0] */
 	size_t		 nrecs, rec0, recs_cap;
-	struct decide_out out;		/* this tick's decision */
 };
 
 struct run {
 	const struct replay_model *m;
 	struct rmem	*mem;		/* the group's rows */
+	struct decide_out *outs;	/* their decisions of this tick */
 	size_t		 nmem;
 	const struct replay_load *l;	/* the first row's: time, the peer */
 	struct fleet	 das, peer;
@@ -337,9 +337,10 @@ replay_peaks(const struct run *r, const struct rmem *e, int64_t t,
 	}
 }
 
-/* Row e decides at t, exactly as tick_eval.c calls decide(). */
+/* Row e decides at t into *out, exactly as tick_eval.c calls decide(). */
 static void
-replay_decide(struct run *r, struct rmem *e, int64_t t, size_t nsampled)
+replay_decide(struct run *r, struct rmem *e, int64_t t, size_t nsampled,
+    struct decide_out *out)
 {
 	struct decide_in	 in;
 	double			 peaks[PREDICT_PERIODS];
@@ -358,8 +359,8 @@ replay_decide(struct run *r, struct rmem *e, int64_t t, size_t nsampled)
 		replay_peaks(r, e, t, nsampled, peaks);
 		in.peaks = peaks;
 	}
-	decide(&in, &e->out);
-	replay_rec(e, now, e->out.desired);
+	decide(&in, out);
+	replay_rec(e, now, out->desired);
 }
 
 /*
@@ -372,21 +373,14 @@ replay_decide(struct run *r, struct rmem *e, int64_t t, size_t nsampled)
 static void
 replay_das_tick(struct run *r, int64_t t, size_t nsampled)
 {
-	struct decide_out	 out, *outs;
+	struct decide_out	 out;
 	struct replay_row	*row;
-	size_t			 i, driver = 0;
+	size_t			 i, driver;
 
 	for (i = 0; i < r->nmem; i++)
-		replay_decide(r, &r->mem[i], t, nsampled);
-	if (r->nmem == 1)
-		out = r->mem[0].out;
-	else {
-		outs = xcalloc(r->nmem, sizeof *outs);
-		for (i = 0; i < r->nmem; i++)
-			outs[i] = r->mem[i].out;
-		driver = decide_group(outs, r->nmem, &out);
-		free(outs);
-	}
+		replay_decide(r, &r->mem[i], t, nsampled, &r->outs[i]);
+	/* a row alone: its own decision (decide_group of one is it) */
+	driver = decide_group(r->outs, r->nmem, &out);
 	if (out.after != out.before) {
 		fleet_set(&r->das, out.after, t, r->m->start_delay_ns);
 		r->last_change = r->m->origin_ns + t;
@@ -598,6 +592,7 @@ replay_members(struct run *r, const struct replay_member *mem, size_t n)
 	bool		 all_paused = true;
 
 	r->mem = xcalloc(n, sizeof *r->mem);
+	r->outs = xcalloc(n, sizeof *r->outs);
 	r->nmem = n;
 	for (i = 0; i < n; i++)
 		all_paused &= !mem[i].policy->enabled;
@@ -627,6 +622,7 @@ replay_free_run(struct run *r)
 		free(r->mem[i].recs);
 	}
 	free(r->mem);
+	free(r->outs);
 	hpa_free(r->hpa);
 	fleet_free(&r->das);
 	fleet_free(&r->peer);

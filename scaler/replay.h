@@ -141,11 +141,10 @@ struct replay_member {
  * each row decides on its own field's samples, decide_group makes the
  * group's decision and its change is every row's; a paused row takes no
  * part while another acts (every row paused: all act, as a row alone
- * does). The rows must share
- * min_no and max_no (das makes them invalid otherwise). Demand is the
- * most demanding row's; the dropped load, the timeline's load and the
- * peer are the first row's. replay_run is a group of one, from
- * m->capacity and m->capped.
+ * does). The rows must share min_no and max_no (das makes them invalid
+ * otherwise). Demand is the most demanding row's; the dropped load, the
+ * timeline's load and the peer are the first row's. replay_run is a
+ * group of one, from m->capacity and m->capped.
  */
 int	 replay_run_group(const struct replay_model *,
 	    const struct replay_member *, size_t n,

@@ -438,7 +438,7 @@ apply_prediction(const struct decide_in *in, struct decide_out *out)
 		return;
 	if (out->desired < need)
 		out->desired = need;
-	if (need > r && need > out->after) {
+	if (predict_fires(in->policy, r, &out->pred) && need > out->after) {
 		out->value = out->pred.forecast;
 		out->threshold = NAN;
 		set_out(out, DECIDE_SCALE_OUT, need, "predicted");

@@ -47,6 +47,19 @@ predict_need(const struct policy *p, double forecast)
 	return n > p->max_no ? p->max_no : (int)n;
 }
 
+bool
+predict_fires(const struct policy *p, int replicas, const struct predict_out *o)
+{
+	double	band;
+
+	if (!o->on || o->need <= replicas)
+		return false;
+	if (p->mode != POLICY_MODE_TARGET || replicas <= 0)
+		return true;
+	band = predict_unit(p) * (1 + p->tolerance);
+	return o->forecast > (double)replicas * band + 1e-9;
+}
+
 void
 predict_forecast(const struct policy *p, const double *peaks, size_t n,
     struct predict_out *out)

@@ -18,8 +18,10 @@
  * capacity (capacity, with min_available added to the forecast) or the
  * middle of the out/in band (threshold); at least 1, never more than
  * max_no, and none at all (0) for a row that may rest at 0 replicas when
- * the forecast is at or below its activation. Prediction only ever raises: the count is the larger of the
- * reactive decision and that need.
+ * the forecast is at or below its activation. Prediction only ever
+ * raises: the count is the larger of the reactive decision and that
+ * need; in target mode a pre-scale also needs the forecast beyond the
+ * tolerance (predict_fires), and a scale-in stops at the need.
  */
 #ifndef DAS_PREDICT_H
 #define DAS_PREDICT_H
@@ -48,5 +50,16 @@ void	 predict_forecast(const struct policy *p, const double *peaks,
 
 /* The replicas a forecast load needs under p (1..max_no); 0: none. */
 int	 predict_need(const struct policy *p, double forecast);
+
+/*
+ * Whether the forecast raises replicas (the pre-scale rule). In target
+ * mode only when it is beyond the tolerance above what they carry at the
+ * setpoint, the band the reactive rule keeps: a forecast near a multiple
+ * of the setpoint would otherwise make its need flicker by one, each
+ * flicker up a pre-scale and each down a scale-in (a flap every minute
+ * or two on a steady load).
+ */
+bool	 predict_fires(const struct policy *p, int replicas,
+	    const struct predict_out *o);
 
 #endif

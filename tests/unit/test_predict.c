@@ -178,6 +178,65 @@ Test(predict, decide_prescales_and_only_raises)
 }
 
 /*
+ * The pre-scale's band (target mode, setpoint 50, tolerance 10 %): a
+ * forecast of 260 needs 6 replicas (5.2), but 5 carry it at 52, inside
+ * the band: no pre-scale from 5; from 4 (65 each) it fires, to 6. Other
+ * modes have no tolerance: any need above the count fires.
+ */
+Test(predict, fires_only_beyond_the_band)
+{
+	struct policy		p = predicting();
+	struct predict_out	o = { true, 260, 7, 0 };
+
+	o.need = predict_need(&p, o.forecast);
+	cr_expect_eq(o.need, 6);
+	cr_expect(!predict_fires(&p, 5, &o));
+	cr_expect(predict_fires(&p, 4, &o));
+	cr_expect(!predict_fires(&p, 6, &o));	/* at the need */
+	o.forecast = 275;			/* 55 each: the band's edge */
+	cr_expect(!predict_fires(&p, 5, &o));
+	o.forecast = 275.5;
+	cr_expect(predict_fires(&p, 5, &o));
+	cr_expect(predict_fires(&p, 0, &o));	/* from 0: any need */
+	o.on = false;
+	cr_expect(!predict_fires(&p, 4, &o));
+	o.on = true;
+	o.forecast = 260;
+	p.mode = POLICY_MODE_CAPACITY;
+	p.capacity = 50;
+	o.need = predict_need(&p, o.forecast);
+	cr_expect(predict_fires(&p, 5, &o));	/* no band in capacity */
+}
+
+/*
+ * A steady load whose forecast sits on a multiple of the setpoint (need
+ * 6 one tick, 5 the next) never flaps: from 5, a forecast inside the
+ * band does not pre-scale; at 6 the scale-in stops at the need while it
+ * is 6, and goes to 5 once it is 5, where it stays.
+ */
+Test(predict, a_flickering_need_does_not_flap)
+{
+	struct policy		p = predicting();
+	struct decide_out	d;
+	double			six[PREDICT_PERIODS] = { 251, 251, 251, 251,
+				    251, 251, 251 };
+	double			five[PREDICT_PERIODS] = { 249, 249, 249, 249,
+				    249, 249, 249 };
+
+	d = calm_with(&p, 5, six);	/* 50.2 each: inside the band */
+	cr_expect_neq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.after, 5);
+	d = calm_with(&p, 6, six);	/* reactive in to 3, stopped at 6 */
+	cr_expect_eq(d.action, DECIDE_HOLD);
+	cr_expect_str_eq(d.reason, "predicted");
+	d = calm_with(&p, 6, five);	/* the need is 5: in to 5 */
+	cr_expect_eq(d.action, DECIDE_SCALE_IN);
+	cr_expect_eq(d.after, 5);
+	d = calm_with(&p, 5, six);
+	cr_expect_neq(d.action, DECIDE_SCALE_OUT);
+}
+
+/*
  * Replay: a burst of 600 (units of 100 per replica, util 0.8: demand 8)
  * for 5 minutes at the same minute of each 20-minute period, 50 the rest
  * (demand 1), over 8 periods. Reactive target tracking sees each burst

@@ -18,6 +18,11 @@
 # A lead after the pre-scale das journals a 'predict' row: the forecast
 # (threshold, 40) beside the largest total it saw meanwhile (value: the
 # live burst's, 40 once the 10 s window holds only burst samples).
+# A second service with 11 minutes of history has two periods' peaks:
+# prediction is off for it, and dasctl explain says so.
+# das's ds_interval is 2 s for a writer of one point a second: a newest
+# sample may be 4 s old (a write slowed by the history's) before a
+# window is no_data.
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
 # shellcheck source=tests/integration/lib.sh
@@ -26,6 +31,7 @@ source "$(dirname "$0")/lib.sh"
 das_test_db das_predict
 LOCK=$((RANDOM * 5 + 300013))
 SVC=$(unique_name predict)
+SVC2=$(unique_name predict-short)
 DIR=$(mktemp -d /tmp/das-predict.XXXXXX)
 on_exit "rm -rf '$DIR'"
 SEQ=14
@@ -44,7 +50,7 @@ show() {
 		FROM das_event ORDER BY ts, id" || true
 	echo "--- das log (tail)"; tail -n 30 "$DIR/das.log" || true
 }
-ctl() { "$DAS_ROOT/bin/dasctl" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -o ds_interval=1 "$@"; }
+ctl() { "$DAS_ROOT/bin/dasctl" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -o ds_interval=2 "$@"; }
 # The live writer: the load in $DIR/load, written every second.
 writer() {
 	while :; do
@@ -54,7 +60,7 @@ writer() {
 }
 
 NOW=$(date +%s)
-B=$((NOW + 120))
+B=$((NOW + 150))
 echo "== five periods of history: load 5, a burst of 40 for a minute every 5 minutes"
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
 awk -v svc="$SVC" -v now="$NOW" -v b="$B" -v p=$PERIOD 'BEGIN {
@@ -70,13 +76,14 @@ iw -d "$IDB" "$(cat "$DIR/history.lp")" >/dev/null
 assert_eq 1500 "$(wc -l <"$DIR/history.lp")" "history lines"
 
 service_create "$SVC" --replicas 1 "$DAS_IMAGE" sleep 1000000
+service_create "$SVC2" --replicas 1 "$DAS_IMAGE" sleep 1000000
 echo 5 >"$DIR/load"
 writer &
 WPID=$!
 on_exit "kill $WPID 2>/dev/null || true"
 
 "$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
-	--interval $DAS_INT -o ds_interval=1 -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
+	--interval $DAS_INT -o ds_interval=2 -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
 DAS_PID=$!
 on_exit "kill $DAS_PID 2>/dev/null || true"
 wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
@@ -89,15 +96,26 @@ q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, s
 sleep $((3 * DAS_INT))
 
 echo "== before the burst's minute: forecast 5, nothing to do"
-(($(date +%s) < B - 75)) || fail "setting up took too long: $(($(date +%s) - NOW)) s of the 45 s it may"
+(($(date +%s) < B - 75)) || fail "setting up took too long: $(($(date +%s) - NOW)) s of the 75 s it may"
 EXPLAIN=$(ctl explain "$SVC")
 echo "$EXPLAIN" | grep -i forecast || true
 assert_match "forecast 5 at most over the next 1m \(median peak of 5 periods\) needs 1 replicas" \
 	"$EXPLAIN" "dasctl explain shows the forecast"
 assert_eq "" "$(changes)" "no change at load 5 with forecast 5"
+# A service with 11 minutes of history: two periods' peaks, three needed.
+awk -v svc="$SVC2" -v now="$NOW" 'BEGIN {
+	for (t = now - 660; t < now; t += 10)
+		printf "app,service_name=%s load=5 %d000000000\n", svc, t
+}' >"$DIR/short.lp"
+iw -d "$IDB" "$(cat "$DIR/short.lp")" >/dev/null
+q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id,
+	mode, setpoint, measurement, predict)
+   values($((SEQ + 1)), 1, 6, 'load', '10s', '10s', '$SVC2', 'target', '10', 'app', '5m')"
+assert_match "forecast off: 2 of the last 7 periods have data, 3 needed" "$(ctl explain "$SVC2")" \
+	"too little history: prediction is off and says so"
 
 echo "== a minute before the burst: 1 -> 4, predicted"
-wait_for '[[ -n $(changes) ]]' 80 || { show; fail "das never pre-scaled"; }
+wait_for '[[ -n $(changes) ]]' $((B - $(date +%s))) || { show; fail "das never pre-scaled"; }
 T_PRE=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")
 assert_eq "scale_out:1:4:predicted" "$(changes)" "one pre-scale to the forecast's need"
 assert_eq 40 "$(q "SELECT round(value::numeric) FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")" \

@@ -19,7 +19,11 @@
 # (threshold, 40) beside the largest total it saw meanwhile (value: the
 # live burst's, 40 once the 10 s window holds only burst samples).
 # A second service with 11 minutes of history has two periods' peaks:
-# prediction is off for it, and dasctl explain says so.
+# prediction is off for it, and dasctl explain says so. Three more rows
+# name a measurement, a field and ds's points that do not exist: each is
+# journaled no_data once and logged once in the whole run, while every
+# tick (five rows, two predicting: 14 peak statements, custom aggregates,
+# the window cache's read of ds's measurement) takes at most 2 requests.
 # das's ds_interval is 2 s for a writer of one point a second: a newest
 # sample may be 4 s old (a write slowed by the history's) before a
 # window is no_data.
@@ -32,6 +36,9 @@ das_test_db das_predict
 LOCK=$((RANDOM * 5 + 300013))
 SVC=$(unique_name predict)
 SVC2=$(unique_name predict-short)
+SVC3=$(unique_name nosuch-measurement)
+SVC4=$(unique_name nosuch-field)
+SVC5=$(unique_name no-ds)
 DIR=$(mktemp -d /tmp/das-predict.XXXXXX)
 on_exit "rm -rf '$DIR'"
 SEQ=14
@@ -77,12 +84,15 @@ assert_eq 1500 "$(wc -l <"$DIR/history.lp")" "history lines"
 
 service_create "$SVC" --replicas 1 "$DAS_IMAGE" sleep 1000000
 service_create "$SVC2" --replicas 1 "$DAS_IMAGE" sleep 1000000
+for v in "$SVC3" "$SVC4" "$SVC5"; do
+	service_create "$v" --replicas 1 "$DAS_IMAGE" sleep 1000000
+done
 echo 5 >"$DIR/load"
 writer &
 WPID=$!
 on_exit "kill $WPID 2>/dev/null || true"
 
-"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" \
+"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -v \
 	--interval $DAS_INT -o ds_interval=2 -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
 DAS_PID=$!
 on_exit "kill $DAS_PID 2>/dev/null || true"
@@ -90,7 +100,13 @@ wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 	fail "das never created its tables: $(cat "$DIR/das.log")"
 q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id,
 	mode, setpoint, measurement, predict)
-   values($SEQ, 1, 6, 'load', '10s', '10s', '$SVC', 'target', '10', 'app', '5m')"
+   values($SEQ, 1, 6, 'load', '10s', '10s', '$SVC', 'target', '10', 'app', '5m'),
+	 (31, 1, 6, 'load', '10s', '10s', '$SVC3', 'target', '10', 'nosuch', '5m'),
+	 (32, 1, 6, 'nosuchfield', '10s', '10s', '$SVC4', 'target', '10', 'app', NULL)"
+# ds's own measurement, which nothing writes here: the window cache's
+# read of it joins the tick's requests
+q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id, mode, setpoint)
+   values(33, 1, 6, 'cpu_ratio', '10s', '10s', '$SVC5', 'target', '70%')"
 # at load 5 with 25 minutes of history the row is steady from its first
 # tick, which journals nothing: three ticks
 sleep $((3 * DAS_INT))
@@ -142,4 +158,20 @@ awk -v a="$T_ROW" -v b="$T_PRE" 'BEGIN { exit !(a - b >= 60 && a - b < 70) }' ||
 echo 5 >"$DIR/load"
 assert_eq "scale_out:1:4:predicted" "$(changes)" "the burst found its replicas: no reactive change"
 assert_eq 4 "$(replicas)" "4 replicas through the burst"
+
+echo "== a measurement, a field and ds's points that do not exist: no_data, once"
+for seq in 31 32 33; do
+	assert_eq "hold:no_data" "$(q "SELECT string_agg(action || ':' || reason, ' ') FROM das_event WHERE seq = $seq")" \
+		"seq $seq: one no_data row in $(($(date +%s) - NOW)) s"
+done
+for v in "$SVC3" "$SVC4" "$SVC5"; do
+	assert_eq 1 "$(grep -c "das \(info\|warning\|error\): .*$v" "$DIR/das.log")" "$v: one line in das's log"
+	assert_eq 1 "$(docker service inspect -f '{{.Spec.Mode.Replicated.Replicas}}' "$v")" "$v: left at 1"
+done
+echo "== every tick in at most 2 InfluxDB requests (custom, peaks, the cache's read)"
+TICKS=$(grep -c 'tick: [0-9]* policies' "$DIR/das.log")
+assert_ge "$TICKS" 40 "ticks logged"
+MORE=$(grep -E 'tick: [0-9]* policies' "$DIR/das.log" | grep -vE ', [012] InfluxDB requests' || true)
+assert_eq "" "$MORE" "ticks in more than 2 InfluxDB requests"
+grep -o 'tick: [0-9]* policies.*' "$DIR/das.log" | tail -n 1
 echo "ok"

@@ -12,8 +12,11 @@
 # one decision, reason activation, within the 10 s out window and a tick
 # of the first non-zero point (the window need not be after the last
 # change: the total does not depend on the count). Queue back to 0: the
-# in window (10 s) must hold nothing at all and every recommendation of
-# the stabilization window (10 s) must be 0, then 2 -> 0 in one decision.
+# in window (10 s) must hold nothing at all, and then every
+# recommendation of the stabilization window (20 s) must be 0, then
+# 2 -> 0 in one decision: at the earliest 10 − 1 s (the last point of 15
+# may come a writer's second after the switch) + 20 − 2 s (a tick) = 27 s
+# after the queue emptied.
 # ds does not run: the metric comes from the writer, never from the
 # service's containers (which at 0 replicas report nothing).
 # wait_for takes code to eval later: single quotes are meant.
@@ -64,7 +67,7 @@ wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 	fail "das never created its tables: $(cat "$DIR/das.log")"
 q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id,
 	mode, setpoint, measurement, stabilize_in, aggregate)
-   values($SEQ, 0, 4, 'queue', '10s', '10s', '$SVC', 'target', '10', 'app', '10s', 'max')"
+   values($SEQ, 0, 4, 'queue', '10s', '10s', '$SVC', 'target', '10', 'app', '20s', 'max')"
 wait_for '[[ $(q "SELECT count(*) FROM das_event WHERE seq = $SEQ") -ge 1 ]]' 60 ||
 	{ show; fail "das never journaled the new policy"; }
 sleep 14
@@ -90,8 +93,9 @@ assert_eq "scale_out:0:2:activation scale_in:2:0:below_target" "$(changes)" "one
 T_IN=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_in'")
 GAP=$(awk -v a="$T_IN" -v b="$T_OFF" 'BEGIN { printf "%.1f", a - b }')
 echo "   back to 0 $GAP s after the queue emptied"
-# the in window (10 s) with nothing in it, at the least
-awk -v g="$GAP" 'BEGIN { exit !(g >= 10) }' || { show; fail "scale-in after ${GAP}s, before the 10 s in window held nothing"; }
+# the in window (10 s) with nothing in it, then the stabilization window
+awk -v g="$GAP" 'BEGIN { exit !(g >= 27) }' ||
+	{ show; fail "scale-in after ${GAP}s, before the in window and then 20 s of stabilization held nothing"; }
 wait_for '[[ $(service_running "$SVC") == 0 ]]' 60 || { show; fail "tasks still run at 0"; }
 assert_eq 0 "$(replicas)" "0 replicas again"
 echo "ok"

@@ -509,3 +509,133 @@ Test(signal, prediction_lets_a_service_rest_at_zero)
 	cr_expect_str_eq(d.reason, "predicted");
 	policy_clear(&p);
 }
+
+/*
+ * per_replica false in target mode is HPA's Value target: desired =
+ * ceil(replicas × total / setpoint). A queue of 90 at 2 replicas and
+ * setpoint 30: 6 (per replica it would be 45 each: ceil(90 / 30) = 3).
+ */
+Test(signal, decide_target_on_a_total_both_ways)
+{
+	struct policy_row	r = queue_row();
+	struct policy		p;
+	struct decide_out	d;
+	char			err[256];
+
+	r.min_no = "1";
+	r.max_no = "10";
+	r.setpoint = "30";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	d = run(&p, 2, total_obs(90, 90), total_obs(90, 90));
+	cr_expect_eq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.after, 3);
+	cr_expect_eq(d.value, 45);
+	p.of_total = true;
+	d = run(&p, 2, total_obs(90, 90), total_obs(90, 90));
+	cr_expect_eq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.after, 6);
+	cr_expect_eq(d.value, 90);
+	/* the total at its target holds whatever the count */
+	d = run(&p, 5, total_obs(30, 30), total_obs(30, 30));
+	cr_expect_eq(d.action, DECIDE_STEADY);
+	policy_clear(&p);
+}
+
+/*
+ * Back to 0 needs stabilization too: nothing over the in window, but a
+ * recommendation of 2 within the last stabilize_in (1 m) holds 2; once
+ * it is older than the window, 2 -> 0.
+ */
+Test(signal, back_to_zero_waits_for_stabilization)
+{
+	struct policy_row	r = queue_row();
+	struct policy		p;
+	struct decide_in	in;
+	struct decide_out	d;
+	struct decide_rec	recs[] = { { NOW - 50 * NS_S, 2 } };
+	char			err[256];
+
+	r.stabilize_in = "1m";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	memset(&in, 0, sizeof(in));
+	in.policy = &p;
+	in.replicas = 2;
+	in.now_ns = NOW;
+	in.sample_interval_ns = IVL;
+	in.out = in.in = total_obs(0, 0);
+	in.recs = recs;
+	in.nrecs = NITEMS(recs);
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_HOLD);
+	cr_expect_str_eq(d.reason, "stabilizing");
+	cr_expect_eq(d.after, 2);
+	recs[0].ns = NOW - 61 * NS_S;
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_SCALE_IN);
+	cr_expect_eq(d.after, 0);
+	policy_clear(&p);
+}
+
+/* Two ready containers whose rates sum to total (ds's own counters). */
+static struct decide_obs
+rate_obs(double total)
+{
+	struct decide_obs	o;
+
+	memset(&o, 0, sizeof(o));
+	o.present = true;
+	o.value = total / 2;
+	o.min = o.max = total / 2;
+	o.count = 12;
+	o.first_ns = NOW - MIN + IVL;
+	o.last_ns = NOW;
+	o.ready_known = true;
+	o.ready_n = 2;
+	o.ready_total = total;
+	return o;
+}
+
+/* A rate with units in threshold and capacity modes (bytes/s). */
+Test(signal, rates_in_threshold_and_capacity_modes)
+{
+	struct policy_row	r = queue_row();
+	struct policy		p;
+	struct decide_out	d;
+	char			err[256];
+
+	r.measurement = NULL;
+	r.min_no = "1";
+	r.max_no = "10";
+	r.cond_item = "blk_write";
+	r.aggregate = "rate";
+	r.mode = NULL;
+	r.setpoint = NULL;
+	r.out_cond = "5MB/s";
+	r.in_cond = "1MB/s";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.out.value, 5e6);
+	cr_expect_eq(p.in.value, 1e6);
+	/* 12 MB/s over 2: 6 MB/s each > 5 MB/s; 1.6 MB/s: 0.8 < 1 */
+	d = run(&p, 2, rate_obs(12e6), rate_obs(12e6));
+	cr_expect_eq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.value, 6e6);
+	d = run(&p, 2, rate_obs(1.6e6), rate_obs(1.6e6));
+	cr_expect_eq(d.action, DECIDE_SCALE_IN);
+	d = run(&p, 2, rate_obs(6e6), rate_obs(6e6));
+	cr_expect_eq(d.action, DECIDE_STEADY);
+	policy_clear(&p);
+	/* capacity 4 MB/s a replica: 12 MB/s needs 3 */
+	r.mode = "capacity";
+	r.out_cond = r.in_cond = NULL;
+	r.capacity = "4MB/s";
+	r.step_out = "10";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(p.capacity, 4e6);
+	d = run(&p, 2, rate_obs(12e6), rate_obs(12e6));
+	cr_expect_eq(d.action, DECIDE_SCALE_OUT);
+	cr_expect_eq(d.after, 3);
+	policy_clear(&p);
+	/* a unit of rate on a field that is not one is refused */
+	r.aggregate = NULL;
+	cr_expect_eq(policy_parse(&r, &p, err, sizeof(err)), -EINVAL);
+}

@@ -297,3 +297,55 @@ Test(predict, replay_is_ready_before_the_burst)
 	cr_expect_lt(rh_predict, rh_reactive * 1.34, "%.3f vs %.3f",
 	    rh_predict, rh_reactive);
 }
+
+/*
+ * The replay's prediction never sees the future: a burst of 600 (as in
+ * replay_under) that first comes in period 4 of 10 (j = 3) and then
+ * every period. At a tick of period j the peaks are periods j − 1 ..
+ * j − 7: bursts in j − 3 of them, the rest base. The median is base
+ * until 3 of 6 peaks are bursts (j = 6: half-way), a burst from j = 7:
+ * no pre-scale before period 6. Reading the period being replayed (its
+ * future) would give 3 bursts in 6 peaks already in period 5.
+ */
+Test(predict, replay_never_reads_the_future)
+{
+	struct replay_model	m;
+	struct replay_load	l;
+	struct replay_result	res;
+	struct policy		p = predicting();
+	char			err[256];
+	size_t			k, period = 120, first = 0;
+	bool			any = false;
+
+	memset(&m, 0, sizeof(m));
+	m.interval_ns = m.tick_ns = 10 * NS_S;
+	m.start_delay_ns = 20 * NS_S;
+	m.demand_util = 0.8;
+	m.capacity = 100;
+	m.start = 1;
+	m.origin_ns = NOW;
+	memset(&l, 0, sizeof(l));
+	l.n = 10 * period;
+	l.interval_ns = 10 * NS_S;
+	cr_assert_not_null(l.load = calloc(l.n, sizeof(double)));
+	for (k = 0; k < l.n; k++)
+		l.load[k] = k / period >= 3 && k % period >= 60 &&
+		    k % period < 90 ? 600 : 50;
+	p.setpoint = 80;
+	p.predict_ns = 20 * MIN;
+	p.stabilize_in_ns = 2 * MIN;
+	cr_assert_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)), 0,
+	    "%s", err);
+	for (k = 0; k < res.nrows; k++) {
+		if (strcmp(res.rows[k].reason, "predicted") != 0 ||
+		    strcmp(res.rows[k].action, "scale_out") != 0)
+			continue;
+		if (!any)
+			first = (size_t)(res.rows[k].t_ns / (20 * MIN));
+		any = true;
+	}
+	cr_expect(any, "prediction never engaged");
+	cr_expect_geq(first, 6, "pre-scaled in period %zu", first);
+	replay_result_free(&res);
+	replay_load_free(&l);
+}

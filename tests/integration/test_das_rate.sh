@@ -21,8 +21,8 @@
 # cgroup v1 blkio, a container's writes (buffered, fsync'd or O_DIRECT)
 # leave blkio.throttle.io_service_bytes_recursive at "Total 0", and the
 # replicas have no network (dockerd --bridge=none; ds leaves out lo), so
-# ds's counters stay at 0 here: the rate path on ds's own counters is
-# tested by the same InfluxQL in tests/unit/test_signal.c.
+# ds's counters stay at 0 here: test_das_rate_ds scales on blk_write in
+# ds's measurement, its points written by a stand-in for ds.
 # wait_for takes code to eval later: single quotes are meant.
 # shellcheck disable=SC2016
 # shellcheck source=tests/integration/lib.sh

@@ -424,8 +424,11 @@ eval_side(const struct decide_in *in, struct decide_side *s)
 
 /*
  * Prediction only ever raises (decide.h): to the forecast's need when it
- * is above both the count and the reactive decision; a scale-in stops
- * at the need.
+ * is above both the count and the reactive decision and, in target mode,
+ * beyond the tolerance band (predict_fires); a scale-in stops at the
+ * need. The need is this tick's recommendation either way, so
+ * stabilize_in holds it after a burst, and a count the band let stand
+ * one below the need stays there.
  */
 static void
 apply_prediction(const struct decide_in *in, struct decide_out *out)

@@ -57,7 +57,10 @@ int	 predict_need(const struct policy *p, double forecast);
  * setpoint, the band the reactive rule keeps: a forecast near a multiple
  * of the setpoint would otherwise make its need flicker by one, each
  * flicker up a pre-scale and each down a scale-in (a flap every minute
- * or two on a steady load).
+ * or two on a steady load). The band is one-sided: a scale-in still
+ * stops at the need, so a count that reached the need stays there while
+ * the forecast sits just above a multiple of the setpoint (one replica
+ * more than the band would ask for, and no flap).
  */
 bool	 predict_fires(const struct policy *p, int replicas,
 	    const struct predict_out *o);

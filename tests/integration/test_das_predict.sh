@@ -22,8 +22,9 @@
 # prediction is off for it, and dasctl explain says so. Three more rows
 # name a measurement, a field and ds's points that do not exist: each is
 # journaled no_data once and logged once in the whole run, while every
-# tick (five rows, two predicting: 14 peak statements, custom aggregates,
-# the window cache's read of ds's measurement) takes at most 2 requests.
+# tick (five rows, three predicting on two measurements: 14 peak
+# statements, custom aggregates, the window cache's read of ds's
+# measurement) takes at most 2 requests.
 # das's ds_interval is 2 s for a writer of one point a second: a newest
 # sample may be 4 s old (a write slowed by the history's) before a
 # window is no_data.
@@ -58,6 +59,8 @@ show() {
 	echo "--- das log (tail)"; tail -n 30 "$DIR/das.log" || true
 }
 ctl() { "$DAS_ROOT/bin/dasctl" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -o ds_interval=2 "$@"; }
+# The live load, replaced whole (the writer never reads it half-written).
+set_load() { echo "$1" >"$DIR/load.new" && mv "$DIR/load.new" "$DIR/load"; }
 # The live writer: the load in $DIR/load, written every second.
 writer() {
 	while :; do
@@ -66,10 +69,27 @@ writer() {
 	done
 }
 
-NOW=$(date +%s)
-B=$((NOW + 150))
-echo "== five periods of history: load 5, a burst of 40 for a minute every 5 minutes"
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
+service_create "$SVC" --replicas 1 "$DAS_IMAGE" sleep 1000000
+service_create "$SVC2" --replicas 1 "$DAS_IMAGE" sleep 1000000
+for v in "$SVC3" "$SVC4" "$SVC5"; do
+	service_create "$v" --replicas 1 "$DAS_IMAGE" sleep 1000000
+done
+set_load 5
+writer &
+WPID=$!
+on_exit "kill $WPID 2>/dev/null || true"
+
+"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -v \
+	--interval $DAS_INT -o ds_interval=2 -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
+DAS_PID=$!
+on_exit "kill $DAS_PID 2>/dev/null || true"
+wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
+	fail "das never created its tables: $(cat "$DIR/das.log")"
+# B is set once das is up: the setup before it takes what it takes
+NOW=$(date +%s)
+B=$((NOW + 100))
+echo "== five periods of history: load 5, a burst of 40 for a minute every 5 minutes"
 awk -v svc="$SVC" -v now="$NOW" -v b="$B" -v p=$PERIOD 'BEGIN {
 	for (t = now - 5 * p; t < now; t++) {
 		v = 5
@@ -82,22 +102,6 @@ awk -v svc="$SVC" -v now="$NOW" -v b="$B" -v p=$PERIOD 'BEGIN {
 iw -d "$IDB" "$(cat "$DIR/history.lp")" >/dev/null
 assert_eq 1500 "$(wc -l <"$DIR/history.lp")" "history lines"
 
-service_create "$SVC" --replicas 1 "$DAS_IMAGE" sleep 1000000
-service_create "$SVC2" --replicas 1 "$DAS_IMAGE" sleep 1000000
-for v in "$SVC3" "$SVC4" "$SVC5"; do
-	service_create "$v" --replicas 1 "$DAS_IMAGE" sleep 1000000
-done
-echo 5 >"$DIR/load"
-writer &
-WPID=$!
-on_exit "kill $WPID 2>/dev/null || true"
-
-"$DAS_ROOT/bin/das" --pg "$PG" --influx "$DAS_INFLUX_URL" --database "$IDB" -v \
-	--interval $DAS_INT -o ds_interval=2 -o lock_key=$LOCK >"$DIR/das.log" 2>&1 &
-DAS_PID=$!
-on_exit "kill $DAS_PID 2>/dev/null || true"
-wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
-	fail "das never created its tables: $(cat "$DIR/das.log")"
 q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id,
 	mode, setpoint, measurement, predict)
    values($SEQ, 1, 6, 'load', '10s', '10s', '$SVC', 'target', '10', 'app', '5m'),
@@ -112,7 +116,7 @@ q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, s
 sleep $((3 * DAS_INT))
 
 echo "== before the burst's minute: forecast 5, nothing to do"
-(($(date +%s) < B - 75)) || fail "setting up took too long: $(($(date +%s) - NOW)) s of the 75 s it may"
+(($(date +%s) < B - 70)) || fail "setting up took too long: $(($(date +%s) - NOW)) s of the 30 s it may"
 EXPLAIN=$(ctl explain "$SVC")
 echo "$EXPLAIN" | grep -i forecast || true
 assert_match "forecast 5 at most over the next 1m \(median peak of 5 periods\) needs 1 replicas" \
@@ -144,7 +148,7 @@ echo "   pre-scaled $(awk -v a="$T_PRE" -v b="$B" 'BEGIN { printf "%.1f", b - 30
 
 echo "== the live burst (30 s early), and the forecast's row a lead after the pre-scale"
 wait_for '(($(date +%s) >= B - 30))' 60 1 || fail "clock"
-echo 40 >"$DIR/load"
+set_load 40
 wait_for '[[ $(service_running "$SVC") == 4 ]]' 60 || { show; fail "4 tasks never ran"; }
 wait_for '[[ $(q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND action = '\''predict'\''") -ge 1 ]]' 90 ||
 	{ show; fail "no predict row"; }
@@ -155,7 +159,7 @@ assert_eq 40 "$FORECAST" "the predict row's forecast"
 assert_eq 40 "$REALISED" "the predict row's realised peak (the live burst)"
 awk -v a="$T_ROW" -v b="$T_PRE" 'BEGIN { exit !(a - b >= 60 && a - b < 70) }' ||
 	{ show; fail "predict row $(awk -v a="$T_ROW" -v b="$T_PRE" 'BEGIN { print a - b }') s after the pre-scale, not a lead (60 s)"; }
-echo 5 >"$DIR/load"
+set_load 5
 assert_eq "scale_out:1:4:predicted" "$(changes)" "the burst found its replicas: no reactive change"
 assert_eq 4 "$(replicas)" "4 replicas through the burst"
 

@@ -16,8 +16,10 @@
 # of R bytes/s is spread over the running containers (a load balancer's
 # share), so scaling out does not make more load.
 #
-# The numbers. Setpoint 10MB/s per replica (target mode), windows 10 s,
-# stabilize_in 10 s. R = 5 MB/s: 1 replica. R = 34 MB/s: ceil(34 / 10) =
+# The numbers. Setpoint 10MB/s per replica (target mode), out window
+# 10 s, in window 20 s, stabilize_in 10 s (a reset read as a negative
+# rate would pull the in window's mean down for 20 s, longer than
+# stabilization holds: a scale-in, which the test would see). R = 5 MB/s: 1 replica. R = 34 MB/s: ceil(34 / 10) =
 # 4, by scale-outs only, never past 4. One container's counter goes back
 # to 0 (it restarted): no spike, still 4. R = 5 MB/s again: scale-ins
 # only, down to 1.
@@ -46,6 +48,8 @@ show() {
 		round(value::numeric, 2) AS value, reason, detail FROM das_event ORDER BY ts, id" || true
 	echo "--- das log (tail)"; tail -n 30 "$DIR/das.log" || true
 }
+# The total rate, replaced whole (the stand-in never reads it half-written).
+set_rate() { echo "$1" >"$DIR/rate.new" && mv "$DIR/rate.new" "$DIR/rate"; }
 # The stand-in for ds: every second, each running container's counter
 # grows by its share of $DIR/rate (bytes/s) over the real time elapsed;
 # $DIR/reset puts one container's counter back to 0 once.
@@ -72,7 +76,7 @@ standin() {
 
 echo "== service at 1 replica; 5 MB/s written"
 service_create "$SVC" --replicas 1 "$DAS_IMAGE" sleep 1000000
-echo 5000000 >"$DIR/rate"
+set_rate 5000000
 iq -d "$IDB" "CREATE DATABASE \"$IDB\"" >/dev/null
 standin &
 WPID=$!
@@ -85,12 +89,12 @@ wait_for '[[ $(q "SELECT to_regclass('\''das_event'\'')") == das_event ]]' 60 ||
 	fail "das never created its tables: $(cat "$DIR/das.log")"
 q "insert into das (seq, min_no, max_no, cond_item, out_duration, in_duration, service_id,
 	mode, setpoint, aggregate, stabilize_in)
-   values($SEQ, 1, 6, 'blk_write', '10s', '10s', '$SVC', 'target', '10MB/s', 'rate', '10s')"
+   values($SEQ, 1, 6, 'blk_write', '10s', '20s', '$SVC', 'target', '10MB/s', 'rate', '10s')"
 sleep 16
 assert_eq "" "$(changes)" "5 MB/s: 1 replica is enough"
 
 echo "== 34 MB/s: 1 -> 4"
-echo 34000000 >"$DIR/rate"
+set_rate 34000000
 wait_for '[[ $(changes) == *:4 ]]' 90 || { show; fail "das never reached 4, journal: $(changes)"; }
 [[ $(changes) =~ ^(scale_out:[0-9]+:[234]( |$))+$ ]] || { show; fail "not scale-outs up to 4 only: $(changes)"; }
 OUT=$(changes)
@@ -103,7 +107,7 @@ assert_eq "$OUT" "$(changes)" "a counter reset is no spike: still 4"
 assert_eq 4 "$(replicas)" "4 replicas while 34 MB/s are written"
 
 echo "== back to 5 MB/s: 4 -> 1"
-echo 5000000 >"$DIR/rate"
+set_rate 5000000
 wait_for '[[ $(changes) == *:1 ]]' 90 || { show; fail "das never came back to 1, journal: $(changes)"; }
 IN=$(changes); IN=${IN#"$OUT "}
 [[ $IN =~ ^(scale_in:[0-9]+:[123]( |$))+$ ]] || { show; fail "not scale-ins down to 1 only: $IN"; }

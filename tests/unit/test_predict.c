@@ -237,6 +237,48 @@ Test(predict, a_flickering_need_does_not_flap)
 }
 
 /*
+ * With stabilize_in, the need's flicker is held like any recommendation:
+ * at 6 with 6 recommended 30 s ago, a need of 5 holds 6 (stabilizing)
+ * until that recommendation is older than the window; then 6 -> 5.
+ */
+Test(predict, a_flicker_down_waits_for_stabilization)
+{
+	struct policy		p = predicting();
+	struct decide_in	in;
+	struct decide_out	d;
+	struct decide_rec	recs[] = { { NOW - 30 * NS_S, 6 } };
+	double			five[PREDICT_PERIODS] = { 249, 249, 249, 249,
+				    249, 249, 249 };
+
+	p.stabilize_in_ns = MIN;
+	memset(&in, 0, sizeof(in));
+	in.policy = &p;
+	in.replicas = 6;
+	in.now_ns = NOW;
+	in.sample_interval_ns = 10 * NS_S;
+	in.out.present = true;
+	in.out.value = 20;
+	in.out.count = 36;
+	in.out.first_ns = NOW - MIN + 10 * NS_S;
+	in.out.last_ns = NOW;
+	in.out.ready_known = true;
+	in.out.ready_n = 6;
+	in.out.ready_total = 120;
+	in.in = in.out;
+	in.peaks = five;
+	in.recs = recs;
+	in.nrecs = NITEMS(recs);
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_HOLD);
+	cr_expect_str_eq(d.reason, "stabilizing");
+	cr_expect_eq(d.after, 6);
+	recs[0].ns = NOW - MIN;
+	decide(&in, &d);
+	cr_expect_eq(d.action, DECIDE_SCALE_IN);
+	cr_expect_eq(d.after, 5);
+}
+
+/*
  * Replay: a burst of 600 (units of 100 per replica, util 0.8: demand 8)
  * for 5 minutes at the same minute of each 20-minute period, 50 the rest
  * (demand 1), over 8 periods. Reactive target tracking sees each burst
@@ -305,7 +347,10 @@ Test(predict, replay_is_ready_before_the_burst)
  * j − 7: bursts in j − 3 of them, the rest base. The median is base
  * until 3 of 6 peaks are bursts (j = 6: half-way), a burst from j = 7:
  * no pre-scale before period 6. Reading the period being replayed (its
- * future) would give 3 bursts in 6 peaks already in period 5.
+ * future) would give 3 bursts in 6 peaks already in period 5. (What it
+ * catches is a replay that reads the load ahead of the tick; an
+ * off-by-one in the periods alone cannot see ahead, as only the samples
+ * before the tick are aggregated.)
  */
 Test(predict, replay_never_reads_the_future)
 {

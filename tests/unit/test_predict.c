@@ -114,9 +114,13 @@ Test(predict, need_per_mode)
 	cr_expect_eq(predict_need(&p, 430), 0);
 }
 
-/* Two ready replicas at 20 each (a calm minute), and peaks. */
+/*
+ * The ready replicas at 20 each (a calm minute), peaks, and the
+ * stabilization window's recommendations (recs, n; NULL, 0: none).
+ */
 static struct decide_out
-calm_with(const struct policy *p, int replicas, const double *peaks)
+calm_recs(const struct policy *p, int replicas, const double *peaks,
+    const struct decide_rec *recs, size_t n)
 {
 	struct decide_in	in;
 	struct decide_out	out;
@@ -136,8 +140,16 @@ calm_with(const struct policy *p, int replicas, const double *peaks)
 	in.out.ready_total = 20.0 * replicas;
 	in.in = in.out;
 	in.peaks = peaks;
+	in.recs = recs;
+	in.nrecs = n;
 	decide(&in, &out);
 	return out;
+}
+
+static struct decide_out
+calm_with(const struct policy *p, int replicas, const double *peaks)
+{
+	return calm_recs(p, replicas, peaks, NULL, 0);
 }
 
 Test(predict, decide_prescales_and_only_raises)
@@ -244,36 +256,18 @@ Test(predict, a_flickering_need_does_not_flap)
 Test(predict, a_flicker_down_waits_for_stabilization)
 {
 	struct policy		p = predicting();
-	struct decide_in	in;
 	struct decide_out	d;
 	struct decide_rec	recs[] = { { NOW - 30 * NS_S, 6 } };
 	double			five[PREDICT_PERIODS] = { 249, 249, 249, 249,
 				    249, 249, 249 };
 
 	p.stabilize_in_ns = MIN;
-	memset(&in, 0, sizeof(in));
-	in.policy = &p;
-	in.replicas = 6;
-	in.now_ns = NOW;
-	in.sample_interval_ns = 10 * NS_S;
-	in.out.present = true;
-	in.out.value = 20;
-	in.out.count = 36;
-	in.out.first_ns = NOW - MIN + 10 * NS_S;
-	in.out.last_ns = NOW;
-	in.out.ready_known = true;
-	in.out.ready_n = 6;
-	in.out.ready_total = 120;
-	in.in = in.out;
-	in.peaks = five;
-	in.recs = recs;
-	in.nrecs = NITEMS(recs);
-	decide(&in, &d);
+	d = calm_recs(&p, 6, five, recs, NITEMS(recs));
 	cr_expect_eq(d.action, DECIDE_HOLD);
 	cr_expect_str_eq(d.reason, "stabilizing");
 	cr_expect_eq(d.after, 6);
 	recs[0].ns = NOW - MIN;
-	decide(&in, &d);
+	d = calm_recs(&p, 6, five, recs, NITEMS(recs));
 	cr_expect_eq(d.action, DECIDE_SCALE_IN);
 	cr_expect_eq(d.after, 5);
 }
@@ -288,6 +282,29 @@ Test(predict, a_flicker_down_waits_for_stabilization)
  * under-reads a burst it was not ready for, and its forecast grows only
  * as later periods meet it (README, "Prediction").
  */
+/*
+ * The replay model of the burst tests (10 s samples and ticks, 20 s
+ * start, demand at 80 % of 100 a replica, from 1 replica) and an n-sample
+ * load for the caller to fill.
+ */
+static void
+burst_model(struct replay_model *m, struct replay_load *l, bool capped,
+    size_t n)
+{
+	memset(m, 0, sizeof(*m));
+	m->interval_ns = m->tick_ns = 10 * NS_S;
+	m->start_delay_ns = 20 * NS_S;
+	m->demand_util = 0.8;
+	m->capacity = 100;
+	m->capped = capped;
+	m->start = 1;
+	m->origin_ns = NOW;
+	memset(l, 0, sizeof(*l));
+	l->n = n;
+	l->interval_ns = 10 * NS_S;
+	cr_assert_not_null(l->load = calloc(n, sizeof(double)));
+}
+
 static double
 replay_under(bool predict, bool capped, double *replica_hours)
 {
@@ -299,18 +316,7 @@ replay_under(bool predict, bool capped, double *replica_hours)
 	size_t			k, period = 120;	/* 20 minutes of 10 s */
 	double			theta;
 
-	memset(&m, 0, sizeof(m));
-	m.interval_ns = m.tick_ns = 10 * NS_S;
-	m.start_delay_ns = 20 * NS_S;
-	m.demand_util = 0.8;
-	m.capacity = 100;
-	m.capped = capped;
-	m.start = 1;
-	m.origin_ns = NOW;
-	memset(&l, 0, sizeof(l));
-	l.n = 8 * period;
-	l.interval_ns = 10 * NS_S;
-	cr_assert_not_null(l.load = calloc(l.n, sizeof(double)));
+	burst_model(&m, &l, capped, 8 * period);
 	for (k = 0; k < l.n; k++)
 		l.load[k] = k % period >= 60 && k % period < 90 ? 600 : 50;
 	p.setpoint = 80;
@@ -362,17 +368,7 @@ Test(predict, replay_never_reads_the_future)
 	size_t			k, period = 120, first = 0;
 	bool			any = false;
 
-	memset(&m, 0, sizeof(m));
-	m.interval_ns = m.tick_ns = 10 * NS_S;
-	m.start_delay_ns = 20 * NS_S;
-	m.demand_util = 0.8;
-	m.capacity = 100;
-	m.start = 1;
-	m.origin_ns = NOW;
-	memset(&l, 0, sizeof(l));
-	l.n = 10 * period;
-	l.interval_ns = 10 * NS_S;
-	cr_assert_not_null(l.load = calloc(l.n, sizeof(double)));
+	burst_model(&m, &l, false, 10 * period);
 	for (k = 0; k < l.n; k++)
 		l.load[k] = k / period >= 3 && k % period >= 60 &&
 		    k % period < 90 ? 600 : 50;

@@ -375,9 +375,10 @@ total_obs(double v, double hi)
 	return o;
 }
 
+/* decide with the windows o and i and the recommendations recs[0..n). */
 static struct decide_out
-run(const struct policy *p, int replicas, struct decide_obs o,
-    struct decide_obs i)
+run_recs(const struct policy *p, int replicas, struct decide_obs o,
+    struct decide_obs i, const struct decide_rec *recs, size_t n)
 {
 	struct decide_in	in;
 	struct decide_out	out;
@@ -389,8 +390,17 @@ run(const struct policy *p, int replicas, struct decide_obs o,
 	in.sample_interval_ns = IVL;
 	in.out = o;
 	in.in = i;
+	in.recs = recs;
+	in.nrecs = n;
 	decide(&in, &out);
 	return out;
+}
+
+static struct decide_out
+run(const struct policy *p, int replicas, struct decide_obs o,
+    struct decide_obs i)
+{
+	return run_recs(p, replicas, o, i, NULL, 0);
 }
 
 Test(signal, decide_custom_total_and_zero)
@@ -550,27 +560,20 @@ Test(signal, back_to_zero_waits_for_stabilization)
 {
 	struct policy_row	r = queue_row();
 	struct policy		p;
-	struct decide_in	in;
 	struct decide_out	d;
 	struct decide_rec	recs[] = { { NOW - 50 * NS_S, 2 } };
 	char			err[256];
 
 	r.stabilize_in = "1m";
 	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
-	memset(&in, 0, sizeof(in));
-	in.policy = &p;
-	in.replicas = 2;
-	in.now_ns = NOW;
-	in.sample_interval_ns = IVL;
-	in.out = in.in = total_obs(0, 0);
-	in.recs = recs;
-	in.nrecs = NITEMS(recs);
-	decide(&in, &d);
+	d = run_recs(&p, 2, total_obs(0, 0), total_obs(0, 0), recs,
+	    NITEMS(recs));
 	cr_expect_eq(d.action, DECIDE_HOLD);
 	cr_expect_str_eq(d.reason, "stabilizing");
 	cr_expect_eq(d.after, 2);
 	recs[0].ns = NOW - 61 * NS_S;
-	decide(&in, &d);
+	d = run_recs(&p, 2, total_obs(0, 0), total_obs(0, 0), recs,
+	    NITEMS(recs));
 	cr_expect_eq(d.action, DECIDE_SCALE_IN);
 	cr_expect_eq(d.after, 0);
 	policy_clear(&p);

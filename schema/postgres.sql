@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS das (
 	dry_run		boolean DEFAULT false,
 	backend		text DEFAULT 'swarm',	-- swarm | runc | exec
 	aggregate	text DEFAULT 'mean',	-- mean | min | max | median | pNN
-	mode		text DEFAULT 'threshold', -- threshold | capacity
+	mode		text DEFAULT 'threshold', -- threshold | capacity | target
 	capacity	double precision,	-- capacity mode: units per replica
 	min_available	double precision,	-- capacity mode: units kept free
 	sustained	text DEFAULT 'false',	-- true/false, or out / in only

@@ -151,11 +151,7 @@ ctl_explain_reason(const struct ctl *c, const struct engine_status *s,
 		buf_adds(b, " — dry run: das journals it but does not act");
 }
 
-/*
- * Several rows for one service decide together (scaler/tick_group.c):
- * which row's decision stands.
- */
-static void
+void
 ctl_explain_group(const struct engine_status *s, struct buf *b)
 {
 	if (*s->group == '\0')

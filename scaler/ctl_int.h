@@ -60,4 +60,14 @@ void		ctl_scale_refusal(const struct engine_status *s, int to,
 /* list and explain: whether s was shown without metrics or replicas. */
 bool		ctl_degraded(const struct engine_status *s);
 
+/*
+ * Several rows for one service decide together (scaler/tick_group.c).
+ * list's GROUP cell: "1,2 by 1", the group's rows and the one whose
+ * decision stood this tick; "1,2" when none did; "-" for a lone row.
+ * explain's group line (nothing for a lone row): which row drove the
+ * decision. Both append to b. Pure.
+ */
+void		ctl_group(struct buf *b, const struct engine_status *s);
+void		ctl_explain_group(const struct engine_status *s, struct buf *b);
+
 #endif

@@ -82,8 +82,7 @@ ctl_dur(struct buf *b, int64_t ns)
 		policy_format_duration(ns, b);
 }
 
-/* "1,2 by 1": a group's rows and the one that drove it; "-" alone. */
-static void
+void
 ctl_group(struct buf *b, const struct engine_status *s)
 {
 	if (*s->group == '\0')

@@ -142,3 +142,50 @@ Test(ctl_degraded, metrics_or_replicas_missing)
 	s = t_status("cooling_down");
 	cr_assert_not(ctl_degraded(&s));
 }
+
+/*
+ * A group's words (issue 11): list's GROUP cell names the rows and the
+ * one whose decision stood; explain says whether this row drove it.
+ */
+Test(ctl_group, list_cell_and_explain_name_the_driving_row)
+{
+	struct engine_status	s = t_status("ok");
+	struct buf		b;
+
+	buf_init(&b);
+	s.group = "";
+	s.driver = -1;
+	ctl_group(&b, &s);
+	cr_assert_str_eq(buf_str(&b), "-");
+	buf_reset(&b);
+	ctl_explain_group(&s, &b);
+	cr_assert_eq(b.len, 0, "a lone row has no group line");
+
+	s.group = "3,5";
+	buf_reset(&b);
+	ctl_group(&b, &s);
+	cr_assert_str_eq(buf_str(&b), "3,5");
+	buf_reset(&b);
+	ctl_explain_group(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  group    seq 3,5 scale this service "
+	    "together: no row decided this tick\n");
+
+	s.seq = 5;
+	s.driver = 3;
+	buf_reset(&b);
+	ctl_group(&b, &s);
+	cr_assert_str_eq(buf_str(&b), "3,5 by 3");
+	buf_reset(&b);
+	ctl_explain_group(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  group    seq 3,5 scale this service "
+	    "together: seq 3 drove the decision; this row acts on nothing "
+	    "itself\n");
+
+	s.seq = 3;
+	buf_reset(&b);
+	ctl_explain_group(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  group    seq 3,5 scale this service "
+	    "together: this row (seq 3) drove the decision; das acts on it "
+	    "alone\n");
+	buf_free(&b);
+}

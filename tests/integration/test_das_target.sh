@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Target tracking end to end (issue 11), nothing faked: a Swarm service
 # under a load step goes from 1 to 4 replicas in ONE decision, holds 4
-# while the load lasts, and comes back to 1 only after stabilize_in.
+# while the load lasts; a second load takes it to 6 (max_no); when that
+# one goes, it comes back to 4 after stabilize_in and stays there (never
+# below what the remaining load needs); then to 1 when all load is off.
 #
-# The numbers. The load is one busy loop for the whole service, not one
-# per replica: a token file in a bind-mounted directory, taken by the one
-# replica that renames it to its own name first, which spins while it
-# holds it. So the total load stays the same whatever the count (as a
+# The numbers. A load is one busy loop for the whole service, not one
+# per replica: a token file in a bind-mounted directory (load-a, load-b),
+# taken by the one replica that renames it to its own name first, which
+# spins while it holds it (a replica holds one token at most). So the total load stays the same whatever the count (as a
 # fixed amount of work spread over replicas would), and the machine's two
 # cores (shared with ds, das, InfluxDB, dockerd) never decide it: each
 # replica runs with --limit-cpu 0.35, so the holder's cpu_ratio (percent
@@ -31,6 +33,10 @@
 # takes to see that line and for the holder to notice (under 0.1 s, where
 # 0.28 s would bring it to 30), and the first unloaded one holds as
 # little of it.
+#
+# The second token: 70 in all, desired 7, so 4 -> 6 (max_no); taken off
+# again: 35, desired 4 -> 6 -> 4 once stabilize_in has passed, and 4 then
+# holds (8.75 each, desired still 4), never 3 or less.
 #
 # Then: load off -> desired 1 at once, but a scale-in waits until every
 # recommendation of 4 is 40 s old: the first scale_in comes 40 s after
@@ -99,9 +105,11 @@ echo "== service: one replica, --limit-cpu 0.35; the replica holding $DIR/load s
 service_create "$SVC" --replicas 1 --limit-cpu 0.35 \
 	--mount "type=bind,source=$DIR,target=/flag" \
 	"$DAS_IMAGE" sh -c 'h=$(hostname); sleep 1000000 | while :; do
-		if [ -e /flag/load ] && mv /flag/load /flag/held-$h 2>/dev/null; then
-			while [ -e /flag/held-$h ]; do :; done
-		fi
+		for t in a b; do
+			if [ -e /flag/load-$t ] && mv /flag/load-$t /flag/held-$t-$h 2>/dev/null; then
+				while [ -e /flag/held-$t-$h ]; do :; done
+			fi
+		done
 		read -t 0.05 x
 	done'
 wait_for '[[ $(service_running "$SVC") == 1 ]]' 120 || fail "service $SVC never ran"
@@ -133,7 +141,7 @@ assert_eq "" "$(changes)" "idle: no change"
 echo "== load on (just after a ds sample)"
 after_ds_sample
 T_ON=$(now)
-touch "$DIR/load"
+touch "$DIR/load-a"
 wait_changes "scale_out:1:4" "load on"
 T_OUT=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_out' ORDER BY ts LIMIT 1")
 wait_for '[[ $(service_running "$SVC") == 4 ]]' 120 || { show; fail "4 tasks never ran"; }
@@ -142,34 +150,60 @@ wait_for '[[ $(service_running "$SVC") == 4 ]]' 120 || { show; fail "4 tasks nev
 sleep $((3 * WINDOW))
 assert_eq "scale_out:1:4" "$(changes)" "one decision under load"
 assert_eq 4 "$(replicas)" "4 replicas under load"
-ls "$DIR" | grep -q '^held-' || { show; fail "no replica holds the load"; }
+compgen -G "$DIR/held-a-*" >/dev/null || { show; fail "no replica holds the load"; }
 echo "   samples under load (last ${WINDOW}s):"
+samples $WINDOW | sed 's/^/     /'
+
+echo "== a second load (just after a ds sample): 70 in all, to max_no 6"
+after_ds_sample
+touch "$DIR/load-b"
+wait_changes "scale_out:1:4 scale_out:4:6" "second load on"
+wait_for '[[ $(service_running "$SVC") == 6 ]]' 120 || { show; fail "6 tasks never ran"; }
+sleep "$WINDOW"
+compgen -G "$DIR/held-b-*" >/dev/null || { show; fail "no replica holds the second load"; }
+
+echo "== the second load off (just after a ds sample): 35 needs 4"
+after_ds_sample
+T_PART=$(now)
+rm -f "$DIR"/load-b "$DIR"/held-b-*
+wait_changes "scale_out:1:4 scale_out:4:6 scale_in:6:4" "second load off"
+T_IN4=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_in' ORDER BY ts LIMIT 1")
+# Stabilization has passed: a scale-in below what the load needs would
+# come within a window and a few ticks.
+sleep $((WINDOW + 5 * DAS_INT))
+assert_eq "scale_out:1:4 scale_out:4:6 scale_in:6:4" "$(changes)" "never below what the load needs"
+assert_eq 4 "$(replicas)" "4 replicas for the first load alone"
+echo "   samples with the first load alone (last ${WINDOW}s):"
 samples $WINDOW | sed 's/^/     /'
 
 echo "== load off (just after a ds sample)"
 after_ds_sample
 T_OFF=$(now)
-rm -f "$DIR"/load "$DIR"/held-*
-wait_changes "scale_out:1:4 scale_in:4:1" "load off"
-T_IN=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_in' ORDER BY ts LIMIT 1")
+rm -f "$DIR"/load-* "$DIR"/held-*
+wait_changes "scale_out:1:4 scale_out:4:6 scale_in:6:4 scale_in:4:1" "load off"
+T_IN=$(q "SELECT extract(epoch FROM ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_in' ORDER BY ts DESC LIMIT 1")
 sleep $((3 * DAS_INT))
-assert_eq "scale_out:1:4 scale_in:4:1" "$(changes)" "nothing below min_no"
+assert_eq "scale_out:1:4 scale_out:4:6 scale_in:6:4 scale_in:4:1" "$(changes)" "nothing below min_no"
 assert_eq 1 "$(replicas)" "live replicas"
 journal
 
 echo "== the numbers"
-decisions=$(q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")
-assert_eq 1 "$decisions" "scale_out decisions"
+# The journal's prefix checks above already fail on 1 -> 2 or 3 first.
+decisions=$(q "SELECT count(*) FROM das_event WHERE seq = $SEQ AND action = 'scale_out' AND before_no = 1")
+assert_eq 1 "$decisions" "scale_out decisions from 1"
 react=$(awk -v a="$T_OUT" -v b="$T_ON" 'BEGIN { printf "%.2f", a - b }')
+part=$(awk -v a="$T_IN4" -v b="$T_PART" 'BEGIN { printf "%.2f", a - b }')
 back=$(awk -v a="$T_IN" -v b="$T_OFF" 'BEGIN { printf "%.2f", a - b }')
 echo "   load on -> scale_out 1->4: ${react}s (the window ${WINDOW}s must be loaded first)"
-echo "   load off -> scale_in 4->1: ${back}s (stabilize_in ${STAB}s)"
-assert_ge "$back" "$(awk -v s=$STAB 'BEGIN { print s - 0.5 }')" "scale-in before the stabilization window"
-awk -v r="$back" -v b="$((STAB + WINDOW + 4 * DAS_INT))" 'BEGIN { exit !(r <= b) }' ||
-	fail "scale-in ${back}s after load off, later than stabilize_in + a window"
-v=$(q "SELECT round(value::numeric, 2) || ' ' || threshold FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")
+echo "   second load off -> scale_in 6->4: ${part}s; load off -> scale_in 4->1: ${back}s (stabilize_in ${STAB}s)"
+for t in "$part" "$back"; do
+	assert_ge "$t" "$(awk -v s=$STAB 'BEGIN { print s - 0.5 }')" "scale-in before the stabilization window"
+	awk -v r="$t" -v b="$((STAB + WINDOW + 4 * DAS_INT))" 'BEGIN { exit !(r <= b) }' ||
+		fail "scale-in ${t}s after a load went, later than stabilize_in + a window"
+done
+v=$(q "SELECT round(value::numeric, 2) || ' ' || threshold FROM das_event WHERE seq = $SEQ AND action = 'scale_out' ORDER BY ts LIMIT 1")
 echo "   scale_out row: value (per ready replica) and setpoint: $v"
-assert_eq "above_target" "$(q "SELECT reason FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")"
+assert_eq "above_target above_target" "$(q "SELECT string_agg(reason, ' ' ORDER BY ts) FROM das_event WHERE seq = $SEQ AND action = 'scale_out'")"
 assert_eq 1 "$(q "SELECT cur_no FROM das WHERE seq = $SEQ")" "cur_no"
 
 echo "== a second row for the service: one group (dasctl list, explain)"
@@ -215,4 +249,4 @@ awk -F, 'NR > 1 && $4 > m { m = $4 } END { exit !(m >= 3) }' "$DIR/group.csv" ||
 
 kill -0 "$DAS_PID" || fail "das died"
 kill -0 "$DS_PID" || fail "ds died"
-echo "target: 1->4 in $decisions decision (${react}s after load on), back to 1 ${back}s after load off (stabilize_in ${STAB}s)"
+echo "target: 1->4 in $decisions decision (${react}s after load on), 6->4 ${part}s after the second load went, back to 1 ${back}s after load off (stabilize_in ${STAB}s)"

@@ -489,11 +489,18 @@ rp_table(const struct replay_result *res, const char *ptext,
 	struct buf			 iv;
 
 	buf_init(&iv);
-	policy_format_duration(m->interval_ns, &iv);
-	printf("replayed %.1f h", (double)res->span_ns / NS / 3600);
+	/* A recording of minutes reads as one ("1m32s"), not "0.0 h". */
+	if (res->span_ns < 3600 * NS) {
+		policy_format_duration(res->span_ns, &iv);
+		printf("replayed %s", buf_str(&iv));
+		buf_reset(&iv);
+	} else
+		printf("replayed %.1f h", (double)res->span_ns / NS / 3600);
 	rp_since(l->origin_ns);
-	printf(": %zu samples every %s, starting at %d replicas\npolicy: "
-	    "%s\n", l->n, buf_str(&iv), res->start, ptext);
+	policy_format_duration(m->interval_ns, &iv);
+	printf(": %zu samples every %s, starting at %d replica%s\npolicy: "
+	    "%s\n", l->n, buf_str(&iv), res->start, res->start == 1 ? "" : "s",
+	    ptext);
 	if (res->has_peer)
 		printf("peer:   hpa %s\n", peertext);
 	printf("%-8s %8s %8s %6s %6s %9s %10s %8s %9s  %s\n", "", "thetaU",

@@ -115,6 +115,7 @@ fail_logs() {
 	fail "$1"
 }
 
+T_REC=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 touch "$FLAGDIR/busy"
 say "LOAD ON: replicas burn CPU"
 T_ON=$SECONDS
@@ -138,4 +139,19 @@ if ((NODES > 0)); then
 		"$(iq -d "$DB" "SHOW TAG VALUES FROM docker WITH KEY = \"node\" WHERE service_name = '$SVC'" |
 			jq -r '[.results[0].series[0].values[]?[1]] | join(" ")')"
 fi
+
+# README "Choosing a policy": the same recording through other rows,
+# beside the HPA at the row's 50 %. Replay reads InfluxDB and the das
+# table and writes nothing; the model is README "Replay" (here each busy
+# replica burns a core whatever the count, so the recorded load grows
+# with the replicas, which the replay takes as the service's load).
+echo
+echo "What other rows would have done on this recording (dasctl replay $SVC --since $T_REC ... --peer hpa:target=50):"
+for set in "" "mode=target,setpoint=50%" "mode=capacity,capacity=50%,step_out=4,step_in=4"; do
+	echo "  ${set:-the row as it is}"
+	"$DAS_ROOT/bin/dasctl" --pg "$DAS_PG" --influx "$DAS_INFLUX_URL" --database "$DB" -o ds_interval=2 \
+		replay "$SVC" --since "$T_REC" --interval 2s --tick 2s --start-delay 4s --peer hpa:target=50 \
+		${set:+--set "$set"} | grep -E '^replayed|^ +thetaU|^(das|hpa|das/hpa) ' | sed 's/^/    /' ||
+		fail "dasctl replay of the demo's recording failed"
+done
 say "demo done"

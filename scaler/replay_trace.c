@@ -123,8 +123,30 @@ trace_number(const char *s, double *v)
 }
 
 /*
- * Cut line into exactly nf fields (in place), at f[0..nf); trailing
- * CR/LF removed. -1 when it has another number of fields.
+ * A field in double quotes, as spreadsheets write CSV (RFC 4180; no
+ * comma or quote inside: no time or number has one): its inside. Blanks
+ * around the quotes are dropped; the inside is then read as it is.
+ */
+static char *
+trace_unquote(char *field)
+{
+	char	*end;
+
+	field += strspn(field, " \t");
+	end = field + strlen(field);
+	while (end > field && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (end - field >= 2 && *field == '"' && end[-1] == '"') {
+		end[-1] = '\0';
+		return field + 1;
+	}
+	return field;
+}
+
+/*
+ * Cut line into exactly nf fields (in place), at f[0..nf), each without
+ * its quotes; trailing CR/LF removed. -1 when it has another number of
+ * fields.
  */
 static int
 trace_fields(char *line, char **f, size_t nf)
@@ -134,14 +156,14 @@ trace_fields(char *line, char **f, size_t nf)
 
 	line[strcspn(line, "\r\n")] = '\0';
 	for (i = 0; i < nf; i++) {
-		f[i] = line;
 		c = strchr(line, ',');
 		if ((c == NULL) != (i == nf - 1))
 			return -1;
-		if (c != NULL) {
+		if (c != NULL)
 			*c = '\0';
+		f[i] = trace_unquote(line);
+		if (c != NULL)
 			line = c + 1;
-		}
 	}
 	return 0;
 }
@@ -214,6 +236,9 @@ trace_header(char *line, const struct trace_rows *r)
 	char	*f[1 + REPLAY_TRACE_LOADS];
 	size_t	 j;
 
+	/* A UTF-8 byte order mark, as spreadsheets save CSV, is not a name. */
+	if (strncmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
 	if (trace_fields(line, f, 1 + r->nl) != 0 || strcmp(f[0], "time") != 0)
 		return -1;
 	if (r->nl == 1)

@@ -181,6 +181,11 @@ Test(replay_trace, crlf_and_blank_lines)
 
 	t_trace_ok("time,load\r\n0,1\r\n10,2\r\n20,3\r\n", a, 3);
 	t_trace_ok("time,load\n0,1\n\n \t\n10,2\r\n\r\n20,3", a, 3);
+	/* as a spreadsheet saves it: a byte order mark, quoted fields */
+	t_trace_ok("\xef\xbb\xbf\"time\",\"load\"\r\n\"0\",\"1\"\r\n"
+	    " \"10\" ,2\r\n20,\"3\"\r\n", a, 3);
+	t_trace_ok("\"time\",\"load\"\n\"2024-05-01T12:00:00Z\",1\n"
+	    "\"2024-05-01T12:00:10Z\",2\n\"2024-05-01T12:00:20Z\",3\n", a, 3);
 }
 
 /* Each refusal names the file and line. */
@@ -189,6 +194,10 @@ Test(replay_trace, refusals_name_the_line)
 	t_trace_bad("", "trace.csv:1: the header must be \"time,load\"");
 	t_trace_bad("0,1\n10,2\n", "trace.csv:1: the header");
 	t_trace_bad("time,value\n0,1\n10,2\n", "trace.csv:1: the header");
+	t_trace_bad("\xef\xbb\xbftime,value\n0,1\n10,2\n", "trace.csv:1: the "
+	    "header");
+	t_trace_bad("time,load\n0,1\n10,\"\"\n", "trace.csv:3: load \"\" is");
+	t_trace_bad("time,load\n0,1\n10,\"2\n", "trace.csv:3: load \"\"2\" is");
 	t_trace_bad("time,load\n", "trace.csv: 0 sample(s)");
 	t_trace_bad("time,load\n0,1\n", "trace.csv: 1 sample(s)");
 	t_trace_bad("time,load\r\n0,1\r\n", "trace.csv: 1 sample(s)");

@@ -23,6 +23,7 @@ engine_alloc(const struct engine_cfg *cfg)
 	e->cfg.node = xstrdup(cfg->node);
 	e->cfg.measurement = xstrdup(cfg->measurement);
 	e->cfg.event_measurement = xstrdup(cfg->event_measurement);
+	e->cfg.database = xstrdup(cfg->database ? cfg->database : "");
 	e->cfg.runc_root = xstrdup(cfg->runc_root ? cfg->runc_root : "");
 	e->events = wq_new(&wc);
 	buf_init(&e->lines);
@@ -101,6 +102,7 @@ engine_free(struct engine *e)
 	free((char *)e->cfg.node);
 	free((char *)e->cfg.measurement);
 	free((char *)e->cfg.event_measurement);
+	free((char *)e->cfg.database);
 	free((char *)e->cfg.runc_root);
 	free(e);
 }

@@ -29,6 +29,7 @@ struct engine_cfg {
 	const char	*node;		/* journal's node column */
 	const char	*measurement;	/* ds's measurement, "docker" */
 	const char	*event_measurement; /* "das_event" */
+	const char	*database;	/* InfluxDB's, named in messages */
 	int64_t		 sample_interval_ns; /* ds interval (coverage rule) */
 	bool		 dry_run;	/* decide and journal, never act */
 	bool		 act;		/* false: evaluate only (dasctl) */

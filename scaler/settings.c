@@ -126,6 +126,7 @@ settings_engine_cfg(const struct das_settings *s, struct engine_cfg *ec)
 	ec->node = s->node;
 	ec->measurement = s->measurement;
 	ec->event_measurement = s->event_measurement;
+	ec->database = s->database;
 	ec->sample_interval_ns = (int64_t)(s->ds_interval * 1e9);
 	ec->dry_run = s->dry_run;
 	ec->single = s->single;

@@ -185,13 +185,33 @@ tick_is_change(enum decide_action a)
 	    a == DECIDE_BOUNDS;
 }
 
-/* A hold for want of InfluxDB's answer says why (ctl.c: ctl_degraded). */
+/*
+ * A hold for want of InfluxDB's answer says why (ctl.c: ctl_degraded).
+ * A failed request's words name the server already; a statement's error
+ * is InfluxDB's alone, so the server is added, and the database when the
+ * words are InfluxDB 1.x's whole answer for a database that is not there.
+ */
 static void
 tick_metrics_detail(struct engine *e, struct work *w)
 {
-	if (w->stmt_err != NULL && w->out.action == DECIDE_HOLD)
+	const char	*where;
+
+	if (w->stmt_err == NULL || w->out.action != DECIDE_HOLD)
+		return;
+	if (w->stmt_err == e->t.query_err) {
 		w->status->detail = strpool_printf(&e->t.strs,
 		    "metrics unavailable: %s", w->stmt_err);
+		return;
+	}
+	where = e->ports.query_where(e->ports.ctx);
+	if (strcmp(w->stmt_err, "not executed") == 0)
+		w->status->detail = strpool_printf(&e->t.strs, "metrics "
+		    "unavailable: InfluxDB at %s answered \"not executed\", "
+		    "its answer when the database (\"%s\") does not exist",
+		    where, e->cfg.database);
+	else
+		w->status->detail = strpool_printf(&e->t.strs, "metrics "
+		    "unavailable: InfluxDB at %s: %s", where, w->stmt_err);
 }
 
 /* One decided policy: its status, then (leader) its action or note. */

@@ -119,8 +119,14 @@ fake_influx_answer(const struct fake_world *w, const char *query,
 	size_t	 id = 0;
 
 	buf_adds(b, "{\"results\":[");
-	while ((stmt = strsep(&s, ";")) != NULL)
-		fake_result(w, b, id++, stmt, now);
+	while ((stmt = strsep(&s, ";")) != NULL) {
+		if (w->stmt_error != NULL)
+			buf_printf(b, "%s{\"statement_id\":%zu,\"error\":\"%s\"}",
+			    id ? "," : "", id, w->stmt_error);
+		else
+			fake_result(w, b, id, stmt, now);
+		id++;
+	}
 	buf_adds(b, "]}");
 	free(q);
 }

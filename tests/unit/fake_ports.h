@@ -88,6 +88,7 @@ struct fake_world {
 	 */
 	size_t		 query_calls;
 	bool		 influx_up;
+	const char	*stmt_error;	/* set: every statement's "error" */
 	struct fake_metric metrics[FAKE_METRICS];
 	int64_t		 now_ns;
 	/*

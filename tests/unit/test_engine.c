@@ -497,3 +497,30 @@ Test(engine, scale_by_hand_journaled_and_kept)
 	cr_expect_eq(r->status[0].last_change_ns, m->ts_ns);
 	cr_expect_eq(w.scale_calls, 2, "das undid nothing");
 }
+
+/*
+ * A statement InfluxDB refused: the hold names the server, and InfluxDB
+ * 1.x's bare "not executed" (its answer for a database that is not
+ * there) names the database too.
+ */
+Test(engine, a_statement_error_names_the_server_and_database)
+{
+	const struct engine_report	*r;
+	struct engine_cfg		 c;
+
+	one_policy("1", "5", 2);
+	w.influx_up = true;
+	w.stmt_error = "not executed";
+	fake_cfg(&c);
+	c.database = "metrics";
+	start(&c);
+	r = tick();
+	cr_expect_str_eq(r->status[0].state, "no_data");
+	cr_expect_str_eq(r->status[0].detail, "metrics unavailable: InfluxDB "
+	    "at http://fake.invalid:8086 answered \"not executed\", its answer "
+	    "when the database (\"metrics\") does not exist");
+	w.stmt_error = "shard is gone";
+	r = tick();
+	cr_expect_str_eq(r->status[0].detail, "metrics unavailable: InfluxDB "
+	    "at http://fake.invalid:8086: shard is gone");
+}

@@ -57,13 +57,29 @@ ctl_explain_window(struct buf *b, const char *dir, int64_t window_ns,
 		buf_printf(b, ": %.4g (%llu samples)", v, (unsigned long long)n);
 }
 
+void
+ctl_explain_custom(const struct engine_status *s, struct buf *b)
+{
+	buf_printf(b, "  metric   %s(%s) of each series of measurement %s "
+	    "whose %s is the service, summed: the service's total", s->aggregate,
+	    s->field, s->measurement, s->service_tag);
+	if (strcmp(s->mode, "target") == 0)
+		buf_adds(b, s->of_total ? " (target: replicas x total / "
+		    "setpoint)\n" : " (target: total / setpoint)\n");
+	else
+		buf_adds(b, s->of_total ? ", held as it is\n" :
+		    ", per replica\n");
+}
+
 /* The window lines: what each direction compares, with the numbers. */
 static void
 ctl_explain_windows(const struct engine_status *s, struct buf *b)
 {
 	bool	target = strcmp(s->mode, "target") == 0;
 
-	if (target)
+	if (*s->measurement != '\0')
+		ctl_explain_custom(s, b);
+	else if (target)
 		buf_printf(b, "  metric   %s(%s) of each ready container (one "
 		    "that reported over the whole window), their mean\n",
 		    s->aggregate, s->field);
@@ -74,8 +90,10 @@ ctl_explain_windows(const struct engine_status *s, struct buf *b)
 		    "");
 	ctl_explain_window(b, "out", s->out_window_ns, s->value, s->out_count);
 	if (target)
-		buf_adds(b, "; scale out to what the ready replicas' load "
-		    "needs at the setpoint, cooldown ");
+		buf_adds(b, *s->measurement != '\0' ? "; scale out to what "
+		    "the total needs at the setpoint, cooldown " : "; scale out "
+		    "to what the ready replicas' load needs at the setpoint, "
+		    "cooldown ");
 	else
 		buf_printf(b, "; scale out by %d when %s%s, cooldown ",
 		    s->step_out, ctl_op(s->out_cond, "> "), *s->out_cond ?

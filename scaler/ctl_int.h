@@ -69,5 +69,11 @@ bool		ctl_degraded(const struct engine_status *s);
  */
 void		ctl_group(struct buf *b, const struct engine_status *s);
 void		ctl_explain_group(const struct engine_status *s, struct buf *b);
+/*
+ * explain's metric line for a row on a custom measurement (README,
+ * "Custom metrics"): per series the aggregate, summed per service, per
+ * replica unless per_replica is false. Appended to b. Pure.
+ */
+void		ctl_explain_custom(const struct engine_status *s, struct buf *b);
 
 #endif

@@ -66,7 +66,10 @@ struct engine_status {
 	const char	*service_name;	/* resolved name (Swarm) or service */
 	const char	*field;		/* cond_item */
 	const char	*aggregate;	/* mean, p95, ... */
-	const char	*mode;		/* threshold, capacity */
+	const char	*mode;		/* threshold, capacity, target */
+	/* a custom measurement ("" ds's) and the tag naming the service */
+	const char	*measurement, *service_tag;
+	bool		 of_total;	/* per_replica false */
 	bool		 sustained;
 	bool		 dry_run;
 	const char	*backend;

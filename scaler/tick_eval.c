@@ -26,6 +26,7 @@ engine_status_init(struct engine *e, struct work *w)
 	s->service_name = s->detail = s->service_id = "";
 	s->field = s->aggregate = s->mode = s->backend = "";
 	s->state = s->action = s->reason = s->group = s->forecast = "";
+	s->measurement = s->service_tag = "";
 	s->driver = -1;
 	s->out_cond = strpool_add(&e->t.strs, r->out_cond);
 	s->in_cond = strpool_add(&e->t.strs, r->in_cond);
@@ -68,6 +69,11 @@ engine_status_policy(struct engine *e, struct work *w)
 	s->dry_run = p->dry_run;
 	s->field = strpool_add(&e->t.strs, p->field);
 	s->mode = policy_mode_name(p->mode);
+	if (POLICY_CUSTOM(p)) {
+		s->measurement = strpool_add(&e->t.strs, p->measurement);
+		s->service_tag = strpool_add(&e->t.strs, p->service_tag);
+	}
+	s->of_total = p->of_total;
 	s->service_name = strcmp(p->service, s->service) == 0 ? s->service :
 	    strpool_add(&e->t.strs, p->service);
 	engine_status_aggregate(e, s, p);

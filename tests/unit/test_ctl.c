@@ -189,3 +189,32 @@ Test(ctl_group, list_cell_and_explain_name_the_driving_row)
 	    "alone\n");
 	buf_free(&b);
 }
+
+/* explain on a custom measurement names it and says the value is a total. */
+Test(ctl_explain, custom_measurement_metric_line)
+{
+	struct engine_status	s = t_status("ok");
+	struct buf		b;
+
+	buf_init(&b);
+	s.mode = "target";
+	s.aggregate = "rate";
+	s.field = "requests";
+	s.measurement = "nginx";
+	s.service_tag = "service_name";
+	ctl_explain_custom(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  metric   rate(requests) of each series "
+	    "of measurement nginx whose service_name is the service, summed: "
+	    "the service's total (target: total / setpoint)\n");
+	buf_reset(&b);
+	s.mode = "threshold";
+	s.aggregate = "max";
+	s.field = "queue";
+	s.measurement = "app";
+	s.of_total = true;
+	ctl_explain_custom(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  metric   max(queue) of each series of "
+	    "measurement app whose service_name is the service, summed: the "
+	    "service's total, held as it is\n");
+	buf_free(&b);
+}

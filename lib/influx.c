@@ -85,9 +85,12 @@ influx_body_error(const struct buf *body, char *out, size_t outlen)
 
 void
 influx_query_req(struct influx *ix, const char *q, bool with_db,
-    struct http_req *req, struct buf *url, struct buf *body)
+    unsigned chunk_rows, struct http_req *req, struct buf *url,
+    struct buf *body)
 {
 	buf_printf(url, "%s/query?epoch=ns", ix->url);
+	if (chunk_rows > 0)
+		buf_printf(url, "&chunked=true&chunk_size=%u", chunk_rows);
 	if (with_db) {
 		buf_adds(url, "&db=");
 		http_urlencode(url, ix->database);
@@ -136,7 +139,7 @@ influx_post_query(struct influx *ix, const char *q, bool with_db,
 
 	buf_init(&url);
 	buf_init(&body);
-	influx_query_req(ix, q, with_db, &req, &url, &body);
+	influx_query_req(ix, q, with_db, 0, &req, &url, &body);
 	rc = http_do(ix->http, &req, resp);
 	buf_free(&url);
 	buf_free(&body);
@@ -145,6 +148,7 @@ influx_post_query(struct influx *ix, const char *q, bool with_db,
 
 int
 influx_query_streams(struct influx *ix, const char *const *qs, size_t n,
+    unsigned chunk_rows,
     int (*sink)(void *, const char *, size_t), void *const *args,
     char *err, size_t errlen)
 {
@@ -164,7 +168,8 @@ influx_query_streams(struct influx *ix, const char *const *qs, size_t n,
 		hs[i] = i == 0 ? ix->http : ix->more[i - 1];
 		buf_init(&url[i]);
 		buf_init(&body[i]);
-		influx_query_req(ix, qs[i], true, &req[i], &url[i], &body[i]);
+		influx_query_req(ix, qs[i], true, chunk_rows, &req[i], &url[i],
+		    &body[i]);
 		http_resp_init(&resp[i]);
 		resp[i].sink = sink;
 		resp[i].sink_arg = args[i];

@@ -97,7 +97,14 @@ void	influx_write_cancel(struct influx *);
  * sink knows why). -EINVAL when n is out of range.
  */
 #define INFLUX_STREAMS_MAX	2
+/*
+ * chunk_rows > 0: InfluxDB answers in chunks of at most that many rows
+ * (chunked=true&chunk_size=N), a stream of JSON documents, each result
+ * but a statement's last with "partial": true; a large read comes in
+ * about half the time of the plain answer, and no max-row-limit cuts it.
+ */
 int	influx_query_streams(struct influx *, const char *const *qs, size_t n,
+	    unsigned chunk_rows,
 	    int (*sink)(void *arg, const char *p, size_t len),
 	    void *const *args, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));

@@ -30,9 +30,13 @@ struct influx {
 	bool		 create_db;
 };
 
-/* The POST /query request for q (form-encoded) into req, url and body. */
+/*
+ * The POST /query request for q (form-encoded) into req, url and body;
+ * chunk_rows > 0: chunked (influx_query_streams).
+ */
 void	influx_query_req(struct influx *, const char *q, bool with_db,
-	    struct http_req *req, struct buf *url, struct buf *body);
+	    unsigned chunk_rows, struct http_req *req, struct buf *url,
+	    struct buf *body);
 /* http_do's rc and the answer, as a query's outcome (0 or -EIO). */
 int	influx_query_outcome(struct influx *, int rc, struct http_resp *resp,
 	    char *err, size_t errlen);

@@ -192,7 +192,7 @@ influx_op_send(struct influx_op *op)
 	if (op->stage == INFLUX_CREATE) {
 		buf_init(&q);
 		influx_create_stmt(ix, &q);
-		influx_query_req(ix, buf_str(&q), false, &op->req, &op->url,
+		influx_query_req(ix, buf_str(&q), false, 0, &op->req, &op->url,
 		    &op->form);
 		buf_free(&q);
 	} else {

@@ -345,7 +345,7 @@ rp_load_hist(struct rp *r, const struct policy *p, struct replay_load *l)
 	buf_init(&ans);
 	replay_hist_query(&q, r->c->set->measurement, p, r->service, &s);
 	qs[0] = buf_str(&q);
-	rc = influx_query_streams(r->c->influx, qs, 1, rp_sink, args, err,
+	rc = influx_query_streams(r->c->influx, qs, 1, 0, rp_sink, args, err,
 	    sizeof err);
 	replicas = xcalloc(s.n + 1, sizeof *replicas);
 	if (rc == 0)

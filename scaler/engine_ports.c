@@ -108,13 +108,13 @@ ports_list_services(void *ctx, struct swarm_list *l, char *err,
 }
 
 static int
-ports_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
-    void *const *args, char *err, size_t errlen)
+ports_query(void *ctx, const char *const *qs, size_t n, unsigned chunk_rows,
+    engine_sink_fn sink, void *const *args, char *err, size_t errlen)
 {
 	struct engine_clients	*c = ctx;
 
-	return influx_query_streams(c->influx, qs, n, sink, args, err,
-	    errlen);
+	return influx_query_streams(c->influx, qs, n, chunk_rows, sink, args,
+	    err, errlen);
 }
 
 static const char *

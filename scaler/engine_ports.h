@@ -57,10 +57,13 @@ struct engine_ports {
 	/* The Swarm services (swarm_list); freed with swarm_list_free. */
 	int	(*list_services)(void *ctx, struct swarm_list *, char *err,
 		    size_t errlen);
-	/* influx_query_streams: n requests side by side, each to its sink. */
+	/*
+	 * influx_query_streams: n requests side by side, each to its sink;
+	 * chunk_rows > 0: answered in chunks (iql_plan_chunk_rows).
+	 */
 	int	(*query)(void *ctx, const char *const *qs, size_t n,
-		    engine_sink_fn sink, void *const *args, char *err,
-		    size_t errlen);
+		    unsigned chunk_rows, engine_sink_fn sink,
+		    void *const *args, char *err, size_t errlen);
 	/* Where queries go, for error messages (influx_url). */
 	const char *(*query_where)(void *ctx);
 	/* The backend that changes p's replica count (backend_of). */

@@ -141,6 +141,16 @@ size_t	 iql_plan_nparts(const struct iql_plan *);
 /* Ask in one part whatever the number of policies. */
 void	 iql_plan_one_part(struct iql_plan *);
 const char *iql_plan_part_query(const struct iql_plan *, size_t part);
+/*
+ * Rows per chunk to ask InfluxDB's answer in (influx_query_streams): a
+ * plan that reads ds's raw samples for the window cache asks in chunks
+ * of IQL_CHUNK_ROWS (a full read, at 10,000 services 1.16 M rows, comes
+ * in about half the time; README, "Cost at scale"), or of n once set
+ * (tests); 0, a plain answer, otherwise. iql_fill reads either.
+ */
+#define IQL_CHUNK_ROWS	10000
+unsigned iql_plan_chunk_rows(const struct iql_plan *);
+void	 iql_plan_set_chunk_rows(struct iql_plan *, unsigned n);
 
 /*
  * Read InfluxDB's /query answer as it streams in, for a plan already

@@ -74,7 +74,16 @@ struct iql_fill {
 	enum iql_ctx	 ctx[IQL_MAX_DEPTH];
 	int		 depth;
 	enum iql_member	 member;
-	bool		 results_seen, done;
+	bool		 results_seen;	/* in the open document */
+	size_t		 docs;		/* documents read whole */
+	/*
+	 * A chunked answer (iql_plan_chunk_rows): a stream of documents, a
+	 * statement's results but its last with "partial": true. cont: the
+	 * last result was such a chunk of statement cont_sid, so the next
+	 * result must be of that statement.
+	 */
+	bool		 chunked, cont;
+	size_t		 cont_sid;
 	char		*top_error;	/* owned; the document's "error" */
 	size_t		 pos;		/* results read so far */
 	bool		 sid_given, sid_known;
@@ -287,6 +296,16 @@ result_sid(struct iql_fill *f)
 
 	if (f->sid_known)
 		return 1;
+	if (f->cont) {
+		if (raw != (long long)(f->cont_sid - f->sp.first))
+			return fail(f, -EPROTO, "InfluxDB answer: statement "
+			    "%zu's chunks end early (a chunk of statement %lld "
+			    "follows)", f->cont_sid - f->sp.first, raw);
+		f->cont = false;
+		f->sid = f->cont_sid;
+		f->sid_known = true;
+		return 1;
+	}
 	if (raw < 0 || (unsigned long long)raw >= f->sp.count ||
 	    f->pl->stmts[f->sp.first + (size_t)raw].answered)
 		return fail(f, -EPROTO, "InfluxDB answer: result %zu has no "
@@ -299,27 +318,32 @@ result_sid(struct iql_fill *f)
 }
 
 /*
- * A result's "partial": true is InfluxDB's max-row-limit cutting a plain
- * answer (a series' own "partial" is not: InfluxDB 1.6 leaves it on a
- * series merged whole from its chunks). Only the raw read needs every
- * row; the other statements read one row per series.
+ * A result's "partial": true is, in a chunked answer, a chunk with more
+ * of its statement to come (fill_end fails an answer that ends after
+ * one). In a plain one it is InfluxDB's max-row-limit cutting the
+ * answer, which a plan asks only when it reads no raw rows (the raw read
+ * is always chunked, iql_plan_chunk_rows), so that every statement reads
+ * one row per series: the series before the cut are whole. A series' own
+ * "partial" is neither: InfluxDB 1.6 leaves it on a series merged whole
+ * from its chunks.
  */
 static int
 result_end(struct iql_fill *f)
 {
 	if (!result_sid(f))
 		return 0;
-	if (f->res_partial && is_raw(f))
-		return fail(f, -EPROTO, "InfluxDB cut its answer to the read of "
-		    "new samples (its max-row-limit); raise max-row-limit, or "
-		    "set window_cache = false");
-	f->res_partial = false;
+	if (f->res_partial && f->chunked) {
+		f->cont = true;
+		f->cont_sid = f->sid;
+	}
 	if (f->res_error != NULL) {
 		free(f->pl->stmts[f->sid].error);
 		f->pl->stmts[f->sid].error = f->res_error;
 		f->res_error = NULL;
 	}
-	f->pos++;
+	if (!f->cont)
+		f->pos++;
+	f->res_partial = false;
 	f->sid_given = f->sid_known = false;
 	return 1;
 }
@@ -516,6 +540,7 @@ open_value(struct iql_fill *f, bool map)
 
 	switch (role(f)) {
 	case R_DOC:
+		f->results_seen = false;
 		return map ? push(f, C_TOP) : no_results(f);
 	case R_RESULTS:
 		if (map)
@@ -622,14 +647,30 @@ key_of(struct iql_fill *f, const char *k, size_t len)
 	}
 }
 
+/*
+ * A document has closed: one without "results" is InfluxDB refusing the
+ * query (its top-level "error"; in a chunked answer, also after other
+ * documents) or not InfluxDB's answer.
+ */
+static int
+doc_end(struct iql_fill *f)
+{
+	f->docs++;
+	if (f->results_seen)
+		return 1;
+	if (f->top_error != NULL)
+		return fail(f, -EIO, "InfluxDB refused the query: %s",
+		    f->top_error);
+	return no_results(f);
+}
+
 /* The end of an object or array. */
 static int
 close_value(struct iql_fill *f)
 {
 	switch (f->ctx[--f->depth]) {
 	case C_TOP:
-		f->done = true;
-		return 1;
+		return doc_end(f);
 	case C_RESULT:
 		return result_end(f);
 	case C_SERIES:
@@ -751,6 +792,9 @@ iql_fill_new(struct iql_plan *pl, size_t part)
 		buf_init(&f->raw.tag[k]);
 	if ((f->h = yajl_alloc(&iql_callbacks, &iql_alloc, f)) == NULL)
 		fatalx("iql_fill_new: yajl_alloc failed");
+	f->chunked = iql_plan_chunk_rows(pl) > 0;
+	if (f->chunked)
+		yajl_config(f->h, yajl_allow_multiple_values, 1);
 	return f;
 }
 
@@ -786,18 +830,15 @@ fill_end(struct iql_fill *f)
 	struct iql_plan	*pl = f->pl;
 	size_t		 i;
 
-	if (f->rc == 0 && !f->done)
+	if (f->rc == 0 && (f->docs == 0 || f->depth > 0))
 		fail(f, -EPROTO, "InfluxDB answer ends early (%zu results "
 		    "read)", f->pos);
+	if (f->rc == 0 && f->cont)
+		fail(f, -EPROTO, "InfluxDB answer ends within statement %zu's "
+		    "chunks (its last has \"partial\": true)",
+		    f->cont_sid - f->sp.first);
 	if (f->rc == 0 && yajl_complete_parse(f->h) == yajl_status_error)
 		yajl_fail(f);
-	if (f->rc == 0 && !f->results_seen) {
-		if (f->top_error != NULL)
-			fail(f, -EIO, "InfluxDB refused the query: %s",
-			    f->top_error);
-		else
-			no_results(f);
-	}
 	if (f->rc != 0)
 		return;
 	for (i = f->sp.first; i < f->sp.first + f->sp.count; i++) {

@@ -161,6 +161,20 @@ iql_plan_cache_error(const struct iql_plan *pl)
 	return pl->cache != NULL ? pl->stmts[pl->raw].error : NULL;
 }
 
+unsigned
+iql_plan_chunk_rows(const struct iql_plan *pl)
+{
+	if (pl->cache == NULL)
+		return 0;
+	return pl->chunk_rows > 0 ? pl->chunk_rows : IQL_CHUNK_ROWS;
+}
+
+void
+iql_plan_set_chunk_rows(struct iql_plan *pl, unsigned n)
+{
+	pl->chunk_rows = n;
+}
+
 bool
 iql_plan_cache_full(const struct iql_plan *pl)
 {

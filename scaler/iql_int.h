@@ -122,6 +122,7 @@ struct iql_plan {
 	 * last of them is the raw read (raw) and those after it local.
 	 */
 	size_t		 nsent, raw;
+	unsigned	 chunk_rows;	/* 0: IQL_CHUNK_ROWS */
 	struct wcache	*cache;
 	const char	*cache_fields[WCACHE_FIELDS_MAX];
 	size_t		 ncache_fields;

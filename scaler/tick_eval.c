@@ -280,8 +280,8 @@ engine_query_stream(struct engine *e)
 		q[k] = iql_plan_part_query(t->plan, k);
 	}
 	t->query_err[0] = '\0';
-	rc = e->ports.query(e->ports.ctx, q, n, engine_query_sink, args,
-	    t->query_err, sizeof t->query_err);
+	rc = e->ports.query(e->ports.ctx, q, n, iql_plan_chunk_rows(t->plan),
+	    engine_query_sink, args, t->query_err, sizeof t->query_err);
 	for (k = 0; k < n; k++) {
 		/*
 		 * Always finish: a cut transfer must leave no half-read

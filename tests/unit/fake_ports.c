@@ -210,8 +210,8 @@ fake_list_services(void *ctx, struct swarm_list *l, char *err,
  * Up, each part gets its answer (fake_influx.c).
  */
 static int
-fake_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
-    void *const *args, char *err, size_t errlen)
+fake_query(void *ctx, const char *const *qs, size_t n, unsigned chunk_rows,
+    engine_sink_fn sink, void *const *args, char *err, size_t errlen)
 {
 	struct fake_world	*w = ctx;
 	struct buf		 b;
@@ -219,6 +219,7 @@ fake_query(void *ctx, const char *const *qs, size_t n, engine_sink_fn sink,
 	int			 rc = 0;
 
 	w->query_calls++;
+	w->chunk_rows = chunk_rows;
 	if (!w->influx_up) {
 		snprintf(err, errlen, "fake: InfluxDB is down");
 		return -EIO;

@@ -87,6 +87,7 @@ struct fake_world {
 	 * backend's way), by which the answer's series are found.
 	 */
 	size_t		 query_calls;
+	unsigned	 chunk_rows;	/* the last query's */
 	bool		 influx_up;
 	const char	*stmt_error;	/* set: every statement's "error" */
 	struct fake_metric metrics[FAKE_METRICS];

@@ -327,9 +327,33 @@ result_sid(struct iql_fill *f)
  * "partial" is neither: InfluxDB 1.6 leaves it on a series merged whole
  * from its chunks.
  */
+/*
+ * InfluxDB 1.x chunked (to 1.8.9, its issue 23843): after a statement
+ * fails, one result "not executed" for each statement it did not run,
+ * all numbered as the failed one. They answer nothing: the statements
+ * they stand for are left without a result, which fill_end names.
+ */
+static bool
+result_not_executed_again(const struct iql_fill *f)
+{
+	long long	raw = f->sid_given ? f->given : (long long)f->pos;
+
+	return f->chunked && !f->sid_known && !f->cont &&
+	    f->res_error != NULL && strcmp(f->res_error, "not executed") == 0 &&
+	    raw >= 0 && (unsigned long long)raw < f->sp.count &&
+	    f->pl->stmts[f->sp.first + (size_t)raw].answered;
+}
+
 static int
 result_end(struct iql_fill *f)
 {
+	if (result_not_executed_again(f)) {
+		free(f->res_error);
+		f->res_error = NULL;
+		f->res_partial = false;
+		f->sid_given = false;
+		return 1;
+	}
 	if (!result_sid(f))
 		return 0;
 	if (f->res_partial && f->chunked) {
@@ -541,6 +565,7 @@ open_value(struct iql_fill *f, bool map)
 	switch (role(f)) {
 	case R_DOC:
 		f->results_seen = false;
+		set_text(&f->top_error, NULL);
 		return map ? push(f, C_TOP) : no_results(f);
 	case R_RESULTS:
 		if (map)
@@ -823,6 +848,30 @@ iql_fill_feed(struct iql_fill *f, const char *p, size_t len)
 	return f->rc;
 }
 
+/*
+ * A statement without a result: InfluxDB runs a request's statements in
+ * order and stops at the first that fails, so name that one when there is.
+ */
+static char *
+unanswered_text(const struct iql_fill *f)
+{
+	const struct iql_stmt	*st;
+	struct buf		 b;
+	size_t			 i;
+
+	for (i = f->sp.first; i < f->sp.first + f->sp.count; i++) {
+		st = &f->pl->stmts[i];
+		if (st->answered && st->error != NULL) {
+			buf_init(&b);
+			buf_printf(&b, "not executed: InfluxDB stopped at "
+			    "statement %zu of the request (%s)", i - f->sp.first,
+			    st->error);
+			return b.data;
+		}
+	}
+	return xstrdup("InfluxDB returned no result for this statement");
+}
+
 /* The whole answer is in: what it said as a whole. */
 static void
 fill_end(struct iql_fill *f)
@@ -843,8 +892,7 @@ fill_end(struct iql_fill *f)
 		return;
 	for (i = f->sp.first; i < f->sp.first + f->sp.count; i++) {
 		if (!pl->stmts[i].answered)
-			pl->stmts[i].error = xstrdup("InfluxDB returned no "
-			    "result for this statement");
+			pl->stmts[i].error = unanswered_text(f);
 	}
 }
 

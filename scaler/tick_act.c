@@ -187,31 +187,32 @@ tick_is_change(enum decide_action a)
 
 /*
  * A hold for want of InfluxDB's answer says why (ctl.c: ctl_degraded).
- * A failed request's words name the server already; a statement's error
- * is InfluxDB's alone, so the server is added, and the database when the
- * words are InfluxDB 1.x's whole answer for a database that is not there.
+ * InfluxDB's own words about a statement it did not run get the server,
+ * and "not executed" what InfluxDB 1.x means by it; das's own words (a
+ * failed request names the server already) are as they are.
  */
 static void
 tick_metrics_detail(struct engine *e, struct work *w)
 {
-	const char	*where;
+	const char	*why = w->stmt_err;
 
-	if (w->stmt_err == NULL || w->out.action != DECIDE_HOLD)
+	if (why == NULL || w->out.action != DECIDE_HOLD)
 		return;
-	if (w->stmt_err == e->t.query_err) {
-		w->status->detail = strpool_printf(&e->t.strs,
-		    "metrics unavailable: %s", w->stmt_err);
-		return;
-	}
-	where = e->ports.query_where(e->ports.ctx);
-	if (strcmp(w->stmt_err, "not executed") == 0)
+	if (strcmp(why, "not executed") == 0)
 		w->status->detail = strpool_printf(&e->t.strs, "metrics "
-		    "unavailable: InfluxDB at %s answered \"not executed\", "
-		    "its answer when the database (\"%s\") does not exist",
-		    where, e->cfg.database);
+		    "unavailable: InfluxDB at %s answered \"not executed\" "
+		    "(InfluxDB 1.x's word when an earlier statement of the "
+		    "request failed, and for every statement when the database, "
+		    "\"%s\", does not exist)", e->ports.query_where(e->ports.ctx),
+		    e->cfg.database);
+	else if (strncmp(why, "database not found", 18) == 0 ||
+	    strncmp(why, "not executed: ", 14) == 0)
+		w->status->detail = strpool_printf(&e->t.strs, "metrics "
+		    "unavailable: InfluxDB at %s: %s",
+		    e->ports.query_where(e->ports.ctx), why);
 	else
-		w->status->detail = strpool_printf(&e->t.strs, "metrics "
-		    "unavailable: InfluxDB at %s: %s", where, w->stmt_err);
+		w->status->detail = strpool_printf(&e->t.strs,
+		    "metrics unavailable: %s", why);
 }
 
 /* One decided policy: its status, then (leader) its action or note. */

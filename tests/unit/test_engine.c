@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "fake_ports.h"
+#include "iql.h"
 #include "log.h"
 
 static struct fake_world	 w;
@@ -499,9 +500,9 @@ Test(engine, scale_by_hand_journaled_and_kept)
 }
 
 /*
- * A statement InfluxDB refused: the hold names the server, and InfluxDB
- * 1.x's bare "not executed" (its answer for a database that is not
- * there) names the database too.
+ * A statement InfluxDB did not run: the hold names the server, and for
+ * InfluxDB 1.x's bare "not executed" what it means, with the database.
+ * das's own words stay as they are.
  */
 Test(engine, a_statement_error_names_the_server_and_database)
 {
@@ -517,10 +518,31 @@ Test(engine, a_statement_error_names_the_server_and_database)
 	r = tick();
 	cr_expect_str_eq(r->status[0].state, "no_data");
 	cr_expect_str_eq(r->status[0].detail, "metrics unavailable: InfluxDB "
-	    "at http://fake.invalid:8086 answered \"not executed\", its answer "
-	    "when the database (\"metrics\") does not exist");
-	w.stmt_error = "shard is gone";
+	    "at http://fake.invalid:8086 answered \"not executed\" (InfluxDB "
+	    "1.x's word when an earlier statement of the request failed, and "
+	    "for every statement when the database, \"metrics\", does not "
+	    "exist)");
+	w.stmt_error = "database not found: metrics";
 	r = tick();
 	cr_expect_str_eq(r->status[0].detail, "metrics unavailable: InfluxDB "
-	    "at http://fake.invalid:8086: shard is gone");
+	    "at http://fake.invalid:8086: database not found: metrics");
+	w.stmt_error = "shard is gone";
+	r = tick();
+	cr_expect_str_eq(r->status[0].detail, "metrics unavailable: shard is "
+	    "gone");
+	cr_expect_eq(w.chunk_rows, 0, "no window cache: a plain answer");
+}
+
+/* The daemon's window cache reads ds's rows in chunks (iql.h). */
+Test(engine, the_window_cache_asks_in_chunks)
+{
+	struct engine_cfg	c;
+
+	one_policy("1", "5", 2);
+	w.influx_up = true;
+	fake_cfg(&c);
+	c.window_cache = true;
+	start(&c);
+	(void)tick();
+	cr_expect_eq(w.chunk_rows, IQL_CHUNK_ROWS);
 }

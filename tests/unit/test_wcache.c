@@ -12,6 +12,7 @@
 #include "iql.h"
 #include "iql_fixture.h"
 #include "wcache.h"
+#include "xmalloc.h"
 
 #define S	INT64_C(1000000000)
 
@@ -405,6 +406,57 @@ Test(iql_cache, a_chunked_answer_is_read_whole)
 #undef CHUNK
 #undef ROW
 	policy_clear(&p);
+	wcache_free(wc);
+}
+
+/*
+ * InfluxDB 1.x chunked, a statement failing: its error, then "not
+ * executed" once per statement it did not run, all numbered as the
+ * failed one (as InfluxDB 1.6 answers a request on a missing database).
+ * Not a broken answer: the failed statement keeps InfluxDB's words, the
+ * others say where InfluxDB stopped.
+ */
+Test(iql_cache, a_failed_statement_in_chunks_names_the_failure)
+{
+	struct policy		 p, q;
+	const struct policy	*pv[2] = { &q, &p };
+	struct wcache		*wc = wcache_new();
+	struct iql_cache_opts	 co = { wc, 1000 * S, 10 * S, 0 };
+	struct iql_plan		*pl;
+	struct decide_obs	 out, in;
+	const char		*why;
+	char			 err[256];
+
+	make_policy(&p, "id1", "cpu_ratio", "mean", "2m", "1m", "swarm");
+	make_policy(&q, "web", "mem_ratio", "max", "1m", "1m", "swarm");
+	q.measurement = xstrdup("app");
+	q.service_tag = xstrdup("service_name");
+	pl = iql_plan_build_cached(pv, 2, NULL, "docker", 0, &co);
+	cr_assert_eq(fill_plan(pl,
+	    "{\"results\":[{\"statement_id\":0,\"error\":\"database not "
+	    "found: metrics\"}]}\n"
+	    "{\"results\":[{\"statement_id\":0,\"error\":\"not executed\"}]}\n"
+	    "{\"results\":[{\"statement_id\":0,\"error\":\"not executed\"}]}\n",
+	    err, sizeof err), 0, "%s", err);
+	iql_plan_obs(pl, 0, "", "web", &out, &in, &why);
+	cr_assert_not(out.present);
+	cr_assert_str_eq(why, "database not found: metrics");
+	cr_assert_str_eq(iql_plan_cache_error(pl), "not executed: InfluxDB "
+	    "stopped at statement 0 of the request (database not found: "
+	    "metrics)");
+	iql_plan_cache_done(pl, false);
+	iql_plan_free(pl);
+	/* the same repeated after a statement that succeeded: answered twice */
+	co.now_ns = 1010 * S;
+	pl = iql_plan_build_cached(pv, 2, NULL, "docker", 0, &co);
+	cr_assert_neq(fill_plan(pl,
+	    "{\"results\":[{\"statement_id\":0}]}\n"
+	    "{\"results\":[{\"statement_id\":0,\"series\":[]}]}\n",
+	    err, sizeof err), 0);
+	iql_plan_cache_done(pl, false);
+	iql_plan_free(pl);
+	policy_clear(&p);
+	policy_clear(&q);
 	wcache_free(wc);
 }
 

@@ -15,9 +15,10 @@
  * observe what the recipe put in for it. (yajl is not
  * instrumented, so raw bytes alone seldom reach the reading of series.)
  * The raw bytes go through a target-mode plan too (its ready
- * statement). And a third time as the daemon's read of new rows (scaler/iql_cache.c)
- * into a window cache kept from input to input: a read that fails
- * leaves it empty.
+ * statement). And a third time as the daemon's read of new rows (scaler/iql_cache.c,
+ * asked in chunks: a stream of documents) into two window caches kept from
+ * input to input, one fed the bytes whole, one cut where they say: a read
+ * that fails leaves a cache empty, and both agree.
  */
 #include <math.h>
 #include <stdint.h>
@@ -118,29 +119,29 @@ read_answer(struct iql_plan *pl, const char *text, size_t len,
 	return rc;
 }
 
-static void
-check_cached(const uint8_t *data, size_t size)
+/*
+ * One read of new rows into cache wc at now, fed whole (cut == 0) or in
+ * two pieces at cut; rc and the message in err.
+ */
+static int
+cached_read(struct wcache *wc, int64_t now, const uint8_t *data, size_t size,
+    size_t cut, char *err, size_t errlen)
 {
-	static struct wcache	*wc;
-	static int64_t		 now = INT64_C(1796274800000000000);
 	struct iql_cache_opts	 co;
 	struct iql_plan		*pl;
 	struct iql_fill		*f;
 	struct decide_obs	 o, i;
 	const char		*why;
-	char			 err[320];
 	int			 rc, k;
 
-	if (wc == NULL)
-		wc = wcache_new();
-	now += INT64_C(10000000000);
 	co = (struct iql_cache_opts){ wc, now, INT64_C(10000000000), 0 };
 	pl = iql_plan_build_cached(pv, 3, NULL, "docker", 0, &co);
-	if (iql_plan_nstatements(pl) != 1)
+	if (iql_plan_nstatements(pl) != 1 || iql_plan_chunk_rows(pl) == 0)
 		abort();
 	f = iql_fill_new(pl, 0);
-	(void)iql_fill_feed(f, (const char *)data, size);
-	rc = iql_fill_finish(f, err, sizeof err);
+	(void)iql_fill_feed(f, (const char *)data, cut);
+	(void)iql_fill_feed(f, (const char *)data + cut, size - cut);
+	rc = iql_fill_finish(f, err, errlen);
 	iql_fill_free(f);
 	check_message(err);
 	iql_plan_cache_done(pl, rc == 0);
@@ -152,6 +153,32 @@ check_cached(const uint8_t *data, size_t size)
 		check_message(why);
 	}
 	iql_plan_free(pl);
+	return rc;
+}
+
+/*
+ * The daemon's read of new rows (asked in chunks: a stream of documents)
+ * into two caches kept from input to input, one fed whole and one cut
+ * where the bytes say: the same result, message and samples held.
+ */
+static void
+check_cached(const uint8_t *data, size_t size)
+{
+	static struct wcache	*wc, *wc_cut;
+	static int64_t		 now = INT64_C(1796274800000000000);
+	char			 err[320], err_cut[320];
+	size_t			 cut = size > 0 ? (data[size / 2] * 13u) % size : 0;
+
+	if (wc == NULL) {
+		wc = wcache_new();
+		wc_cut = wcache_new();
+	}
+	now += INT64_C(10000000000);
+	if (cached_read(wc, now, data, size, 0, err, sizeof err) !=
+	    cached_read(wc_cut, now, data, size, cut, err_cut,
+	    sizeof err_cut) || strcmp(err, err_cut) != 0 ||
+	    wcache_nsamples(wc) != wcache_nsamples(wc_cut))
+		abort();
 }
 
 static void

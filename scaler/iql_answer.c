@@ -284,6 +284,13 @@ series_begin(struct iql_series *s)
 	s->ncols = s->nvals = s->ncells = 0;
 }
 
+/* The open result's statement_id as given, else its position. */
+static long long
+result_raw_id(const struct iql_fill *f)
+{
+	return f->sid_given ? f->given : (long long)f->pos;
+}
+
 /*
  * The statement the open result answers: its statement_id (else its
  * position) counts from the first statement of the request's part.
@@ -292,7 +299,7 @@ series_begin(struct iql_series *s)
 static int
 result_sid(struct iql_fill *f)
 {
-	long long	raw = f->sid_given ? f->given : (long long)f->pos;
+	long long	raw = result_raw_id(f);
 
 	if (f->sid_known)
 		return 1;
@@ -318,6 +325,23 @@ result_sid(struct iql_fill *f)
 }
 
 /*
+ * InfluxDB 1.x chunked (to 1.8.9, its issue 23843): after a statement
+ * fails, one result "not executed" for each statement it did not run,
+ * all numbered as the failed one. They answer nothing: the statements
+ * they stand for are left without a result, which fill_end names.
+ */
+static bool
+result_not_executed_again(const struct iql_fill *f)
+{
+	long long	raw = result_raw_id(f);
+
+	return f->chunked && !f->sid_known && !f->cont &&
+	    f->res_error != NULL && strcmp(f->res_error, "not executed") == 0 &&
+	    raw >= 0 && (unsigned long long)raw < f->sp.count &&
+	    f->pl->stmts[f->sp.first + (size_t)raw].answered;
+}
+
+/*
  * A result's "partial": true is, in a chunked answer, a chunk with more
  * of its statement to come (fill_end fails an answer that ends after
  * one). In a plain one it is InfluxDB's max-row-limit cutting the
@@ -327,31 +351,13 @@ result_sid(struct iql_fill *f)
  * "partial" is neither: InfluxDB 1.6 leaves it on a series merged whole
  * from its chunks.
  */
-/*
- * InfluxDB 1.x chunked (to 1.8.9, its issue 23843): after a statement
- * fails, one result "not executed" for each statement it did not run,
- * all numbered as the failed one. They answer nothing: the statements
- * they stand for are left without a result, which fill_end names.
- */
-static bool
-result_not_executed_again(const struct iql_fill *f)
-{
-	long long	raw = f->sid_given ? f->given : (long long)f->pos;
-
-	return f->chunked && !f->sid_known && !f->cont &&
-	    f->res_error != NULL && strcmp(f->res_error, "not executed") == 0 &&
-	    raw >= 0 && (unsigned long long)raw < f->sp.count &&
-	    f->pl->stmts[f->sp.first + (size_t)raw].answered;
-}
-
 static int
 result_end(struct iql_fill *f)
 {
 	if (result_not_executed_again(f)) {
 		free(f->res_error);
 		f->res_error = NULL;
-		f->res_partial = false;
-		f->sid_given = false;
+		f->res_partial = f->sid_given = false;
 		return 1;
 	}
 	if (!result_sid(f))

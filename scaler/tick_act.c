@@ -194,22 +194,21 @@ tick_is_change(enum decide_action a)
 static void
 tick_metrics_detail(struct engine *e, struct work *w)
 {
-	const char	*why = w->stmt_err;
+	const char	*why = w->stmt_err, *where;
 
 	if (why == NULL || w->out.action != DECIDE_HOLD)
 		return;
+	where = e->ports.query_where(e->ports.ctx);
 	if (strcmp(why, "not executed") == 0)
 		w->status->detail = strpool_printf(&e->t.strs, "metrics "
 		    "unavailable: InfluxDB at %s answered \"not executed\" "
 		    "(InfluxDB 1.x's word when an earlier statement of the "
 		    "request failed, and for every statement when the database, "
-		    "\"%s\", does not exist)", e->ports.query_where(e->ports.ctx),
-		    e->cfg.database);
+		    "\"%s\", does not exist)", where, e->cfg.database);
 	else if (strncmp(why, "database not found", 18) == 0 ||
 	    strncmp(why, "not executed: ", 14) == 0)
 		w->status->detail = strpool_printf(&e->t.strs, "metrics "
-		    "unavailable: InfluxDB at %s: %s",
-		    e->ports.query_where(e->ports.ctx), why);
+		    "unavailable: InfluxDB at %s: %s", where, why);
 	else
 		w->status->detail = strpool_printf(&e->t.strs,
 		    "metrics unavailable: %s", why);

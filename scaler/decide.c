@@ -227,7 +227,9 @@ target_load(const struct decide_in *in, const struct decide_side *s,
 	if (!o->ready_known || o->ready_n <= 0)
 		return false;
 	*u = o->ready_total / o->ready_n;
-	*desired = s->out_side ? ceil(o->ready_total / p->setpoint - 1e-9) :
+	if (s->out_side ? p->sustained_out : p->sustained_in)
+		*u = v;
+	*desired = s->out_side ? ceil(*u * o->ready_n / p->setpoint - 1e-9) :
 	    ceil(*u * (double)in->replicas / p->setpoint - 1e-9);
 	return true;
 }

@@ -66,13 +66,17 @@
  * Target mode (target tracking): per window, from the containers that
  * reported over the whole window only (obs.ready_n, obs.ready_total):
  *     u = ready_total / ready_n        (the ready replicas' mean)
- *     desired = ceil(ready_total / setpoint)
+ *     desired = ceil(ready_total / setpoint)        (out)
+ *     desired = ceil(u * replicas / setpoint)       (in)
  * A direction fires when u is on its side of the setpoint by more than
  * the tolerance (|u / setpoint - 1| > tolerance) and desired is past the
  * count: out goes to desired, at most max_step_out more (default the
- * larger of 4 and 100 %); in goes to desired. Reasons "above_target",
- * "below_target"; value u, threshold the setpoint. No ready container:
- * no data.
+ * larger of 4 and 100 %); in goes to desired. Sustained mode reads
+ * the window's min (out) or max (in) sample as u: every sample must be
+ * past the band, and the count follows the least (out) or most (in)
+ * loaded sample (out: u x ready_n, in: u x replicas). Reasons
+ * "above_target", "below_target"; value u, threshold the setpoint. No
+ * ready container: no data.
  *
  * Stabilization (per direction, the caller keeps the recommendations:
  * out->desired of each tick, passed back as in->recs): a scale-in goes no

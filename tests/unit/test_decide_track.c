@@ -989,6 +989,56 @@ Test(decide_track, capacity_sustained_out_ready)
 	    "capacity", 150, 300);
 }
 
+/*
+ * Target mode, sustained per direction: out reads the window's lowest
+ * sample as every ready replica's load, in the highest as every
+ * replica's, so a direction acts only when every sample is past the
+ * band, and only as far as the least (out) or most (in) loaded sample
+ * asks. Setpoint 70, band [63, 77].
+ */
+Test(decide_track, target_sustained)
+{
+	struct policy		p = target_policy();
+	struct decide_in	in;
+	struct decide_out	out;
+
+	/* 4 ready, total 320 (mean 80, 14 % over), a quiet sample at 72 */
+	in = input(&p, 4, 0);
+	in.out = in.in = tobs(NOW, p.out_window_ns, 4, 320);
+	in.out.min = 72;
+	decide(&in, &out);
+	expect_out("out, not sustained: the mean", &out, DECIDE_SCALE_OUT, 5,
+	    "above_target", 80, 70);
+	p.sustained = p.sustained_out = true;
+	decide(&in, &out);
+	expect_out("out, sustained: one sample inside the band", &out,
+	    DECIDE_STEADY, 4, "in_band", 72, 70);
+	/* every sample at 90 or more: 90 x 4 / 70 = 5.14 -> 6 */
+	in.out.min = 90;
+	in.out.ready_total = 400;
+	decide(&in, &out);
+	expect_out("out, sustained: every sample past the band", &out,
+	    DECIDE_SCALE_OUT, 6, "above_target", 90, 70);
+
+	/* 10 ready, total 500 (mean 50); the busiest sample 60 */
+	p = target_policy();
+	in = input(&p, 10, 0);
+	in.out = in.in = tobs(NOW, p.in_window_ns, 10, 500);
+	in.in.max = 60;
+	decide(&in, &out);
+	expect_out("in, not sustained: 500 / 70 -> 8", &out, DECIDE_SCALE_IN,
+	    8, "below_target", 50, 70);
+	p.sustained = p.sustained_in = true;
+	decide(&in, &out);
+	expect_out("in, sustained: 60 x 10 / 70 -> 9", &out, DECIDE_SCALE_IN,
+	    9, "below_target", 60, 70);
+	in.in.max = 66;
+	decide(&in, &out);
+	/* a steady decision shows the out side's value, the mean */
+	expect_out("in, sustained: the busiest sample in the band", &out,
+	    DECIDE_STEADY, 10, "in_band", 50, 70);
+}
+
 /* decide_group: rows of one service, each decided alone. */
 static struct decide_out
 row(enum decide_action action, int after, const char *reason)

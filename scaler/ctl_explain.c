@@ -71,6 +71,27 @@ ctl_explain_custom(const struct engine_status *s, struct buf *b)
 		    ", per replica\n");
 }
 
+void
+ctl_explain_sustained(const struct engine_status *s, struct buf *b)
+{
+	const char	*dirs;
+
+	if (!s->sustained_out && !s->sustained_in)
+		return;
+	dirs = !s->sustained_in ? "out" : !s->sustained_out ? "in" :
+	    "out and in";
+	if (strcmp(s->mode, "target") != 0)
+		buf_printf(b, "  sustained %s: every sample of the window must "
+		    "be past the threshold, not only the aggregate\n", dirs);
+	else if (*s->measurement != '\0')
+		buf_printf(b, "  sustained %s: out reads the window's lowest "
+		    "total, in its highest\n", dirs);
+	else
+		buf_printf(b, "  sustained %s: out reads the window's lowest "
+		    "sample as every ready container's load, in its highest "
+		    "as every replica's\n", dirs);
+}
+
 /* The window lines: what each direction compares, with the numbers. */
 static void
 ctl_explain_windows(const struct engine_status *s, struct buf *b)
@@ -84,10 +105,9 @@ ctl_explain_windows(const struct engine_status *s, struct buf *b)
 		    "that reported over the whole window), their mean\n",
 		    s->aggregate, s->field);
 	else
-		buf_printf(b, "  metric   %s(%s) of the service's containers"
-		    "%s\n", s->aggregate, s->field, s->sustained ? " "
-		    "(sustained: every sample must be past the threshold)" :
-		    "");
+		buf_printf(b, "  metric   %s(%s) of the service's containers\n",
+		    s->aggregate, s->field);
+	ctl_explain_sustained(s, b);
 	ctl_explain_window(b, "out", s->out_window_ns, s->value, s->out_count);
 	if (target)
 		buf_adds(b, *s->measurement != '\0' ? "; scale out to what "

@@ -75,5 +75,12 @@ void		ctl_explain_group(const struct engine_status *s, struct buf *b);
  * replica unless per_replica is false. Appended to b. Pure.
  */
 void		ctl_explain_custom(const struct engine_status *s, struct buf *b);
+/*
+ * explain's sustained line (nothing when neither direction is): which
+ * directions, and what sustained means in the row's mode (decide.h).
+ * Appended to b. Pure.
+ */
+void		ctl_explain_sustained(const struct engine_status *s,
+		    struct buf *b);
 
 #endif

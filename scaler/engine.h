@@ -70,7 +70,7 @@ struct engine_status {
 	/* a custom measurement ("" ds's) and the tag naming the service */
 	const char	*measurement, *service_tag;
 	bool		 of_total;	/* per_replica false */
-	bool		 sustained;
+	bool		 sustained_out, sustained_in;
 	bool		 dry_run;
 	const char	*backend;
 	int		 min_no, max_no;

@@ -65,7 +65,8 @@ engine_status_policy(struct engine *e, struct work *w)
 	s->cooldown_in_ns = p->cooldown_in_ns;
 	s->step_out = p->step_out;
 	s->step_in = p->step_in;
-	s->sustained = p->sustained;
+	s->sustained_out = p->sustained_out;
+	s->sustained_in = p->sustained_in;
 	s->dry_run = p->dry_run;
 	s->field = strpool_add(&e->t.strs, p->field);
 	s->mode = policy_mode_name(p->mode);

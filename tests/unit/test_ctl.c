@@ -218,3 +218,35 @@ Test(ctl_explain, custom_measurement_metric_line)
 	    "service's total, held as it is\n");
 	buf_free(&b);
 }
+
+/* explain's sustained line: the directions, in the words of the mode. */
+Test(ctl_explain, sustained_line_per_direction_and_mode)
+{
+	struct engine_status	s = t_status("ok");
+	struct buf		b;
+
+	buf_init(&b);
+	s.mode = "threshold";
+	s.measurement = "";
+	ctl_explain_sustained(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "", "not sustained: no line");
+	s.sustained_out = true;
+	ctl_explain_sustained(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  sustained out: every sample of the "
+	    "window must be past the threshold, not only the aggregate\n");
+	buf_reset(&b);
+	s.mode = "target";
+	s.sustained_out = false;
+	s.sustained_in = true;
+	ctl_explain_sustained(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  sustained in: out reads the window's "
+	    "lowest sample as every ready container's load, in its highest as "
+	    "every replica's\n");
+	buf_reset(&b);
+	s.sustained_out = true;
+	s.measurement = "nginx";
+	ctl_explain_sustained(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  sustained out and in: out reads the "
+	    "window's lowest total, in its highest\n");
+	buf_free(&b);
+}

@@ -161,7 +161,9 @@ void		 engine_restore(struct engine *);
  * dasctl scale: after a tick, set the replica count of policy seq to `to`
  * through its backend, journal it as `manual` (reason "dasctl") and write
  * cur_no. das sees the journal row and keeps the change (cooldown starts),
- * except to enforce min/max. 0 or -errno with err filled.
+ * except to enforce min/max. A change it could not record is not made:
+ * when PostgreSQL refuses the write (a read-only session), -EACCES and
+ * nothing is scaled. 0 or -errno with err filled.
  */
 int		 engine_scale_by_hand(struct engine *, int64_t seq, int to,
 		    char *err, size_t errlen);

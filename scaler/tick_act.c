@@ -313,9 +313,10 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 	struct engine_who	 who;
 	struct backend_call	 c;
 	struct work		*w = NULL;
-	char			 why[160];
+	char			 why[160], perr[512];
 	size_t			 i;
 	int			 rc, before;
+	bool			 stalled = false;
 
 	for (i = 0; i < e->t.nwork && w == NULL; i++) {
 		if (e->t.work[i].st->seq == seq)
@@ -327,6 +328,19 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 		return -EINVAL;
 	}
 	before = w->replicas;
+	/*
+	 * A change that cannot be recorded is not made (README, "Exit
+	 * status"): the journal row and cur_no are PostgreSQL writes, and a
+	 * session that cannot write (read-only, a standby) is found by
+	 * rewriting cur_no with the count the policy has, which changes
+	 * nothing.
+	 */
+	if (e->ports.set_cur_no(e->ports.ctx, seq, before, &stalled, perr,
+	    sizeof perr) != 0) {
+		snprintf(err, errlen, "PostgreSQL would not record the change "
+		    "(writing cur_no of seq %lld: %s)", (long long)seq, perr);
+		return -EACCES;
+	}
 	rc = tick_call_now(e, w, to, &c);
 	snprintf(err, errlen, "%s", c.err);
 	backend_call_clear(&c);

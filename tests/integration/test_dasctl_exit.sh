@@ -132,6 +132,10 @@ x 0 "scale --force before the command" --force "${up[@]}" scale "$SVC" 3
 assert_match "das will bring it back to 2" "$(cat "$OUT")" "--force"
 x 0 "scale back" "${up[@]}" scale "$SVC" -- 1
 assert_eq 1 "$(replicas)" "scaled back"
+# a change das could not record is not made
+x 1 "scale: read-only session" "${pg_ro[@]}" scale "$SVC" 2
+err_has "would not record the change.*read-only transaction.*nothing was changed" "scale: read-only"
+assert_eq 1 "$(replicas)" "read-only: not scaled"
 
 # ---------------------------------------------------------------- pause, resume
 for cmd in pause resume; do

@@ -178,6 +178,11 @@ fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
 		    "statement timeout");
 		return -EIO;
 	}
+	if (w->cur_no_readonly) {
+		snprintf(err, errlen, "fake: cannot execute UPDATE in a "
+		    "read-only transaction");
+		return -EINVAL;
+	}
 	if (seq >= 0 && seq < FAKE_SEQS)
 		w->cur_no[seq] = n;
 	return 0;

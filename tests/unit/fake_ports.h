@@ -70,6 +70,7 @@ struct fake_world {
 	int		 cur_no[FAKE_SEQS];	/* -1: never written */
 	size_t		 cur_no_writes;		/* tried, including failed */
 	bool		 cur_no_timeout;	/* writes time out */
+	bool		 cur_no_readonly;	/* writes refused (read-only) */
 	/*
 	 * Swarm: the policies of service swarm_name go through the real
 	 * Swarm backend (scaler/backend_swarm.c), observed in a service list

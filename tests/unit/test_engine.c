@@ -491,6 +491,16 @@ Test(engine, scale_by_hand_journaled_and_kept)
 	cr_expect_str_eq(err, "fake: the cluster refused");
 	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
 	w.scale_rc = 0;
+	/* a session that cannot write: nothing is scaled, nothing recorded */
+	w.cur_no_readonly = true;
+	cr_expect_eq(engine_scale_by_hand(ctl, 1, 5, err, sizeof err),
+	    -EACCES);
+	cr_expect(strstr(err, "PostgreSQL would not record the change") !=
+	    NULL && strstr(err, "read-only transaction") != NULL, "%s", err);
+	cr_expect_eq(w.replicas[1], 4, "not scaled");
+	cr_expect_eq(w.cur_no[1], 4);
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
+	w.cur_no_readonly = false;
 	engine_free(ctl);
 	r = tick();
 	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);

@@ -80,16 +80,22 @@ ctl_explain_sustained(const struct engine_status *s, struct buf *b)
 		return;
 	dirs = !s->sustained_in ? "out" : !s->sustained_out ? "in" :
 	    "out and in";
-	if (strcmp(s->mode, "target") != 0)
-		buf_printf(b, "  sustained %s: every sample of the window must "
-		    "be past the threshold, not only the aggregate\n", dirs);
-	else if (*s->measurement != '\0')
-		buf_printf(b, "  sustained %s: out reads the window's lowest "
-		    "total, in its highest\n", dirs);
-	else
-		buf_printf(b, "  sustained %s: out reads the window's lowest "
-		    "sample as every ready container's load, in its highest "
-		    "as every replica's\n", dirs);
+	buf_printf(b, "  sustained %s: ", dirs);
+	if (strcmp(s->mode, "target") != 0) {
+		buf_adds(b, "every sample of the window must be past the "
+		    "threshold, not only the aggregate\n");
+		return;
+	}
+	/* min and max are of every container's samples, starting ones too */
+	if (s->sustained_out)
+		buf_adds(b, *s->measurement != '\0' ? "out reads the window's "
+		    "lowest total" : "out reads the window's lowest sample (of "
+		    "any container) as every ready container's load");
+	if (s->sustained_in)
+		buf_printf(b, "%sin reads the window's highest %s",
+		    s->sustained_out ? ", " : "", *s->measurement != '\0' ?
+		    "total" : "sample as every replica's load");
+	buf_addc(b, '\n');
 }
 
 /* The window lines: what each direction compares, with the numbers. */

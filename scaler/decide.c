@@ -204,9 +204,12 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
  * load the ready replicas carried, never more than there is. In: their
  * mean times every replica (the ones not yet counted carry as much now
  * that the load is spread over them), so a scale-in never reads the
- * uncounted replicas' load as gone. A custom total is u = total per
- * replica (per_replica) or the total itself (HPA's Value target), and
- * desired = ceil(replicas × u / setpoint). False: no data.
+ * uncounted replicas' load as gone. Sustained, u is the window's lowest
+ * (out) or highest (in) sample, of any container, starting ones too: out
+ * then reads less than the ready replicas carried (slower, never more
+ * than the load), in more. A custom total is u = total per replica
+ * (per_replica) or the total itself (HPA's Value target), and desired =
+ * ceil(replicas × u / setpoint). False: no data.
  */
 static bool
 target_load(const struct decide_in *in, const struct decide_side *s,

@@ -74,7 +74,9 @@
  * larger of 4 and 100 %); in goes to desired. Sustained mode reads
  * the window's min (out) or max (in) sample as u: every sample must be
  * past the band, and the count follows the least (out) or most (in)
- * loaded sample (out: u x ready_n, in: u x replicas). Reasons
+ * loaded sample (out: u x ready_n, in: u x replicas). min and max are of
+ * every container's samples, starting ones too, so a warming-up
+ * replica's low samples hold a sustained scale-out back. Reasons
  * "above_target", "below_target"; value u, threshold the setpoint. No
  * ready container: no data.
  *

@@ -162,8 +162,11 @@ void		 engine_restore(struct engine *);
  * through its backend, journal it as `manual` (reason "dasctl") and write
  * cur_no. das sees the journal row and keeps the change (cooldown starts),
  * except to enforce min/max. A change it could not record is not made:
- * when PostgreSQL refuses the write (a read-only session), -EACCES and
- * nothing is scaled. 0 or -errno with err filled.
+ * a write to the policy's row that changes nothing comes first; when
+ * PostgreSQL refuses it (a read-only session) -EACCES, when it times out
+ * (the row locked) -ETIMEDOUT, and nothing is scaled. (A journal INSERT
+ * that fails after the change is a warning, as in the daemon.) 0 or
+ * -errno with err filled.
  */
 int		 engine_scale_by_hand(struct engine *, int64_t seq, int to,
 		    char *err, size_t errlen);

@@ -99,6 +99,18 @@ ports_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
 }
 
 static int
+ports_touch_row(void *ctx, int64_t seq, bool *timed_out, char *err,
+    size_t errlen)
+{
+	struct engine_clients	*c = ctx;
+	int			 rc;
+
+	rc = store_touch_row(c->pg, seq, err, errlen);
+	*timed_out = rc != 0 && ports_timed_out(c->pg);
+	return rc;
+}
+
+static int
 ports_list_services(void *ctx, struct swarm_list *l, char *err,
     size_t errlen)
 {
@@ -140,7 +152,7 @@ engine_ports_default(struct engine_ports *p, struct engine_clients *c)
 		.journal_write = ports_journal_write,
 		.journal_last_changes = ports_journal_last_changes,
 		.journal_newest = ports_journal_newest,
-		.set_cur_no = ports_set_cur_no,
+		.set_cur_no = ports_set_cur_no, .touch_row = ports_touch_row,
 		.list_services = ports_list_services, .query = ports_query,
 		.query_where = ports_query_where,
 		.backend_of = ports_backend_of,

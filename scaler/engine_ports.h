@@ -54,6 +54,13 @@ struct engine_ports {
 	/* UPDATE das SET cur_no; *timed_out as for load. */
 	int	(*set_cur_no)(void *ctx, int64_t seq, int n, bool *timed_out,
 		    char *err, size_t errlen);
+	/*
+	 * A write that changes nothing (UPDATE das SET cur_no = cur_no):
+	 * whether this session may write the policy's row at all (not in a
+	 * read-only session); *timed_out as for load.
+	 */
+	int	(*touch_row)(void *ctx, int64_t seq, bool *timed_out,
+		    char *err, size_t errlen);
 	/* The Swarm services (swarm_list); freed with swarm_list_free. */
 	int	(*list_services)(void *ctx, struct swarm_list *, char *err,
 		    size_t errlen);

@@ -157,6 +157,17 @@ store_set_cur_no(struct pgc *pg, int64_t seq, int n, char *err,
 }
 
 int
+store_touch_row(struct pgc *pg, int64_t seq, char *err, size_t errlen)
+{
+	char		 b[32];
+	const char	*params[1] = { b };
+
+	snprintf(b, sizeof b, "%lld", (long long)seq);
+	return pgc_exec(pg, "UPDATE das SET cur_no = cur_no WHERE seq = "
+	    "$1::int", 1, params, NULL, err, errlen);
+}
+
+int
 store_set_enabled(struct pgc *pg, int64_t seq, bool enabled, char *err,
     size_t errlen)
 {

@@ -39,6 +39,10 @@ void	store_policies_free(struct store_policies *);
 /* UPDATE das SET cur_no = n WHERE seq = seq. 0 or -errno. */
 int	store_set_cur_no(struct pgc *, int64_t seq, int n, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
+/* UPDATE das SET cur_no = cur_no WHERE seq = seq: a write that changes
+ * nothing, refused where a write would be. 0 or -errno. */
+int	store_touch_row(struct pgc *, int64_t seq, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
 
 /* UPDATE das SET enabled = ... (adds the column when the table lacks it). */
 int	store_set_enabled(struct pgc *, int64_t seq, bool enabled, char *err,

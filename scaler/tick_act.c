@@ -331,14 +331,22 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 	/*
 	 * A change that cannot be recorded is not made (README, "Exit
 	 * status"): the journal row and cur_no are PostgreSQL writes, and a
-	 * session that cannot write (read-only, a standby) is found by
-	 * rewriting cur_no with the count the policy has, which changes
-	 * nothing.
+	 * session that cannot write (read-only, a standby) is found by a
+	 * write to the policy's row that changes nothing.
 	 */
-	if (e->ports.set_cur_no(e->ports.ctx, seq, before, &stalled, perr,
-	    sizeof perr) != 0) {
+	if (e->ports.touch_row(e->ports.ctx, seq, &stalled, perr,
+	    sizeof perr) == 0)
+		;
+	else if (stalled) {
+		e->t.table_stalled = true;
+		snprintf(err, errlen, "the das row of seq %lld is locked, so "
+		    "the change could not be recorded (%s)", (long long)seq,
+		    perr);
+		return -ETIMEDOUT;
+	} else {
 		snprintf(err, errlen, "PostgreSQL would not record the change "
-		    "(writing cur_no of seq %lld: %s)", (long long)seq, perr);
+		    "(writing the das row of seq %lld: %s)", (long long)seq,
+		    perr);
 		return -EACCES;
 	}
 	rc = tick_call_now(e, w, to, &c);

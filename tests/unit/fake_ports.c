@@ -189,6 +189,28 @@ fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
 }
 
 static int
+fake_touch_row(void *ctx, int64_t seq, bool *timed_out, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+
+	(void)seq;
+	w->touches++;
+	if (w->cur_no_timeout) {
+		*timed_out = true;
+		snprintf(err, errlen, "fake: canceling statement due to "
+		    "statement timeout");
+		return -EIO;
+	}
+	if (w->cur_no_readonly) {
+		snprintf(err, errlen, "fake: cannot execute UPDATE in a "
+		    "read-only transaction");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
 fake_list_services(void *ctx, struct swarm_list *l, char *err,
     size_t errlen)
 {
@@ -359,6 +381,7 @@ fake_ports(struct fake_world *w, struct engine_ports *p)
 		.journal_write = fake_journal_write,
 		.journal_last_changes = fake_last_changes,
 		.journal_newest = fake_newest, .set_cur_no = fake_set_cur_no,
+		.touch_row = fake_touch_row,
 		.list_services = fake_list_services, .query = fake_query,
 		.query_where = fake_query_where, .backend_of = fake_backend_of,
 	};

@@ -71,6 +71,7 @@ struct fake_world {
 	size_t		 cur_no_writes;		/* tried, including failed */
 	bool		 cur_no_timeout;	/* writes time out */
 	bool		 cur_no_readonly;	/* writes refused (read-only) */
+	size_t		 touches;		/* touch_row calls */
 	/*
 	 * Swarm: the policies of service swarm_name go through the real
 	 * Swarm backend (scaler/backend_swarm.c), observed in a service list

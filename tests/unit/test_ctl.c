@@ -239,14 +239,20 @@ Test(ctl_explain, sustained_line_per_direction_and_mode)
 	s.sustained_out = false;
 	s.sustained_in = true;
 	ctl_explain_sustained(&s, &b);
-	cr_assert_str_eq(buf_str(&b), "  sustained in: out reads the window's "
-	    "lowest sample as every ready container's load, in its highest as "
-	    "every replica's\n");
+	cr_assert_str_eq(buf_str(&b), "  sustained in: in reads the window's "
+	    "highest sample as every replica's load\n");
+	buf_reset(&b);
+	s.sustained_out = true;
+	ctl_explain_sustained(&s, &b);
+	cr_assert_str_eq(buf_str(&b), "  sustained out and in: out reads the "
+	    "window's lowest sample (of any container) as every ready "
+	    "container's load, in reads the window's highest sample as every "
+	    "replica's load\n");
 	buf_reset(&b);
 	s.sustained_out = true;
 	s.measurement = "nginx";
 	ctl_explain_sustained(&s, &b);
 	cr_assert_str_eq(buf_str(&b), "  sustained out and in: out reads the "
-	    "window's lowest total, in its highest\n");
+	    "window's lowest total, in reads the window's highest total\n");
 	buf_free(&b);
 }

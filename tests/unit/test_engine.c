@@ -501,6 +501,17 @@ Test(engine, scale_by_hand_journaled_and_kept)
 	cr_expect_eq(w.cur_no[1], 4);
 	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
 	w.cur_no_readonly = false;
+	/* a row lock: the same, said as a lock */
+	w.cur_no_timeout = true;
+	cr_expect_eq(engine_scale_by_hand(ctl, 1, 5, err, sizeof err),
+	    -ETIMEDOUT);
+	cr_expect(strstr(err, "the das row of seq 1 is locked") != NULL, "%s",
+	    err);
+	cr_expect_eq(w.replicas[1], 4, "not scaled");
+	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);
+	w.cur_no_timeout = false;
+	cr_expect_eq(w.touches, 4, "one probe per change asked for a known "
+	    "policy");
 	engine_free(ctl);
 	r = tick();
 	cr_expect_eq(fake_journal_count(&w, 1, "manual"), 1);

@@ -49,6 +49,10 @@
 # (Without the reversals' bound the lowest θU is a policy that flaps:
 # tens to hundreds of reversals where the HPA makes a few.)
 #
+# The target row and its sustained = in variant on seeds 1-5 of every
+# shape (bench_seeds; REPLAY_BENCH_SEEDS=0 leaves it out): the README's
+# five-seed figures.
+#
 # Signals (issue 12, below: bench_signals) on the bursts shape, and the
 # row that meets its goal on five seeds at five load levels
 # (bench_robust; REPLAY_BENCH_ROBUST=0 leaves it out).
@@ -353,6 +357,60 @@ report_robust() {
 	done
 }
 
+# The target row (TARGET_POLICY) and its sustained = in variant on seeds
+# 1-5 of every shape, against the HPA (README "Decision quality": the
+# five-seed figures): per shape the ratios of the summed θU and
+# replica-hours (das/HPA) and the reversals summed, with issue 11's
+# verdict. REPLAY_BENCH_SEEDS=0 leaves it out.
+SEEDS_RUNS=(
+	"target|$TARGET_POLICY"
+	"target+sin|$TARGET_POLICY,sustained=in"
+)
+SEEDS_ROWS=()
+
+bench_seeds() {
+	local shape seed t r label pol j
+	for shape in $SHAPES; do
+		for seed in 1 2 3 4 5; do
+			t=$TMP/seeds-$shape-$seed.csv
+			"$TRACEGEN" "$shape" --seed "$seed" >"$t" || die "tracegen $shape --seed $seed failed"
+		done
+		for r in "${SEEDS_RUNS[@]}"; do
+			IFS='|' read -r label pol <<<"$r"
+			: >"$TMP/seeds-sum"
+			for seed in 1 2 3 4 5; do
+				j=$("$DASCTL" replay --trace "$TMP/seeds-$shape-$seed.csv" --policy "$pol" \
+					--peer hpa --json) || die "dasctl replay (seeds, $shape, $label, $seed) failed"
+				jq -r '[(.runs[] | select(.name == "das") | .theta_u, .replica_hours, .reversals),
+					(.runs[] | select(.name == "hpa") | .theta_u, .replica_hours, .reversals)] | @tsv' \
+					<<<"$j" >>"$TMP/seeds-sum"
+			done
+			# das θU, repl-h, rev, then the HPA's; summed over the seeds
+			SEEDS_ROWS+=("$shape|$label|$(awk -F'\t' '{ for (i = 1; i <= 6; i++) s[i] += $i }
+				END { printf "%g\t%g\t%d\t%g\t%g\t%d", s[1], s[2], s[3], s[4], s[5], s[6] }' "$TMP/seeds-sum")")
+		done
+	done
+}
+
+report_seeds() {
+	local r shape label du dh dr hu hh hr ok
+	((${#SEEDS_ROWS[@]} > 0)) || return 0
+	echo
+	echo "the target row on seeds 1-5 of every shape, against the HPA: θU and replica-hours summed over the"
+	echo "seeds (das/HPA), reversals summed (das/HPA); target+sin: the same row with sustained = in"
+	printf '  %-8s %-11s %7s %8s %12s
+' shape run "θU" repl-h "rev das/HPA"
+	for r in "${SEEDS_ROWS[@]}"; do
+		IFS='|' read -r shape label r <<<"$r"
+		IFS=$'\t' read -r du dh dr hu hh hr <<<"$r"
+		ok=MISS
+		if lt "$du" "$hu" && ! lt "$hh" "$dh" && ((dr < hr)); then ok=PASS; fi
+		printf '  %-8s %-11s %6sx %7sx %7s/%-4s %s\n' "$shape" "$label" "$(ratio "$du" "$hu")" \
+			"$(ratio "$dh" "$hh")" "$dr" "$hr" "$ok"
+	done
+	echo "  (PASS: issue 11's goal on the five seeds: lower θU, no more replica-hours, fewer reversals)"
+}
+
 # half_no_more DAS HPA: θU at most half the HPA's, replica-hours no more.
 half_no_more() {
 	local -a d h
@@ -452,6 +510,7 @@ report() {
 	echo "speed: 7 days at 1 s ($W_SAMPLES samples, --interval 1s --tick 1s), seed policy + HPA peer, CSV read included:"
 	printf '  %-4s one replay < 2 s: %s ms (median of %s; max RSS %s KB)\n' \
 		"$(verdict lt "$W_MS" 2000)" "$W_MS" "$REPEAT" "$W_RSS"
+	report_seeds
 	report_signals
 	report_robust
 }
@@ -460,6 +519,10 @@ declare -A SPAN
 PEER=
 say "shapes: $SHAPES; seed $SEED; $GRID grid; $JOBS jobs"
 for s in $SHAPES; do bench_shape "$s"; done
+if [[ ${REPLAY_BENCH_SEEDS:-1} != 0 ]]; then
+	say "the target row on 5 seeds of every shape"
+	bench_seeds
+fi
 bench_signals
 if [[ ${REPLAY_BENCH_ROBUST:-1} != 0 ]]; then
 	say "robustness: r75+pred1m on 5 seeds x 5 load levels"

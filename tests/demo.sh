@@ -77,6 +77,11 @@ else
 	say "ds (every 2 s) and das (every 2 s) running; logs in $LOGDIR"
 fi
 
+# das makes its tables as it starts: on a fresh database the INSERT waits
+# for them (a loaded machine starts das in seconds, not milliseconds).
+wait_for "kill -0 $DAS_PID && psql_das 'SELECT 1 FROM das LIMIT 0; SELECT 1 FROM das_event LIMIT 0'" 60 0.2 ||
+	{ tail -20 "$LOGDIR/das.log" >&2; fail "das did not make its tables within 60 s (its log is above)"; }
+
 # The seed's INSERT, with short windows so the demo takes minutes.
 psql_das "insert into das (seq, min_no, max_no, cur_no, cond_item, out_cond, in_cond, out_duration, in_duration, service_id)
   values($SEQ, $MIN, $MAX, $MIN, 'cpu_ratio', '50%', '10%', '20s', '20s', '$SVC')" >/dev/null

@@ -306,6 +306,33 @@ tick_act(struct engine *e)
 	}
 }
 
+/*
+ * A change that cannot be recorded is not made (README, "Exit status"):
+ * the journal row and cur_no are PostgreSQL writes, and a session that
+ * cannot write (read-only, a standby) is found by a write to the policy's
+ * row that changes nothing. 0, -ETIMEDOUT (the row locked) or -EACCES.
+ */
+static int
+scale_recordable(struct engine *e, int64_t seq, char *err, size_t errlen)
+{
+	char	perr[512];
+	bool	stalled = false;
+
+	if (e->ports.touch_row(e->ports.ctx, seq, &stalled, perr,
+	    sizeof perr) == 0)
+		return 0;
+	if (stalled) {
+		e->t.table_stalled = true;
+		snprintf(err, errlen, "the das row of seq %lld is locked, so "
+		    "the change could not be recorded (%s)", (long long)seq,
+		    perr);
+		return -ETIMEDOUT;
+	}
+	snprintf(err, errlen, "PostgreSQL would not record the change "
+	    "(writing the das row of seq %lld: %s)", (long long)seq, perr);
+	return -EACCES;
+}
+
 int
 engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
     size_t errlen)
@@ -313,10 +340,9 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 	struct engine_who	 who;
 	struct backend_call	 c;
 	struct work		*w = NULL;
-	char			 why[160], perr[512];
+	char			 why[160];
 	size_t			 i;
 	int			 rc, before;
-	bool			 stalled = false;
 
 	for (i = 0; i < e->t.nwork && w == NULL; i++) {
 		if (e->t.work[i].st->seq == seq)
@@ -328,27 +354,8 @@ engine_scale_by_hand(struct engine *e, int64_t seq, int to, char *err,
 		return -EINVAL;
 	}
 	before = w->replicas;
-	/*
-	 * A change that cannot be recorded is not made (README, "Exit
-	 * status"): the journal row and cur_no are PostgreSQL writes, and a
-	 * session that cannot write (read-only, a standby) is found by a
-	 * write to the policy's row that changes nothing.
-	 */
-	if (e->ports.touch_row(e->ports.ctx, seq, &stalled, perr,
-	    sizeof perr) == 0)
-		;
-	else if (stalled) {
-		e->t.table_stalled = true;
-		snprintf(err, errlen, "the das row of seq %lld is locked, so "
-		    "the change could not be recorded (%s)", (long long)seq,
-		    perr);
-		return -ETIMEDOUT;
-	} else {
-		snprintf(err, errlen, "PostgreSQL would not record the change "
-		    "(writing the das row of seq %lld: %s)", (long long)seq,
-		    perr);
-		return -EACCES;
-	}
+	if ((rc = scale_recordable(e, seq, err, errlen)) != 0)
+		return rc;
 	rc = tick_call_now(e, w, to, &c);
 	snprintf(err, errlen, "%s", c.err);
 	backend_call_clear(&c);

@@ -398,8 +398,7 @@ report_seeds() {
 	echo
 	echo "the target row on seeds 1-5 of every shape, against the HPA: θU and replica-hours summed over the"
 	echo "seeds (das/HPA), reversals summed (das/HPA); target+sin: the same row with sustained = in"
-	printf '  %-8s %-11s %7s %8s %12s
-' shape run "θU" repl-h "rev das/HPA"
+	printf '  %-8s %-11s %7s %8s %12s\n' shape run "θU" repl-h "rev das/HPA"
 	for r in "${SEEDS_ROWS[@]}"; do
 		IFS='|' read -r shape label r <<<"$r"
 		IFS=$'\t' read -r du dh dr hu hh hr <<<"$r"

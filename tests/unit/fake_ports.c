@@ -165,13 +165,11 @@ fake_newest(void *ctx, struct journal_row **out, size_t *n, char *err,
 	return 0;
 }
 
+/* A write to the das row as the test set it up: timed out, refused, or 0. */
 static int
-fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
+fake_row_write(const struct fake_world *w, bool *timed_out, char *err,
     size_t errlen)
 {
-	struct fake_world	*w = ctx;
-
-	w->cur_no_writes++;
 	if (w->cur_no_timeout) {
 		*timed_out = true;
 		snprintf(err, errlen, "fake: canceling statement due to "
@@ -183,6 +181,19 @@ fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
 		    "read-only transaction");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int
+fake_set_cur_no(void *ctx, int64_t seq, int n, bool *timed_out, char *err,
+    size_t errlen)
+{
+	struct fake_world	*w = ctx;
+	int			 rc;
+
+	w->cur_no_writes++;
+	if ((rc = fake_row_write(w, timed_out, err, errlen)) != 0)
+		return rc;
 	if (seq >= 0 && seq < FAKE_SEQS)
 		w->cur_no[seq] = n;
 	return 0;
@@ -196,18 +207,7 @@ fake_touch_row(void *ctx, int64_t seq, bool *timed_out, char *err,
 
 	(void)seq;
 	w->touches++;
-	if (w->cur_no_timeout) {
-		*timed_out = true;
-		snprintf(err, errlen, "fake: canceling statement due to "
-		    "statement timeout");
-		return -EIO;
-	}
-	if (w->cur_no_readonly) {
-		snprintf(err, errlen, "fake: cannot execute UPDATE in a "
-		    "read-only transaction");
-		return -EINVAL;
-	}
-	return 0;
+	return fake_row_write(w, timed_out, err, errlen);
 }
 
 static int

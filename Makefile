@@ -191,6 +191,7 @@ FUZZ_policy = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scal
 FUZZ_runc = lib/runcstate.c
 FUZZ_discover = collector/discover_list.c
 FUZZ_answer = $(wildcard scaler/policy*.c) scaler/iql.c scaler/iql_answer.c scaler/iql_obs.c scaler/iql_cache.c scaler/wcache.c scaler/winagg.c lib/strpool.c
+FUZZ_trace = scaler/replay_trace.c scaler/replay.c scaler/hpa.c scaler/decide.c scaler/predict.c scaler/winagg.c $(wildcard scaler/policy*.c) lib/strpool.c
 
 bin/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BASE) $$(FUZZ_$$*)
 	@mkdir -p bin

@@ -182,7 +182,8 @@ eval_capacity(const struct decide_in *in, struct decide_side *s)
 		return;
 	}
 	s->value = capacity_demand(in, s, v);
-	desired = ceil(s->value / p->capacity);
+	/* 1e-9: 2.1 / 0.7 is 3.0000000000000004 in doubles, not 4 */
+	desired = ceil(s->value / p->capacity - 1e-9);
 	if (!isfinite(desired))
 		return;
 	want = desired < p->min_no ? p->min_no :
@@ -262,7 +263,8 @@ eval_target(const struct decide_in *in, struct decide_side *s)
 	if (!s->covered)
 		return;
 	s->value = u;
-	within = fabs(u / p->setpoint - 1) <= p->tolerance;
+	/* 1e-9: a mean exactly on either edge (77 of 70 at 10 %) is in */
+	within = fabs(u / p->setpoint - 1) <= p->tolerance + 1e-9;
 	want = desired < p->min_no ? p->min_no :
 	    desired > p->max_no ? p->max_no : (int)desired;
 	/*

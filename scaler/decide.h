@@ -89,7 +89,8 @@
  *
  * Why a target-mode scale-out needs no whole window after a change: the
  * ready total counts only containers that reported over the whole
- * window, and their sum is at most the load they carried; a pre-change
+ * window, each over the span they all covered, so their sum is the mean
+ * of their summed load over one span, at most the load; a pre-change
  * sample (the load spread over fewer replicas) can make desired smaller,
  * never larger than what the load needs, and replicas still starting are
  * already in the count desired is compared with. So it acts as soon as
@@ -161,7 +162,8 @@ struct decide_obs {
 	/*
 	 * Target and capacity modes: the containers that reported over the
 	 * whole window (the ready replicas), how many and the sum of their
-	 * aggregates. Without ready_known, capacity mode counts every
+	 * aggregates, each over the span they all covered (scaler/iql.h).
+	 * Without ready_known, capacity mode counts every
 	 * replica as carrying the aggregate, as before, and target mode
 	 * has no data. With it and ready_n == 0 (replicas > 0), neither
 	 * mode has data: none ready is not no load.

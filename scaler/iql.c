@@ -337,25 +337,6 @@ render_group(struct buf *q, const struct iql_stmt *st)
 }
 
 /*
- * The ready containers (iql.h): per container its aggregate and sample
- * count over the window, kept when it reported at least K times; per
- * service their sum and number.
- */
-static void
-render_ready(struct buf *q, const struct iql_plan *pl,
-    const struct iql_stmt *st)
-{
-	buf_adds(q, "SELECT sum(\"m\") AS \"total\", count(\"m\") AS \"n\" "
-	    "FROM (SELECT ");
-	render_agg(q, st, stmt_col(st));
-	buf_adds(q, " AS \"m\", ");
-	render_call(q, "count", stmt_col(st), "c");
-	render_values(q, pl, st);
-	buf_printf(q, IQL_BY_CONTAINER ") WHERE \"c\" >= %llu "
-	    IQL_GROUP_BY, (unsigned long long)st->min_count);
-}
-
-/*
  * A custom measurement's aggregate: per series its aggregate, count
  * (and extremes), summed per service: a queue length reported once per
  * service is itself, requests counted by each instance add up.
@@ -454,8 +435,6 @@ render_stmt(struct buf *q, const struct iql_plan *pl,
 {
 	if (st->kind == IQL_RAW)
 		iql_cache_render(q, pl);
-	else if (st->kind == IQL_READY)
-		render_ready(q, pl, st);
 	else if (st->kind == IQL_PEAK)
 		render_peak(q, pl, st);
 	else if (st->kind == IQL_AGG && st->tag != NULL)
@@ -620,6 +599,8 @@ iql_plan_build_cached(const struct policy *const *pv, size_t n,
 	pl->nsent = pl->nstmts;
 	if (co != NULL && co->cache != NULL)
 		iql_cache_plan(pl, co);
+	else
+		iql_cache_plan_ready(pl, co != NULL ? co->now_ns : 0);
 	plan_parts(pl, nplanned);
 	plan_render(pl);
 	return pl;
@@ -688,6 +669,7 @@ iql_plan_free(struct iql_plan *pl)
 		free(pl->stmts[i].tag);
 	}
 	free(pl->stmts);
+	wcache_free(pl->own_cache);
 	free(pl->rp);
 	free(pl->measurement);
 	free(pl->pols);

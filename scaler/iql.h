@@ -17,21 +17,26 @@
  * coverage rule needs). Ask with epoch=ns (times as integers).
  *
  * Target and capacity modes count only the ready replicas (decide.h):
- * per distinct (field, aggregate, window) of such a policy one more
- * statement gives, per service, the containers that reported at every
- * sample instant of the window (one missed allowed), their number and
- * the sum of their aggregates,
+ * per distinct (field, aggregate, window) of such a policy das computes,
+ * per service, the containers that reported at every sample instant of
+ * the window (one missed allowed: at least K = iql_ready_min_count(
+ * window, ds's sample interval) samples, 59 for 10m at 10 s), their
+ * number and the sum of their aggregates, each container's over the
+ * span they all covered (from the latest of their oldest samples): one
+ * that started an interval into the window is ready, and its samples
+ * came after the load was spread over it, so the others' before that
+ * would make the sum more than the load ever was. InfluxQL cannot give
+ * each container a span of its own, so das reads the samples: from its
+ * window cache (below), or, without one, from one raw read of the
+ * longest such window, into the plan's own cache (iql_cache.c),
  *
- *   SELECT sum("m") AS "total", count("m") AS "n" FROM (SELECT
- *     mean("cpu_ratio") AS "m", count("cpu_ratio") AS "c" FROM "docker"
- *     WHERE time > now() - 10m
- *     GROUP BY "service","service_name","backend","container")
- *     WHERE "c" >= 59 GROUP BY "service","service_name","backend"
+ *   SELECT "cpu_ratio","service","service_name","backend","container"
+ *     FROM "docker" WHERE time > 1796274200000000000
  *
- * with K (59 here) = iql_ready_min_count(window, ds's sample interval).
  * A replica still starting has fewer samples: it is neither capacity nor
- * load. No series for a service (the statement answered) is 0 ready
- * containers. dasctl replay counts ready containers by the same K.
+ * load. No ready container for a service that has samples is 0 ready
+ * containers. dasctl replay counts ready containers by the same K and
+ * span (winagg.h).
  *
  * Quoting (InfluxQL's scanner, influxql/scanner.go ScanString): inside
  * quotes a backslash escapes \ " ' and n only, and a raw newline ends the
@@ -74,6 +79,8 @@ struct iql_plan *iql_plan_build(const struct policy *const *policies,
 /*
  * The same, with ds's sample interval (<= 0: DECIDE_DEFAULT_INTERVAL_NS)
  * for the ready containers' K; iql_plan_build assumes the default.
+ * Neither knows the time: a plan with ready containers needs
+ * iql_plan_build_cached's now_ns (a NULL cache: the plan's own raw read).
  */
 struct iql_plan *iql_plan_build_every(const struct policy *const *policies,
 	    size_t n, const char *rp, const char *measurement,
@@ -96,7 +103,7 @@ struct iql_plan *iql_plan_build_every(const struct policy *const *policies,
  */
 struct wcache;
 struct iql_cache_opts {
-	struct wcache	*cache;
+	struct wcache	*cache;		/* NULL: the ready containers' alone */
 	int64_t		 now_ns;
 	int64_t		 lateness_ns;	/* wcache_begin */
 	int64_t		 resync_ns;

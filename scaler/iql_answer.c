@@ -98,7 +98,7 @@ struct iql_fill {
 };
 
 static const char *const iql_cols[IQL_NCOLS] = { "time", "value", "n", "lo",
-	"hi", "total" };
+	"hi" };
 static const char *const iql_tags[3] = { "service", "service_name",
 	"backend" };
 
@@ -409,7 +409,7 @@ set_text(char **dst, char *text)
 	*dst = text;
 }
 
-/* A column name: where time, value, n, lo, hi and total are. */
+/* A column name: where time, value, n, lo and hi are. */
 static int
 column(struct iql_fill *f, const struct iql_cell *c)
 {

@@ -11,13 +11,20 @@
 #include "iql_int.h"
 #include "xmalloc.h"
 
-/* Whether st can be computed from ds's raw samples. */
+/*
+ * Whether st is computed from ds's raw samples: with das's cache, every
+ * statement over ds's measurement; without it, the ready containers'
+ * alone (their common span needs each container's samples, iql.h).
+ */
 static bool
-cache_local(const struct iql_stmt *st)
+cache_local(const struct iql_plan *pl, const struct iql_stmt *st)
 {
-	return st->tag == NULL && st->measurement == NULL &&
-	    (st->kind == IQL_AGG || st->kind == IQL_FIRST ||
-	    st->kind == IQL_LAST || st->kind == IQL_READY);
+	if (st->tag != NULL || st->measurement != NULL)
+		return false;
+	if (pl->own_cache != NULL)
+		return st->kind == IQL_READY;
+	return st->kind == IQL_AGG || st->kind == IQL_FIRST ||
+	    st->kind == IQL_LAST || st->kind == IQL_READY;
 }
 
 static int
@@ -118,7 +125,7 @@ iql_cache_plan(struct iql_plan *pl, const struct iql_cache_opts *co)
 
 	for (i = 0; i < pl->nstmts; i++) {
 		/* ds's fields only: iql_plan_build kept no other */
-		pl->stmts[i].local = cache_local(&pl->stmts[i]);
+		pl->stmts[i].local = cache_local(pl, &pl->stmts[i]);
 		nlocal += pl->stmts[i].local;
 	}
 	if (nlocal == 0)
@@ -153,6 +160,20 @@ iql_cache_render(struct buf *q, const struct iql_plan *pl)
 	}
 	iql_quote_ident(q, pl->measurement);
 	buf_printf(q, " WHERE time > %lld", (long long)pl->cache_from);
+}
+
+void
+iql_cache_plan_ready(struct iql_plan *pl, int64_t now_ns)
+{
+	struct iql_cache_opts	co = { .now_ns = now_ns };
+	size_t			i;
+
+	for (i = 0; i < pl->nstmts && pl->stmts[i].kind != IQL_READY; i++)
+		continue;
+	if (i == pl->nstmts)
+		return;
+	co.cache = pl->own_cache = wcache_new();
+	iql_cache_plan(pl, &co);
 }
 
 const char *

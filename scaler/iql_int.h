@@ -124,6 +124,7 @@ struct iql_plan {
 	size_t		 nsent, raw;
 	unsigned	 chunk_rows;	/* 0: IQL_CHUNK_ROWS */
 	struct wcache	*cache;
+	struct wcache	*own_cache;	/* without das's: the plan's own */
 	const char	*cache_fields[WCACHE_FIELDS_MAX];
 	size_t		 ncache_fields;
 	int64_t		 cache_now, cache_from;
@@ -161,7 +162,7 @@ void		 iql_map_free(struct iql_map *);
 /* The columns read, by name, in iql_answer.c's iql_cols order. */
 enum iql_col {
 	IQL_COL_TIME, IQL_COL_VALUE, IQL_COL_N, IQL_COL_LO, IQL_COL_HI,
-	IQL_COL_TOTAL, IQL_NCOLS
+	IQL_NCOLS
 };
 
 /* A scalar from yajl: 'i' integer, 'd' real, 'z' null, 's' string, 'b'. */
@@ -177,7 +178,7 @@ struct iql_cell {
 struct iql_series {
 	bool		 has_tags, has_cols, has_vals, has_tag[3];
 	struct buf	 tag[3];
-	/* time, value, n, lo, hi, total (IQL_COL_*); -1: none */
+	/* time, value, n, lo, hi (IQL_COL_*); -1: none */
 	int		 col[IQL_NCOLS];
 	size_t		 ncols, nvals, ncells;
 	struct iql_cell	 cells[IQL_MAX_COLS];
@@ -198,6 +199,12 @@ int		 iql_keep_row(struct iql_plan *, size_t sid,
 /* Plan the cache's raw read and local statements (iql_cache.c). */
 void		 iql_cache_plan(struct iql_plan *,
 		    const struct iql_cache_opts *);
+/*
+ * Without das's cache: the ready containers' statements computed from
+ * a raw read of their windows ending at now, into the plan's own cache
+ * (iql_cache.c). Nothing when the plan has none.
+ */
+void		 iql_cache_plan_ready(struct iql_plan *, int64_t now_ns);
 /* Render the raw read (iql_cache.c). */
 void		 iql_cache_render(struct buf *, const struct iql_plan *);
 /* Forget the answer of an earlier fill. */

@@ -49,27 +49,24 @@ cell_time(const struct iql_cell *c, int64_t *ns)
 
 /*
  * The columns a statement's row must have: time and value (first, last);
- * time, value and n, with lo and hi when asked (an aggregate); time,
- * total and n (the ready containers).
+ * time, value and n, with lo and hi when asked (an aggregate). The ready
+ * containers' rows are das's own (iql_cache.c), never InfluxDB's.
  */
 static size_t
 row_cols(const struct iql_stmt *st, int need[5])
 {
 	static const int agg[] = { IQL_COL_TIME, IQL_COL_VALUE, IQL_COL_N,
 	    IQL_COL_LO, IQL_COL_HI };
-	static const int ready[] = { IQL_COL_TIME, IQL_COL_TOTAL,
-	    IQL_COL_N };
 	size_t	n;
 
-	n = st->kind == IQL_READY ? 3 : st->kind != IQL_AGG ? 2 :
-	    st->range ? 5 : 3;
-	memcpy(need, st->kind == IQL_READY ? ready : agg, n * sizeof *need);
+	n = st->kind != IQL_AGG ? 2 : st->range ? 5 : 3;
+	memcpy(need, agg, n * sizeof *need);
 	return n;
 }
 
 /*
  * The cells of a statement's row we use, in row_cols's order: the
- * number after time is the value (or the ready total), then n, lo, hi
+ * number after time is the value, then n, lo, hi
  * (NAN when not asked). 0 or -EPROTO.
  */
 static int
@@ -208,8 +205,8 @@ find_row(const struct iql_plan *pl, size_t sid, char kind, const char *name)
 
 /*
  * The ready containers of a window (iql.h): their count and sum; 0 and
- * 0 when the statement answered without a series for the service (none
- * reported over the whole window). A null sum is not known.
+ * 0 when the samples gave no row for the service (none reported over
+ * the whole window). A sum that is not finite is not known.
  */
 static void
 window_ready(const struct iql_plan *pl, uint32_t ri, struct decide_obs *o)

@@ -346,7 +346,7 @@ tick_query(struct engine *e)
 	if (iql_plan_nstatements(t->plan) == 0)
 		return;
 	t->report.influx_requests += iql_plan_nparts(t->plan);
-	if (iql_plan_cache_full(t->plan))
+	if (e->cache != NULL && iql_plan_cache_full(t->plan))
 		log_debug("window cache: reading every window in full");
 	if (engine_query_stream(e) != 0) {
 		iql_plan_cache_done(t->plan, false);
@@ -356,7 +356,12 @@ tick_query(struct engine *e)
 		return;
 	}
 	iql_plan_cache_done(t->plan, true);
-	if (iql_plan_cache_error(t->plan) != NULL)
+	if (iql_plan_cache_error(t->plan) != NULL && e->cache == NULL)
+		log_warnx("InfluxDB did not give the samples of the ready "
+		    "containers' windows: %s; holding every target and "
+		    "capacity policy on ds's metrics this tick",
+		    iql_plan_cache_error(t->plan));
+	else if (iql_plan_cache_error(t->plan) != NULL)
 		log_warnx("InfluxDB did not give ds's new samples: %s; holding "
 		    "every policy on ds's metrics this tick (the next tick "
 		    "reads every window in full)",

@@ -48,6 +48,8 @@ struct wcache {
 	struct wc_index	 groupix;
 	double		*scratch;
 	size_t		 scratchcap;
+	int64_t		*firsts;	/* wcache_ready's, per container */
+	size_t		 firstscap;
 	struct buf	 key;		/* wc_cont's, kept for its room */
 };
 
@@ -163,6 +165,7 @@ wcache_free(struct wcache *wc)
 	free(wc->conts);
 	free(wc->groups);
 	free(wc->scratch);
+	free(wc->firsts);
 	buf_free(&wc->key);
 	free(wc);
 }
@@ -552,22 +555,56 @@ wcache_window(struct wcache *wc, size_t g, const struct wcache_ask *a,
 	return true;
 }
 
+/*
+ * Container c's aggregate of the ask's values into *v and its oldest raw
+ * sample's time into *first: false when it has fewer than K values or
+ * no aggregate (InfluxDB gives no row).
+ */
+static bool
+wc_ready_value(struct wcache *wc, const struct wc_cont *c,
+    const struct wcache_ask *a, int64_t *first, double *v)
+{
+	int64_t	last = INT64_MIN;
+	size_t	m = 0;
+
+	*first = INT64_MAX;
+	wc_values(wc, c, a, &m, first, &last);
+	return m > 0 && m >= a->min_count &&
+	    winagg_reduce(a->agg, a->pct, wc->scratch, m, v);
+}
+
 bool
 wcache_ready(struct wcache *wc, size_t g, const struct wcache_ask *a,
     double *total, uint64_t *n)
 {
 	const struct wc_group	*gr = &wc->groups[g];
-	size_t			 k, m;
-	int64_t			 first = INT64_MAX, last = INT64_MIN;
+	struct wcache_ask	 span = *a;
+	int64_t			*firsts, from = INT64_MIN;
 	double			 v;
+	size_t			 k;
 
 	*total = 0;
 	*n = 0;
+	if (gr->n > wc->firstscap) {
+		wc->firstscap = gr->n;
+		wc->firsts = xreallocarray(wc->firsts, gr->n,
+		    sizeof *wc->firsts);
+	}
+	firsts = wc->firsts;
+	/* the ready containers, and the latest of their oldest samples */
 	for (k = 0; k < gr->n; k++) {
-		m = 0;
-		wc_values(wc, &wc->conts[gr->conts[k]], a, &m, &first, &last);
-		if (m == 0 || m < a->min_count ||
-		    !winagg_reduce(a->agg, a->pct, wc->scratch, m, &v))
+		if (!wc_ready_value(wc, &wc->conts[gr->conts[k]], a,
+		    &firsts[k], &v))
+			firsts[k] = INT64_MIN;
+		else if (firsts[k] > from)
+			from = firsts[k];
+	}
+	/* each over the span they all covered (wcache.h) */
+	span.from_ns = from == INT64_MIN ? a->from_ns : from - 1;
+	span.min_count = 1;
+	for (k = 0; k < gr->n; k++) {
+		if (firsts[k] == INT64_MIN || !wc_ready_value(wc,
+		    &wc->conts[gr->conts[k]], &span, &firsts[k], &v))
 			continue;
 		*total += v;
 		(*n)++;

@@ -105,7 +105,12 @@ bool		 wcache_window(struct wcache *, size_t g,
 /*
  * The ready containers of service g (iql.h): those with at least K
  * values in the window and an aggregate, their number and the sum of
- * their aggregates. false when none (InfluxDB gives no row).
+ * their aggregates, each over the span they all covered: from the
+ * latest of their oldest samples on. K allows one sample missed, so a
+ * container that started one interval into the window is ready; its
+ * values came after the load was spread over it, and the others'
+ * before it would make the sum more than the load ever was (README,
+ * "Ready replicas"). false when none is ready.
  */
 bool		 wcache_ready(struct wcache *, size_t g,
 		    const struct wcache_ask *, double *total, uint64_t *n);

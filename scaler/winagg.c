@@ -197,7 +197,7 @@ winagg_ready(const struct policy *p, const struct winagg_point *pts,
     const int64_t *ready_at, size_t n, struct winagg_point *scratch,
     struct decide_obs *o)
 {
-	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX;
+	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX, from = 0;
 	double	v = 0;
 	bool	has = false;
 
@@ -221,8 +221,17 @@ winagg_ready(const struct policy *p, const struct winagg_point *pts,
 		if (!has || cnt < need)
 			continue;
 		o->ready_n++;
-		o->ready_total += v;
+		from = k;	/* the latest first instant of a ready one */
 	}
+	/*
+	 * Each over the span they all covered (winagg.h): the same
+	 * instants, so the same aggregate, the one of the latest ready.
+	 */
+	if (o->ready_n > 0 &&
+	    winagg_replica(p, pts, from, hi, scratch, &cnt, &v))
+		o->ready_total = v * (double)o->ready_n;
+	else if (o->ready_n > 0)
+		o->ready_n = 0;
 }
 
 static int

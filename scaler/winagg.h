@@ -46,9 +46,10 @@ void	 winagg_obs(const struct policy *p, const struct winagg_point *pts,
  * engine's statement asks the same, scaler/iql.h), their number and the
  * sum of their aggregates: p's aggregate (mean, max, pNN, ...) of the
  * values each reported, one sample per instant since it was ready (the
- * instant's value). A replica InfluxDB would give no row for (a
- * percentile's rank outside its samples) is not counted. scratch holds
- * at least npts points.
+ * instant's value), over the span they all covered (from the latest
+ * ready one's first instant, as wcache_ready). A replica InfluxDB would
+ * give no row for (a percentile's rank outside its samples) is not
+ * counted. scratch holds at least npts points.
  */
 #define WINAGG_READY_MISSED	1
 void	 winagg_ready(const struct policy *p, const struct winagg_point *pts,

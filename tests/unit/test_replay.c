@@ -415,7 +415,8 @@ Test(replay, reversals_count_direction_changes)
  * 1 m windows (in_duration and both cooldowns default to 1 m). The
  * replay knows the ready replicas (ready_known), so demand = ready_total
  * + min_available: the sum of the means of the replicas that reported at
- * >= 5 of the window's 6 instants, not v × replicas.
+ * >= 5 of the window's 6 instants, each over the instants they all
+ * covered (winagg.h), not v × replicas.
  *
  * At the right count it holds: 140 from the default start (mean 140 →
  * d = 2): from 60 (the first covered tick) both replicas, ready since
@@ -434,15 +435,15 @@ Test(replay, reversals_count_direction_changes)
  *     counted): 200, desired ceil(2.5) = 3: 2→3 (ready 140).
  *   180: 3 × 100 (the new one at 140..180): 300, desired ceil(3.75) = 4:
  *     3→4 (ready 200; each of 4 reports 90 from 200).
- *   240: the 3 old ones (100 at 190, 90 at 200..240) 550/6 each, the new
- *     one 90 (200..240): 275 + 90 = 365, desired ceil(4.5625) = 5: 4→5
- *     (ready 260; each of 5 reports 72 from 260).
+ *   240: the new one counts (200..240), so all 4 are measured from 200:
+ *     90 each (the old ones' 100 at 190 came before the load was spread
+ *     over 4): 360, desired ceil(4.5) = 5: 4→5 (ready 260; each of 5
+ *     reports 72 from 260).
  *   250..290: 290: the 4 older ones (90, 90, 72 × 4) 78 each, the new one
  *     only 4 instants (260..290), not counted: 312, desired ceil(3.9) = 4:
  *     the in side fires, but 290 − 60 < 240: hold, window_after_change.
- *   300: the 4 older (90, 72 × 5) 75 each, the new one 72 (260..300):
- *     372, desired ceil(4.65) = 5 = r: steady. From 310 all 5 report 72
- *     throughout: 360, desired ceil(4.5) = 5: steady to the end.
+ *   300: the new one counts (260..300): all 5 from 260, 72 each: 360,
+ *     desired ceil(4.5) = 5 = r: steady, and so to the end.
  * (The old rules, v × replicas and the 2-interval slack, acted at 50,
  * 110, 170, 230, one tick earlier each, 230's demand 4 · 2100/23.)
  */
@@ -481,7 +482,7 @@ Test(replay, capacity_mode_on_a_constant_load)
 	cr_expect_float_eq(t_row(&res, 120)->value, 200.0, EPS);
 	cr_expect_float_eq(t_row(&res, 180)->value, 300.0, EPS);
 	w = t_row(&res, 240);
-	cr_expect_float_eq(w->value, 365.0, EPS);
+	cr_expect_float_eq(w->value, 360.0, EPS);
 	cr_expect_str_eq(w->reason, "capacity");
 	w = t_row(&res, 290);
 	cr_expect_str_eq(w->action, "hold");
@@ -489,7 +490,7 @@ Test(replay, capacity_mode_on_a_constant_load)
 	cr_expect_float_eq(w->value, 312.0, EPS);
 	w = t_row(&res, 300);
 	cr_expect_str_eq(w->action, "steady");
-	cr_expect_float_eq(w->value, 372.0, EPS);
+	cr_expect_float_eq(w->value, 360.0, EPS);
 	cr_expect_eq(t_row(&res, 1190)->value, 360.0);
 	cr_expect_eq(res.das.final_replicas, 5);
 	replay_result_free(&res);
@@ -536,9 +537,11 @@ t_target(struct policy *p, const char *more)
  *   10..50: no_data; 60..300: 5 × 70 = 350, desired 5: steady, value 70.
  * From 310 each ready replica reports 1400/ready; ready at the samples
  * (from the changes below): 310, 320: 5 (280); 330: 8 (175); 340: 10
- * (140); 350: 12 (116.67); 360, 370: 13 (107.69); 380: 14 (100); 390: 17
- * (82.35); 400: 18 (77.78); 410..440: 19 (73.68); 450 on: 20 (70).
- * "n × m": n ready replicas of mean m.
+ * (140); 350: 12 (116.67); 360, 370: 13 (107.69); 380: 14 (100); 390: 15
+ * (93.33); 400: 17 (82.35); 410 on: 19 (73.68). A replica counts once 5
+ * of the window's 6 instants are its own (first instant <= t − 40), and
+ * every counted one is measured from the latest first instant of them
+ * (winagg.h), so "n × m": n counted replicas of mean m over that span.
  *   310: 5 × (5·70 + 280)/6 = 105 (50 % over): 525, desired ceil(7.5) =
  *        8; the step allows 5 + 5: 5→8 (ready 330).
  *   320: the 3 new ones have no sample yet: 5 × (4·70 + 2·280)/6 = 140:
@@ -553,31 +556,31 @@ t_target(struct policy *p, const char *more)
  *   360: 5 × (560 + 175 + 140 + 116.67 + 107.69)/6 = 183.23 (the 3 ready
  *        at 330 have 4 instants): 916.1 → ceil(13.09) = 14: 13→14 (ready
  *        380).
- *   370: 5 × (280 + 175 + 140 + 116.67 + 2·107.69)/6 = 154.51 and the 3
- *        ready at 330 (330..370) × (175 + 140 + 116.67 + 2·107.69)/5 =
- *        129.41: 1160.8, mean 145.10 → ceil(16.58) = 17: 14→17 (ready
- *        390).
- *   380: 8 × (175 + 140 + 116.67 + 2·107.69 + 100)/6 = 124.51, 2 (ready
- *        340) × 114.41: 1224.9 → ceil(17.50) = 18: 17→18 (ready 400).
- *   390: 10 × (140 + 116.67 + 2·107.69 + 100 + 82.35)/6 = 109.07, 2
- *        (350) × 102.88: 1296.4 → ceil(18.52) = 19: 18→19 (ready 410).
- *   400: 12 × 98.70, 1 (360) × 95.10: 1279.5 → ceil(18.28) = 19 = r:
- *        steady, value 1279.5/13 = 98.42.
- *   410: 13 × 91.53 (the one ready at 380 has 4 instants): 1189.9 → 17 <
- *        19, but the mean is over 70: the in side does not fire: steady.
- *        420: 13 × 85.86, 1 × 81.50: 1197.7 → 18 < 19: steady, the same.
- *   430: 14 × 80.20, 3 (390) × 76.24: 1351.5, mean 79.50 (13.6 % over)
- *        → ceil(19.31) = 20: 19→20 (ready 450).
- *   440: 17 × 75.81, 1 (400) × 74.50: 1363.3 → 20 = r (and the mean,
- *        75.74, is within 10 %): steady. From 450 all 20 report 70: the
- *        means fall to 70, desired 20 = r: steady to the end, value 70
- *        from 500 (window 450..500).
+ *   370: the 3 ready at 330 count (330..370): all 8 over 330..370, (175 +
+ *        140 + 116.67 + 2·107.69)/5 = 129.41: 1035.3 → ceil(14.79) = 15:
+ *        14→15 (ready 390). Measured over its own instants, an old
+ *        replica would have added the 280 at 320, before the load was
+ *        spread over the new ones: 1160.8 → 17, two more than the load.
+ *   380: 10 from 340: (140 + 116.67 + 2·107.69 + 100)/5 = 114.41: 1144.1
+ *        → ceil(16.34) = 17: 15→17 (ready 400).
+ *   390: 12 from 350: (116.67 + 2·107.69 + 100 + 93.33)/5 = 105.08:
+ *        1260.9 → ceil(18.01) = 19: 17→19 (ready 410).
+ *   400: 13 from 360: (2·107.69 + 100 + 93.33 + 82.35)/5 = 98.21: 1276.8
+ *        → ceil(18.24) = 19 = r: steady.
+ *   410: 13 from 360 (the one ready at 380 has 4 instants): 94.13: 1223.6
+ *        → 18 < 19, but the mean is over 70: the in side does not fire:
+ *        steady. 420: 14 from 380: 84.61: 1184.6 → 17: steady, the same.
+ *   430: 15 from 390: (93.33 + 82.35 + 3·73.68)/5 = 79.35: 1190.2 → 18:
+ *        steady. 440: 17 from 400: 75.42: 1282.1 → 19 = r: steady.
+ *   450: 19 from 410: 73.68 each, 1400 → ceil(20) = 20, but 73.68 is
+ *        within 10 % of 70 (5.3 % over): steady, and so to the end
+ *        (in_band, value 73.68).
  * The window's mean lags the step, so max_step_out never binds here (the
- * next test makes it), and the count never passes 20: no overshoot.
- * Actions 9, reversals 0. Ready: 5 [0,330) 8 [330,340) 10 [340,350)
- * 12 [350,360) 13 [360,380) 14 [380,390) 17 [390,400) 18 [400,410)
- * 19 [410,450) 20 [450,900); demand ceil(L/80): 5 [0,300), 18 from 300:
- * under-provisioned [300,400), 100 s (18 ready at 400).
+ * next test makes it), and the count never passes what the load needs at
+ * the setpoint, 20. Actions 8, reversals 0. Ready: 5 [0,330) 8 [330,340)
+ * 10 [340,350) 12 [350,360) 13 [360,380) 14 [380,390) 15 [390,400) 17
+ * [400,410) 19 [410,900); demand ceil(L/80): 5 [0,300), 18 from 300:
+ * under-provisioned [300,410), 110 s (19 ready at 410).
  */
 Test(replay, target_mode_follows_a_4x_step)
 {
@@ -585,11 +588,10 @@ Test(replay, target_mode_follows_a_4x_step)
 	static const struct step want[] = {
 		{ 310, 8, "scale_out" }, { 320, 10, "scale_out" },
 		{ 330, 12, "scale_out" }, { 340, 13, "scale_out" },
-		{ 360, 14, "scale_out" }, { 370, 17, "scale_out" },
-		{ 380, 18, "scale_out" }, { 390, 19, "scale_out" },
-		{ 430, 20, "scale_out" },
+		{ 360, 14, "scale_out" }, { 370, 15, "scale_out" },
+		{ 380, 17, "scale_out" }, { 390, 19, "scale_out" },
 	};
-	static const int steady[] = { 350, 400, 410, 420, 440 };
+	static const int steady[] = { 350, 400, 410, 420, 430, 440 };
 	struct replay_model	m = t_model(5);
 	struct replay_result	res;
 	struct policy		p;
@@ -616,16 +618,16 @@ Test(replay, target_mode_follows_a_4x_step)
 	for (i = 0; i < NITEMS(steady); i++)
 		cr_expect_str_eq(t_row(&res, steady[i])->action, "steady",
 		    "%d", steady[i]);
-	cr_expect_float_eq(t_row(&res, 370)->value, 1160.7735 / 8, 1e-4);
-	cr_expect_float_eq(t_row(&res, 430)->value, 1351.4712 / 17, 1e-4);
-	cr_expect_eq(t_row(&res, 450)->ready, 20);
+	cr_expect_float_eq(t_row(&res, 370)->value, 1035.2821 / 8, 1e-4);
+	cr_expect_float_eq(t_row(&res, 430)->value, 1190.2167 / 15, 1e-4);
+	cr_expect_eq(t_row(&res, 450)->ready, 19);
 	w = t_row(&res, 890);
 	cr_expect_str_eq(w->reason, "in_band");
-	cr_expect_float_eq(w->value, 70.0, EPS);
-	cr_expect_eq(res.das.actions, 9);
+	cr_expect_float_eq(w->value, 1400.0 / 19, EPS);
+	cr_expect_eq(res.das.actions, 8);
 	cr_expect_eq(res.das.reversals, 0);
-	cr_expect_eq(res.das.final_replicas, 20);
-	cr_expect_eq(res.das.longest_under_ns, 100 * NS_S);
+	cr_expect_eq(res.das.final_replicas, 19);
+	cr_expect_eq(res.das.longest_under_ns, 110 * NS_S);
 	replay_result_free(&res);
 	policy_clear(&p);
 }
@@ -639,6 +641,7 @@ Test(replay, target_mode_follows_a_4x_step)
  *        10→20.
  *   330: (10 ready: 700 each) 5 × (3·70 + 2800 + 700)/6 = 618.33: 3091.7
  *        → ceil(44.2) = 45, at most 20 + 20: 20→40.
+ * It ends at 96, not 100: 7000 over 96 is 72.9 each, within 10 % of 70.
  * With max_step_out=3 it adds 3 a tick: 5→8, 8→11 (desired 21, 37),
  * 11→14 (330: 8 ready, 875 each: 5 × (210 + 2800 + 875)/6 → 47).
  */
@@ -657,7 +660,7 @@ Test(replay, target_mode_max_step_out)
 	cr_expect_float_eq(t_row(&res, 310)->value, 1750.0 / 6, EPS);
 	cr_expect_eq(t_row(&res, 320)->replicas, 20);
 	cr_expect_eq(t_row(&res, 330)->replicas, 40);
-	cr_expect_eq(res.das.final_replicas, 100);
+	cr_expect_eq(res.das.final_replicas, 96);
 	replay_result_free(&res);
 	policy_clear(&p);
 

@@ -14,6 +14,7 @@
 
 #include "decide.h"
 #include "iql.h"
+#include "iql_fixture.h"
 #include "policy.h"
 
 #define NS_S	INT64_C(1000000000)
@@ -250,10 +251,63 @@ Test(signal, rate_statements)
 	/* coverage reads the raw samples' times */
 	cr_expect(strstr(q, "SELECT first(\"net_read\") AS \"value\" FROM "
 	    "\"docker\" WHERE time > now() - 30s GROUP BY") != NULL, "%s", q);
-	/* ready: 30 s / 10 s - 1 = 2 samples, so 1 rate */
-	cr_expect(strstr(q, "WHERE \"c\" >= 2 GROUP BY") == NULL, "%s", q);
-	cr_expect(strstr(q, "WHERE \"c\" >= 1 GROUP BY") != NULL, "%s", q);
+	/* the ready containers: das's own, from the raw samples */
+	cr_expect(strstr(q, ";SELECT \"net_read\",\"service\","
+	    "\"service_name\",\"backend\",\"container\" FROM \"docker\" "
+	    "WHERE time > ") != NULL, "%s", q);
 	cr_expect_eq(iql_plan_nstatements(pl), 4);
+	iql_plan_free(pl);
+	policy_clear(&p);
+}
+
+/*
+ * A rate's ready containers: K is 30 s / 10 s - 1 = 2 samples, so 1
+ * rate: a container with two samples in the window counts, at its rate
+ * (1000 bytes in 10 s: 100/s); one with a single sample has none.
+ */
+Test(signal, rate_ready_needs_one_rate)
+{
+	static const char answer[] =
+	    "{\"results\":[{\"statement_id\":0,\"series\":[{\"tags\":{"
+	    "\"service\":\"s1\"},\"columns\":[\"time\",\"value\",\"n\"],"
+	    "\"values\":[[1,100,1]]}]},"
+	    "{\"statement_id\":1,\"series\":[{\"tags\":{\"service\":"
+	    "\"s1\"},\"columns\":[\"time\",\"value\"],\"values\":"
+	    "[[980000000000,5000]]}]},"
+	    "{\"statement_id\":2,\"series\":[{\"tags\":{\"service\":"
+	    "\"s1\"},\"columns\":[\"time\",\"value\"],\"values\":"
+	    "[[990000000000,7000]]}]},"
+	    "{\"statement_id\":3,\"series\":[{"
+	    "\"name\":\"docker\",\"columns\":[\"time\",\"net_read\","
+	    "\"service\",\"service_name\",\"backend\",\"container\"],"
+	    "\"values\":["
+	    "[980000000000,5000,\"s1\",\"web\",\"docker\",\"a\"],"
+	    "[990000000000,6000,\"s1\",\"web\",\"docker\",\"a\"],"
+	    "[990000000000,7000,\"s1\",\"web\",\"docker\",\"b\"]]}]}]}";
+	struct policy_row	 r = queue_row();
+	struct policy		 p;
+	const struct policy	*pv[1] = { &p };
+	struct iql_cache_opts	 co = { .now_ns = INT64_C(1000000000000) };
+	struct iql_plan		*pl;
+	struct decide_obs	 o, i;
+	const char		*why = NULL;
+	char			 err[256];
+
+	r.measurement = NULL;
+	r.min_no = "1";
+	r.cond_item = "net_read";
+	r.aggregate = "rate";
+	r.setpoint = "1MB/s";
+	r.out_duration = r.in_duration = "30s";
+	r.service_id = "s1";
+	cr_assert_eq(policy_parse(&r, &p, err, sizeof(err)), 0, "%s", err);
+	pl = iql_plan_build_cached(pv, 1, NULL, "docker", 0, &co);
+	cr_assert_eq(fill_plan(pl, answer, err, sizeof(err)), 0, "%s", err);
+	iql_plan_cache_done(pl, true);
+	iql_plan_obs(pl, 0, "s1", "web", &o, &i, &why);
+	cr_expect(o.present && o.ready_known);
+	cr_expect_eq(o.ready_n, 1);
+	cr_expect_float_eq(o.ready_total, 100, 1e-9);
 	iql_plan_free(pl);
 	policy_clear(&p);
 }

@@ -307,16 +307,17 @@ Test(winagg, feeds_decide_coverage)
 /*
  * winagg_ready: the replicas that reported at every instant of the window
  * but one, and the sum of p's aggregate of what each reported (once per
- * instant since it was ready, the instant's value). Instants 0..9 hold
- * 10, 20, ..., 100; the window (now − 60, now] at instant 9 holds the
- * instants 4..9 (6). Replicas: A ready before the data (instants 4..9,
- * 50..100), B ready at instant 5 (60..100, 5 of 6: counted), C at
- * instant 6 (4 of 6: not counted).
- *   mean  A 75, B 80: 155       max   A 100, B 100: 200
- *   min   A 50, B 60: 110
- *   p50   nearest rank floor(n/2 + 0.5) − 1: A (6) the 3rd, 70; B (5)
- *         the 3rd, 80: 150
- *   p5    floor(n/20 + 0.5) − 1 = −1 for both: no row, neither counts
+ * instant since it was ready, the instant's value) over the instants
+ * they all covered. Instants 0..9 hold 10, 20, ..., 100; the window
+ * (now − 60, now] at instant 9 holds the instants 4..9 (6). Replicas: A
+ * ready before the data (instants 4..9), B ready at instant 5 (5 of 6:
+ * counted), C at instant 6 (4 of 6: not counted). Both counted are
+ * measured over B's instants 5..9 (60..100, 5 values): A's 50 at instant
+ * 4 came before the load was spread over B.
+ *   mean  80 each: 160          max   100 each: 200
+ *   min   60 each: 120
+ *   p50   nearest rank floor(5/2 + 0.5) − 1 = 2, the 3rd: 80 each: 160
+ *   p5    floor(5/20 + 0.5) − 1 = −1: no row, neither counts
  */
 Test(winagg, ready_replicas_and_their_aggregates)
 {
@@ -329,9 +330,9 @@ Test(winagg, ready_replicas_and_their_aggregates)
 		int	n;
 		double	total;
 	} want[] = {
-		{ POLICY_AGG_MEAN, 0, 2, 155 }, { POLICY_AGG_MAX, 0, 2, 200 },
-		{ POLICY_AGG_MIN, 0, 2, 110 },
-		{ POLICY_AGG_PERCENTILE, 50, 2, 150 },
+		{ POLICY_AGG_MEAN, 0, 2, 160 }, { POLICY_AGG_MAX, 0, 2, 200 },
+		{ POLICY_AGG_MIN, 0, 2, 120 },
+		{ POLICY_AGG_PERCENTILE, 50, 2, 160 },
 		{ POLICY_AGG_PERCENTILE, 5, 0, 0 },
 	};
 	struct decide_obs	o;

@@ -12,8 +12,9 @@
  *			before any scaling), else compute, then normalize.
  *   replicas_for	GetResourceReplicas (percent) and
  *			calcPlainMetricReplicas (a raw value): tolerance,
- *			unready pods as 0 on a scale-up, the direction
- *			check. groupPods is the caller's: in->counted.
+ *			unready (CPU) or missing pods filled in, the
+ *			direction check (filled_in). groupPods is the
+ *			caller's: in->counted.
  *   usage_level	GetResourceUtilizationRatio's truncated integer
  *			percent, GetMetricUtilizationRatio's plain mean.
  *   normalize		normalizeDesiredReplicasWithBehaviors.
@@ -26,8 +27,7 @@
  * policies {100 % per 15 s, 4 pods per 15 s} with selectPolicy Max;
  * scale-down stabilization `stabilize` and policy 100 % per 15 s.
  *
- * Left out, as the model has no use for them: missing pods (a counted pod
- * always has samples), more than one metric, configurable selectPolicy
+ * Left out, as the model has no use for them: more than one metric, configurable selectPolicy
  * and scale-up stabilization, and earlier syncs' scale events inside a
  * policy's period: the period is one sync, so each sync may add up to
  * max(up_pods, up_percent %) of its own count.
@@ -77,8 +77,9 @@ hpa_params_default(struct hpa_params *p)
 	p->up_percent = 100;
 	p->min_no = 1;
 	p->max_no = INT_MAX;
-	/* The replay's peer compares against ratio fields (cpu_ratio). */
+	/* cpu_ratio, the replay's peer's usual field (replay.c sets both) */
 	p->percent = true;
+	p->cpu = true;
 }
 
 struct hpa *
@@ -145,37 +146,53 @@ ceil_count(double x)
 }
 
 /*
- * GetResourceReplicas / calcPlainMetricReplicas. The model has no missing
- * pods (a counted pod always has samples), so only the ignored (unready)
- * pods' branch remains: the pods not yet counted.
+ * The direction check after the pods not counted are filled in: no
+ * change within the tolerance or when the direction reversed, nor when
+ * the new count goes against it.
+ */
+static int
+filled_in(const struct hpa_params *p, const struct hpa_in *in, double ratio,
+    double new_ratio, int considered)
+{
+	int	n;
+
+	if (fabs(1.0 - new_ratio) <= p->tolerance ||
+	    (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0))
+		return in->replicas;
+	n = ceil_count(new_ratio * considered);
+	if ((new_ratio < 1.0 && n > in->replicas) ||
+	    (new_ratio > 1.0 && n < in->replicas))
+		return in->replicas;
+	return n;
+}
+
+/*
+ * GetResourceReplicas / calcPlainMetricReplicas. On CPU the pods not
+ * counted are groupPods' unready ones (every counted pod has samples, so
+ * none is missing): 0 on a scale-up (rebalanceIgnored), left out of a
+ * scale-down. On any other metric groupPods has no unready pods, and the
+ * ones not counted are missing: 0 on a scale-up, at the target on a
+ * scale-down (100 % for a resource utilization).
  */
 static int
 replicas_for(const struct hpa_params *p, const struct hpa_in *in)
 {
-	double	ratio, new_ratio;
-	int	unready, considered;
+	double	ratio, fill;
+	int	rest, considered;
 
-	unready = in->replicas > in->counted ? in->replicas - in->counted : 0;
+	rest = in->replicas > in->counted ? in->replicas - in->counted : 0;
 	ratio = usage_level(p, in->usage) / p->target;
-
-	/* rebalanceIgnored: only a scale-up looks at the unready pods. */
-	if (unready == 0 || ratio <= 1.0) {
+	if (rest == 0 || (p->cpu && ratio <= 1.0)) {
 		if (fabs(1.0 - ratio) <= p->tolerance)
 			return in->replicas;
 		return ceil_count(ratio * in->counted);
 	}
-
-	/*
-	 * Unready pods as using 0: the same total over more pods. Upstream's
-	 * second direction check (fewer replicas out of a ratio above 1)
-	 * cannot fire here: the pods considered are all the replicas.
-	 */
-	considered = in->counted + unready;
-	new_ratio = usage_level(p, in->usage * in->counted / considered) /
-	    p->target;
-	if (fabs(1.0 - new_ratio) <= p->tolerance || new_ratio < 1.0)
+	if (ratio == 1.0)	/* upstream fills in nothing */
 		return in->replicas;
-	return ceil_count(new_ratio * considered);
+	considered = in->counted + rest;
+	fill = ratio > 1.0 ? 0 : p->percent ? 100 : p->target;
+	return filled_in(p, in, ratio, usage_level(p, (in->usage *
+	    in->counted + fill * rest) / considered) / p->target, considered);
 }
 
 /*
@@ -398,6 +415,13 @@ set_duration(enum hpa_key k, const char *v, struct hpa_params *p,
 	if (parse_duration0(v, &ns) != 0) {
 		errf(err, errlen, "%s \"%s\" is not a duration (such as 15s, "
 		    "5m, 1h)", hpa_keys[k], policy_show(v, show));
+		return -EINVAL;
+	}
+	/* the controller's sync period is seconds; a finer one would only
+	 * make the replay crawl (one sync per period of the whole span) */
+	if (k == KEY_SYNC && ns < NS_S) {
+		errf(err, errlen, "%s %s is out of range (it must be 1s or "
+		    "more)", hpa_keys[k], v);
 		return -EINVAL;
 	}
 	if (ns == 0 && k != KEY_STABILIZE) {

@@ -8,10 +8,11 @@
  * behavior") and its implementation (pkg/controller/podautoscaler/
  * replica_calculator.go and horizontal.go), with their defaults:
  *   desired = ceil(counted × usage / target), no change while
- *   |usage/target − 1| <= tolerance; pods not yet counted (starting, or
- *   ready for less than one metric window) count as 0 % on a scale-up and
- *   are left out on a scale-down, and a direction that this reverses
- *   means no change; a scale-up per sync is limited to the larger of
+ *   |usage/target − 1| <= tolerance; on CPU, pods not yet counted
+ *   (starting, or ready for less than one metric window) count as 0 % on
+ *   a scale-up and are left out on a scale-down; on other metrics only
+ *   pods without a sample are not counted (0 on a scale-up, the target on
+ *   a scale-down); a direction that this reverses means no change; a scale-up per sync is limited to the larger of
  *   +up_pods and +up_percent %; a scale-down goes to the highest
  *   recommendation of the last `stabilize`; bounds [min_no, max_no].
  * See hpa.c for the line-by-line correspondence.
@@ -34,6 +35,8 @@ struct hpa_params {
 	int		 min_no, max_no;
 	bool		 percent;	/* utilization is an integer percent
 					 * (resource metrics), else a value */
+	bool		 cpu;		/* the CPU resource: a pod ready for
+					 * less than one window is unready */
 };
 
 /* Documented defaults; bounds 1..INT_MAX (the caller sets them). */
@@ -47,11 +50,17 @@ void	 hpa_params_default(struct hpa_params *);
 int	 hpa_params_parse(const char *, struct hpa_params *, char *err,
 	    size_t errlen);
 
-/* What one sync sees. */
+/*
+ * What one sync sees. The pods not counted are, on CPU, unready (started,
+ * or ready for less than one metric window: 0 on a scale-up, left out of
+ * a scale-down) and, on any other metric, missing (no sample yet: 0 on a
+ * scale-up, at the target on a scale-down; 100 % for a utilization).
+ */
 struct hpa_in {
 	int64_t		 now_ns;
 	int		 replicas;	/* the scale's spec count */
-	int		 counted;	/* pods ready for >= one window */
+	int		 counted;	/* CPU: pods ready for >= one window;
+					 * else pods with a sample */
 	bool		 have_usage;	/* counted > 0 and samples exist */
 	double		 usage;		/* counted pods' mean over the window */
 };

@@ -423,8 +423,10 @@ replay_peer_sync(struct run *r, int64_t t, size_t nsampled)
 	memset(&in, 0, sizeof in);
 	in.now_ns = r->m->origin_ns + t;
 	in.replicas = (int)r->peer.n;
+	/* groupPods: on CPU a metric window after readiness, else a sample */
 	for (i = 0; i < r->peer.n; i++)
-		in.counted += r->peer.ready_at[i] <= t - r->hp.window_ns;
+		in.counted += r->peer.ready_at[i] <= t - (r->hp.cpu ?
+		    r->hp.window_ns : 0);
 	in.have_usage = in.counted > 0 &&
 	    replay_peer_usage(r, t, nsampled, &in.usage);
 	to = hpa_sync(r->hpa, &in);
@@ -464,6 +466,22 @@ replay_start(const struct run *r)
 #define replay_err(err, errlen, ...) \
 	(errf((err), (errlen), __VA_ARGS__), -EINVAL)
 
+/* Every load finite, >= 0 and at most REPLAY_LOAD_MAX. */
+static int
+replay_check_load(const struct replay_load *l, char *err, size_t errlen)
+{
+	size_t	k;
+
+	for (k = 0; k < l->n; k++) {
+		if (!(l->load[k] >= 0 && l->load[k] <= REPLAY_LOAD_MAX))
+			return replay_err(err, errlen, "the load of interval %zu "
+			    "(%.3f s in) is %g: a load must be a number from 0 "
+			    "to %g", k, (double)k * (double)l->interval_ns / NS,
+			    l->load[k], REPLAY_LOAD_MAX);
+	}
+	return 0;
+}
+
 static int
 replay_check(const struct replay_model *m, const struct replay_member *mem,
     size_t n, char *err, size_t errlen)
@@ -473,9 +491,10 @@ replay_check(const struct replay_model *m, const struct replay_member *mem,
 
 	if (n == 0)
 		return replay_err(err, errlen, "there is no policy to replay");
-	if (m->interval_ns <= 0 || m->tick_ns <= 0 || m->start_delay_ns < 0)
-		return replay_err(err, errlen, "the interval and tick must be > 0 "
-		    "and the start delay >= 0");
+	if (m->interval_ns < REPLAY_TICK_MIN_NS ||
+	    m->tick_ns < REPLAY_TICK_MIN_NS || m->start_delay_ns < 0)
+		return replay_err(err, errlen, "the interval and tick must be "
+		    "0.1 s or more (das's finest) and the start delay >= 0");
 	if (!(m->demand_util > 0) || m->demand_util > 1)
 		return replay_err(err, errlen, "the demand utilization must be "
 		    "in (0, 100] %%");
@@ -483,6 +502,19 @@ replay_check(const struct replay_model *m, const struct replay_member *mem,
 		l = mem[i].load;
 		if (l->n == 0)
 			return replay_err(err, errlen, "the load has no samples");
+		if ((double)l->n * (double)m->interval_ns / (double)m->tick_ns >
+		    REPLAY_TICKS_MAX)
+			return replay_err(err, errlen, "%zu intervals of %.3g s "
+			    "are more than %d ticks of %.3g s; replay a shorter "
+			    "span or a longer tick", l->n,
+			    (double)m->interval_ns / NS, REPLAY_TICKS_MAX,
+			    (double)m->tick_ns / NS);
+		if (replay_check_load(l, err, errlen) != 0)
+			return -EINVAL;
+		if (mem[i].policy->max_no > REPLAY_REPLICAS_MAX)
+			return replay_err(err, errlen, "max_no %d is more than "
+			    "the %d replicas a replay models (--set max_no=...)",
+			    mem[i].policy->max_no, REPLAY_REPLICAS_MAX);
 		if (!(mem[i].capacity > 0))
 			return replay_err(err, errlen, "the capacity must be > 0");
 		if (l->interval_ns != m->interval_ns)
@@ -575,9 +607,15 @@ replay_loop(struct run *r)
 static void
 replay_peer_init(struct run *r, const struct hpa_params *peer, int start)
 {
+	const struct policy	*p = &r->mem[0].pol;
+
 	r->hp = *peer;
-	r->hp.min_no = r->mem[0].pol.min_no;
-	r->hp.max_no = r->mem[0].pol.max_no;
+	r->hp.min_no = p->min_no;
+	r->hp.max_no = p->max_no;
+	/* a resource utilization (a ratio of ds's), CPU's readiness rule */
+	r->hp.percent = !POLICY_CUSTOM(p) && p->aggregate != POLICY_AGG_RATE &&
+	    policy_field_unit(p->field) == POLICY_UNIT_PERCENT;
+	r->hp.cpu = r->hp.percent && strcmp(p->field, "cpu_ratio") == 0;
 	r->hpa = hpa_new(&r->hp);
 	fleet_init(&r->peer, start);
 	r->peer_pts = xcalloc(r->l->n + 1, sizeof *r->peer_pts);

@@ -62,6 +62,16 @@ int	 replay_trace_read(FILE *, const char *name, int64_t interval_ns,
 
 /* The loads a group's trace holds at most (its rows). */
 #define REPLAY_TRACE_LOADS	16
+/*
+ * What a replay models at most (replay_run refuses more, naming it): a
+ * load per interval (finite; the integrals stay finite), the replicas
+ * of a row's max_no, das's tick at its finest (its interval setting's
+ * least) and the ticks over the span (a year at 1 s).
+ */
+#define REPLAY_LOAD_MAX		1e15
+#define REPLAY_REPLICAS_MAX	100000
+#define REPLAY_TICK_MIN_NS	INT64_C(100000000)
+#define REPLAY_TICKS_MAX	50000000
 
 /*
  * A group's trace: the header "time" and nl load columns (any names;

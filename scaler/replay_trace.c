@@ -210,9 +210,11 @@ trace_row(struct trace_rows *r, char *line, const char *name,
 		return -EINVAL;
 	}
 	for (j = 0; j < r->nl; j++) {
-		if (trace_number(f[1 + j], &v[j]) != 0 || v[j] < 0) {
+		if (trace_number(f[1 + j], &v[j]) != 0 || v[j] < 0 ||
+		    v[j] > REPLAY_LOAD_MAX) {
 			errf(err, errlen, "%s:%lu: load \"%.40s\" is not a "
-			    "number >= 0", name, lineno, f[1 + j]);
+			    "number from 0 to %g", name, lineno, f[1 + j],
+			    REPLAY_LOAD_MAX);
 			return -EINVAL;
 		}
 	}

@@ -35,7 +35,8 @@ params_eq(const struct hpa_params *a, const struct hpa_params *b)
 	    a->sync_ns == b->sync_ns && a->window_ns == b->window_ns &&
 	    a->stabilize_ns == b->stabilize_ns && a->up_pods == b->up_pods &&
 	    a->up_percent == b->up_percent && a->min_no == b->min_no &&
-	    a->max_no == b->max_no && a->percent == b->percent;
+	    a->max_no == b->max_no && a->percent == b->percent &&
+	    a->cpu == b->cpu;
 }
 
 static struct hpa_in
@@ -242,6 +243,39 @@ Test(hpa, unready_pods)
 }
 
 /*
+ * Any metric but CPU (groupPods' readiness rule is CPU's alone): the pods
+ * not counted are the missing ones, 0 on a scale-up, at the target on a
+ * scale-down (calcPlainMetricReplicas), 100 % for a utilization
+ * (GetResourceReplicas: memory), and the direction checks after.
+ */
+Test(hpa, missing_pods_on_other_metrics)
+{
+	struct hpa_params	p = params(1, 100);
+
+	p.stabilize_ns = 0;
+	p.cpu = false;
+	p.percent = false;
+	p.target = 10;
+	/* a value, 2 of 4 at 4 (0.4): (2·4 + 2·10)/4 = 7, ceil(0.7 × 4) */
+	cr_expect_eq(once(&p, 4, 2, 4), 3);
+	/* 2 of 4 at 30 (3.0): (2·30 + 2·0)/4 = 15, ceil(1.5 × 4) */
+	cr_expect_eq(once(&p, 4, 2, 30), 6);
+	/* 2 of 4 at 18 (1.8): 36/4 = 9, 0.9 within tolerance */
+	cr_expect_eq(once(&p, 4, 2, 18), 4);
+	/* 2 of 4 at 12 (1.2): 24/4 = 6 < 10: the direction reverses */
+	cr_expect_eq(once(&p, 4, 2, 12), 4);
+	/* 2 of 4 at 0.625 (0.0625): not truncated, (1.25 + 20)/4 = 5.3 */
+	cr_expect_eq(once(&p, 4, 2, 0.625), 3);
+	/* a utilization (memory), 2 of 4 at 28 % of 70: int((56 + 200)/4)
+	 * = 64, 0.91 within tolerance; CPU's rule would give ceil(0.4 × 2) */
+	p.percent = true;
+	p.target = 70;
+	cr_expect_eq(once(&p, 4, 2, 28), 4);
+	p.cpu = true;
+	cr_expect_eq(once(&p, 4, 2, 28), 1);
+}
+
+/*
  * A drop holds while a higher recommendation is in the last 300 s, then
  * goes to the highest one left in that window.
  */
@@ -440,7 +474,10 @@ Test(hpa, params_errors)
 		    "[0, 1))" },
 		{ "tolerance=-0.1", "tolerance -0.1 is out of range (it must "
 		    "be in [0, 1))" },
-		{ "sync=0s", "sync 0s is out of range (it must be above 0)" },
+		{ "sync=0s", "sync 0s is out of range (it must be 1s or "
+		    "more)" },
+		{ "sync=500ms", "sync 500ms is out of range (it must be 1s or "
+		    "more)" },
 		{ "sync=15", "sync \"15\" is not a duration (such as 15s, 5m, "
 		    "1h)" },
 		{ "window=0", "window 0 is out of range (it must be above 0)" },

@@ -1014,6 +1014,35 @@ Test(replay, peer_rows)
 }
 
 /*
+ * The peer on a rate (a plain value, no CPU readiness rule): 5/s over 8
+ * replicas is 0.625 each against a target of 0.7, ratio 0.89, within the
+ * tolerance: never a change on a constant load. Read as a whole percent
+ * (what a CPU utilization is), 0.625 would be 0: down to 1 and back up.
+ */
+Test(replay, peer_on_a_rate_reads_the_value)
+{
+	static const struct seg	load[] = { { 720, 5 } };
+	struct replay_model	m = t_model(8);
+	struct replay_result	res;
+	struct hpa_params	hp;
+	struct policy		p;
+
+	m.capacity = 1;
+	m.capped = false;
+	t_policy(&p, "cond_item=net_read,aggregate=rate,mode=target,"
+	    "setpoint=0.7,out_cond=,in_cond=,max_no=40,out_duration=30s,"
+	    "in_duration=30s");
+	hpa_params_default(&hp);
+	hp.target = 0.7;
+	t_run(&m, load, NITEMS(load), &p, &hp, &res);
+	cr_expect_eq(res.peer.actions, 0, "%u actions, %u reversals",
+	    res.peer.actions, res.peer.reversals);
+	cr_expect_eq(res.peer.final_replicas, 8);
+	replay_result_free(&res);
+	policy_clear(&p);
+}
+
+/*
  * --timeline's CSV: the header of the issue, an empty value for NAN.
  * 140 from 2 replicas (70 each), 8 intervals: ticks 10..70; 10..50 lack
  * coverage (hold, no_data, no value: at 50 the oldest sample, 10, is
@@ -1098,6 +1127,29 @@ Test(replay, bad_model_or_load)
 	m.tick_ns = 0;
 	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
 	    -EINVAL);
+	/* finer than das ticks: a crawl, refused */
+	m.tick_ns = 10 * NS_S / 1000;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_neq(strstr(err, "0.1 s or more"), NULL, "%s", err);
+	m.tick_ns = 10 * NS_S;
+	/* a load whose integral would overflow, and one not a number */
+	l.load[3] = 1e305;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_str_eq(err, "the load of interval 3 (30.000 s in) is "
+	    "1e+305: a load must be a number from 0 to 1e+15");
+	l.load[3] = NAN;
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	l.load[3] = 140;
+	/* more replicas than a replay models */
+	policy_clear(&p);
+	t_policy(&p, "max_no=2000000000");
+	cr_expect_eq(replay_run(&m, &l, &p, NULL, &res, err, sizeof(err)),
+	    -EINVAL);
+	cr_expect_neq(strstr(err, "max_no 2000000000 is more than the "
+	    "100000 replicas"), NULL, "%s", err);
 	replay_load_free(&l);
 	policy_clear(&p);
 }

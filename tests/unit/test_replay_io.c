@@ -206,7 +206,10 @@ Test(replay_trace, refusals_name_the_line)
 	t_trace_bad("time,load\n0,1\n10,2\n5,3\n", "trace.csv:4:");
 	t_trace_bad("time,load\n0,1\n\n10,2\n10,3\n", "trace.csv:5:");
 	t_trace_bad("time,load\n0,1\n10,-2\n", "trace.csv:3: load \"-2\" is "
-	    "not a number >= 0");
+	    "not a number from 0 to 1e+15");
+	/* a load whose integral over the span could overflow */
+	t_trace_bad("time,load\n0,1\n10,1e308\n", "trace.csv:3: load "
+	    "\"1e308\" is not a number from 0 to 1e+15");
 	t_trace_bad("time,load\n0,1\n10,x\n", "trace.csv:3: load");
 	t_trace_bad("time,load\n0,1\n10,\n", "trace.csv:3: load");
 	t_trace_bad("time,load\n0,1\n10,nan\n", "trace.csv:3: load");

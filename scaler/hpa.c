@@ -187,10 +187,14 @@ replicas_for(const struct hpa_params *p, const struct hpa_in *in)
 			return in->replicas;
 		return ceil_count(ratio * in->counted);
 	}
-	if (ratio == 1.0)	/* upstream fills in nothing */
+	/*
+	 * At exactly 1.0 GetResourceReplicas fills in nothing ("else if
+	 * usageRatio > 1.0"); calcPlainMetricReplicas's bare else fills 0.
+	 */
+	if (ratio == 1.0 && p->percent)
 		return in->replicas;
 	considered = in->counted + rest;
-	fill = ratio > 1.0 ? 0 : p->percent ? 100 : p->target;
+	fill = ratio >= 1.0 ? 0 : p->percent ? 100 : p->target;
 	return filled_in(p, in, ratio, usage_level(p, (in->usage *
 	    in->counted + fill * rest) / considered) / p->target, considered);
 }

@@ -653,6 +653,9 @@ iql_plan_reset(struct iql_plan *pl)
 	pl->nentries = 0;
 	pl->naggs = 0;
 	pl->ntimes = 0;
+	/* the plan's own cache: empty again for the next fill's raw read */
+	if (pl->own_cache != NULL)
+		iql_cache_restart(pl);
 }
 
 void

@@ -176,6 +176,16 @@ iql_cache_plan_ready(struct iql_plan *pl, int64_t now_ns)
 	iql_cache_plan(pl, &co);
 }
 
+void
+iql_cache_restart(struct iql_plan *pl)
+{
+	bool	full;
+
+	wcache_reset(pl->own_cache);
+	(void)wcache_begin(pl->own_cache, pl->cache_fields, pl->ncache_fields,
+	    pl->cache_now - pl->cache_from, pl->cache_now, 0, 0, &full);
+}
+
 const char *
 iql_plan_cache_error(const struct iql_plan *pl)
 {

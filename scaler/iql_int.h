@@ -205,6 +205,8 @@ void		 iql_cache_plan(struct iql_plan *,
  * (iql_cache.c). Nothing when the plan has none.
  */
 void		 iql_cache_plan_ready(struct iql_plan *, int64_t now_ns);
+/* Empty the plan's own cache for another fill of the same raw read. */
+void		 iql_cache_restart(struct iql_plan *);
 /* Render the raw read (iql_cache.c). */
 void		 iql_cache_render(struct buf *, const struct iql_plan *);
 /* Forget the answer of an earlier fill. */

@@ -599,13 +599,20 @@ wcache_ready(struct wcache *wc, size_t g, const struct wcache_ask *a,
 		else if (firsts[k] > from)
 			from = firsts[k];
 	}
-	/* each over the span they all covered (wcache.h) */
+	/*
+	 * Each over the span they all covered (wcache.h); one that has no
+	 * value there (its last instant missed, on another node's phase, or
+	 * a rate short of two samples) over its own window, as before.
+	 */
 	span.from_ns = from == INT64_MIN ? a->from_ns : from - 1;
 	span.min_count = 1;
 	for (k = 0; k < gr->n; k++) {
-		if (firsts[k] == INT64_MIN || !wc_ready_value(wc,
-		    &wc->conts[gr->conts[k]], &span, &firsts[k], &v))
+		if (firsts[k] == INT64_MIN)
 			continue;
+		if (!wc_ready_value(wc, &wc->conts[gr->conts[k]], &span,
+		    &firsts[k], &v))
+			(void)wc_ready_value(wc, &wc->conts[gr->conts[k]], a,
+			    &firsts[k], &v);
 		*total += v;
 		(*n)++;
 	}

@@ -110,7 +110,9 @@ bool		 wcache_window(struct wcache *, size_t g,
  * container that started one interval into the window is ready; its
  * values came after the load was spread over it, and the others'
  * before it would make the sum more than the load ever was (README,
- * "Ready replicas"). false when none is ready.
+ * "Ready replicas"). One with no value over that span (its newest
+ * instant missed, at another node's phase) counts over its own window.
+ * false when none is ready.
  */
 bool		 wcache_ready(struct wcache *, size_t g,
 		    const struct wcache_ask *, double *total, uint64_t *n);

@@ -266,6 +266,9 @@ Test(hpa, missing_pods_on_other_metrics)
 	cr_expect_eq(once(&p, 4, 2, 12), 4);
 	/* 2 of 4 at 0.625 (0.0625): not truncated, (1.25 + 20)/4 = 5.3 */
 	cr_expect_eq(once(&p, 4, 2, 0.625), 3);
+	/* 2 of 4 exactly at the target: the bare else fills 0, 20/4 = 5,
+	 * ceil(0.5 × 4) */
+	cr_expect_eq(once(&p, 4, 2, 10), 2);
 	/* a utilization (memory), 2 of 4 at 28 % of 70: int((56 + 200)/4)
 	 * = 64, 0.91 within tolerance; CPU's rule would give ceil(0.4 × 2) */
 	p.percent = true;
@@ -273,6 +276,9 @@ Test(hpa, missing_pods_on_other_metrics)
 	cr_expect_eq(once(&p, 4, 2, 28), 4);
 	p.cpu = true;
 	cr_expect_eq(once(&p, 4, 2, 28), 1);
+	/* a utilization exactly at the target fills in nothing: no change */
+	p.cpu = false;
+	cr_expect_eq(once(&p, 4, 2, 70), 4);
 }
 
 /*

@@ -27,8 +27,8 @@
  * policies {100 % per 15 s, 4 pods per 15 s} with selectPolicy Max;
  * scale-down stabilization `stabilize` and policy 100 % per 15 s.
  *
- * Left out, as the model has no use for them: more than one metric, configurable selectPolicy
- * and scale-up stabilization, and earlier syncs' scale events inside a
+ * Left out, as the model has no use for them: more than one metric,
+ * configurable selectPolicy and scale-up stabilization, and earlier syncs' scale events inside a
  * policy's period: the period is one sync, so each sync may add up to
  * max(up_pods, up_percent %) of its own count.
  */

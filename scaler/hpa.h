@@ -12,8 +12,9 @@
  *   (starting, or ready for less than one metric window) count as 0 % on
  *   a scale-up and are left out on a scale-down; on other metrics only
  *   pods without a sample are not counted (0 on a scale-up, the target on
- *   a scale-down); a direction that this reverses means no change; a scale-up per sync is limited to the larger of
- *   +up_pods and +up_percent %; a scale-down goes to the highest
+ *   a scale-down); a direction that this reverses means no change; a
+ *   scale-up per sync is limited to the larger of +up_pods and
+ *   +up_percent %; a scale-down goes to the highest
  *   recommendation of the last `stabilize`; bounds [min_no, max_no].
  * See hpa.c for the line-by-line correspondence.
  */

@@ -197,8 +197,8 @@ winagg_ready(const struct policy *p, const struct winagg_point *pts,
     const int64_t *ready_at, size_t n, struct winagg_point *scratch,
     struct decide_obs *o)
 {
-	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX, from = 0;
-	double	v = 0;
+	size_t	lo, hi, i, k, need, cnt = 0, last = SIZE_MAX;
+	double	v = 0, common = 0;
 	bool	has = false;
 
 	o->ready_known = true;
@@ -221,17 +221,14 @@ winagg_ready(const struct policy *p, const struct winagg_point *pts,
 		if (!has || cnt < need)
 			continue;
 		o->ready_n++;
-		from = k;	/* the latest first instant of a ready one */
+		/*
+		 * Each over the span they all covered (winagg.h): from the
+		 * latest ready one's first instant, the same instants, so
+		 * that one's aggregate.
+		 */
+		common = v;
 	}
-	/*
-	 * Each over the span they all covered (winagg.h): the same
-	 * instants, so the same aggregate, the one of the latest ready.
-	 */
-	if (o->ready_n > 0 &&
-	    winagg_replica(p, pts, from, hi, scratch, &cnt, &v))
-		o->ready_total = v * (double)o->ready_n;
-	else if (o->ready_n > 0)
-		o->ready_n = 0;
+	o->ready_total = common * (double)o->ready_n;
 }
 
 static int

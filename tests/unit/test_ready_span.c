@@ -51,6 +51,28 @@ plan30(struct policy *p, const char *field, const char *agg)
 
 #define ROW(t, v, c)	"[" #t "000000000," #v ",\"s1\",\"web\",\"docker\",\"" c "\"]"
 
+/* Fill pl with statements 0..2 and the raw read's rows of field; s1's obs. */
+static void
+fill_obs(struct iql_plan *pl, const char *field, const char *rows,
+    struct decide_obs *o)
+{
+	struct decide_obs	 i;
+	const char		*why = NULL;
+	struct buf		 b;
+	char			 err[256];
+
+	buf_init(&b);
+	buf_printf(&b, "{\"results\":[%s{\"statement_id\":3,\"series\":[{"
+	    "\"name\":\"docker\",\"columns\":[\"time\",\"%s\","
+	    "\"service\",\"service_name\",\"backend\",\"container\"],"
+	    "\"values\":[%s]}]}]}", head3(), field, rows);
+	cr_assert_eq(fill_plan(pl, buf_str(&b), err, sizeof(err)), 0, "%s",
+	    err);
+	iql_plan_cache_done(pl, true);
+	iql_plan_obs(pl, 0, "s1", "web", o, &i, &why);
+	buf_free(&b);
+}
+
 /*
  * 30 s window (970, 1000], ds every 10 s, K = 2. a on node 1 (phase 5)
  * full; b on node 1 started an interval late (first instant missed); c on
@@ -63,29 +85,17 @@ Test(ready_span, a_container_without_the_common_span_still_counts)
 {
 	struct policy		 p;
 	struct iql_plan		*pl = plan30(&p, "cpu_ratio", NULL);
-	struct decide_obs	 o, i;
-	const char		*why = NULL;
-	struct buf		 b;
-	char			 err[256];
+	struct decide_obs	 o;
 
-	buf_init(&b);
-	buf_printf(&b, "{\"results\":[%s{\"statement_id\":3,\"series\":[{"
-	    "\"name\":\"docker\",\"columns\":[\"time\",\"cpu_ratio\","
-	    "\"service\",\"service_name\",\"backend\",\"container\"],"
-	    "\"values\":[" ROW(971, 40, "c") "," ROW(975, 40, "a") ","
+	fill_obs(pl, "cpu_ratio", ROW(971, 40, "c") "," ROW(975, 40, "a") ","
 	    ROW(981, 40, "c") "," ROW(985, 40, "a") "," ROW(985, 40, "b") ","
-	    ROW(995, 40, "a") "," ROW(995, 40, "b") "]}]}]}", head3());
-	cr_assert_eq(fill_plan(pl, buf_str(&b), err, sizeof(err)), 0, "%s",
-	    err);
-	iql_plan_cache_done(pl, true);
-	iql_plan_obs(pl, 0, "s1", "web", &o, &i, &why);
+	    ROW(995, 40, "a") "," ROW(995, 40, "b"), &o);
 	cr_expect(o.ready_known);
 	cr_expect_eq(o.ready_n, 3, "ready_n %d", o.ready_n);
 	cr_expect_float_eq(o.ready_total, 120, 1e-9, "total %g",
 	    o.ready_total);
 	iql_plan_free(pl);
 	policy_clear(&p);
-	buf_free(&b);
 }
 
 /* The same with aligned instants on a rate: c's last instant missed. */
@@ -93,27 +103,16 @@ Test(ready_span, a_rate_container_without_the_common_span_still_counts)
 {
 	struct policy		 p;
 	struct iql_plan		*pl = plan30(&p, "net_read", "rate");
-	struct decide_obs	 o, i;
-	const char		*why = NULL;
-	struct buf		 b;
-	char			 err[256];
+	struct decide_obs	 o;
 
-	buf_init(&b);
-	buf_printf(&b, "{\"results\":[%s{\"statement_id\":3,\"series\":[{"
-	    "\"name\":\"docker\",\"columns\":[\"time\",\"net_read\","
-	    "\"service\",\"service_name\",\"backend\",\"container\"],"
-	    "\"values\":[" ROW(975, 5000, "a") "," ROW(975, 3000, "c") ","
-	    ROW(985, 6000, "a") "," ROW(985, 1000, "b") "," ROW(985, 4000, "c")
-	    "," ROW(995, 7000, "a") "," ROW(995, 2000, "b") "]}]}]}", head3());
-	cr_assert_eq(fill_plan(pl, buf_str(&b), err, sizeof(err)), 0, "%s",
-	    err);
-	iql_plan_cache_done(pl, true);
-	iql_plan_obs(pl, 0, "s1", "web", &o, &i, &why);
+	fill_obs(pl, "net_read", ROW(975, 5000, "a") "," ROW(975, 3000, "c")
+	    "," ROW(985, 6000, "a") "," ROW(985, 1000, "b") ","
+	    ROW(985, 4000, "c") "," ROW(995, 7000, "a") ","
+	    ROW(995, 2000, "b"), &o);
 	cr_expect(o.ready_known);
 	cr_expect_eq(o.ready_n, 3, "ready_n %d", o.ready_n);
 	iql_plan_free(pl);
 	policy_clear(&p);
-	buf_free(&b);
 }
 
 /*
@@ -124,27 +123,14 @@ Test(ready_span, a_rate_container_without_the_common_span_still_counts)
  */
 Test(ready_span, a_second_fill_replaces_the_first)
 {
+	static const char	 rows[] = ROW(975, 40, "a") ","
+	    ROW(985, 40, "a") "," ROW(995, 40, "a") "," ROW(995, 90, "c");
 	struct policy		 p;
 	struct iql_plan		*pl = plan30(&p, "cpu_ratio", NULL);
-	struct decide_obs	 o1, o2, i;
-	const char		*why = NULL;
-	struct buf		 b;
-	char			 err[256];
+	struct decide_obs	 o1, o2;
 
-	buf_init(&b);
-	buf_printf(&b, "{\"results\":[%s{\"statement_id\":3,\"series\":[{"
-	    "\"name\":\"docker\",\"columns\":[\"time\",\"cpu_ratio\","
-	    "\"service\",\"service_name\",\"backend\",\"container\"],"
-	    "\"values\":[" ROW(975, 40, "a") "," ROW(985, 40, "a") ","
-	    ROW(995, 40, "a") "," ROW(995, 90, "c") "]}]}]}", head3());
-	cr_assert_eq(fill_plan(pl, buf_str(&b), err, sizeof(err)), 0, "%s",
-	    err);
-	iql_plan_cache_done(pl, true);
-	iql_plan_obs(pl, 0, "s1", "web", &o1, &i, &why);
-	cr_assert_eq(fill_plan(pl, buf_str(&b), err, sizeof(err)), 0, "%s",
-	    err);
-	iql_plan_cache_done(pl, true);
-	iql_plan_obs(pl, 0, "s1", "web", &o2, &i, &why);
+	fill_obs(pl, "cpu_ratio", rows, &o1);
+	fill_obs(pl, "cpu_ratio", rows, &o2);
 	cr_expect_eq(o1.ready_n, 1);
 	cr_expect_eq(o2.ready_n, o1.ready_n, "second fill: ready_n %d",
 	    o2.ready_n);
@@ -152,5 +138,4 @@ Test(ready_span, a_second_fill_replaces_the_first)
 	    "second fill: total %g", o2.ready_total);
 	iql_plan_free(pl);
 	policy_clear(&p);
-	buf_free(&b);
 }
